@@ -1,0 +1,74 @@
+//! The `jixiao` command line.
+
+mod extract;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+/// Exit codes shared by every subcommand.
+pub mod exit {
+    /// No error-severity findings.
+    pub const OK: u8 = 0;
+    /// Error-severity findings (or parse errors in the input).
+    pub const FINDINGS: u8 = 1;
+    /// Usage error, unreadable input, invalid policy or configuration.
+    pub const TROUBLE: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "绩效目标表检查工具 — lint Chinese budget performance-target forms against policies",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the form model read from each file as JSON (default) or TOML.
+    Extract(extract::ExtractArgs),
+}
+
+/// When to colour human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Resolve `auto` for a stream: colour on a terminal unless `NO_COLOR` is set (non-empty).
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Parse the command line and run it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Extract(args) => extract::run(&args),
+    };
+    ExitCode::from(code)
+}

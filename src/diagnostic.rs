@@ -1,0 +1,236 @@
+//! The one diagnostic type of jixiao: document parse problems, policy errors and rule findings
+//! are all a [`Diagnostic`] attached to a source. It renders through miette (human output) and
+//! serialises with positions computed by jixiao (machine output).
+
+use crate::source::{Position, SourceFile};
+use crate::span::Span;
+use serde::Serialize;
+use std::fmt;
+
+/// How serious a diagnostic is. Ordered: `Info < Warning < Error`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span with an optional text, drawn under the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: Option<String>,
+}
+
+/// Which form of its file a finding concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectRef {
+    /// The project name as read (empty when the form has none).
+    pub name: String,
+    /// 1-based ordinal of the form in its file.
+    pub index: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// A stable code: a rule id (`funds.cost-within-total`) or a parser/loader code
+    /// (`parse::unrecognized-line`).
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    /// Why a rule fired: the values that made its `require` false.
+    pub explanation: Vec<String>,
+    pub project: Option<ProjectRef>,
+    /// The 三级 indicator name a finding is about, when it is about one (used for stable keys).
+    pub indicator: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+            explanation: Vec::new(),
+            project: None,
+            indicator: None,
+        }
+    }
+
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    #[must_use]
+    pub fn with_primary(mut self, span: Span, text: Option<String>) -> Self {
+        self.primary = Some(Label { span, text });
+        self
+    }
+
+    #[must_use]
+    pub fn with_label(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            text: Some(text.into()),
+        });
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_project(mut self, project: ProjectRef) -> Self {
+        self.project = Some(project);
+        self
+    }
+
+    /// The start of the primary span, for ordering diagnostics in document order.
+    pub fn sort_key(&self) -> (usize, usize) {
+        self.primary
+            .as_ref()
+            .map_or((0, 0), |l| (l.span.start, l.span.end))
+    }
+}
+
+/// A diagnostic bound to its source, so miette can draw it.
+pub struct Rendered<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub source: &'a SourceFile,
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.diagnostic, f)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.diagnostic.severity, self.diagnostic.code
+        )))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let d = self.diagnostic;
+        if d.help.is_none() && d.explanation.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        for line in &d.explanation {
+            text.push_str("原因: ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        if let Some(help) = &d.help {
+            text.push_str(help);
+        }
+        Some(Box::new(text.trim_end().to_owned()))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.diagnostic.primary.as_ref()?;
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let d = self.diagnostic;
+        let primary = d.primary.as_ref()?;
+        let len = self.source.text().len();
+        let clamp = move |s: Span| {
+            let start = s.start.min(len);
+            (start, s.end.min(len).saturating_sub(start))
+        };
+        let first = std::iter::once(miette::LabeledSpan::new_primary_with_span(
+            primary.text.clone(),
+            clamp(primary.span),
+        ));
+        let rest = d
+            .secondary
+            .iter()
+            .map(move |l| miette::LabeledSpan::new_with_span(l.text.clone(), clamp(l.span)));
+        Some(Box::new(first.chain(rest)))
+    }
+}
+
+/// Positions of a span for machine output: 1-based lines, 1-based columns in characters,
+/// end exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Region {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Region {
+    pub fn of(source: &SourceFile, span: Span) -> Region {
+        let Position { line, column } = source.position(span.start);
+        let end = source.position(span.end);
+        Region {
+            line,
+            column,
+            end_line: end.line,
+            end_column: end.column,
+        }
+    }
+}

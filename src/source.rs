@@ -1,0 +1,280 @@
+//! Source documents: decoding bytes to text (UTF-8 with or without BOM, UTF-16 with BOM,
+//! GB18030/GBK), and mapping byte offsets to 1-based lines and character columns.
+//!
+//! Every span in jixiao is a byte range into [`SourceFile::text`], the *decoded* text, so a
+//! GB18030 file and its UTF-8 twin give the same model and diagnostics point at the same cells.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::span::Span;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+/// How the bytes of a source were decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Gb18030,
+    /// Not valid in any supported encoding: decoded as UTF-8 with U+FFFD replacements.
+    Utf8Lossy,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 (BOM)",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+            Encoding::Gb18030 => "GB18030",
+            Encoding::Utf8Lossy => "UTF-8 (invalid bytes replaced)",
+        }
+    }
+}
+
+/// A decoded document with a line index.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    name: String,
+    text: String,
+    encoding: Encoding,
+    /// Byte offset of the first character of every line.
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and 1-based column counted in characters (not bytes, not display cells).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// A source from text that is already decoded.
+    pub fn from_text(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::build(name.into(), text.into(), Encoding::Utf8)
+    }
+
+    /// Decode raw bytes, detecting the encoding. Problems with the bytes come back as diagnostics;
+    /// decoding itself never fails.
+    pub fn decode(name: impl Into<String>, bytes: &[u8]) -> (Self, Vec<Diagnostic>) {
+        let name = name.into();
+        let mut diagnostics = Vec::new();
+        let (text, encoding) = decode_bytes(bytes);
+        let source = Self::build(name, text, encoding);
+        if encoding == Encoding::Utf8Lossy {
+            let at = source.text.find('\u{FFFD}').unwrap_or(0);
+            let end = at
+                + '\u{FFFD}'
+                    .len_utf8()
+                    .min(source.text.len().saturating_sub(at));
+            diagnostics.push(
+                Diagnostic::new(
+                    "source::invalid-encoding",
+                    Severity::Warning,
+                    "文件既不是有效的 UTF-8，也不是有效的 GB18030 编码",
+                )
+                .with_primary(Span::new(at, end), Some("第一个无法解码的字节".into()))
+                .with_help("无法解码的字节已替换为 U+FFFD；请将文件另存为 UTF-8 编码后重新检查"),
+            );
+        }
+        (source, diagnostics)
+    }
+
+    fn build(name: String, text: String, encoding: Encoding) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            name,
+            text,
+            encoding,
+            line_starts,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// The text of a span; empty if the span is out of range or not on character boundaries.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// 0-based line index containing byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// 1-based line number of byte `offset`.
+    pub fn line_number(&self, offset: usize) -> usize {
+        self.line_index(offset) + 1
+    }
+
+    /// 1-based line and character column of byte `offset` (clamped to the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let index = self.line_index(offset);
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        Position {
+            line: index + 1,
+            column,
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte span of line `index` (0-based), without its line terminator.
+    pub fn line_span(&self, index: usize) -> Span {
+        let start = self
+            .line_starts
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next.saturating_sub(1));
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end.max(start))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn decode_bytes(bytes: &[u8]) -> (String, Encoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => (s.to_owned(), Encoding::Utf8Bom),
+            Err(_) => (
+                String::from_utf8_lossy(rest).into_owned(),
+                Encoding::Utf8Lossy,
+            ),
+        };
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        let (encoding, tag) = if bytes.starts_with(b"\xFF\xFE") {
+            (encoding_rs::UTF_16LE, Encoding::Utf16Le)
+        } else {
+            (encoding_rs::UTF_16BE, Encoding::Utf16Be)
+        };
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        return (
+            text.into_owned(),
+            if had_errors { Encoding::Utf8Lossy } else { tag },
+        );
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (s.to_owned(), Encoding::Utf8);
+    }
+    if let Some(text) =
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        return (text.into_owned(), Encoding::Gb18030);
+    }
+    (
+        String::from_utf8_lossy(bytes).into_owned(),
+        Encoding::Utf8Lossy,
+    )
+}
+
+/// miette reads source through this impl so that the `[file:line:col]` header counts columns in
+/// characters, like every other position jixiao prints (miette's `str` impl counts bytes).
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let data_span = *inner.span();
+        let start = self.position(data_span.offset());
+        // The number of lines the contents cover. (miette's `str` impl reports the absolute line
+        // of the end instead, which makes it merge every pair of labels into one huge snippet.)
+        let end = data_span.offset() + data_span.len();
+        let last_line = self.line_index(end.saturating_sub(1).max(data_span.offset()));
+        let line_count = last_line + 1 - (start.line - 1);
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            data_span,
+            start.line - 1,
+            start.column - 1,
+            line_count,
+        );
+        Ok(Box::new(contents))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_gb18030_and_keeps_text() {
+        let text = "项目名称\t\t人事考试经费\r\n";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        let (source, diags) = SourceFile::decode("x.txt", &bytes);
+        assert_eq!(source.encoding(), Encoding::Gb18030);
+        assert_eq!(source.text(), text);
+        assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn strips_utf8_bom() {
+        let (source, _) = SourceFile::decode("x.txt", b"\xEF\xBB\xBFabc");
+        assert_eq!(source.text(), "abc");
+        assert_eq!(source.encoding(), Encoding::Utf8Bom);
+    }
+
+    #[test]
+    fn invalid_bytes_give_a_diagnostic() {
+        let (source, diags) = SourceFile::decode("x.txt", b"ab\xFF\xFFcd\x80");
+        assert_eq!(source.encoding(), Encoding::Utf8Lossy);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "source::invalid-encoding");
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        let source = SourceFile::from_text("x", "ab\n项目\t名称\r\nz");
+        let offset = source.text().find('名').unwrap();
+        assert_eq!(source.position(offset), Position { line: 2, column: 4 });
+        assert_eq!(source.slice(source.line_span(1)), "项目\t名称");
+        assert_eq!(source.position(source.text().len()).line, 3);
+    }
+}

@@ -1,0 +1,673 @@
+//! Reading 指标值 and fund amounts with the pest grammar in `grammar/value.pest`.
+//!
+//! A value the grammar accepts becomes a typed [`Value`] with an exact decimal amount (money in
+//! 元). A phrase without numbers or symbols is [`ValueKind::Qualitative`]. Anything else is kept
+//! verbatim as [`ValueKind::Text`] together with a [`ValueProblem`]: it is never guessed at.
+
+use crate::model::{Comparator, Value, ValueKind};
+use chrono::NaiveDate;
+use pest::Parser;
+use pest::iterators::Pair;
+use pest_derive::Parser;
+use rust_decimal::Decimal;
+
+#[derive(Parser)]
+#[grammar = "../grammar/value.pest"]
+struct ValueGrammar;
+
+/// Why a value could not be read as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueProblem {
+    /// Not a quantity, date or qualitative phrase.
+    Unrecognized { suggestion: Option<String> },
+    /// A number too large (or with too many digits) for exact decimal arithmetic.
+    OutOfRange,
+    /// A date that does not exist, such as `2025年13月40日`.
+    InvalidDate,
+    /// `12月31日` with no budget year to place it in.
+    MissingYear,
+    /// A comparator and a suffix that disagree, such as `≥5%以下`.
+    ConflictingComparator,
+}
+
+impl ValueProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ValueProblem::Unrecognized { .. } => "value::unrecognized",
+            ValueProblem::OutOfRange => "value::out-of-range",
+            ValueProblem::InvalidDate => "value::invalid-date",
+            ValueProblem::MissingYear => "value::missing-year",
+            ValueProblem::ConflictingComparator => "value::conflicting-comparator",
+        }
+    }
+
+    pub fn message(&self, text: &str) -> String {
+        match self {
+            ValueProblem::Unrecognized { .. } => format!("无法识别的指标值“{text}”"),
+            ValueProblem::OutOfRange => format!("指标值“{text}”中的数值超出可精确计算的范围"),
+            ValueProblem::InvalidDate => format!("指标值“{text}”不是有效日期"),
+            ValueProblem::MissingYear => format!("日期“{text}”没有年份，且表中没有年度"),
+            ValueProblem::ConflictingComparator => {
+                format!("指标值“{text}”的比较符与“以上/以下”矛盾")
+            }
+        }
+    }
+
+    pub fn help(&self) -> String {
+        match self {
+            ValueProblem::Unrecognized {
+                suggestion: Some(s),
+            } => format!("是否应为“{s}”？指标值应为“比较符+数值+单位”、日期或定性描述"),
+            ValueProblem::Unrecognized { suggestion: None } => {
+                "指标值应为“比较符+数值+单位”（如 ≥2470人、≤13.6万元）、日期（如 2025年12月31日前）或定性描述（如 有效提高）".into()
+            }
+            ValueProblem::OutOfRange => "请核对数值和单位".into(),
+            ValueProblem::InvalidDate => "请核对年、月、日".into(),
+            ValueProblem::MissingYear => "请写明年份，如 2025年12月31日前".into(),
+            ValueProblem::ConflictingComparator => "只保留一种写法，如 ≥95% 或 95%以上".into(),
+        }
+    }
+}
+
+/// The result of reading a value: always a [`Value`], plus a problem when it was not understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedValue {
+    pub value: Value,
+    pub problem: Option<ValueProblem>,
+}
+
+/// Read a 指标值 cell. `year` is the form's budget year, used for dates written without one.
+pub fn parse_value(text: &str, year: Option<i32>) -> ParsedValue {
+    let text = text.trim();
+    let attempt = ValueGrammar::parse(Rule::value, text)
+        .map_err(|_| ValueProblem::Unrecognized { suggestion: None })
+        .and_then(|mut pairs| {
+            let value = pairs
+                .next()
+                .ok_or(ValueProblem::Unrecognized { suggestion: None })?;
+            build_value(value, text, year)
+        });
+    match attempt {
+        Ok(value) => ParsedValue {
+            value,
+            problem: None,
+        },
+        Err(ValueProblem::Unrecognized { .. }) if is_qualitative(text) => ParsedValue {
+            value: Value::text_only(text, ValueKind::Qualitative),
+            problem: None,
+        },
+        Err(ValueProblem::Unrecognized { .. }) => ParsedValue {
+            value: Value::text_only(text, ValueKind::Text),
+            problem: Some(ValueProblem::Unrecognized {
+                suggestion: suggest_ocr_fix(text, year),
+            }),
+        },
+        Err(problem) => ParsedValue {
+            value: Value::text_only(text, ValueKind::Text),
+            problem: Some(problem),
+        },
+    }
+}
+
+/// Read a fund amount cell (`2,167,200.00`) whose label states `scale` (1 for 元, 10⁴ for 万元).
+/// A unit written in the cell itself wins over the label's.
+pub fn parse_amount(text: &str, scale: Decimal) -> Result<Decimal, ValueProblem> {
+    let mut pairs = ValueGrammar::parse(Rule::amount, text.trim())
+        .map_err(|_| ValueProblem::Unrecognized { suggestion: None })?;
+    let amount = pairs
+        .next()
+        .ok_or(ValueProblem::Unrecognized { suggestion: None })?;
+    let mut number = None;
+    let mut scale = scale;
+    for part in amount.into_inner() {
+        match part.as_rule() {
+            Rule::number => number = Some(parse_number(part.as_str())?),
+            Rule::money_unit => scale = money_scale(part.as_str()),
+            _ => {}
+        }
+    }
+    let number = number.ok_or(ValueProblem::Unrecognized { suggestion: None })?;
+    number
+        .checked_mul(scale)
+        .map(|d| d.normalize())
+        .ok_or(ValueProblem::OutOfRange)
+}
+
+fn build_value(
+    value: Pair<'_, Rule>,
+    text: &str,
+    year: Option<i32>,
+) -> Result<Value, ValueProblem> {
+    let Some(shape) = value.into_inner().next() else {
+        return Err(ValueProblem::Unrecognized { suggestion: None });
+    };
+    match shape.as_rule() {
+        Rule::latex => match shape.into_inner().next() {
+            Some(quantity) => build_quantity(quantity, text),
+            None => Err(ValueProblem::Unrecognized { suggestion: None }),
+        },
+        Rule::quantity => build_quantity(shape, text),
+        Rule::date_value => build_date(shape, text, year),
+        _ => Err(ValueProblem::Unrecognized { suggestion: None }),
+    }
+}
+
+fn build_quantity(quantity: Pair<'_, Rule>, text: &str) -> Result<Value, ValueProblem> {
+    let mut op = None;
+    let mut suffix = None;
+    let mut number = None;
+    let mut kind = ValueKind::Number;
+    let mut unit = None;
+    let mut scale = Decimal::ONE;
+    for part in quantity.into_inner() {
+        match part.as_rule() {
+            Rule::cmp => op = comparator(part),
+            Rule::suffix => {
+                suffix = part.into_inner().next().map(|s| match s.as_rule() {
+                    Rule::ge_suffix => Comparator::Ge,
+                    _ => Comparator::Le,
+                });
+            }
+            Rule::number => number = Some(parse_number(part.as_str())?),
+            Rule::unit => {
+                let Some(u) = part.into_inner().next() else {
+                    continue;
+                };
+                match u.as_rule() {
+                    Rule::percent => {
+                        kind = ValueKind::Percent;
+                        unit = Some("%".to_owned());
+                    }
+                    Rule::money_unit => {
+                        kind = ValueKind::Money;
+                        scale = money_scale(u.as_str());
+                        unit = Some("元".to_owned());
+                    }
+                    Rule::rate => {
+                        kind = ValueKind::Rate;
+                        let mut per = String::new();
+                        for r in u.into_inner() {
+                            match r.as_rule() {
+                                Rule::money_unit => scale = money_scale(r.as_str()),
+                                Rule::per_unit => per = compact(r.as_str()),
+                                _ => {}
+                            }
+                        }
+                        unit = Some(format!("元/{per}"));
+                    }
+                    _ => {
+                        kind = ValueKind::Count;
+                        let (count_scale, count_unit) = count_unit_scale(u.as_str());
+                        scale = count_scale;
+                        unit = Some(count_unit);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let op = match (op, suffix) {
+        (Some(a), Some(b)) if a != b => return Err(ValueProblem::ConflictingComparator),
+        (a, b) => a.or(b),
+    };
+    let number = number.ok_or(ValueProblem::Unrecognized { suggestion: None })?;
+    let amount = number
+        .checked_mul(scale)
+        .ok_or(ValueProblem::OutOfRange)?
+        .normalize();
+    Ok(Value {
+        text: text.to_owned(),
+        kind,
+        op,
+        amount: Some(amount),
+        unit,
+        date: None,
+        by: false,
+    })
+}
+
+fn build_date(
+    date_value: Pair<'_, Rule>,
+    text: &str,
+    year: Option<i32>,
+) -> Result<Value, ValueProblem> {
+    let mut op = None;
+    let mut by = false;
+    let mut date = None;
+    for part in date_value.into_inner() {
+        match part.as_rule() {
+            Rule::cmp => op = comparator(part),
+            Rule::by => by = true,
+            Rule::date => date = Some(build_calendar_date(part, year)?),
+            _ => {}
+        }
+    }
+    if matches!(op, Some(Comparator::Le | Comparator::Lt)) {
+        by = true;
+    }
+    Ok(Value {
+        text: text.to_owned(),
+        kind: ValueKind::Date,
+        op,
+        amount: None,
+        unit: None,
+        date: Some(date.ok_or(ValueProblem::Unrecognized { suggestion: None })?),
+        by,
+    })
+}
+
+fn build_calendar_date(
+    date: Pair<'_, Rule>,
+    context_year: Option<i32>,
+) -> Result<NaiveDate, ValueProblem> {
+    let Some(shape) = date.into_inner().next() else {
+        return Err(ValueProblem::Unrecognized { suggestion: None });
+    };
+    let rule = shape.as_rule();
+    let (mut y, mut m, mut d) = (None, None, None);
+    for part in shape.into_inner() {
+        let n: u32 = digits(part.as_str())
+            .parse()
+            .map_err(|_| ValueProblem::InvalidDate)?;
+        match part.as_rule() {
+            Rule::year => y = i32::try_from(n).ok(),
+            Rule::month => m = Some(n),
+            Rule::day => d = Some(n),
+            _ => {}
+        }
+    }
+    let year = match rule {
+        Rule::md => context_year.ok_or(ValueProblem::MissingYear)?,
+        _ => y.ok_or(ValueProblem::InvalidDate)?,
+    };
+    let result = match rule {
+        Rule::ymd | Rule::md => m
+            .zip(d)
+            .and_then(|(m, d)| NaiveDate::from_ymd_opt(year, m, d)),
+        Rule::ym_end => m.and_then(|m| last_day_of_month(year, m)),
+        Rule::y_end => NaiveDate::from_ymd_opt(year, 12, 31),
+        _ => None,
+    };
+    result.ok_or(ValueProblem::InvalidDate)
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(next_year, next_month, 1)?.pred_opt()
+}
+
+fn comparator(cmp: Pair<'_, Rule>) -> Option<Comparator> {
+    cmp.into_inner().next().map(|c| match c.as_rule() {
+        Rule::ge => Comparator::Ge,
+        Rule::le => Comparator::Le,
+        Rule::gt => Comparator::Gt,
+        Rule::lt => Comparator::Lt,
+        _ => Comparator::Eq,
+    })
+}
+
+fn money_scale(unit: &str) -> Decimal {
+    match unit {
+        "亿元" => Decimal::from(100_000_000),
+        "万元" => Decimal::from(10_000),
+        "千元" => Decimal::from(1_000),
+        _ => Decimal::ONE,
+    }
+}
+
+/// `万人` → (10⁴, `人`); `亿人次` → (10⁸, `人次`). Other units stay as written (whitespace removed).
+fn count_unit_scale(unit: &str) -> (Decimal, String) {
+    let unit = compact(unit);
+    for (prefix, scale) in [("万", 10_000_i64), ("亿", 100_000_000)] {
+        if let Some(rest) = unit.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return (Decimal::from(scale), rest.to_owned());
+        }
+    }
+    (Decimal::ONE, unit)
+}
+
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// ASCII digits from a run that may contain full-width ones.
+fn digits(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `2,167,200.00` → 2167200.00, exactly; `−5` → -5.
+fn parse_number(text: &str) -> Result<Decimal, ValueProblem> {
+    let mut ascii = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '0'..='9' | '.' => ascii.push(c),
+            '０'..='９' => ascii.extend(char::from_u32(c as u32 - '０' as u32 + '0' as u32)),
+            '-' | '−' | '－' => ascii.push('-'),
+            _ => {}
+        }
+    }
+    Decimal::from_str_exact(&ascii).map_err(|_| ValueProblem::OutOfRange)
+}
+
+/// A phrase with at least one Chinese character and no digits, Latin letters or symbols that
+/// belong to quantities or template placeholders (`≥**%`, `XX`, `……`).
+fn is_qualitative(text: &str) -> bool {
+    let mut has_han = false;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric()
+            || ('０'..='９').contains(&c)
+            || "%％$\\*＊_＿…<>=≥≤≧≦＜＞＝#＃@~～".contains(c)
+        {
+            return false;
+        }
+        has_han |= is_han(c);
+    }
+    has_han
+}
+
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// Common OCR confusions whose correction reads as a valid value: `二100` for `=100`,
+/// `%=99` for `=99%`. Offered in the help text only; the value itself stays unparsed.
+fn suggest_ocr_fix(text: &str, year: Option<i32>) -> Option<String> {
+    let candidates = [
+        text.strip_prefix('二').map(|rest| format!("={rest}")),
+        text.strip_prefix('%').map(|rest| format!("{rest}%")),
+        text.strip_prefix('％').map(|rest| format!("{rest}%")),
+    ];
+    candidates.into_iter().flatten().find(|candidate| {
+        ValueGrammar::parse(Rule::value, candidate).is_ok()
+            && parse_value(candidate, year).problem.is_none()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn check(
+        text: &str,
+        kind: ValueKind,
+        op: Option<Comparator>,
+        amount: Option<&str>,
+        unit: Option<&str>,
+    ) {
+        let parsed = parse_value(text, Some(2025));
+        assert_eq!(parsed.problem, None, "{text}");
+        let v = parsed.value;
+        assert_eq!(v.kind, kind, "{text}");
+        assert_eq!(v.op, op, "{text}");
+        assert_eq!(v.amount, amount.map(dec), "{text}");
+        assert_eq!(v.unit.as_deref(), unit, "{text}");
+        assert_eq!(v.text, text.trim());
+    }
+
+    #[test]
+    fn comparators_in_every_spelling() {
+        use Comparator::*;
+        for (text, op) in [
+            ("≥90%", Ge),
+            ("≧90%", Ge),
+            (">=90%", Ge),
+            ("＞＝90%", Ge),
+            ("不低于90%", Ge),
+            ("不少于90%", Ge),
+            ("大于等于90%", Ge),
+            ("≤90%", Le),
+            ("≦90%", Le),
+            ("<=90%", Le),
+            ("不高于90%", Le),
+            ("不超过90%", Le),
+            ("=90%", Eq),
+            ("＝90%", Eq),
+            (">90%", Gt),
+            ("<90%", Lt),
+            ("90%以上", Ge),
+            ("90%以下", Le),
+            ("$\\geq 90\\%$", Ge),
+            ("$\\leq 90\\%$", Le),
+        ] {
+            check(text, ValueKind::Percent, Some(op), Some("90"), Some("%"));
+        }
+        check("100%", ValueKind::Percent, None, Some("100"), Some("%"));
+    }
+
+    #[test]
+    fn money_is_normalised_to_yuan() {
+        check(
+            "≤13.6万元",
+            ValueKind::Money,
+            Some(Comparator::Le),
+            Some("136000"),
+            Some("元"),
+        );
+        check(
+            "≤1.1亿元",
+            ValueKind::Money,
+            Some(Comparator::Le),
+            Some("110000000"),
+            Some("元"),
+        );
+        check(
+            "≤ 600240 元",
+            ValueKind::Money,
+            Some(Comparator::Le),
+            Some("600240"),
+            Some("元"),
+        );
+        check(
+            "≤975.7374万元",
+            ValueKind::Money,
+            Some(Comparator::Le),
+            Some("9757374"),
+            Some("元"),
+        );
+        check(
+            "≤2,167,200.00元",
+            ValueKind::Money,
+            Some(Comparator::Le),
+            Some("2167200"),
+            Some("元"),
+        );
+    }
+
+    #[test]
+    fn rates_are_not_money() {
+        check(
+            "≤475元/亩",
+            ValueKind::Rate,
+            Some(Comparator::Le),
+            Some("475"),
+            Some("元/亩"),
+        );
+        check(
+            "17元/人·天",
+            ValueKind::Rate,
+            None,
+            Some("17"),
+            Some("元/人·天"),
+        );
+        check(
+            "2万元/人",
+            ValueKind::Rate,
+            None,
+            Some("20000"),
+            Some("元/人"),
+        );
+    }
+
+    #[test]
+    fn counts_and_numbers() {
+        check(
+            "≥2470人",
+            ValueKind::Count,
+            Some(Comparator::Ge),
+            Some("2470"),
+            Some("人"),
+        );
+        check(
+            "≥ 3260 人",
+            ValueKind::Count,
+            Some(Comparator::Ge),
+            Some("3260"),
+            Some("人"),
+        );
+        check(
+            "3500公斤",
+            ValueKind::Count,
+            None,
+            Some("3500"),
+            Some("公斤"),
+        );
+        check(
+            "=0件",
+            ValueKind::Count,
+            Some(Comparator::Eq),
+            Some("0"),
+            Some("件"),
+        );
+        check(
+            "≥1.5万人次",
+            ValueKind::Count,
+            Some(Comparator::Ge),
+            Some("15000"),
+            Some("人次"),
+        );
+        check(
+            "3个工作日内",
+            ValueKind::Count,
+            Some(Comparator::Le),
+            Some("3"),
+            Some("个工作日"),
+        );
+        check(
+            "≥100平方米",
+            ValueKind::Count,
+            Some(Comparator::Ge),
+            Some("100"),
+            Some("平方米"),
+        );
+        check(
+            "≥5",
+            ValueKind::Number,
+            Some(Comparator::Ge),
+            Some("5"),
+            None,
+        );
+        check("-5元", ValueKind::Money, None, Some("-5"), Some("元"));
+    }
+
+    #[test]
+    fn dates_keep_the_by_qualifier() {
+        let v = parse_value("2025年12月31日前", None).value;
+        assert_eq!(v.kind, ValueKind::Date);
+        assert_eq!(v.date, NaiveDate::from_ymd_opt(2025, 12, 31));
+        assert!(v.by);
+        let v = parse_value("2025年12月31日", None).value;
+        assert!(!v.by);
+        let v = parse_value("2025年6月底前完成", None).value;
+        assert_eq!(v.date, NaiveDate::from_ymd_opt(2025, 6, 30));
+        assert!(v.by);
+        let v = parse_value("12月31日之前", Some(2024)).value;
+        assert_eq!(v.date, NaiveDate::from_ymd_opt(2024, 12, 31));
+        assert_eq!(
+            parse_value("12月31日", None).problem,
+            Some(ValueProblem::MissingYear)
+        );
+        assert_eq!(
+            parse_value("2025年13月40日", None).problem,
+            Some(ValueProblem::InvalidDate)
+        );
+        assert_eq!(
+            parse_value("2025年2月29日", None).problem,
+            Some(ValueProblem::InvalidDate)
+        );
+    }
+
+    #[test]
+    fn qualitative_and_unrecognised() {
+        for text in [
+            "有效提高",
+            "顺利完成",
+            "优良",
+            "控制在预算内",
+            "就业率有效提高",
+        ] {
+            let p = parse_value(text, None);
+            assert_eq!(p.value.kind, ValueKind::Qualitative, "{text}");
+            assert!(p.problem.is_none());
+        }
+        for text in [
+            "9%0",
+            "≥**%",
+            "*",
+            "XX人",
+            "……",
+            "%=99",
+            "二100",
+            "5元钱",
+            "≥5%以下",
+        ] {
+            let p = parse_value(text, None);
+            assert_eq!(p.value.kind, ValueKind::Text, "{text}");
+            assert_eq!(p.value.text, text);
+            assert!(p.problem.is_some(), "{text}");
+        }
+        assert_eq!(
+            parse_value("二100", None).problem,
+            Some(ValueProblem::Unrecognized {
+                suggestion: Some("=100".into())
+            })
+        );
+        assert_eq!(
+            parse_value("%=99", None).problem,
+            Some(ValueProblem::Unrecognized {
+                suggestion: Some("=99%".into())
+            })
+        );
+    }
+
+    #[test]
+    fn out_of_range_is_reported_not_wrapped() {
+        let p = parse_value("≤100000000000000000000000000000万元", None);
+        assert_eq!(p.problem, Some(ValueProblem::OutOfRange));
+        assert_eq!(parse_value("≤1e30万元", None).value.kind, ValueKind::Text);
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(
+            parse_amount("2,167,200.00", Decimal::ONE),
+            Ok(dec("2167200"))
+        );
+        assert_eq!(
+            parse_amount("13.6", Decimal::from(10_000)),
+            Ok(dec("136000"))
+        );
+        assert_eq!(parse_amount(" 0 ", Decimal::ONE), Ok(Decimal::ZERO));
+        assert_eq!(parse_amount("5万元", Decimal::ONE), Ok(dec("50000")));
+        assert!(parse_amount("abc", Decimal::ONE).is_err());
+    }
+}
