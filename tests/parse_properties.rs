@@ -1,0 +1,122 @@
+//! Property tests: the parsers never panic, whatever the input, and keep their spans in range.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use jixiao::input::Input;
+use jixiao::value::parse_value;
+use proptest::prelude::*;
+
+/// Pieces real forms are made of, so generated text reaches deep into the parser.
+const PIECES: &[&str] = &[
+    "项目支出绩效目标批复表",
+    "(2025年度)",
+    "项目名称",
+    "主管部门及代码",
+    "[164]某局",
+    "实施单位",
+    "资金总额(元):",
+    "财政拨款",
+    "其中: 上级补助",
+    "本级安排",
+    "其他资金",
+    "年度总体目标",
+    "<p>目标1: 甲</p>",
+    "目标2:",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "说明",
+    "产出指标",
+    "数量指标",
+    "成本指标",
+    "满意度指标",
+    "社会效益指",
+    "≥90%",
+    "≤13.6万元",
+    "=100%",
+    "2025年12月31日前",
+    "有效提高",
+    "$\\geq 95\\%$",
+    "475元/亩",
+    "2,167,200.00",
+    "- 3 -",
+    "<p>",
+    "</p>",
+    "\t",
+    "\t\t",
+    "\n",
+    "\r\n",
+    " ",
+    "目标",
+    ":",
+    "：",
+    "9%0",
+    "≥**%",
+    "\u{3000}",
+    "[",
+    "】",
+];
+
+fn form_like() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..200).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn text_parser_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let input = Input::from_bytes("fuzz.txt", &bytes);
+        check_spans(&input);
+    }
+
+    #[test]
+    fn text_parser_never_panics_on_form_like_text(text in form_like()) {
+        let input = Input::from_bytes("fuzz.txt", text.as_bytes());
+        check_spans(&input);
+    }
+
+    #[test]
+    fn value_parser_never_panics(text in "\\PC{0,40}") {
+        let parsed = parse_value(&text, Some(2025));
+        prop_assert_eq!(parsed.value.text, text.trim());
+    }
+
+    #[test]
+    fn value_parser_keeps_money_exact(
+        int in 0u64..10_000_000_000,
+        frac in 0u32..10_000,
+        wan in any::<bool>(),
+    ) {
+        let text = format!("≤{int}.{frac:04}{}", if wan { "万元" } else { "元" });
+        let parsed = parse_value(&text, None);
+        let amount = parsed.value.amount.unwrap();
+        let written: rust_decimal::Decimal = format!("{int}.{frac:04}").parse().unwrap();
+        let expected = if wan { written * rust_decimal::Decimal::from(10_000) } else { written };
+        prop_assert_eq!(amount, expected);
+    }
+}
+
+fn check_spans(input: &Input) {
+    let len = input.source.text().len();
+    for d in &input.diagnostics {
+        if let Some(p) = &d.primary {
+            assert!(p.span.start <= p.span.end && p.span.end <= len, "{d:?}");
+        }
+    }
+    for p in &input.document.projects {
+        for i in &p.indicators {
+            assert!(i.span.end <= len);
+            assert!(input.source.text().get(i.name.span.range()).is_some());
+        }
+        for g in &p.goals {
+            assert!(input.source.text().get(g.text.span.range()).is_some());
+        }
+    }
+}
