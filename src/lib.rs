@@ -9,6 +9,8 @@ pub mod cli;
 pub mod diagnostic;
 pub mod input;
 pub mod model;
+pub mod pack;
+pub mod policy;
 pub mod report;
 pub mod source;
 pub mod span;

@@ -1,0 +1,1704 @@
+//! The static checker: AST → typed IR. Every error is collected (not only the first) as a
+//! diagnostic in the policy file; unknown names come with a "did you mean" suggestion.
+//!
+//! It also plans evaluation: equality conditions between an iteration variable and outer
+//! bindings become hash joins, and comprehensions that depend on outer bindings only through such
+//! a key are memoised per key, so pair and grouping rules run in linear time.
+
+// Errors here are diagnostics built once per bad item at load time, never on a hot path, so
+// their size does not matter.
+#![allow(clippy::result_large_err)]
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::ast::*;
+use crate::policy::ir::*;
+use crate::policy::parser;
+use crate::policy::types::{
+    Constant, FUNCTIONS, FieldId, Func, LIST_AGGREGATES, Ty, constant, constant_names, field,
+    field_names, suggest,
+};
+use crate::span::Span;
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+
+/// A declared parameter and its current value.
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    pub name: String,
+    pub ty: Ty,
+    pub default: Const,
+    pub value: Const,
+    pub source: usize,
+    pub span: Span,
+}
+
+/// Diagnostics of the checker, each tagged with the policy source it belongs to.
+pub type Diags = Vec<(usize, Diagnostic)>;
+
+/// Check and compile every item of every loaded policy source.
+pub fn check(items: &[(usize, Item)]) -> (Vec<ParamDef>, Vec<CompiledRule>, Diags) {
+    let mut diags = Diags::new();
+    let mut params: Vec<ParamDef> = Vec::new();
+    let mut param_index: HashMap<String, usize> = HashMap::new();
+
+    for (source, item) in items {
+        let Item::Param(decl) = item else { continue };
+        let Some(def) = check_param(*source, decl, &mut diags) else {
+            continue;
+        };
+        if let Some(&first) = param_index.get(&def.name) {
+            let first_def = params.get(first);
+            let mut d = Diagnostic::error(
+                "policy::duplicate-param",
+                format!("参数 {} 重复声明", def.name),
+            )
+            .with_primary(decl.name.span, Some("再次声明".into()));
+            if let Some(first_def) = first_def.filter(|f| f.source == *source) {
+                d = d.with_label(first_def.span, "第一次声明");
+            }
+            diags.push((*source, d));
+            continue;
+        }
+        param_index.insert(def.name.clone(), params.len());
+        params.push(def);
+    }
+
+    let mut rules: Vec<CompiledRule> = Vec::new();
+    let mut rule_ids: HashMap<String, (usize, Span)> = HashMap::new();
+    let mut used_params: BTreeSet<usize> = BTreeSet::new();
+    for (source, item) in items {
+        let Item::Rule(decl) = item else { continue };
+        if let Some((first_source, first_span)) = rule_ids.get(&decl.id.name) {
+            let mut d = Diagnostic::error(
+                "policy::duplicate-rule",
+                format!("规则编号 {} 重复", decl.id.name),
+            )
+            .with_primary(decl.id.span, Some("再次定义".into()))
+            .with_help("每条规则的编号必须唯一；改名，或删除其中一条");
+            if first_source == source {
+                d = d.with_label(*first_span, "第一次定义");
+            }
+            diags.push((*source, d));
+            continue;
+        }
+        rule_ids.insert(decl.id.name.clone(), (*source, decl.id.span));
+        let mut cx = RuleCx::new(*source, &params, &param_index);
+        if let Some(rule) = cx.rule(decl) {
+            used_params.extend(rule.params.iter().copied());
+            rules.push(rule);
+        }
+        diags.extend(cx.diags.into_iter().map(|d| (*source, d)));
+    }
+
+    for (index, p) in params.iter().enumerate() {
+        if !used_params.contains(&index) {
+            diags.push((
+                p.source,
+                Diagnostic::warning(
+                    "policy::unused-param",
+                    format!("参数 {} 没有被任何规则使用", p.name),
+                )
+                .with_primary(p.span, None),
+            ));
+        }
+    }
+    (params, rules, diags)
+}
+
+fn check_param(source: usize, decl: &ParamDecl, diags: &mut Diags) -> Option<ParamDef> {
+    let ty = match resolve_type(&decl.ty) {
+        Ok(ty) => ty,
+        Err(d) => {
+            diags.push((source, d));
+            return None;
+        }
+    };
+    match const_eval(&decl.default).and_then(|c| coerce_const(c, &ty, decl.default.span)) {
+        Ok(value) => Some(ParamDef {
+            name: decl.name.name.clone(),
+            ty,
+            default: value.clone(),
+            value,
+            source,
+            span: decl.name.span,
+        }),
+        Err(d) => {
+            diags.push((source, d));
+            None
+        }
+    }
+}
+
+fn resolve_type(t: &TypeExpr) -> Result<Ty, Diagnostic> {
+    match t {
+        TypeExpr::List(inner, _) => Ok(Ty::List(Box::new(resolve_type(inner)?))),
+        TypeExpr::Named(name) => Ty::from_name(&name.name).ok_or_else(|| {
+            let mut d =
+                Diagnostic::error("policy::unknown-type", format!("未知类型 {}", name.name))
+                    .with_primary(name.span, Some("不是已知类型".into()));
+            d.help = Some(match suggest(&name.name, Ty::TYPE_NAMES.iter().copied()) {
+                Some(s) => format!("是否应为 {s}？可用类型：{}", Ty::TYPE_NAMES.join("、")),
+                None => format!("可用类型：{}", Ty::TYPE_NAMES.join("、")),
+            });
+            d
+        }),
+    }
+}
+
+/// Evaluate a constant expression (a parameter default or override).
+pub fn const_eval(e: &Expr) -> Result<Const, Diagnostic> {
+    let not_constant = || {
+        Diagnostic::error(
+            "policy::not-constant",
+            "参数的值必须是字面量（如 90%、13.6万元、\"文本\"、[\"a\", \"b\"]）",
+        )
+        .with_primary(e.span, None)
+    };
+    Ok(match &e.kind {
+        ExprKind::Bool(b) => Const::Bool(*b),
+        ExprKind::Number(d) => Const::Num(*d),
+        ExprKind::Quantity(d, unit) => quantity_const(*d, unit, e.span)?,
+        ExprKind::Date(d) => Const::Date(*d),
+        ExprKind::Str(s) => Const::Str(s.value.clone()),
+        ExprKind::List(items) => {
+            Const::List(items.iter().map(const_eval).collect::<Result<_, _>>()?)
+        }
+        ExprKind::Neg(inner) => match const_eval(inner)? {
+            Const::Num(d) => Const::Num(-d),
+            Const::Money(d) => Const::Money(-d),
+            Const::Percent(d) => Const::Percent(-d),
+            Const::Qty(d, u) => Const::Qty(-d, u),
+            _ => return Err(not_constant()),
+        },
+        ExprKind::Name(id) => match constant(&id.name) {
+            Some(Constant::Category(c)) => Const::Category(c),
+            Some(Constant::Kind(k)) => Const::Kind(k),
+            Some(Constant::Op(o)) => Const::Op(o),
+            None => return Err(not_constant()),
+        },
+        _ => return Err(not_constant()),
+    })
+}
+
+/// `90%` → percent 90, `13.6万元` → money 136000, `2470人` → quantity, `475元/亩` → rate.
+pub fn quantity_const(d: Decimal, unit: &str, span: Span) -> Result<Const, Diagnostic> {
+    let overflow = || {
+        Diagnostic::error("policy::number-out-of-range", "数值超出可精确计算的范围")
+            .with_primary(span, None)
+    };
+    let scale = |s: i64| {
+        d.checked_mul(Decimal::from(s))
+            .map(|v| v.normalize())
+            .ok_or_else(overflow)
+    };
+    Ok(match unit {
+        "%" => Const::Percent(d),
+        "元" => Const::Money(d),
+        "千元" => Const::Money(scale(1_000)?),
+        "万元" => Const::Money(scale(10_000)?),
+        "亿元" => Const::Money(scale(100_000_000)?),
+        u if u.starts_with("元/") => Const::Rate(d, u.to_owned()),
+        u => {
+            for (prefix, s) in [("万", 10_000), ("亿", 100_000_000)] {
+                if let Some(rest) = u.strip_prefix(prefix).filter(|r| !r.is_empty()) {
+                    return Ok(Const::Qty(scale(s)?, rest.to_owned()));
+                }
+            }
+            Const::Qty(d, u.to_owned())
+        }
+    })
+}
+
+fn const_ty(c: &Const) -> Ty {
+    match c {
+        Const::Bool(_) => Ty::Bool,
+        Const::Num(_) => Ty::Num,
+        Const::Money(_) => Ty::Money,
+        Const::Percent(_) => Ty::Percent,
+        Const::Qty(_, u) => Ty::Qty(Some(u.clone())),
+        Const::Rate(_, u) => Ty::Rate(Some(u.clone())),
+        Const::Date(_) => Ty::Date,
+        Const::Str(_) => Ty::Str,
+        Const::Category(_) => Ty::Category,
+        Const::Kind(_) => Ty::Kind,
+        Const::Op(_) => Ty::Op,
+        Const::List(items) => Ty::List(Box::new(items.first().map_or(Ty::Unknown, const_ty))),
+    }
+}
+
+/// Check a constant against a declared type.
+pub fn coerce_const(c: Const, ty: &Ty, span: Span) -> Result<Const, Diagnostic> {
+    let ok = match (&c, ty) {
+        (Const::List(items), Ty::List(inner)) => {
+            let items = items
+                .iter()
+                .cloned()
+                .map(|i| coerce_const(i, inner, span))
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Const::List(items));
+        }
+        (Const::Qty(..), Ty::Qty(None)) | (Const::Rate(..), Ty::Rate(None)) => true,
+        (c, t) => &const_ty(c) == t,
+    };
+    if ok {
+        Ok(c)
+    } else {
+        let hint = match ty {
+            Ty::Percent => "，如 90%",
+            Ty::Money => "，如 13.6万元 或 200000元",
+            Ty::Num => "，如 5",
+            Ty::Str => "，如 \"文本\"",
+            Ty::Date => "，如 2025年12月31日",
+            _ => "",
+        };
+        Err(Diagnostic::error(
+            "policy::type-mismatch",
+            format!("值的类型是 {}，但参数声明为 {ty}{hint}", const_ty(&c)),
+        )
+        .with_primary(span, Some(format!("应为 {ty}"))))
+    }
+}
+
+// ------------------------------------------------------------------ rules
+
+#[derive(Debug, Clone)]
+struct Scoped {
+    name: String,
+    slot: usize,
+    ty: Ty,
+    span: Span,
+    used: bool,
+    /// `for`, `let` or a quantifier variable: whether an unused one is worth a warning.
+    warn_unused: bool,
+}
+
+struct RuleCx<'p> {
+    source: usize,
+    params: &'p [ParamDef],
+    param_index: &'p HashMap<String, usize>,
+    scopes: Vec<Scoped>,
+    slots: Vec<SlotInfo>,
+    cache_sites: usize,
+    used_params: BTreeSet<usize>,
+    diags: Vec<Diagnostic>,
+}
+
+fn unknown(span: Span) -> Ir {
+    Ir {
+        kind: IrKind::Const(Const::Bool(false)),
+        ty: Ty::Unknown,
+        span,
+    }
+}
+
+impl<'p> RuleCx<'p> {
+    fn new(source: usize, params: &'p [ParamDef], param_index: &'p HashMap<String, usize>) -> Self {
+        RuleCx {
+            source,
+            params,
+            param_index,
+            scopes: Vec::new(),
+            slots: Vec::new(),
+            cache_sites: 0,
+            used_params: BTreeSet::new(),
+            diags: Vec::new(),
+        }
+    }
+
+    fn error(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        span: Span,
+        label: Option<String>,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::error(code, message).with_primary(span, label);
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    fn bind(&mut self, name: &Ident, ty: Ty, warn_unused: bool) -> usize {
+        if let Some(existing) = self.scopes.iter().find(|s| s.name == name.name) {
+            let first = existing.span;
+            self.diags.push(
+                Diagnostic::error(
+                    "policy::duplicate-binding",
+                    format!("名称 {} 在这条规则中已经绑定", name.name),
+                )
+                .with_primary(name.span, Some("再次绑定".into()))
+                .with_label(first, "第一次绑定")
+                .with_help("换一个名称"),
+            );
+        }
+        let slot = self.slots.len();
+        self.slots.push(SlotInfo {
+            name: name.name.clone(),
+            ty: ty.clone(),
+            span: name.span,
+        });
+        self.scopes.push(Scoped {
+            name: name.name.clone(),
+            slot,
+            ty,
+            span: name.span,
+            used: false,
+            warn_unused,
+        });
+        slot
+    }
+
+    fn unbind_to(&mut self, depth: usize) {
+        while self.scopes.len() > depth {
+            if let Some(s) = self.scopes.pop()
+                && !s.used
+                && s.warn_unused
+                && !s.name.starts_with('_')
+            {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "policy::unused-binding",
+                        format!("绑定 {} 没有被使用", s.name),
+                    )
+                    .with_primary(s.span, Some("未使用".into()))
+                    .with_help(format!("删除它，或改名为 _{} 表示有意不用", s.name)),
+                );
+            }
+        }
+    }
+
+    fn new_site(&mut self) -> usize {
+        self.cache_sites += 1;
+        self.cache_sites - 1
+    }
+
+    // -------------------------------------------------------------- clauses
+
+    fn rule(&mut self, decl: &RuleDecl) -> Option<CompiledRule> {
+        let errors_before = self.diags.len();
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        let mut query_started = false;
+        let mut required_seen = false;
+        for clause in &decl.clauses {
+            let kw = clause.kind.keyword();
+            let single = !matches!(
+                clause.kind,
+                ClauseKind::Where(_)
+                    | ClauseKind::Let(..)
+                    | ClauseKind::Label(..)
+                    | ClauseKind::Example { .. }
+            );
+            if single {
+                if let Some(first) = seen.get(kw) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "policy::duplicate-clause",
+                            format!("规则中只能有一个 {kw} 子句"),
+                        )
+                        .with_primary(clause.keyword, Some("重复".into()))
+                        .with_label(*first, "第一个"),
+                    );
+                }
+                seen.insert(kw, clause.keyword);
+            }
+            match &clause.kind {
+                ClauseKind::For(_) => query_started = true,
+                ClauseKind::Where(_) | ClauseKind::Let(..) if !query_started => self.error(
+                    "policy::clause-order",
+                    format!("{kw} 子句必须写在 for 子句之后"),
+                    clause.keyword,
+                    Some("位置不对".into()),
+                    Some("规则的查询部分按 for → where/let → require 的顺序书写".into()),
+                ),
+                ClauseKind::Where(_) | ClauseKind::Let(..) if required_seen => self.error(
+                    "policy::clause-order",
+                    format!("{kw} 子句必须写在 require 子句之前"),
+                    clause.keyword,
+                    Some("位置不对".into()),
+                    Some("规则的查询部分按 for → where/let → require 的顺序书写".into()),
+                ),
+                ClauseKind::Require(_) => {
+                    if !query_started {
+                        self.error(
+                            "policy::clause-order",
+                            "require 子句必须写在 for 子句之后",
+                            clause.keyword,
+                            Some("位置不对".into()),
+                            None,
+                        );
+                    }
+                    required_seen = true;
+                }
+                _ => {}
+            }
+        }
+        for needed in ["severity", "for", "require", "message"] {
+            if !seen.contains_key(needed) {
+                let example = match needed {
+                    "severity" => "severity error",
+                    "for" => "for p in projects",
+                    "require" => "require p.funds.total > 0元",
+                    _ => "message \"……\"",
+                };
+                self.error(
+                    "policy::missing-clause",
+                    format!("规则 {} 缺少 {needed} 子句", decl.id.name),
+                    decl.id.span,
+                    Some(format!("缺少 {needed}")),
+                    Some(format!("例如：{example}")),
+                );
+            }
+        }
+        if self.diags.len() > errors_before {
+            return None;
+        }
+
+        // Query: for → where/let → require.
+        let mut steps: Vec<Step> = Vec::new();
+        let mut for_slots: Vec<usize> = Vec::new();
+        let mut prefix_conditions: Vec<Ir> = Vec::new();
+        let mut in_prefix = true;
+        let mut require = None;
+        for clause in &decl.clauses {
+            match &clause.kind {
+                ClauseKind::For(bindings) => {
+                    for b in bindings {
+                        let collection = self.expr(&b.collection);
+                        let element = self.element_type(&collection, b.collection.span, "for");
+                        let slot = self.bind(&b.name, element, true);
+                        for_slots.push(slot);
+                        steps.push(Step::For {
+                            slot,
+                            collection,
+                            join: None,
+                        });
+                    }
+                }
+                ClauseKind::Where(e) => {
+                    let cond = self.condition(e, "where");
+                    if in_prefix {
+                        prefix_conditions.extend(split_and(cond));
+                    } else {
+                        steps.push(Step::Where(cond));
+                    }
+                }
+                ClauseKind::Let(name, e) => {
+                    if in_prefix {
+                        place_conditions(&mut steps, std::mem::take(&mut prefix_conditions));
+                        in_prefix = false;
+                    }
+                    let value = self.expr(e);
+                    let slot = self.bind(name, value.ty.clone(), true);
+                    steps.push(Step::Let { slot, value });
+                }
+                ClauseKind::Require(e) => {
+                    if in_prefix {
+                        place_conditions(&mut steps, std::mem::take(&mut prefix_conditions));
+                        in_prefix = false;
+                    }
+                    require = Some(self.condition(e, "require"));
+                }
+                _ => {}
+            }
+        }
+        if in_prefix {
+            place_conditions(&mut steps, prefix_conditions);
+        }
+        self.plan_joins(&mut steps, decl);
+
+        let mut message = None;
+        let mut help = None;
+        let mut title = None;
+        let mut doc = None;
+        let mut tags = Vec::new();
+        let mut severity = Severity::Error;
+        let mut primary = None;
+        let mut labels = Vec::new();
+        let mut examples = Vec::new();
+        for clause in &decl.clauses {
+            match &clause.kind {
+                ClauseKind::Severity(s) => severity = *s,
+                ClauseKind::Title(s) => title = Some(s.value.clone()),
+                ClauseKind::Doc(s) => doc = Some(s.value.clone()),
+                ClauseKind::Tags(ts) => tags = ts.iter().map(|t| t.value.clone()).collect(),
+                ClauseKind::Message(s) => message = Some(self.template(s)),
+                ClauseKind::Help(s) => help = Some(self.template(s)),
+                ClauseKind::At(e, text) => {
+                    let place = self.place(e);
+                    let text = text.as_ref().map(|t| self.template(t));
+                    if let Some(place) = place {
+                        primary = Some((place, text));
+                    }
+                }
+                ClauseKind::Label(e, text) => {
+                    let place = self.place(e);
+                    let text = text.as_ref().map(|t| self.template(t));
+                    if let Some(place) = place {
+                        labels.push((place, text));
+                    }
+                }
+                ClauseKind::Example { kind, path, expect } => examples.push(Example {
+                    kind: *kind,
+                    path: path.value.clone(),
+                    expect: expect.map(|(n, _)| n),
+                    span: clause.span,
+                }),
+                _ => {}
+            }
+        }
+        self.unbind_to(0);
+        // Without `at`, the first `label` is the primary one.
+        if primary.is_none() && !labels.is_empty() {
+            let (place, text) = labels.remove(0);
+            primary = Some((place, text));
+        }
+
+        let (Some(require), Some(message)) = (require, message) else {
+            return None;
+        };
+        if self.diags.iter().any(|d| d.severity == Severity::Error) {
+            return None;
+        }
+        Some(CompiledRule {
+            id: decl.id.name.clone(),
+            severity,
+            title,
+            doc,
+            tags,
+            message,
+            help,
+            steps,
+            require,
+            primary,
+            labels,
+            examples,
+            source: self.source,
+            span: decl.span,
+            id_span: decl.id.span,
+            slots: std::mem::take(&mut self.slots),
+            cache_sites: self.cache_sites,
+            anchor_slot: for_slots.last().copied().unwrap_or(0),
+            params: self.used_params.iter().copied().collect(),
+        })
+    }
+
+    /// Turn equality conditions in `where` into hash joins for `for` bindings after the first.
+    fn plan_joins(&mut self, steps: &mut [Step], decl: &RuleDecl) {
+        let mut earlier: BTreeSet<usize> = BTreeSet::new();
+        let mut for_count = 0;
+        for i in 0..steps.len() {
+            let (slot, closed) = match steps.get(i) {
+                Some(Step::For {
+                    slot, collection, ..
+                }) => (*slot, free_slots(collection).is_empty()),
+                Some(Step::Let { slot, .. }) => {
+                    earlier.insert(*slot);
+                    continue;
+                }
+                _ => continue,
+            };
+            for_count += 1;
+            if closed && !earlier.is_empty() {
+                let conditions: Vec<&Ir> = steps
+                    .iter()
+                    .skip(i + 1)
+                    .take_while(|s| matches!(s, Step::Where(_)))
+                    .filter_map(|s| {
+                        if let Step::Where(c) = s {
+                            Some(c)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                let join = conditions
+                    .iter()
+                    .find_map(|c| join_condition(c, slot, &earlier));
+                match join {
+                    Some((inner_key, outer_key)) => {
+                        let site = self.new_site();
+                        if let Some(Step::For { join, .. }) = steps.get_mut(i) {
+                            *join = Some(Join {
+                                site,
+                                inner_key,
+                                outer_key,
+                            });
+                        }
+                    }
+                    None if for_count > 1 => {
+                        let span = self.slots.get(slot).map_or(decl.id.span, |s| s.span);
+                        self.diags.push(
+                            Diagnostic::warning(
+                                "policy::quadratic",
+                                "这条规则对每一对元素逐一比较，表多时会很慢（平方级）",
+                            )
+                            .with_primary(span, Some("成对迭代没有相等条件".into()))
+                            .with_help("在 where 中加入形如 b.name == a.name 的相等条件，jixiao 会用哈希索引配对"),
+                        );
+                    }
+                    None => {}
+                }
+            }
+            earlier.insert(slot);
+        }
+    }
+
+    fn element_type(&mut self, collection: &Ir, span: Span, what: &str) -> Ty {
+        match &collection.ty {
+            Ty::List(t) => (**t).clone(),
+            Ty::Unknown => Ty::Unknown,
+            other => {
+                self.error(
+                    "policy::type-mismatch",
+                    format!("{what} 需要一个列表，这里是 {other}"),
+                    span,
+                    Some("不是列表".into()),
+                    Some("可迭代的有 projects、p.indicators、p.goals 和列表字面量".into()),
+                );
+                Ty::Unknown
+            }
+        }
+    }
+
+    fn condition(&mut self, e: &Expr, what: &str) -> Ir {
+        let ir = self.expr(e);
+        if !matches!(ir.ty, Ty::Bool | Ty::Unknown) {
+            self.error(
+                "policy::type-mismatch",
+                format!("{what} 需要一个条件（bool），这里是 {}", ir.ty),
+                e.span,
+                Some("不是条件".into()),
+                None,
+            );
+        }
+        ir
+    }
+
+    fn place(&mut self, e: &Expr) -> Option<Place> {
+        let ir = self.expr(e);
+        let mut path = Vec::new();
+        let mut node = &ir;
+        loop {
+            match &node.kind {
+                IrKind::Field(inner, f) => {
+                    path.push(*f);
+                    node = inner;
+                }
+                IrKind::Slot(slot) if node.ty.is_model_object() => {
+                    path.reverse();
+                    return Some(Place {
+                        slot: *slot,
+                        root: node.ty.clone(),
+                        path,
+                        span: e.span,
+                    });
+                }
+                _ => break,
+            }
+        }
+        if ir.ty != Ty::Unknown {
+            self.error(
+                "policy::bad-label",
+                "标注的位置必须是表中的字段，如 i.value、p.funds.total 或 p",
+                e.span,
+                Some("不是表中的位置".into()),
+                Some("at/label 后写绑定名加字段路径，jixiao 会在原文中标出这个字段".into()),
+            );
+        }
+        None
+    }
+
+    fn template(&mut self, s: &StrLit) -> Template {
+        let mut segments = Vec::new();
+        let raw = &s.raw;
+        let mut literal = String::new();
+        let mut i = 0;
+        let flush =
+            |literal: &mut String, segments: &mut Vec<Segment>, this: &mut Self, start: usize| {
+                if literal.is_empty() {
+                    return;
+                }
+                let text = if s.triple {
+                    std::mem::take(literal)
+                } else {
+                    match parser::unescape(literal, start) {
+                        Ok(t) => t,
+                        Err(d) => {
+                            this.diags.push(d);
+                            String::new()
+                        }
+                    }
+                };
+                literal.clear();
+                segments.push(Segment::Text(text));
+            };
+        let mut literal_start = s.raw_start;
+        while let Some(rest) = raw.get(i..) {
+            let Some(c) = rest.chars().next() else { break };
+            if rest.starts_with("{{") || rest.starts_with("}}") {
+                literal.push(c);
+                i += 2;
+                continue;
+            }
+            if c == '\\' {
+                // Keep escapes for unescape, including `\{`.
+                let next = rest.chars().nth(1);
+                literal.push('\\');
+                if let Some(n) = next {
+                    literal.push(n);
+                    i += 1 + n.len_utf8();
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            if c == '{' {
+                let Some(close) = rest.find('}') else {
+                    let at = s.raw_start + i;
+                    self.error(
+                        "policy::bad-template",
+                        "模板中的 { 没有对应的 }",
+                        Span::new(at, at + 1),
+                        None,
+                        Some("字面的花括号写作 {{ 和 }}".into()),
+                    );
+                    break;
+                };
+                flush(&mut literal, &mut segments, self, literal_start);
+                let inner = rest.get(1..close).unwrap_or("");
+                let offset = s.raw_start + i + 1;
+                match parser::parse_expr(inner, offset) {
+                    Ok(e) => {
+                        let ir = self.expr(&e);
+                        segments.push(Segment::Expr(ir));
+                    }
+                    Err(d) => self.diags.push(d),
+                }
+                i += close + 1;
+                literal_start = s.raw_start + i;
+                continue;
+            }
+            if c == '}' {
+                let at = s.raw_start + i;
+                self.error(
+                    "policy::bad-template",
+                    "模板中的 } 没有对应的 {",
+                    Span::new(at, at + 1),
+                    None,
+                    Some("字面的花括号写作 {{ 和 }}".into()),
+                );
+                i += 1;
+                continue;
+            }
+            literal.push(c);
+            i += c.len_utf8();
+        }
+        flush(&mut literal, &mut segments, self, literal_start);
+        if s.triple {
+            if let Some(Segment::Text(t)) = segments.first_mut() {
+                *t = t.trim_start().to_owned();
+            }
+            if let Some(Segment::Text(t)) = segments.last_mut() {
+                *t = t.trim_end().to_owned();
+            }
+        }
+        segments
+    }
+
+    // -------------------------------------------------------------- expressions
+
+    fn expr(&mut self, e: &Expr) -> Ir {
+        let span = e.span;
+        let ir = |kind, ty| Ir { kind, ty, span };
+        match &e.kind {
+            ExprKind::Bool(b) => ir(IrKind::Const(Const::Bool(*b)), Ty::Bool),
+            ExprKind::Number(d) => ir(IrKind::Const(Const::Num(*d)), Ty::Num),
+            ExprKind::Quantity(d, unit) => match quantity_const(*d, unit, span) {
+                Ok(c) => {
+                    let ty = const_ty(&c);
+                    ir(IrKind::Const(c), ty)
+                }
+                Err(d) => {
+                    self.diags.push(d);
+                    unknown(span)
+                }
+            },
+            ExprKind::Date(d) => ir(IrKind::Const(Const::Date(*d)), Ty::Date),
+            ExprKind::Str(s) => ir(IrKind::Const(Const::Str(s.value.clone())), Ty::Str),
+            ExprKind::List(items) => {
+                let items: Vec<Ir> = items.iter().map(|i| self.expr(i)).collect();
+                let element = items
+                    .iter()
+                    .map(|i| i.ty.clone())
+                    .find(|t| *t != Ty::Unknown)
+                    .unwrap_or(Ty::Unknown);
+                for item in &items {
+                    if item.ty != Ty::Unknown && !same_kind(&item.ty, &element) {
+                        self.error(
+                            "policy::type-mismatch",
+                            format!("列表中的元素类型不一致：{} 与 {element}", item.ty),
+                            item.span,
+                            Some(format!("这里是 {}", item.ty)),
+                            None,
+                        );
+                    }
+                }
+                ir(IrKind::List(items), Ty::List(Box::new(element)))
+            }
+            ExprKind::ListComp(comp) => {
+                let (comp, element) = self.comprehension(comp, true);
+                ir(
+                    IrKind::ListComp(Box::new(comp)),
+                    Ty::List(Box::new(element)),
+                )
+            }
+            ExprKind::Name(id) => self.name(id),
+            ExprKind::Field(inner, name) => {
+                let base = self.expr(inner);
+                self.field(base, name, span)
+            }
+            ExprKind::Call(name, args) => self.call(name, args, span),
+            ExprKind::Neg(inner) => {
+                let v = self.expr(inner);
+                if !v.ty.is_numeric() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("不能对 {} 取负", v.ty),
+                        inner.span,
+                        None,
+                        None,
+                    );
+                }
+                let ty = v.ty.clone();
+                ir(IrKind::Neg(Box::new(v)), ty)
+            }
+            ExprKind::Arith(op, a, b) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                let ty = self.arith_type(*op, &a, &b, span);
+                ir(IrKind::Arith(*op, Box::new(a), Box::new(b)), ty)
+            }
+            ExprKind::Compare(op, a, b) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                self.check_comparable(*op, &a, &b, span);
+                ir(IrKind::Compare(*op, Box::new(a), Box::new(b)), Ty::Bool)
+            }
+            ExprKind::In {
+                negated,
+                item,
+                list,
+            } => {
+                let (item, list) = (self.expr(item), self.expr(list));
+                match &list.ty {
+                    Ty::List(element) => {
+                        if !comparable_eq(&item.ty, element) {
+                            self.error(
+                                "policy::type-mismatch",
+                                format!("不能在 {} 的列表中查找 {}", element, item.ty),
+                                span,
+                                None,
+                                None,
+                            );
+                        }
+                    }
+                    Ty::Unknown => {}
+                    other => self.error(
+                        "policy::type-mismatch",
+                        format!("in 的右边必须是列表，这里是 {other}"),
+                        list.span,
+                        Some("不是列表".into()),
+                        Some(if *other == Ty::Str {
+                            "在文本中查找请用 contains(文本, 部分)".to_owned()
+                        } else {
+                            "例如 i.level2 in [\"数量指标\", \"质量指标\"]".to_owned()
+                        }),
+                    ),
+                }
+                ir(
+                    IrKind::In {
+                        negated: *negated,
+                        item: Box::new(item),
+                        list: Box::new(list),
+                    },
+                    Ty::Bool,
+                )
+            }
+            ExprKind::Is {
+                negated,
+                missing,
+                expr,
+            } => {
+                let v = self.expr(expr);
+                ir(
+                    IrKind::Is {
+                        negated: *negated,
+                        missing: *missing,
+                        expr: Box::new(v),
+                    },
+                    Ty::Bool,
+                )
+            }
+            ExprKind::Coalesce(a, b) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                if !same_kind(&a.ty, &b.ty) {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("?? 两边的类型不同：{} 与 {}", a.ty, b.ty),
+                        span,
+                        None,
+                        Some("?? 在左边缺失时取右边的值，两边应为同一类型".into()),
+                    );
+                }
+                let ty = if a.ty == Ty::Unknown {
+                    b.ty.clone()
+                } else {
+                    a.ty.clone()
+                };
+                ir(IrKind::Coalesce(Box::new(a), Box::new(b)), ty)
+            }
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                let what = if matches!(e.kind, ExprKind::And(..)) {
+                    "and"
+                } else {
+                    "or"
+                };
+                let (a, b) = (self.condition(a, what), self.condition(b, what));
+                let kind = if what == "and" {
+                    IrKind::And(Box::new(a), Box::new(b))
+                } else {
+                    IrKind::Or(Box::new(a), Box::new(b))
+                };
+                ir(kind, Ty::Bool)
+            }
+            ExprKind::Not(inner) => {
+                let v = self.condition(inner, "not");
+                ir(IrKind::Not(Box::new(v)), Ty::Bool)
+            }
+            ExprKind::If(c, t, f) => {
+                let c = self.condition(c, "if");
+                let (t, f) = (self.expr(t), self.expr(f));
+                if !same_kind(&t.ty, &f.ty) {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("if 的两个分支类型不同：{} 与 {}", t.ty, f.ty),
+                        span,
+                        None,
+                        None,
+                    );
+                }
+                let ty = if t.ty == Ty::Unknown {
+                    f.ty.clone()
+                } else {
+                    t.ty.clone()
+                };
+                ir(IrKind::If(Box::new(c), Box::new(t), Box::new(f)), ty)
+            }
+            ExprKind::Quantified {
+                quantifier,
+                comp,
+                body,
+            } => {
+                let depth = self.scopes.len();
+                let collection = self.expr(&comp.collection);
+                let element =
+                    self.element_type(&collection, comp.collection.span, quantifier.keyword());
+                let slot = self.bind(&comp.var, element, true);
+                let filter = comp.filter.as_ref().map(|f| self.condition(f, "where"));
+                let body = body
+                    .as_ref()
+                    .map(|b| self.condition(b, quantifier.keyword()));
+                self.unbind_to(depth);
+                let mut c = Comp {
+                    slot,
+                    collection,
+                    filter,
+                    map: None,
+                    join: None,
+                    memo: None,
+                };
+                self.plan_comp(&mut c, body.as_ref());
+                ir(
+                    IrKind::Quantified {
+                        quantifier: *quantifier,
+                        comp: Box::new(c),
+                        body: body.map(Box::new),
+                    },
+                    Ty::Bool,
+                )
+            }
+            ExprKind::Aggregate(agg, comp) => {
+                let (c, mapped) = self.comprehension(comp, true);
+                let ty = self.aggregate_type(*agg, &mapped, span);
+                ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
+            }
+        }
+    }
+
+    /// Compile a comprehension; returns it and the type of what it yields (mapped or element).
+    fn comprehension(&mut self, comp: &Comprehension, plan: bool) -> (Comp, Ty) {
+        let depth = self.scopes.len();
+        let collection = self.expr(&comp.collection);
+        let element = self.element_type(&collection, comp.collection.span, "推导式");
+        let slot = self.bind(
+            &comp.var,
+            element.clone(),
+            comp.map.is_some() || comp.filter.is_some(),
+        );
+        let filter = comp.filter.as_ref().map(|f| self.condition(f, "where"));
+        let map = comp.map.as_ref().map(|m| self.expr(m));
+        self.unbind_to(depth);
+        let yielded = map.as_ref().map_or(element, |m| m.ty.clone());
+        let mut c = Comp {
+            slot,
+            collection,
+            filter,
+            map,
+            join: None,
+            memo: None,
+        };
+        if plan {
+            self.plan_comp(&mut c, None);
+        }
+        (c, yielded)
+    }
+
+    /// Plan a hash join and memoisation for a comprehension (see [`Comp`]).
+    fn plan_comp(&mut self, c: &mut Comp, body: Option<&Ir>) {
+        if !free_slots(&c.collection).is_empty() {
+            return;
+        }
+        let outer: BTreeSet<usize> = (0..self.slots.len()).filter(|s| *s != c.slot).collect();
+        let conditions = c.filter.clone().map(split_and).unwrap_or_default();
+        let join = conditions
+            .iter()
+            .find_map(|cond| join_condition(cond, c.slot, &outer));
+        // What the result depends on besides the iteration variable and the join key.
+        let mut free = BTreeSet::new();
+        for cond in &conditions {
+            if join.is_none() || join_condition(cond, c.slot, &outer).is_none() {
+                free.extend(free_slots(cond));
+            }
+        }
+        if let Some(m) = &c.map {
+            free.extend(free_slots(m));
+        }
+        if let Some(b) = body {
+            free.extend(free_slots(b));
+        }
+        free.remove(&c.slot);
+        if let Some((inner_key, outer_key)) = join {
+            let site = self.new_site();
+            c.join = Some(Join {
+                site,
+                inner_key,
+                outer_key,
+            });
+        }
+        if free.is_empty() {
+            c.memo = Some(self.new_site());
+        }
+    }
+
+    fn name(&mut self, id: &Ident) -> Ir {
+        let span = id.span;
+        if let Some(scoped) = self.scopes.iter_mut().rev().find(|s| s.name == id.name) {
+            scoped.used = true;
+            return Ir {
+                kind: IrKind::Slot(scoped.slot),
+                ty: scoped.ty.clone(),
+                span,
+            };
+        }
+        if let Some(&index) = self.param_index.get(&id.name)
+            && let Some(p) = self.params.get(index)
+        {
+            self.used_params.insert(index);
+            return Ir {
+                kind: IrKind::Param(index),
+                ty: p.ty.clone(),
+                span,
+            };
+        }
+        if id.name == "projects" {
+            return Ir {
+                kind: IrKind::Projects,
+                ty: Ty::List(Box::new(Ty::Project)),
+                span,
+            };
+        }
+        if let Some(c) = constant(&id.name) {
+            let value = match c {
+                Constant::Category(c) => Const::Category(c),
+                Constant::Kind(k) => Const::Kind(k),
+                Constant::Op(o) => Const::Op(o),
+            };
+            return Ir {
+                kind: IrKind::Const(value),
+                ty: c.ty(),
+                span,
+            };
+        }
+        let mut candidates: Vec<&str> = self.scopes.iter().map(|s| s.name.as_str()).collect();
+        candidates.extend(self.params.iter().map(|p| p.name.as_str()));
+        candidates.push("projects");
+        let constants = constant_names();
+        candidates.extend(constants.iter().copied());
+        let help = match suggest(&id.name, candidates.iter().copied()) {
+            Some(s) => Some(format!("是否应为 {s}？")),
+            None => Some(
+                "名称可以是 for/let 绑定、参数（param）、projects，或常量（如 cost、money、ge）"
+                    .to_owned(),
+            ),
+        };
+        self.error(
+            "policy::unknown-name",
+            format!("未知名称 {}", id.name),
+            span,
+            Some("未定义".into()),
+            help,
+        );
+        unknown(span)
+    }
+
+    fn field(&mut self, base: Ir, name: &Ident, span: Span) -> Ir {
+        if base.ty == Ty::Unknown {
+            return unknown(span);
+        }
+        if let Some(id) = field(&base.ty, &name.name) {
+            let ty = id.ty();
+            return Ir {
+                kind: IrKind::Field(Box::new(base), id),
+                ty,
+                span,
+            };
+        }
+        let names = field_names(&base.ty);
+        if names.is_empty() {
+            let help = if matches!(base.ty, Ty::List(_)) {
+                "这是一个列表：用 any/all/none、count(…)、sum(…) 访问其中的元素".to_owned()
+            } else {
+                format!("{} 类型的值没有字段", base.ty)
+            };
+            self.error(
+                "policy::unknown-field",
+                format!("{} 没有字段 {}", base.ty, name.name),
+                name.span,
+                Some("没有这个字段".into()),
+                Some(help),
+            );
+        } else {
+            let help = match suggest(&name.name, names.iter().copied()) {
+                Some(s) => format!("是否应为 {s}？{} 的字段有：{}", base.ty, names.join("、")),
+                None => format!("{} 的字段有：{}", base.ty, names.join("、")),
+            };
+            self.error(
+                "policy::unknown-field",
+                format!("{} 没有字段 {}", base.ty, name.name),
+                name.span,
+                Some("没有这个字段".into()),
+                Some(help),
+            );
+        }
+        unknown(span)
+    }
+
+    fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
+        // `count(xs)`, `sum(xs)` …: an aggregate over a plain list.
+        if let ([list], true) = (args, LIST_AGGREGATES.contains(&name.name.as_str())) {
+            let collection = self.expr(list);
+            let element = self.element_type(&collection, list.span, &name.name);
+            let slot = self.slots.len();
+            self.slots.push(SlotInfo {
+                name: format!("<{}>", name.name),
+                ty: element.clone(),
+                span: list.span,
+            });
+            let mut comp = Comp {
+                slot,
+                collection,
+                filter: None,
+                map: None,
+                join: None,
+                memo: None,
+            };
+            self.plan_comp(&mut comp, None);
+            let agg = match name.name.as_str() {
+                "count" => Aggregate::Count,
+                "sum" => Aggregate::Sum,
+                "min" => Aggregate::Min,
+                "max" => Aggregate::Max,
+                "first" => Aggregate::First,
+                "distinct" => Aggregate::Distinct,
+                _ => Aggregate::MostCommon,
+            };
+            let ty = self.aggregate_type(agg, &element, span);
+            return Ir {
+                kind: IrKind::Aggregate(agg, Box::new(comp)),
+                ty,
+                span,
+            };
+        }
+        let Some(&(_, func, arity, signature)) = FUNCTIONS.iter().find(|(n, ..)| *n == name.name)
+        else {
+            let names: Vec<&str> = FUNCTIONS
+                .iter()
+                .map(|(n, ..)| *n)
+                .chain(LIST_AGGREGATES.iter().copied())
+                .collect();
+            let help = match suggest(&name.name, names.iter().copied()) {
+                Some(s) => format!("是否应为 {s}？"),
+                None => format!("可用的函数：{}", names.join("、")),
+            };
+            self.error(
+                "policy::unknown-function",
+                format!("未知函数 {}", name.name),
+                name.span,
+                Some("没有这个函数".into()),
+                Some(help),
+            );
+            for a in args {
+                self.expr(a);
+            }
+            return unknown(span);
+        };
+        if args.len() != arity {
+            self.error(
+                "policy::arity",
+                format!(
+                    "函数 {} 需要 {arity} 个参数，这里给了 {} 个",
+                    name.name,
+                    args.len()
+                ),
+                span,
+                Some(format!("{} 个参数", args.len())),
+                Some(format!("用法：{signature}")),
+            );
+            for a in args {
+                self.expr(a);
+            }
+            return unknown(span);
+        }
+        if func == Func::Matches {
+            let text = args.first().map(|a| self.expr(a));
+            let pattern = args.get(1);
+            let Some(ExprKind::Str(lit)) = pattern.map(|p| &p.kind) else {
+                self.error(
+                    "policy::type-mismatch",
+                    "matches 的第二个参数必须是写在规则里的字符串（正则表达式）",
+                    pattern.map_or(span, |p| p.span),
+                    None,
+                    Some("例如 matches(i.name, \"^.+率$\")".into()),
+                );
+                return unknown(span);
+            };
+            let Some(text) = text else {
+                return unknown(span);
+            };
+            self.expect(&text, &Ty::Str, "matches 的第一个参数");
+            return match regex::RegexBuilder::new(&lit.value)
+                .size_limit(1 << 20)
+                .build()
+            {
+                Ok(re) => Ir {
+                    kind: IrKind::Matches(Box::new(text), Box::new(re)),
+                    ty: Ty::Bool,
+                    span,
+                },
+                Err(err) => {
+                    self.error(
+                        "policy::bad-regex",
+                        format!("正则表达式无效：{err}"),
+                        lit.span,
+                        Some("无效".into()),
+                        None,
+                    );
+                    unknown(span)
+                }
+            };
+        }
+        let args: Vec<Ir> = args.iter().map(|a| self.expr(a)).collect();
+        let ty = self.function_type(func, &args, span, signature);
+        Ir {
+            kind: IrKind::Call(func, args),
+            ty,
+            span,
+        }
+    }
+
+    fn expect(&mut self, ir: &Ir, ty: &Ty, what: &str) {
+        if ir.ty != Ty::Unknown && !same_kind(&ir.ty, ty) {
+            self.error(
+                "policy::type-mismatch",
+                format!("{what}应为 {ty}，这里是 {}", ir.ty),
+                ir.span,
+                Some(format!("这里是 {}", ir.ty)),
+                None,
+            );
+        }
+    }
+
+    fn function_type(&mut self, func: Func, args: &[Ir], span: Span, signature: &str) -> Ty {
+        let arg = |k: usize| args.get(k).cloned().unwrap_or_else(|| unknown(span));
+        match func {
+            Func::Contains | Func::StartsWith | Func::EndsWith => {
+                self.expect(&arg(0), &Ty::Str, "第 1 个参数");
+                self.expect(&arg(1), &Ty::Str, "第 2 个参数");
+                Ty::Bool
+            }
+            Func::Length => {
+                let a = arg(0);
+                if !matches!(a.ty, Ty::Str | Ty::List(_) | Ty::Unknown) {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("length 需要文本或列表，这里是 {}", a.ty),
+                        a.span,
+                        None,
+                        Some(format!("用法：{signature}")),
+                    );
+                }
+                Ty::Num
+            }
+            Func::Trim | Func::CollapseRepeats => {
+                self.expect(&arg(0), &Ty::Str, "参数");
+                Ty::Str
+            }
+            Func::Replace => {
+                for k in 0..3 {
+                    self.expect(&arg(k), &Ty::Str, "参数");
+                }
+                Ty::Str
+            }
+            Func::Year | Func::Month | Func::Day => {
+                self.expect(&arg(0), &Ty::Date, "参数");
+                Ty::Num
+            }
+            Func::Date => {
+                for k in 0..3 {
+                    self.expect(&arg(k), &Ty::Num, "参数");
+                }
+                Ty::Date
+            }
+            Func::Abs => {
+                let a = arg(0);
+                if !a.ty.is_numeric() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("abs 需要数值，这里是 {}", a.ty),
+                        a.span,
+                        None,
+                        None,
+                    );
+                }
+                a.ty
+            }
+            Func::Round => {
+                let a = arg(0);
+                if !a.ty.is_numeric() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("round 需要数值，这里是 {}", a.ty),
+                        a.span,
+                        None,
+                        None,
+                    );
+                }
+                self.expect(&arg(1), &Ty::Num, "小数位数");
+                a.ty
+            }
+            Func::Min2 | Func::Max2 => {
+                let (a, b) = (arg(0), arg(1));
+                self.check_comparable(CmpOp::Lt, &a, &b, span);
+                if a.ty == Ty::Unknown { b.ty } else { a.ty }
+            }
+            Func::Matches => Ty::Bool,
+        }
+    }
+
+    fn aggregate_type(&mut self, agg: Aggregate, yielded: &Ty, span: Span) -> Ty {
+        match agg {
+            Aggregate::Count => Ty::Num,
+            Aggregate::Sum => {
+                if !yielded.is_numeric() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("sum 只能对数值求和，这里是 {yielded}"),
+                        span,
+                        None,
+                        Some("例如 sum(i.value.money for i in p.indicators where i.category == cost)".into()),
+                    );
+                }
+                yielded.clone()
+            }
+            Aggregate::Min | Aggregate::Max => {
+                if !(yielded.is_numeric() || matches!(yielded, Ty::Date | Ty::Str)) {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("{} 需要可比较的值，这里是 {yielded}", agg.name()),
+                        span,
+                        None,
+                        None,
+                    );
+                }
+                yielded.clone()
+            }
+            Aggregate::First => yielded.clone(),
+            Aggregate::MostCommon | Aggregate::Distinct => {
+                if !yielded.is_key() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("{} 需要文本、数值或日期，这里是 {yielded}", agg.name()),
+                        span,
+                        None,
+                        None,
+                    );
+                }
+                if agg == Aggregate::Distinct {
+                    Ty::List(Box::new(yielded.clone()))
+                } else {
+                    yielded.clone()
+                }
+            }
+        }
+    }
+
+    fn arith_type(&mut self, op: ArithOp, a: &Ir, b: &Ir, span: Span) -> Ty {
+        use Ty::*;
+        let result = match (op, &a.ty, &b.ty) {
+            (_, Unknown, _) | (_, _, Unknown) => Some(Unknown),
+            (_, Measure, t) | (_, t, Measure) if t.is_numeric() => Some(Measure),
+            (ArithOp::Add | ArithOp::Sub, x, y) if numeric_same(x, y) => Some(merge_units(x, y)),
+            (ArithOp::Sub, Date, Date) => Some(Num),
+            (ArithOp::Add | ArithOp::Sub, Date, Num) => Some(Date),
+            (ArithOp::Mul, x, Num) | (ArithOp::Mul, Num, x) if x.is_numeric() => Some(x.clone()),
+            (ArithOp::Mul, x, Percent) | (ArithOp::Mul, Percent, x)
+                if matches!(x, Money | Qty(_) | Rate(_)) =>
+            {
+                Some(x.clone())
+            }
+            (ArithOp::Div, x, Num) if x.is_numeric() => Some(x.clone()),
+            (ArithOp::Div, x, y) if numeric_same(x, y) => Some(Num),
+            _ => None,
+        };
+        result.unwrap_or_else(|| {
+            let help = match (&a.ty, &b.ty) {
+                (Money, Num) | (Num, Money) if matches!(op, ArithOp::Add | ArithOp::Sub) => {
+                    Some("给数字写上单位，如 100元 或 13.6万元".to_owned())
+                }
+                (Percent, Num) | (Num, Percent) if matches!(op, ArithOp::Add | ArithOp::Sub) => {
+                    Some("给数字写上 %，如 5%".to_owned())
+                }
+                _ => None,
+            };
+            self.error(
+                "policy::type-mismatch",
+                format!("不能计算 {} {} {}", a.ty, op.symbol(), b.ty),
+                span,
+                Some("类型或单位不匹配".into()),
+                help,
+            );
+            Unknown
+        })
+    }
+
+    fn check_comparable(&mut self, op: CmpOp, a: &Ir, b: &Ir, span: Span) {
+        let ok = if op.is_ordering() {
+            numeric_same(&a.ty, &b.ty)
+                || matches!(
+                    (&a.ty, &b.ty),
+                    (Ty::Date, Ty::Date) | (Ty::Str, Ty::Str) | (Ty::Unknown, _) | (_, Ty::Unknown)
+                )
+        } else {
+            comparable_eq(&a.ty, &b.ty)
+        };
+        if ok {
+            return;
+        }
+        let help = match (&a.ty, &b.ty) {
+            (Ty::Money, Ty::Num) | (Ty::Num, Ty::Money) => {
+                Some("给数字写上单位，如 200000元 或 20万元".to_owned())
+            }
+            (Ty::Percent, Ty::Num) | (Ty::Num, Ty::Percent) => {
+                Some("给数字写上 %，如 90%".to_owned())
+            }
+            (Ty::Qty(Some(x)), Ty::Qty(Some(y))) => Some(format!("单位不同：{x} 与 {y}")),
+            (Ty::Category, Ty::Str) | (Ty::Str, Ty::Category) => {
+                Some("类别写作常量，如 i.category == cost".to_owned())
+            }
+            (Ty::Kind, Ty::Str) | (Ty::Str, Ty::Kind) => {
+                Some("类型写作常量，如 i.value.kind == money".to_owned())
+            }
+            (Ty::Op, Ty::Str) | (Ty::Str, Ty::Op) => {
+                Some("比较符写作常量 ge、le、eq、gt、lt".to_owned())
+            }
+            _ => None,
+        };
+        self.error(
+            "policy::type-mismatch",
+            format!("不能比较 {} 与 {}", a.ty, b.ty),
+            span,
+            Some(format!("{} {} {}", a.ty, op.symbol(), b.ty)),
+            help,
+        );
+    }
+}
+
+/// Whether two numeric types can be added or ordered (units agree, or one is only known at run
+/// time).
+fn numeric_same(a: &Ty, b: &Ty) -> bool {
+    use Ty::*;
+    match (a, b) {
+        (Unknown, _) | (_, Unknown) => true,
+        (Measure, t) | (t, Measure) => t.is_numeric(),
+        (Num, Num) | (Money, Money) | (Percent, Percent) => true,
+        (Qty(x), Qty(y)) | (Rate(x), Rate(y)) => x.is_none() || y.is_none() || x == y,
+        _ => false,
+    }
+}
+
+fn merge_units(a: &Ty, b: &Ty) -> Ty {
+    match (a, b) {
+        (Ty::Qty(None), Ty::Qty(u)) => Ty::Qty(u.clone()),
+        (Ty::Rate(None), Ty::Rate(u)) => Ty::Rate(u.clone()),
+        _ => a.clone(),
+    }
+}
+
+fn comparable_eq(a: &Ty, b: &Ty) -> bool {
+    numeric_same(a, b) || same_kind(a, b)
+}
+
+/// Same type, ignoring units known only at run time.
+fn same_kind(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Unknown, _) | (_, Ty::Unknown) => true,
+        (Ty::List(x), Ty::List(y)) => same_kind(x, y),
+        (x, y) if x.is_numeric() && y.is_numeric() => numeric_same(x, y),
+        (x, y) => x == y,
+    }
+}
+
+/// The conjuncts of a condition.
+fn split_and(ir: Ir) -> Vec<Ir> {
+    match ir.kind {
+        IrKind::And(a, b) => {
+            let mut out = split_and(*a);
+            out.extend(split_and(*b));
+            out
+        }
+        _ => vec![ir],
+    }
+}
+
+/// Put each `where` condition right after the last `for` binding it uses, so rows are filtered
+/// as early as possible.
+fn place_conditions(steps: &mut Vec<Step>, conditions: Vec<Ir>) {
+    for cond in conditions {
+        let free = free_slots(&cond);
+        let position = steps
+            .iter()
+            .rposition(|s| matches!(s, Step::For { slot, .. } | Step::Let { slot, .. } if free.contains(slot)))
+            .map_or(0, |p| p + 1);
+        // Keep conditions after the same binding in their written order.
+        let mut at = position;
+        while matches!(steps.get(at), Some(Step::Where(_))) {
+            at += 1;
+        }
+        steps.insert(at, Step::Where(cond));
+    }
+}
+
+/// `inner == outer` (either way round) where `inner` uses only `slot` and `outer` uses only
+/// bindings from `outer_slots`.
+fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Option<(Ir, Ir)> {
+    let IrKind::Compare(CmpOp::Eq, a, b) = &cond.kind else {
+        return None;
+    };
+    if !a.ty.is_key() || !b.ty.is_key() {
+        return None;
+    }
+    let (fa, fb) = (free_slots(a), free_slots(b));
+    let only_inner = |f: &BTreeSet<usize>| f.len() == 1 && f.contains(&slot);
+    let only_outer =
+        |f: &BTreeSet<usize>| !f.is_empty() && !f.contains(&slot) && f.is_subset(outer_slots);
+    if only_inner(&fa) && only_outer(&fb) {
+        Some(((**a).clone(), (**b).clone()))
+    } else if only_inner(&fb) && only_outer(&fa) {
+        Some(((**b).clone(), (**a).clone()))
+    } else {
+        None
+    }
+}
+
+/// The bindings an expression reads (excluding those it binds itself).
+pub fn free_slots(ir: &Ir) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    collect_free(ir, &mut out);
+    out
+}
+
+fn collect_free(ir: &Ir, out: &mut BTreeSet<usize>) {
+    match &ir.kind {
+        IrKind::Slot(s) => {
+            out.insert(*s);
+        }
+        IrKind::Const(_) | IrKind::Param(_) | IrKind::Projects => {}
+        IrKind::Field(a, _) | IrKind::Neg(a) | IrKind::Not(a) | IrKind::Matches(a, _) => {
+            collect_free(a, out)
+        }
+        IrKind::Is { expr, .. } => collect_free(expr, out),
+        IrKind::Call(_, args) | IrKind::List(args) => {
+            args.iter().for_each(|a| collect_free(a, out))
+        }
+        IrKind::Arith(_, a, b)
+        | IrKind::Compare(_, a, b)
+        | IrKind::Coalesce(a, b)
+        | IrKind::And(a, b)
+        | IrKind::Or(a, b) => {
+            collect_free(a, out);
+            collect_free(b, out);
+        }
+        IrKind::In { item, list, .. } => {
+            collect_free(item, out);
+            collect_free(list, out);
+        }
+        IrKind::If(a, b, c) => {
+            collect_free(a, out);
+            collect_free(b, out);
+            collect_free(c, out);
+        }
+        IrKind::Quantified { comp, body, .. } => {
+            let mut inner = BTreeSet::new();
+            comp_free(comp, &mut inner);
+            if let Some(b) = body {
+                collect_free(b, &mut inner);
+            }
+            inner.remove(&comp.slot);
+            collect_free(&comp.collection, out);
+            out.extend(inner);
+        }
+        IrKind::Aggregate(_, comp) | IrKind::ListComp(comp) => {
+            let mut inner = BTreeSet::new();
+            comp_free(comp, &mut inner);
+            inner.remove(&comp.slot);
+            collect_free(&comp.collection, out);
+            out.extend(inner);
+        }
+    }
+}
+
+fn comp_free(comp: &Comp, out: &mut BTreeSet<usize>) {
+    if let Some(f) = &comp.filter {
+        collect_free(f, out);
+    }
+    if let Some(m) = &comp.map {
+        collect_free(m, out);
+    }
+}
+
+/// Used by the docs test: the fields a type has.
+pub fn fields_of(ty: &Ty) -> Vec<(&'static str, FieldId)> {
+    crate::policy::types::schema()
+        .into_iter()
+        .filter(|f| &f.owner == ty)
+        .map(|f| (f.name, f.id))
+        .collect()
+}

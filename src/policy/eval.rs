@@ -1,0 +1,1101 @@
+//! Evaluating compiled rules over a document.
+//!
+//! Conditions use three-valued logic: a comparison with a missing field is *unknown*; `where`
+//! keeps only rows whose condition is true; a `require` that is unknown does not fire. A run-time
+//! error (overflow, division by zero, units that differ at run time) stops the rule for that form
+//! only and becomes a `policy::runtime-error` diagnostic.
+
+use crate::diagnostic::{Diagnostic, Label, ProjectRef, Severity};
+use crate::model::{Project, ValueKind};
+use crate::policy::ast::{Aggregate, CmpOp, Quantifier};
+use crate::policy::check::ParamDef;
+use crate::policy::ir::*;
+use crate::policy::types::{FieldId, Func, Ty};
+use crate::policy::value::*;
+use crate::source::SourceFile;
+use crate::span::Span;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// At most this many explanation lines per finding.
+const MAX_EXPLANATION: usize = 8;
+
+type Truth = Option<bool>;
+
+struct Failure {
+    error: RuntimeError,
+    span: Span,
+}
+
+type R<T> = Result<T, Failure>;
+
+fn fail(span: Span) -> impl Fn(RuntimeError) -> Failure {
+    move |error| Failure { error, span }
+}
+
+/// Everything one rule needs while it runs over one document.
+struct Frame<'a> {
+    rule: &'a CompiledRule,
+    params: &'a [ParamDef],
+    policy_source: &'a SourceFile,
+    projects: &'a [Project],
+    file: &'a str,
+    env: Vec<Val<'a>>,
+    joins: Vec<Option<HashMap<Key, Vec<usize>>>>,
+    memos: Vec<HashMap<Option<Key>, Val<'a>>>,
+    findings: Vec<Diagnostic>,
+}
+
+/// Run `rule` over the projects of one document.
+pub fn run_rule(
+    rule: &CompiledRule,
+    params: &[ParamDef],
+    policy_sources: &[Arc<SourceFile>],
+    projects: &[Project],
+    file: &str,
+) -> Vec<Diagnostic> {
+    let Some(policy_source) = policy_sources.get(rule.source) else {
+        return Vec::new();
+    };
+    let mut frame = Frame {
+        rule,
+        params,
+        policy_source,
+        projects,
+        file,
+        env: vec![Val::Missing; rule.slots.len()],
+        joins: vec![None; rule.cache_sites],
+        memos: vec![HashMap::new(); rule.cache_sites],
+        findings: Vec::new(),
+    };
+    frame.run_steps(0, true);
+    frame.findings
+}
+
+impl<'a> Frame<'a> {
+    fn run_steps(&mut self, k: usize, outermost: bool) {
+        if let Err(failure) = self.steps_from(k, outermost) {
+            let project = self.current_project();
+            self.findings.push(self.runtime_error(failure, project));
+        }
+    }
+
+    fn steps_from(&mut self, k: usize, outermost: bool) -> R<()> {
+        let rule = self.rule;
+        match rule.steps.get(k) {
+            None => {
+                let verdict = self.truth(&rule.require)?;
+                if verdict == Some(false) {
+                    let finding = self.finding()?;
+                    self.findings.push(finding);
+                }
+                Ok(())
+            }
+            Some(Step::Where(cond)) => {
+                if self.truth(cond)? == Some(true) {
+                    self.steps_from(k + 1, outermost)?;
+                }
+                Ok(())
+            }
+            Some(Step::Let { slot, value }) => {
+                let v = self.eval(value)?;
+                self.set(*slot, v);
+                self.steps_from(k + 1, outermost)
+            }
+            Some(Step::For {
+                slot,
+                collection,
+                join,
+            }) => {
+                let coll = self.eval(collection)?;
+                let candidates = self.candidates(&coll, *slot, join.as_ref(), collection.span)?;
+                for index in candidates {
+                    let element = coll.element(index).unwrap_or(Val::Missing);
+                    self.set(*slot, element);
+                    if outermost {
+                        // Errors stop this element (form) only; the others are still checked.
+                        self.run_steps(k + 1, false);
+                    } else {
+                        self.steps_from(k + 1, false)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn set(&mut self, slot: usize, v: Val<'a>) {
+        if let Some(s) = self.env.get_mut(slot) {
+            *s = v;
+        }
+    }
+
+    fn get(&self, slot: usize) -> Val<'a> {
+        self.env.get(slot).cloned().unwrap_or(Val::Missing)
+    }
+
+    /// Indices of the elements to visit: all, or those matching a join key.
+    fn candidates(
+        &mut self,
+        coll: &Val<'a>,
+        slot: usize,
+        join: Option<&'a Join>,
+        span: Span,
+    ) -> R<Vec<usize>> {
+        let Some(len) = coll.count() else {
+            return match coll {
+                Val::Missing => Ok(Vec::new()),
+                other => Err(Failure {
+                    error: RuntimeError::new(format!("{} 不是列表", other.type_name())),
+                    span,
+                }),
+            };
+        };
+        let Some(join) = join else {
+            return Ok((0..len).collect());
+        };
+        let key = self.eval(&join.outer_key)?.key();
+        let Some(key) = key else {
+            return Ok(Vec::new());
+        };
+        if self.joins.get(join.site).is_some_and(Option::is_none) {
+            let saved = self.get(slot);
+            let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
+            for k in 0..len {
+                self.set(slot, coll.element(k).unwrap_or(Val::Missing));
+                if let Some(key) = self.eval(&join.inner_key)?.key() {
+                    index.entry(key).or_default().push(k);
+                }
+            }
+            self.set(slot, saved);
+            if let Some(site) = self.joins.get_mut(join.site) {
+                *site = Some(index);
+            }
+        }
+        Ok(self
+            .joins
+            .get(join.site)
+            .and_then(Option::as_ref)
+            .and_then(|index| index.get(&key))
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    // -------------------------------------------------------------- expressions
+
+    fn truth(&mut self, ir: &'a Ir) -> R<Truth> {
+        match &ir.kind {
+            IrKind::And(a, b) => {
+                let x = self.truth(a)?;
+                if x == Some(false) {
+                    return Ok(Some(false));
+                }
+                let y = self.truth(b)?;
+                Ok(match (x, y) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                })
+            }
+            IrKind::Or(a, b) => {
+                let x = self.truth(a)?;
+                if x == Some(true) {
+                    return Ok(Some(true));
+                }
+                let y = self.truth(b)?;
+                Ok(match (x, y) {
+                    (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                })
+            }
+            IrKind::Not(a) => Ok(self.truth(a)?.map(|t| !t)),
+            _ => match self.eval(ir)? {
+                Val::Bool(b) => Ok(Some(b)),
+                Val::Missing => Ok(None),
+                other => Err(Failure {
+                    error: RuntimeError::new(format!("需要条件，得到 {}", other.type_name())),
+                    span: ir.span,
+                }),
+            },
+        }
+    }
+
+    fn eval(&mut self, ir: &'a Ir) -> R<Val<'a>> {
+        let span = ir.span;
+        Ok(match &ir.kind {
+            IrKind::Const(c) => Val::from_const(c),
+            IrKind::Param(index) => self
+                .params
+                .get(*index)
+                .map_or(Val::Missing, |p| Val::from_const(&p.value)),
+            IrKind::Slot(slot) => self.get(*slot),
+            IrKind::Projects => Val::Projects(self.projects),
+            IrKind::Field(base, f) => {
+                let base = self.eval(base)?;
+                self.field(base, *f)
+            }
+            IrKind::Call(func, args) => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a)?);
+                }
+                call(*func, &values).map_err(fail(span))?
+            }
+            IrKind::Matches(text, re) => match self.eval(text)? {
+                Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
+                _ => Val::Missing,
+            },
+            IrKind::Neg(a) => {
+                let v = self.eval(a)?;
+                negate(&v).map_err(fail(span))?
+            }
+            IrKind::Arith(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                arith(*op, &x, &y).map_err(fail(span))?
+            }
+            IrKind::Compare(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                apply_cmp(*op, &x, &y)
+                    .map_err(fail(span))?
+                    .map_or(Val::Missing, Val::Bool)
+            }
+            IrKind::In {
+                negated,
+                item,
+                list,
+            } => {
+                let x = self.eval(item)?;
+                let l = self.eval(list)?;
+                if x.is_missing() || l.is_missing() {
+                    return Ok(Val::Missing);
+                }
+                let mut found = false;
+                for k in 0..l.count().unwrap_or(0) {
+                    let e = l.element(k).unwrap_or(Val::Missing);
+                    if equal_values(&x, &e).map_err(fail(span))? == Some(true) {
+                        found = true;
+                        break;
+                    }
+                }
+                Val::Bool(found != *negated)
+            }
+            IrKind::Is {
+                negated,
+                missing,
+                expr,
+            } => {
+                let is_missing = self.eval(expr)?.is_missing();
+                Val::Bool((is_missing == *missing) != *negated)
+            }
+            IrKind::Coalesce(a, b) => match self.eval(a)? {
+                Val::Missing => self.eval(b)?,
+                v => v,
+            },
+            IrKind::And(..) | IrKind::Or(..) | IrKind::Not(_) => {
+                self.truth(ir)?.map_or(Val::Missing, Val::Bool)
+            }
+            IrKind::If(c, t, e) => match self.truth(c)? {
+                Some(true) => self.eval(t)?,
+                Some(false) => self.eval(e)?,
+                None => Val::Missing,
+            },
+            IrKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for i in items {
+                    values.push(self.eval(i)?);
+                }
+                Val::List(Rc::new(values))
+            }
+            IrKind::Quantified {
+                quantifier,
+                comp,
+                body,
+            } => self.memoised(comp, |f| f.quantified(*quantifier, comp, body.as_deref()))?,
+            IrKind::Aggregate(agg, comp) => {
+                self.memoised(comp, |f| f.aggregate(*agg, comp, &ir.ty))?
+            }
+            IrKind::ListComp(comp) => self.memoised(comp, |f| {
+                let mut out = Vec::new();
+                f.each(comp, |f| {
+                    out.push(f.yielded(comp)?);
+                    Ok(true)
+                })?;
+                Ok(Val::List(Rc::new(out)))
+            })?,
+        })
+    }
+
+    fn memoised(
+        &mut self,
+        comp: &'a Comp,
+        compute: impl FnOnce(&mut Self) -> R<Val<'a>>,
+    ) -> R<Val<'a>> {
+        let Some(site) = comp.memo else {
+            return compute(self);
+        };
+        let key = match &comp.join {
+            Some(j) => match self.eval(&j.outer_key)?.key() {
+                Some(k) => Some(k),
+                None => return compute(self),
+            },
+            None => None,
+        };
+        if let Some(hit) = self.memos.get(site).and_then(|m| m.get(&key)) {
+            return Ok(hit.clone());
+        }
+        let value = compute(self)?;
+        if let Some(m) = self.memos.get_mut(site) {
+            m.insert(key, value.clone());
+        }
+        Ok(value)
+    }
+
+    /// Visit the elements of a comprehension that pass its filter; `visit` returns false to stop.
+    fn each(&mut self, comp: &'a Comp, mut visit: impl FnMut(&mut Self) -> R<bool>) -> R<()> {
+        let coll = self.eval(&comp.collection)?;
+        let saved = self.get(comp.slot);
+        let candidates =
+            self.candidates(&coll, comp.slot, comp.join.as_ref(), comp.collection.span)?;
+        for k in candidates {
+            self.set(comp.slot, coll.element(k).unwrap_or(Val::Missing));
+            let pass = match &comp.filter {
+                Some(f) => self.truth(f)? == Some(true),
+                None => true,
+            };
+            if pass && !visit(self)? {
+                break;
+            }
+        }
+        self.set(comp.slot, saved);
+        Ok(())
+    }
+
+    fn yielded(&mut self, comp: &'a Comp) -> R<Val<'a>> {
+        match &comp.map {
+            Some(m) => self.eval(m),
+            None => Ok(self.get(comp.slot)),
+        }
+    }
+
+    fn quantified(
+        &mut self,
+        quantifier: Quantifier,
+        comp: &'a Comp,
+        body: Option<&'a Ir>,
+    ) -> R<Val<'a>> {
+        // Without a body the filter is the condition, with the same three-valued logic.
+        let (filter, condition) = match body {
+            Some(b) => (comp.filter.as_ref(), b),
+            None => match &comp.filter {
+                Some(f) => (None, f),
+                None => return Ok(Val::Missing),
+            },
+        };
+        let coll = self.eval(&comp.collection)?;
+        let saved = self.get(comp.slot);
+        let candidates =
+            self.candidates(&coll, comp.slot, comp.join.as_ref(), comp.collection.span)?;
+        let mut unknown = false;
+        let mut decided = None;
+        for k in candidates {
+            self.set(comp.slot, coll.element(k).unwrap_or(Val::Missing));
+            if let Some(f) = filter
+                && self.truth(f)? != Some(true)
+            {
+                continue;
+            }
+            match (quantifier, self.truth(condition)?) {
+                (Quantifier::Any | Quantifier::None, Some(true)) => {
+                    decided = Some(true);
+                    break;
+                }
+                (Quantifier::All, Some(false)) => {
+                    decided = Some(false);
+                    break;
+                }
+                (_, None) => unknown = true,
+                _ => {}
+            }
+        }
+        self.set(comp.slot, saved);
+        let result = match (quantifier, decided) {
+            (Quantifier::Any, Some(found)) => Some(found),
+            (Quantifier::None, Some(found)) => Some(!found),
+            (Quantifier::All, Some(all)) => Some(all),
+            (_, None) if unknown => None,
+            (Quantifier::Any, None) => Some(false),
+            (Quantifier::None | Quantifier::All, None) => Some(true),
+        };
+        Ok(result.map_or(Val::Missing, Val::Bool))
+    }
+
+    fn aggregate(&mut self, agg: Aggregate, comp: &'a Comp, ty: &Ty) -> R<Val<'a>> {
+        let span = comp.collection.span;
+        match agg {
+            Aggregate::Count => {
+                let mut n: u64 = 0;
+                self.each(comp, |_| {
+                    n += 1;
+                    Ok(true)
+                })?;
+                Ok(Val::Num(Decimal::from(n)))
+            }
+            Aggregate::First => {
+                let mut first = Val::Missing;
+                self.each(comp, |f| {
+                    first = f.yielded(comp)?;
+                    Ok(false)
+                })?;
+                Ok(first)
+            }
+            Aggregate::Sum => {
+                let mut acc: Option<Val<'a>> = None;
+                self.each(comp, |f| {
+                    let v = f.yielded(comp)?;
+                    if !v.is_missing() {
+                        acc = Some(match acc.take() {
+                            Some(a) => arith(crate::policy::ast::ArithOp::Add, &a, &v)
+                                .map_err(fail(span))?,
+                            None => v,
+                        });
+                    }
+                    Ok(true)
+                })?;
+                Ok(acc.unwrap_or_else(|| zero_of(ty)))
+            }
+            Aggregate::Min | Aggregate::Max => {
+                let mut best: Option<Val<'a>> = None;
+                self.each(comp, |f| {
+                    let v = f.yielded(comp)?;
+                    if v.is_missing() {
+                        return Ok(true);
+                    }
+                    let better = match &best {
+                        None => true,
+                        Some(b) => {
+                            let ordering = compare_values(&v, b).map_err(fail(span))?;
+                            match agg {
+                                Aggregate::Min => ordering == Some(std::cmp::Ordering::Less),
+                                _ => ordering == Some(std::cmp::Ordering::Greater),
+                            }
+                        }
+                    };
+                    if better {
+                        best = Some(v);
+                    }
+                    Ok(true)
+                })?;
+                Ok(best.unwrap_or(Val::Missing))
+            }
+            Aggregate::Distinct => {
+                let mut seen = std::collections::HashSet::new();
+                let mut out = Vec::new();
+                self.each(comp, |f| {
+                    let v = f.yielded(comp)?;
+                    if let Some(key) = v.key()
+                        && seen.insert(key)
+                    {
+                        out.push(v);
+                    }
+                    Ok(true)
+                })?;
+                Ok(Val::List(Rc::new(out)))
+            }
+            Aggregate::MostCommon => {
+                let mut counts: HashMap<Key, (usize, usize, Val<'a>)> = HashMap::new();
+                let mut order = 0usize;
+                self.each(comp, |f| {
+                    let v = f.yielded(comp)?;
+                    if let Some(key) = v.key() {
+                        let entry = counts.entry(key).or_insert((0, order, v));
+                        entry.0 += 1;
+                        order += 1;
+                    }
+                    Ok(true)
+                })?;
+                // Most frequent; ties go to the value seen first.
+                Ok(counts
+                    .into_values()
+                    .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+                    .map_or(Val::Missing, |(_, _, v)| v))
+            }
+        }
+    }
+
+    fn field(&self, base: Val<'a>, f: FieldId) -> Val<'a> {
+        use FieldId::*;
+        let money = |d: &Option<crate::span::Spanned<Decimal>>| {
+            d.as_ref().map_or(Val::Missing, |v| Val::Money(v.value))
+        };
+        let text = |s: &'a Option<crate::span::Spanned<String>>| {
+            Val::opt_str(s.as_ref().map(|v| v.value.as_str()))
+        };
+        match (base, f) {
+            (Val::Project(p), ProjectName) => text(&p.name),
+            (Val::Project(p), ProjectYear) => p
+                .year
+                .as_ref()
+                .map_or(Val::Missing, |y| Val::Num(Decimal::from(y.value))),
+            (Val::Project(p), ProjectIndex) => Val::Num(Decimal::from(p.index)),
+            (Val::Project(p), ProjectLine) => Val::Num(Decimal::from(p.line)),
+            (Val::Project(_), ProjectFile) => Val::str(self.file),
+            (Val::Project(p), ProjectDepartment) => Val::Department(&p.department),
+            (Val::Project(p), ProjectImplementer) => text(&p.implementer),
+            (Val::Project(p), ProjectFunds) => Val::Funds(&p.funds),
+            (Val::Project(p), ProjectGoals) => Val::Goals(&p.goals),
+            (Val::Project(p), ProjectIndicators) => Val::Indicators(&p.indicators),
+            (Val::Department(d), DepartmentCode) => text(&d.code),
+            (Val::Department(d), DepartmentName) => text(&d.name),
+            (Val::Funds(funds), FundsTotal) => money(&funds.total),
+            (Val::Funds(funds), FundsFiscal) => money(&funds.fiscal),
+            (Val::Funds(funds), FundsSuperior) => money(&funds.superior),
+            (Val::Funds(funds), FundsOwnLevel) => money(&funds.own_level),
+            (Val::Funds(funds), FundsOther) => money(&funds.other),
+            (Val::Goal(g, _), GoalNumber) => g
+                .number
+                .as_ref()
+                .map_or(Val::Missing, |n| Val::Num(Decimal::from(n.value))),
+            (Val::Goal(g, _), GoalText) => Val::str(&g.text.value),
+            (Val::Goal(_, k), GoalIndex) => Val::Num(Decimal::from(k)),
+            (Val::Indicator(i, _), IndicatorLevel1) => text(&i.level1),
+            (Val::Indicator(i, _), IndicatorLevel2) => text(&i.level2),
+            (Val::Indicator(i, _), IndicatorCategory) => {
+                i.category.map_or(Val::Missing, Val::Category)
+            }
+            (Val::Indicator(i, _), IndicatorName) => Val::str(&i.name.value),
+            (Val::Indicator(i, _), IndicatorValue) => i
+                .value
+                .as_ref()
+                .map_or(Val::Missing, |v| Val::Value(&v.value)),
+            (Val::Indicator(i, _), IndicatorNote) => text(&i.note),
+            (Val::Indicator(i, _), IndicatorLine) => Val::Num(Decimal::from(i.line)),
+            (Val::Indicator(_, k), IndicatorIndex) => Val::Num(Decimal::from(k)),
+            (Val::Value(v), ValueText) => Val::str(&v.text),
+            (Val::Value(v), ValueKind) => Val::Kind(v.kind),
+            (Val::Value(v), ValueOp) => v.op.map_or(Val::Missing, Val::Op),
+            (Val::Value(v), ValueUnit) => Val::opt_str(v.unit.as_deref()),
+            (Val::Value(v), ValueDate) => v.date.map_or(Val::Missing, Val::Date),
+            (Val::Value(v), ValueBy) => Val::Bool(v.by),
+            (Val::Value(v), ValueAmount) => measure(v, None),
+            (Val::Value(v), ValueMoney) => measure(v, Some(crate::model::ValueKind::Money)),
+            (Val::Value(v), ValuePercent) => measure(v, Some(crate::model::ValueKind::Percent)),
+            (Val::Value(v), ValueCount) => measure(v, Some(crate::model::ValueKind::Count)),
+            (Val::Value(v), ValueNumber) => measure(v, Some(crate::model::ValueKind::Number)),
+            (Val::Value(v), ValueRate) => measure(v, Some(crate::model::ValueKind::Rate)),
+            _ => Val::Missing,
+        }
+    }
+
+    // -------------------------------------------------------------- findings
+
+    fn current_project(&self) -> Option<&'a Project> {
+        self.rule.steps.iter().rev().find_map(|s| match s {
+            Step::For { slot, .. } => match self.get(*slot) {
+                Val::Project(p) => Some(p),
+                _ => None,
+            },
+            _ => None,
+        })
+    }
+
+    fn render(&mut self, template: &'a Template) -> R<String> {
+        let mut out = String::new();
+        for segment in template {
+            match segment {
+                Segment::Text(t) => out.push_str(t),
+                Segment::Expr(e) => {
+                    let v = self.eval(e)?;
+                    out.push_str(&v.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn finding(&mut self) -> R<Diagnostic> {
+        let rule = self.rule;
+        let message = self.render(&rule.message)?;
+        let mut d = Diagnostic::new(rule.id.clone(), rule.severity, message);
+        let (primary_span, primary_root) = match &rule.primary {
+            Some((place, _)) => (self.place_span(place), self.get(place.slot)),
+            None => {
+                let anchor = self.get(rule.anchor_slot);
+                (anchor_span(&anchor), anchor)
+            }
+        };
+        let primary_text = match &rule.primary {
+            Some((_, Some(t))) => Some(self.render(t)?),
+            _ => None,
+        };
+        d.primary = primary_span.map(|span| Label {
+            span,
+            text: primary_text,
+        });
+        for (place, text) in &rule.labels {
+            let text = match text {
+                Some(t) => Some(self.render(t)?),
+                None => None,
+            };
+            if let Some(span) = self.place_span(place) {
+                d.secondary.push(Label { span, text });
+            }
+        }
+        d.help = match &rule.help {
+            Some(h) => Some(self.render(h)?),
+            None => None,
+        };
+        let mut explanation = Vec::new();
+        self.explain(&rule.require, &mut explanation, 0)?;
+        explanation.truncate(MAX_EXPLANATION);
+        d.explanation = explanation;
+        let project = match primary_root {
+            Val::Project(p) => Some(p),
+            _ => self.current_project(),
+        };
+        d.project = project.map(|p| ProjectRef {
+            name: p.name_str().to_owned(),
+            index: p.index,
+        });
+        d.indicator = match primary_root {
+            Val::Indicator(i, _) => Some(i.name.value.clone()),
+            _ => rule.steps.iter().rev().find_map(|s| match s {
+                Step::For { slot, .. } => match self.get(*slot) {
+                    Val::Indicator(i, _) => Some(i.name.value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }),
+        };
+        Ok(d)
+    }
+
+    /// The source span of a place: the deepest field on the path that the form has.
+    fn place_span(&self, place: &Place) -> Option<Span> {
+        let mut current = self.get(place.slot);
+        let mut span = anchor_span(&current);
+        for f in &place.path {
+            let (next, field_span) = field_span(&current, *f);
+            if let Some(s) = field_span {
+                span = Some(s);
+            }
+            match next {
+                Some(n) => current = n,
+                None => break,
+            }
+        }
+        span
+    }
+
+    fn source_text(&self, span: Span) -> String {
+        self.policy_source
+            .slice(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Why a condition is false: the values that made it so.
+    fn explain(&mut self, ir: &'a Ir, out: &mut Vec<String>, depth: usize) -> R<()> {
+        if out.len() >= MAX_EXPLANATION || depth > 16 {
+            return Ok(());
+        }
+        match &ir.kind {
+            IrKind::Compare(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                out.push(format!(
+                    "{x} {} {y}（不满足 {}）",
+                    show_op(op.negated()),
+                    self.source_text(ir.span)
+                ));
+            }
+            IrKind::And(a, b) => {
+                for side in [a, b] {
+                    if self.truth(side)? == Some(false) {
+                        self.explain(side, out, depth + 1)?;
+                    }
+                }
+            }
+            IrKind::Or(a, b) => {
+                self.explain(a, out, depth + 1)?;
+                self.explain(b, out, depth + 1)?;
+            }
+            IrKind::Not(a) => out.push(format!("{} 成立", self.source_text(a.span))),
+            IrKind::In {
+                negated,
+                item,
+                list,
+            } => {
+                let x = self.eval(item)?;
+                let l = self.eval(list)?;
+                let verb = if *negated { "在" } else { "不在" };
+                out.push(format!(
+                    "{x} {verb} {} 中（{l}）",
+                    self.source_text(list.span)
+                ));
+            }
+            IrKind::Is { expr, .. } => {
+                let v = self.eval(expr)?;
+                out.push(format!(
+                    "{} 的值为 {v}，不满足 {}",
+                    self.source_text(expr.span),
+                    self.source_text(ir.span)
+                ));
+            }
+            IrKind::Quantified {
+                quantifier,
+                comp,
+                body,
+            } => self.explain_quantified(*quantifier, comp, body.as_deref(), out, depth)?,
+            _ => {
+                let v = self.eval(ir)?;
+                let shown = if v.is_missing() {
+                    "缺失".to_owned()
+                } else {
+                    "不成立".to_owned()
+                };
+                out.push(format!("{} {shown}", self.source_text(ir.span)));
+            }
+        }
+        Ok(())
+    }
+
+    fn explain_quantified(
+        &mut self,
+        quantifier: Quantifier,
+        comp: &'a Comp,
+        body: Option<&'a Ir>,
+        out: &mut Vec<String>,
+        depth: usize,
+    ) -> R<()> {
+        let collection = self.source_text(comp.collection.span);
+        let (filter, condition) = match (body, &comp.filter) {
+            (Some(b), f) => (f.as_ref(), b),
+            (None, Some(f)) => (None, f),
+            (None, None) => return Ok(()),
+        };
+        let coll = self.eval(&comp.collection)?;
+        let saved = self.get(comp.slot);
+        let mut considered = 0usize;
+        let mut witness = None;
+        for k in 0..coll.count().unwrap_or(0) {
+            let element = coll.element(k).unwrap_or(Val::Missing);
+            self.set(comp.slot, element.clone());
+            if let Some(f) = filter
+                && self.truth(f)? != Some(true)
+            {
+                continue;
+            }
+            considered += 1;
+            let t = self.truth(condition)?;
+            let is_witness = match quantifier {
+                Quantifier::All => t == Some(false),
+                Quantifier::None => t == Some(true),
+                Quantifier::Any => false,
+            };
+            if is_witness {
+                witness = Some((k, element));
+                break;
+            }
+        }
+        let condition_text = self.source_text(condition.span);
+        match (quantifier, witness) {
+            (Quantifier::Any, _) => {
+                let scope = if filter.is_some() {
+                    "符合 where 条件的"
+                } else {
+                    ""
+                };
+                out.push(format!(
+                    "{collection} 中{scope}共 {considered} 个元素，没有一个满足 {condition_text}"
+                ));
+            }
+            (Quantifier::All, Some((k, element))) => {
+                out.push(format!(
+                    "第 {} 个元素（{element}）不满足 {condition_text}",
+                    k + 1
+                ));
+                self.explain(condition, out, depth + 1)?;
+            }
+            (Quantifier::None, Some((k, element))) => {
+                out.push(format!(
+                    "第 {} 个元素（{element}）满足了 {condition_text}",
+                    k + 1
+                ));
+            }
+            _ => {}
+        }
+        self.set(comp.slot, saved);
+        Ok(())
+    }
+
+    fn runtime_error(&self, failure: Failure, project: Option<&'a Project>) -> Diagnostic {
+        let rule = self.rule;
+        let position = self.policy_source.position(failure.span.start);
+        let mut d = Diagnostic::new(
+            "policy::runtime-error",
+            Severity::Error,
+            format!(
+                "规则 {} 无法在这张表上完成检查：{}",
+                rule.id, failure.error.message
+            ),
+        )
+        .with_help(format!(
+            "出错的表达式：{}（{}:{}:{}）；这张表的其他规则和其他表照常检查",
+            self.source_text(failure.span),
+            self.policy_source.name(),
+            position.line,
+            position.column
+        ));
+        if let Some(p) = project {
+            d = d
+                .with_primary(p.anchor(), Some("这张表".into()))
+                .with_project(ProjectRef {
+                    name: p.name_str().to_owned(),
+                    index: p.index,
+                });
+        }
+        d
+    }
+}
+
+fn show_op(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "=",
+        CmpOp::Ne => "≠",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "≤",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => "≥",
+    }
+}
+
+fn zero_of<'a>(ty: &Ty) -> Val<'a> {
+    match ty {
+        Ty::Money => Val::Money(Decimal::ZERO),
+        Ty::Percent => Val::Percent(Decimal::ZERO),
+        Ty::Num => Val::Num(Decimal::ZERO),
+        Ty::Qty(Some(u)) => Val::Qty(Decimal::ZERO, Text::Shared(Rc::from(u.as_str()))),
+        Ty::Rate(Some(u)) => Val::Rate(Decimal::ZERO, Text::Shared(Rc::from(u.as_str()))),
+        _ => Val::Missing,
+    }
+}
+
+/// `i.value.amount` (kind `None`) or a typed view such as `i.value.money`.
+fn measure<'a>(v: &'a crate::model::Value, want: Option<ValueKind>) -> Val<'a> {
+    if want.is_some_and(|w| w != v.kind) {
+        return Val::Missing;
+    }
+    let Some(amount) = v.amount else {
+        return Val::Missing;
+    };
+    let unit = || Text::Borrowed(v.unit.as_deref().unwrap_or(""));
+    match v.kind {
+        ValueKind::Money => Val::Money(amount),
+        ValueKind::Percent => Val::Percent(amount),
+        ValueKind::Count => Val::Qty(amount, unit()),
+        ValueKind::Rate => Val::Rate(amount, unit()),
+        ValueKind::Number => Val::Num(amount),
+        _ => Val::Missing,
+    }
+}
+
+/// Where a model object is in the source.
+fn anchor_span(v: &Val<'_>) -> Option<Span> {
+    match v {
+        Val::Project(p) => Some(p.anchor()),
+        Val::Indicator(i, _) => Some(i.name.span),
+        Val::Goal(g, _) => Some(
+            g.number
+                .as_ref()
+                .map_or(g.text.span, |n| n.span.cover(g.text.span)),
+        ),
+        Val::Funds(f) => f.total.as_ref().map(|t| t.span),
+        Val::Department(d) => d.name.as_ref().or(d.code.as_ref()).map(|n| n.span),
+        _ => None,
+    }
+}
+
+/// One step along a label's path: the next object (if the path goes on) and the field's span.
+fn field_span<'a>(v: &Val<'a>, f: FieldId) -> (Option<Val<'a>>, Option<Span>) {
+    use FieldId::*;
+    let spanned = |s: &Option<crate::span::Spanned<String>>| s.as_ref().map(|x| x.span);
+    let money = |s: &Option<crate::span::Spanned<Decimal>>| s.as_ref().map(|x| x.span);
+    match (v, f) {
+        (Val::Project(p), ProjectName) => (None, spanned(&p.name)),
+        (Val::Project(p), ProjectYear) => (None, p.year.as_ref().map(|y| y.span)),
+        (Val::Project(p), ProjectImplementer) => (None, spanned(&p.implementer)),
+        (Val::Project(p), ProjectDepartment) => {
+            let d = &p.department;
+            let span = match (spanned(&d.code), spanned(&d.name)) {
+                (Some(a), Some(b)) => Some(a.cover(b)),
+                (a, b) => a.or(b),
+            };
+            (Some(Val::Department(d)), span)
+        }
+        (Val::Project(p), ProjectFunds) => (Some(Val::Funds(&p.funds)), money(&p.funds.total)),
+        (Val::Department(d), DepartmentCode) => (None, spanned(&d.code)),
+        (Val::Department(d), DepartmentName) => (None, spanned(&d.name)),
+        (Val::Funds(x), FundsTotal) => (None, money(&x.total)),
+        (Val::Funds(x), FundsFiscal) => (None, money(&x.fiscal)),
+        (Val::Funds(x), FundsSuperior) => (None, money(&x.superior)),
+        (Val::Funds(x), FundsOwnLevel) => (None, money(&x.own_level)),
+        (Val::Funds(x), FundsOther) => (None, money(&x.other)),
+        (Val::Goal(g, _), GoalNumber) => (None, g.number.as_ref().map(|n| n.span)),
+        (Val::Goal(g, _), GoalText) => (None, Some(g.text.span)),
+        (Val::Indicator(i, _), IndicatorLevel1) => (None, spanned(&i.level1)),
+        (Val::Indicator(i, _), IndicatorLevel2) => (None, spanned(&i.level2)),
+        (Val::Indicator(i, _), IndicatorCategory) => {
+            (None, spanned(&i.level2).or(spanned(&i.level1)))
+        }
+        (Val::Indicator(i, _), IndicatorName) => (None, Some(i.name.span)),
+        (Val::Indicator(i, _), IndicatorNote) => (None, spanned(&i.note)),
+        (Val::Indicator(i, _), IndicatorValue) => (
+            i.value.as_ref().map(|v| Val::Value(&v.value)),
+            i.value.as_ref().map(|v| v.span),
+        ),
+        // Fields of a value are parts of its cell: the cell's span stands.
+        _ => (None, None),
+    }
+}
+
+/// Built-in functions. Missing arguments give a missing result.
+fn call<'a>(func: Func, args: &[Val<'a>]) -> EvalResult<Val<'a>> {
+    if args.iter().any(Val::is_missing) {
+        return Ok(Val::Missing);
+    }
+    let s = |k: usize| match args.get(k) {
+        Some(Val::Str(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let n = |k: usize| match args.get(k) {
+        Some(Val::Num(d)) => Some(*d),
+        _ => None,
+    };
+    let date = |k: usize| match args.get(k) {
+        Some(Val::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let bad = || RuntimeError::new("函数参数的类型不对");
+    let shared = |t: String| Val::Str(Text::Shared(Rc::from(t)));
+    use chrono::Datelike;
+    Ok(match func {
+        Func::Contains => Val::Bool(s(0).ok_or_else(bad)?.contains(s(1).ok_or_else(bad)?)),
+        Func::StartsWith => Val::Bool(s(0).ok_or_else(bad)?.starts_with(s(1).ok_or_else(bad)?)),
+        Func::EndsWith => Val::Bool(s(0).ok_or_else(bad)?.ends_with(s(1).ok_or_else(bad)?)),
+        Func::Length => match args.first() {
+            Some(Val::Str(t)) => Val::Num(Decimal::from(t.as_str().chars().count())),
+            Some(list) => Val::Num(Decimal::from(list.count().ok_or_else(bad)?)),
+            None => return Err(bad()),
+        },
+        Func::Matches => return Err(bad()),
+        Func::Trim => shared(s(0).ok_or_else(bad)?.trim().to_owned()),
+        Func::Replace => shared(
+            s(0).ok_or_else(bad)?
+                .replace(s(1).ok_or_else(bad)?, s(2).ok_or_else(bad)?),
+        ),
+        Func::CollapseRepeats => shared(collapse_repeats(s(0).ok_or_else(bad)?)),
+        Func::Year => Val::Num(Decimal::from(date(0).ok_or_else(bad)?.year())),
+        Func::Month => Val::Num(Decimal::from(date(0).ok_or_else(bad)?.month())),
+        Func::Day => Val::Num(Decimal::from(date(0).ok_or_else(bad)?.day())),
+        Func::Date => {
+            let part = |k: usize| n(k).and_then(|d| d.to_string().parse::<i64>().ok());
+            let (y, m, d) = (
+                part(0).ok_or_else(bad)?,
+                part(1).ok_or_else(bad)?,
+                part(2).ok_or_else(bad)?,
+            );
+            let made = i32::try_from(y)
+                .ok()
+                .zip(u32::try_from(m).ok())
+                .zip(u32::try_from(d).ok())
+                .and_then(|((y, m), d)| chrono::NaiveDate::from_ymd_opt(y, m, d));
+            made.map(Val::Date)
+                .ok_or_else(|| RuntimeError::new(format!("{y}年{m}月{d}日 不是有效日期")))?
+        }
+        Func::Abs => match args.first() {
+            Some(v)
+                if compare_values(v, &v.zero_like()).ok().flatten()
+                    == Some(std::cmp::Ordering::Less) =>
+            {
+                negate(v)?
+            }
+            Some(v) => v.clone(),
+            None => return Err(bad()),
+        },
+        Func::Round => {
+            let places = n(1)
+                .and_then(|d| d.to_string().parse::<u32>().ok())
+                .filter(|p| *p <= 28)
+                .ok_or_else(|| RuntimeError::new("round 的小数位数应为 0 到 28 的整数"))?;
+            let v = args.first().ok_or_else(bad)?;
+            let rounded = |d: &Decimal| {
+                d.round_dp_with_strategy(
+                    places,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                )
+            };
+            match v {
+                Val::Num(d) => Val::Num(rounded(d)),
+                Val::Money(d) => Val::Money(rounded(d)),
+                Val::Percent(d) => Val::Percent(rounded(d)),
+                Val::Qty(d, u) => Val::Qty(rounded(d), u.clone()),
+                Val::Rate(d, u) => Val::Rate(rounded(d), u.clone()),
+                _ => return Err(bad()),
+            }
+        }
+        Func::Min2 | Func::Max2 => {
+            let (a, b) = (args.first().ok_or_else(bad)?, args.get(1).ok_or_else(bad)?);
+            let ordering = compare_values(a, b)?;
+            let pick_a = match func {
+                Func::Min2 => ordering != Some(std::cmp::Ordering::Greater),
+                _ => ordering != Some(std::cmp::Ordering::Less),
+            };
+            if pick_a { a.clone() } else { b.clone() }
+        }
+    })
+}
+
+/// Remove an immediately repeated run of one to four characters: `和和` → `和`,
+/// `保障保障` → `保障` (PDF text often doubles characters at a line break).
+pub fn collapse_repeats(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let repeated =
+            (1..=4).find(
+                |&len| match (chars.get(i..i + len), chars.get(i + len..i + 2 * len)) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => false,
+                },
+            );
+        match repeated {
+            Some(len) => i += len,
+            None => {
+                if let Some(c) = chars.get(i) {
+                    out.push(*c);
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_repeats;
+
+    #[test]
+    fn collapses_doubled_runs() {
+        assert_eq!(
+            collapse_repeats("人力资源和和社会保障局"),
+            "人力资源和社会保障局"
+        );
+        assert_eq!(collapse_repeats("社会保障保障局"), "社会保障局");
+        assert_eq!(collapse_repeats("黔南州"), "黔南州");
+    }
+}

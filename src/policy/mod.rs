@@ -1,0 +1,298 @@
+//! The policy language: source → AST ([`parser`]) → checked IR ([`check`]) → evaluation
+//! ([`eval`]). See `docs/policy-language.md`.
+//!
+//! ```
+//! use jixiao::policy::PolicyLoader;
+//! let mut loader = PolicyLoader::new();
+//! loader.add_source("local.jxp", r#"
+//! rule local.named {
+//!   severity warning
+//!   for p in projects
+//!   require p.name is present
+//!   message "第 {p.index} 张表没有项目名称"
+//! }
+//! "#);
+//! let loaded = loader.finish();
+//! assert!(!loaded.has_errors());
+//! assert_eq!(loaded.policy.rules.len(), 1);
+//! ```
+
+pub mod ast;
+pub mod check;
+pub mod eval;
+pub mod ir;
+pub mod parser;
+pub mod types;
+pub mod value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Project;
+use crate::pack;
+use crate::report::FileReport;
+use crate::source::SourceFile;
+use ast::Item;
+use check::ParamDef;
+use ir::CompiledRule;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where a policy source came from; imports and example paths are resolved against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    /// A file of a pack embedded in the binary, e.g. `default/funds.jxp`.
+    Builtin(String),
+    /// Text given directly (tests, standard input).
+    Inline,
+}
+
+/// Loaded, checked and compiled policies.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub sources: Vec<Arc<SourceFile>>,
+    pub origins: Vec<Origin>,
+    pub rules: Vec<CompiledRule>,
+    pub params: Vec<ParamDef>,
+}
+
+/// The result of loading: the policies that checked, and every diagnostic (by source index).
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub policy: PolicySet,
+    pub diagnostics: Vec<(usize, Diagnostic)>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|(_, d)| d.severity == Severity::Error)
+    }
+
+    /// The diagnostics grouped by policy file, for rendering.
+    pub fn reports(&self) -> Vec<FileReport> {
+        let mut reports = Vec::new();
+        for (index, source) in self.policy.sources.iter().enumerate() {
+            let diags: Vec<Diagnostic> = self
+                .diagnostics
+                .iter()
+                .filter(|(i, _)| *i == index)
+                .map(|(_, d)| d.clone())
+                .collect();
+            if !diags.is_empty() {
+                reports.push(FileReport::new(source.clone(), diags, 0));
+            }
+        }
+        reports
+    }
+}
+
+/// Collects policy sources (files, embedded packs, text), following imports.
+#[derive(Debug, Default)]
+pub struct PolicyLoader {
+    sources: Vec<Arc<SourceFile>>,
+    origins: Vec<Origin>,
+    items: Vec<(usize, Item)>,
+    diagnostics: Vec<(usize, Diagnostic)>,
+    seen: HashSet<String>,
+}
+
+impl PolicyLoader {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Load an embedded pack by name (`default`).
+    pub fn add_builtin_pack(&mut self, name: &str) -> Result<(), String> {
+        let files =
+            pack::pack_files(name).ok_or_else(|| format!("没有名为 {name} 的内置规则包"))?;
+        for path in files {
+            self.add_builtin_file(path, None);
+        }
+        Ok(())
+    }
+
+    /// Load a policy file from disk (and what it imports).
+    pub fn add_file(&mut self, path: &Path) -> std::io::Result<()> {
+        let key = std::fs::canonicalize(path)
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        if !self.seen.insert(key) {
+            return Ok(());
+        }
+        let bytes = std::fs::read(path)?;
+        let (source, decode_diags) = SourceFile::decode(path.display().to_string(), &bytes);
+        let index = self.push_source(source, Origin::File(path.to_path_buf()));
+        self.diagnostics
+            .extend(decode_diags.into_iter().map(|d| (index, d)));
+        self.parse_source(index);
+        Ok(())
+    }
+
+    /// Load policy text that has no file (tests, standard input). Imports resolve against the
+    /// working directory.
+    pub fn add_source(&mut self, name: &str, text: &str) {
+        let index = self.push_source(SourceFile::from_text(name, text), Origin::Inline);
+        self.parse_source(index);
+    }
+
+    fn add_builtin_file(&mut self, path: &str, import: Option<(usize, crate::span::Span)>) {
+        if !self.seen.insert(format!("builtin:{path}")) {
+            return;
+        }
+        let Some(text) = pack::builtin_file(path) else {
+            if let Some((source, span)) = import {
+                self.diagnostics.push((
+                    source,
+                    Diagnostic::error("policy::import", format!("内置规则包中没有文件 {path}"))
+                        .with_primary(span, None),
+                ));
+            }
+            return;
+        };
+        let index = self.push_source(
+            SourceFile::from_text(format!("builtin:{path}"), text),
+            Origin::Builtin(path.to_owned()),
+        );
+        self.parse_source(index);
+    }
+
+    fn push_source(&mut self, source: SourceFile, origin: Origin) -> usize {
+        self.sources.push(Arc::new(source));
+        self.origins.push(origin);
+        self.sources.len() - 1
+    }
+
+    fn parse_source(&mut self, index: usize) {
+        let Some(source) = self.sources.get(index).cloned() else {
+            return;
+        };
+        let (items, errors) = parser::parse_file(source.text());
+        self.diagnostics
+            .extend(errors.into_iter().map(|d| (index, d)));
+        let mut imports = Vec::new();
+        for item in items {
+            if let Item::Import(path) = &item {
+                imports.push(path.clone());
+            }
+            self.items.push((index, item));
+        }
+        for import in imports {
+            self.import(index, &import.value, import.span);
+        }
+    }
+
+    fn import(&mut self, from: usize, target: &str, span: crate::span::Span) {
+        if let Some(builtin) = target.strip_prefix("builtin:") {
+            self.add_builtin_file(builtin, Some((from, span)));
+            return;
+        }
+        match self.origins.get(from).cloned() {
+            Some(Origin::Builtin(path)) => {
+                let resolved = Path::new(&path)
+                    .parent()
+                    .map_or(PathBuf::from(target), |dir| dir.join(target));
+                self.add_builtin_file(
+                    &resolved.display().to_string().replace('\\', "/"),
+                    Some((from, span)),
+                );
+            }
+            origin => {
+                let base = match origin {
+                    Some(Origin::File(p)) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    _ => PathBuf::new(),
+                };
+                let path = base.join(target);
+                if let Err(err) = self.add_file(&path) {
+                    self.diagnostics.push((
+                        from,
+                        Diagnostic::error("policy::import", format!("无法导入 {}：{err}", path.display()))
+                            .with_primary(span, Some("导入的文件".into()))
+                            .with_help("路径相对于写 import 的文件所在的目录；内置规则包文件写作 \"builtin:default/funds.jxp\""),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Check and compile everything loaded.
+    pub fn finish(mut self) -> Loaded {
+        let (params, rules, diags) = check::check(&self.items);
+        self.diagnostics.extend(diags);
+        Loaded {
+            policy: PolicySet {
+                sources: self.sources,
+                origins: self.origins,
+                rules,
+                params,
+            },
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+impl PolicySet {
+    pub fn rule(&self, id: &str) -> Option<&CompiledRule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    pub fn param(&self, name: &str) -> Option<&ParamDef> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Override a parameter with a value written as a policy literal (`95%`, `["a", "b"]`).
+    /// The value is checked against the parameter's declared type.
+    pub fn set_param(&mut self, name: &str, literal: &str) -> Result<(), String> {
+        let Some(param) = self.params.iter_mut().find(|p| p.name == name) else {
+            return Err(format!("没有名为 {name} 的参数"));
+        };
+        let expr = parser::parse_literal(literal).map_err(|d| d.message)?;
+        let constant = check::const_eval(&expr).map_err(|d| d.message)?;
+        let value = check::coerce_const(constant, &param.ty, expr.span).map_err(|d| d.message)?;
+        param.value = value;
+        Ok(())
+    }
+
+    /// Run the rules chosen by `select` over the projects of one document.
+    pub fn check_projects(
+        &self,
+        projects: &[Project],
+        file: &str,
+        select: impl Fn(&CompiledRule) -> bool,
+    ) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for rule in self.rules.iter().filter(|r| select(r)) {
+            out.extend(eval::run_rule(
+                rule,
+                &self.params,
+                &self.sources,
+                projects,
+                file,
+            ));
+        }
+        out
+    }
+
+    /// Resolve an example path of a rule: relative to the policy file, or inside the pack.
+    pub fn example_text(&self, rule: &CompiledRule, path: &str) -> Result<Vec<u8>, String> {
+        match self.origins.get(rule.source) {
+            Some(Origin::Builtin(p)) => {
+                let resolved = Path::new(p)
+                    .parent()
+                    .map_or(PathBuf::from(path), |d| d.join(path));
+                let key = resolved.display().to_string().replace('\\', "/");
+                pack::builtin_file(&key)
+                    .map(|t| t.as_bytes().to_vec())
+                    .ok_or_else(|| format!("内置规则包中没有示例 {key}"))
+            }
+            Some(Origin::File(p)) => {
+                let resolved = p.parent().map_or(PathBuf::from(path), |d| d.join(path));
+                std::fs::read(&resolved)
+                    .map_err(|e| format!("无法读取示例 {}：{e}", resolved.display()))
+            }
+            _ => std::fs::read(path).map_err(|e| format!("无法读取示例 {path}：{e}")),
+        }
+    }
+}

@@ -1,0 +1,1203 @@
+//! Policy source → AST, with readable syntax errors.
+//!
+//! pest has no error recovery, so a file is first cut into items (`import`, `param`, `rule`) by a
+//! small scanner that knows strings, comments and braces; each item is parsed on its own and a
+//! syntax error in one does not hide the errors of the others. Before pest sees an item, its
+//! bracket and `if`/quantifier nesting is bounded, so no input can exhaust the stack.
+
+// Errors here are diagnostics built once per bad item at load time, never on a hot path, so
+// their size does not matter.
+#![allow(clippy::result_large_err)]
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::policy::ast::*;
+use crate::span::Span;
+use chrono::NaiveDate;
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest_derive::Parser;
+use rust_decimal::Decimal;
+
+#[derive(Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyGrammar;
+
+/// Deepest bracket nesting accepted in one item.
+pub const MAX_BRACKET_DEPTH: usize = 32;
+/// Most `if`/`any`/`all`/`none` in one item (they nest without brackets).
+pub const MAX_KEYWORD_NESTING: usize = 64;
+/// Deepest expression tree accepted (long operator chains build deep trees).
+pub const MAX_EXPR_DEPTH: u32 = 128;
+
+type Result<T> = std::result::Result<T, Diagnostic>;
+
+/// Parse a whole policy file. Items that fail are reported and skipped.
+pub fn parse_file(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for (start, end) in split_items(text) {
+        let Some(chunk) = text.get(start..end) else {
+            continue;
+        };
+        if chunk.trim().is_empty() {
+            continue;
+        }
+        match parse_item(chunk, start) {
+            Ok(item) => items.push(item),
+            Err(e) => errors.push(e),
+        }
+    }
+    (items, errors)
+}
+
+/// Parse one expression standing alone (a `{…}` in a template, a parameter override).
+pub fn parse_expr(text: &str, offset: usize) -> Result<Expr> {
+    check_nesting(text, offset)?;
+    let mut pairs = PolicyGrammar::parse(Rule::template_expr, text)
+        .map_err(|e| syntax_error(e, text, offset))?;
+    let top = pairs.next().and_then(|p| p.into_inner().next());
+    let Some(expr) = top else {
+        return Err(Diagnostic::error("policy::syntax", "这里应为一个表达式")
+            .with_primary(Span::point(offset), None));
+    };
+    build_expr(expr, offset)
+}
+
+/// Parse a literal (for parameter values given on the command line or in configuration).
+pub fn parse_literal(text: &str) -> Result<Expr> {
+    check_nesting(text, 0)?;
+    let mut pairs =
+        PolicyGrammar::parse(Rule::literal_only, text).map_err(|e| syntax_error(e, text, 0))?;
+    let inner = pairs.next().and_then(|p| p.into_inner().next());
+    match inner {
+        Some(pair) if pair.as_rule() == Rule::list_literal => build_list(pair, 0),
+        Some(pair) => build_primary(pair, 0),
+        None => Err(Diagnostic::error("policy::syntax", "这里应为一个字面量")
+            .with_primary(Span::point(0), None)),
+    }
+}
+
+fn parse_item(chunk: &str, offset: usize) -> Result<Item> {
+    check_nesting(chunk, offset)?;
+    let mut pairs = PolicyGrammar::parse(Rule::item, chunk)
+        .map_err(|e| with_bracket_hint(syntax_error(e, chunk, offset), chunk, offset))?;
+    let item = pairs
+        .next()
+        .and_then(|p| p.into_inner().next())
+        .ok_or_else(|| {
+            Diagnostic::error("policy::syntax", "这里应为 import、param 或 rule")
+                .with_primary(Span::point(offset), None)
+        })?;
+    let span = span_of(&item, offset);
+    match item.as_rule() {
+        Rule::import_item => {
+            let path = item.into_inner().nth(1).ok_or_else(|| internal(span))?;
+            Ok(Item::Import(build_string(path, offset)?))
+        }
+        Rule::param_item => {
+            let mut inner = item.into_inner().skip(1);
+            let name = ident(inner.next().ok_or_else(|| internal(span))?, offset);
+            let ty = build_type(inner.next().ok_or_else(|| internal(span))?, offset)?;
+            let default = build_expr(inner.next().ok_or_else(|| internal(span))?, offset)?;
+            Ok(Item::Param(ParamDecl {
+                name,
+                ty,
+                default,
+                span,
+            }))
+        }
+        Rule::rule_item => {
+            let mut inner = item.into_inner().skip(1);
+            let id = ident(inner.next().ok_or_else(|| internal(span))?, offset);
+            let clauses = inner
+                .map(|c| build_clause(c, offset))
+                .collect::<Result<Vec<_>>>()?;
+            Ok(Item::Rule(RuleDecl { id, clauses, span }))
+        }
+        _ => Err(internal(span)),
+    }
+}
+
+// ------------------------------------------------------------------ splitting and bounds
+
+/// Byte ranges of the top-level items of a file. An item starts at `rule`, `param` or `import` at
+/// brace depth 0, or at the start of a line even inside braces (to recover from a missing `}`).
+fn split_items(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = vec![0usize];
+    let mut depth = 0usize;
+    let mut scan = Scanner::new(text);
+    while let Some(token) = scan.next_token() {
+        match token {
+            Token::Open('{') => depth += 1,
+            Token::Close('}') => depth = depth.saturating_sub(1),
+            Token::Word(start, "rule" | "param" | "import") => {
+                // Items begin a line; inside braces only at column 0 (a missing `}` above).
+                let before = text.get(..start).unwrap_or("");
+                let indent = before.len() - before.trim_end_matches([' ', '\t']).len();
+                let begins_line = before.trim_end_matches([' ', '\t']).ends_with('\n')
+                    || before.trim().is_empty();
+                if begins_line && (depth == 0 || indent == 0) && start > 0 {
+                    starts.push(start);
+                    depth = 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut ranges = Vec::with_capacity(starts.len());
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        ranges.push((s, e));
+    }
+    ranges
+}
+
+fn check_nesting(text: &str, offset: usize) -> Result<()> {
+    let mut depth = 0usize;
+    let mut keywords = 0usize;
+    let mut scan = Scanner::new(text);
+    while let Some(token) = scan.next_token() {
+        match token {
+            Token::Open(c) if c != '{' => {
+                depth += 1;
+                if depth > MAX_BRACKET_DEPTH {
+                    let at = offset + scan.last_start;
+                    return Err(too_deep(
+                        Span::new(at, at + 1),
+                        format!("括号嵌套超过 {MAX_BRACKET_DEPTH} 层"),
+                    ));
+                }
+            }
+            Token::Close(c) if c != '}' => depth = depth.saturating_sub(1),
+            Token::Word(start, "if" | "any" | "all" | "none") => {
+                keywords += 1;
+                if keywords > MAX_KEYWORD_NESTING {
+                    let at = offset + start;
+                    return Err(too_deep(
+                        Span::new(at, at + 2),
+                        format!("一条规则中 if/any/all/none 超过 {MAX_KEYWORD_NESTING} 个"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// pest cannot name a missing `)` as expected; point at the bracket that is not closed.
+fn with_bracket_hint(mut d: Diagnostic, text: &str, offset: usize) -> Diagnostic {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut scan = Scanner::new(text);
+    while let Some(token) = scan.next_token() {
+        match token {
+            Token::Open(c) => open.push((scan.last_start, c)),
+            Token::Close(c) => {
+                let expected = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                match open.last() {
+                    Some((_, o)) if *o == expected => {
+                        open.pop();
+                    }
+                    // The opener is further out: the brackets opened since are not closed.
+                    Some(&(at, o)) if open.iter().any(|(_, o)| *o == expected) => {
+                        let close = if o == '(' { ')' } else { ']' };
+                        let at = offset + at;
+                        return d.with_label(
+                            Span::new(at, at + 1),
+                            format!("这个 {o} 没有对应的 {close}"),
+                        );
+                    }
+                    _ => {
+                        let at = offset + scan.last_start;
+                        return d.with_label(
+                            Span::new(at, at + 1),
+                            format!("这个 {c} 前面没有对应的 {expected}"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(&(at, c)) = open.iter().rev().find(|(_, c)| *c != '{').or(open.last()) {
+        let close = match c {
+            '(' => ')',
+            '[' => ']',
+            _ => '}',
+        };
+        let at = offset + at;
+        d = d.with_label(
+            Span::new(at, at + 1),
+            format!("这个 {c} 没有对应的 {close}"),
+        );
+    }
+    d
+}
+
+fn too_deep(span: Span, message: String) -> Diagnostic {
+    Diagnostic::error("policy::too-deep", message)
+        .with_primary(span, Some("嵌套太深".into()))
+        .with_help("拆分表达式，或用 let 绑定中间结果")
+}
+
+enum Token<'a> {
+    Open(char),
+    Close(char),
+    Word(usize, &'a str),
+    Other,
+}
+
+/// Just enough lexing to skip strings and comments.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+    last_start: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str) -> Self {
+        Scanner {
+            text,
+            pos: 0,
+            last_start: 0,
+        }
+    }
+
+    fn next_token(&mut self) -> Option<Token<'a>> {
+        loop {
+            let rest = self.text.get(self.pos..)?;
+            let c = rest.chars().next()?;
+            let start = self.pos;
+            self.last_start = start;
+            if c == '#' {
+                self.pos += rest.find('\n').unwrap_or(rest.len());
+                continue;
+            }
+            if rest.starts_with("\"\"\"") {
+                let body = rest.get(3..).unwrap_or("");
+                self.pos += 3 + body.find("\"\"\"").map_or(body.len(), |i| i + 3);
+                return Some(Token::Other);
+            }
+            if c == '"' {
+                let mut escaped = false;
+                let mut len = 1;
+                for ch in rest.chars().skip(1) {
+                    len += ch.len_utf8();
+                    if escaped {
+                        escaped = false;
+                    } else if ch == '\\' {
+                        escaped = true;
+                    } else if ch == '"' || ch == '\n' {
+                        break;
+                    }
+                }
+                self.pos += len;
+                return Some(Token::Other);
+            }
+            if c.is_alphabetic() || c == '_' {
+                let len: usize = rest
+                    .char_indices()
+                    .find(|&(_, ch)| !(ch.is_alphanumeric() || ch == '_'))
+                    .map_or(rest.len(), |(i, _)| i);
+                self.pos += len;
+                return Some(Token::Word(start, rest.get(..len).unwrap_or("")));
+            }
+            self.pos += c.len_utf8();
+            return Some(match c {
+                '(' | '[' | '{' => Token::Open(c),
+                ')' | ']' | '}' => Token::Close(c),
+                _ => Token::Other,
+            });
+        }
+    }
+}
+
+// ------------------------------------------------------------------ syntax errors
+
+fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Diagnostic {
+    let (start, end) = match err.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    // Point at the character found there (a zero-width span is easy to miss).
+    let end = if end > start {
+        end
+    } else {
+        start
+            + text
+                .get(start..)
+                .and_then(|r| r.chars().next())
+                .map_or(0, char::len_utf8)
+    };
+    let found = text
+        .get(start..)
+        .map(|rest| {
+            let token: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .take(12)
+                .collect();
+            if token.is_empty() {
+                "文件结尾".to_owned()
+            } else {
+                format!("`{token}`")
+            }
+        })
+        .unwrap_or_else(|| "文件结尾".to_owned());
+    let message = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut expected: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            match expected.as_slice() {
+                [] => format!("语法错误：这里不应出现 {found}"),
+                [one] => format!("语法错误：这里应为{one}，但发现 {found}"),
+                many => format!("语法错误：这里应为{}，但发现 {found}", join_or(many)),
+            }
+        }
+        ErrorVariant::CustomError { message } => format!("语法错误：{message}"),
+    };
+    Diagnostic::new("policy::syntax", Severity::Error, message)
+        .with_primary(Span::new(offset + start, offset + end), Some("这里".into()))
+        .with_help("语法见 docs/policy-language.md")
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} 或 {last}", rest.join("、")),
+        Some((last, _)) => (*last).to_owned(),
+        None => String::new(),
+    }
+}
+
+/// Readable names for the grammar rules pest reports as expected.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::import_item | Rule::kw_import => "`import`",
+        Rule::param_item | Rule::kw_param => "`param`",
+        Rule::rule_item | Rule::kw_rule => "`rule`",
+        Rule::rule_id => "规则编号（如 funds.cost-within-total）",
+        Rule::type_expr | Rule::type_name | Rule::list_type => {
+            "类型名（如 percent、money、list<string>）"
+        }
+        Rule::severity_clause
+        | Rule::title_clause
+        | Rule::doc_clause
+        | Rule::tags_clause
+        | Rule::help_clause
+        | Rule::message_clause
+        | Rule::for_clause
+        | Rule::where_clause
+        | Rule::let_clause
+        | Rule::require_clause
+        | Rule::at_clause
+        | Rule::label_clause
+        | Rule::example_clause => {
+            "规则子句（severity、title、for、where、let、require、message …）或 `}`"
+        }
+        Rule::severity_level => "`error`、`warning` 或 `info`",
+        Rule::example_kind => "`pass` 或 `fail`",
+        Rule::binding => "绑定（如 p in projects）",
+        Rule::expr
+        | Rule::if_expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::unary
+        | Rule::coalesce
+        | Rule::postfix
+        | Rule::paren
+        | Rule::name
+        | Rule::call
+        | Rule::aggregate
+        | Rule::quantifier
+        | Rule::list_literal
+        | Rule::bool_lit
+        | Rule::number
+        | Rule::quantity_lit
+        | Rule::date_lit => "表达式",
+        Rule::cmp_op => "比较运算符",
+        Rule::add_op | Rule::mul_op => "运算符",
+        Rule::is_tail => "`is missing` 或 `is present`",
+        Rule::in_tail => "`in`",
+        Rule::field_name => "字段名",
+        Rule::string | Rule::plain_string | Rule::triple_string => "字符串",
+        Rule::ident | Rule::ident_raw | Rule::call_name => "名称",
+        Rule::kw_in => "`in`",
+        Rule::kw_for => "`for`",
+        Rule::kw_where => "`where`",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_or | Rule::kw_and => "`and`/`or`",
+        Rule::kw_missing | Rule::kw_present => "`missing` 或 `present`",
+        Rule::comp_map | Rule::comp_filter | Rule::list_comp => {
+            "推导式（如 i in p.indicators where …）"
+        }
+        Rule::EOI => "文件结尾",
+        _ => return None,
+    })
+}
+
+// ------------------------------------------------------------------ building the AST
+
+fn internal(span: Span) -> Diagnostic {
+    Diagnostic::error("policy::syntax", "无法解析这一项").with_primary(span, None)
+}
+
+/// The span of a node without the whitespace and comments pest lets it swallow at its end
+/// (an optional tail that did not match still consumes the whitespace before it).
+fn span_of(pair: &Pair<'_, Rule>, offset: usize) -> Span {
+    let s = pair.as_span();
+    let len = meaningful_len(pair.as_str());
+    Span::new(offset + s.start(), offset + s.start() + len)
+}
+
+fn meaningful_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    // A trailing `# comment` on the last line (outside a string).
+    loop {
+        let body = text.get(..end).unwrap_or("");
+        let line_start = body.rfind('\n').map_or(0, |i| i + 1);
+        let line = body.get(line_start..).unwrap_or("");
+        let mut in_string = false;
+        let mut cut = None;
+        for (i, c) in line.char_indices() {
+            match c {
+                '"' => in_string = !in_string,
+                '#' if !in_string => {
+                    cut = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        match cut {
+            Some(i) => end = body.get(..line_start + i).unwrap_or("").trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+fn ident(pair: Pair<'_, Rule>, offset: usize) -> Ident {
+    Ident {
+        name: pair.as_str().to_owned(),
+        span: span_of(&pair, offset),
+    }
+}
+
+fn build_type(pair: Pair<'_, Rule>, offset: usize) -> Result<TypeExpr> {
+    let span = span_of(&pair, offset);
+    let inner = pair.into_inner().next().ok_or_else(|| internal(span))?;
+    match inner.as_rule() {
+        Rule::list_type => {
+            let element = inner.into_inner().next().ok_or_else(|| internal(span))?;
+            Ok(TypeExpr::List(Box::new(build_type(element, offset)?), span))
+        }
+        _ => Ok(TypeExpr::Named(ident(inner, offset))),
+    }
+}
+
+fn build_clause(pair: Pair<'_, Rule>, offset: usize) -> Result<Clause> {
+    let span = span_of(&pair, offset);
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner();
+    let keyword = inner.next().map_or(span, |k| span_of(&k, offset));
+    let mut next = || inner.next().ok_or_else(|| internal(span));
+    let kind = match rule {
+        Rule::severity_clause => ClauseKind::Severity(match next()?.as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        }),
+        Rule::title_clause => ClauseKind::Title(build_string(next()?, offset)?),
+        Rule::doc_clause => ClauseKind::Doc(build_string(next()?, offset)?),
+        Rule::help_clause => ClauseKind::Help(build_string(next()?, offset)?),
+        Rule::message_clause => ClauseKind::Message(build_string(next()?, offset)?),
+        Rule::tags_clause => {
+            let mut tags = Vec::new();
+            while let Ok(tag) = next() {
+                tags.push(build_string(tag, offset)?);
+            }
+            ClauseKind::Tags(tags)
+        }
+        Rule::for_clause => {
+            let mut bindings = Vec::new();
+            while let Ok(binding) = next() {
+                let bspan = span_of(&binding, offset);
+                let mut b = binding.into_inner();
+                let name = ident(b.next().ok_or_else(|| internal(bspan))?, offset);
+                let collection = build_expr(b.nth(1).ok_or_else(|| internal(bspan))?, offset)?;
+                bindings.push(Binding { name, collection });
+            }
+            ClauseKind::For(bindings)
+        }
+        Rule::where_clause => ClauseKind::Where(build_expr(next()?, offset)?),
+        Rule::let_clause => {
+            let name = ident(next()?, offset);
+            ClauseKind::Let(name, build_expr(next()?, offset)?)
+        }
+        Rule::require_clause => ClauseKind::Require(build_expr(next()?, offset)?),
+        Rule::at_clause => {
+            let place = build_expr(next()?, offset)?;
+            let text = match next() {
+                Ok(s) => Some(build_string(s, offset)?),
+                Err(_) => None,
+            };
+            ClauseKind::At(place, text)
+        }
+        Rule::label_clause => {
+            let place = build_expr(next()?, offset)?;
+            let text = match next() {
+                Ok(s) => Some(build_string(s, offset)?),
+                Err(_) => None,
+            };
+            ClauseKind::Label(place, text)
+        }
+        Rule::example_clause => {
+            let kind = if next()?.as_str() == "pass" {
+                ExampleKind::Pass
+            } else {
+                ExampleKind::Fail
+            };
+            let path = build_string(next()?, offset)?;
+            let expect = match (next(), next()) {
+                (Ok(_), Ok(n)) => {
+                    let nspan = span_of(&n, offset);
+                    let value = n.as_str().parse::<u32>().map_err(|_| {
+                        Diagnostic::error("policy::syntax", "expect 后应为一个不太大的整数")
+                            .with_primary(nspan, None)
+                    })?;
+                    Some((value, nspan))
+                }
+                _ => None,
+            };
+            ClauseKind::Example { kind, path, expect }
+        }
+        _ => return Err(internal(span)),
+    };
+    Ok(Clause {
+        kind,
+        keyword,
+        span,
+    })
+}
+
+fn build_string(pair: Pair<'_, Rule>, offset: usize) -> Result<StrLit> {
+    let span = span_of(&pair, offset);
+    let inner = pair.into_inner().next().ok_or_else(|| internal(span))?;
+    let triple = inner.as_rule() == Rule::triple_string;
+    let body = inner.into_inner().next().ok_or_else(|| internal(span))?;
+    let raw = body.as_str().to_owned();
+    let raw_start = offset + body.as_span().start();
+    let value = if triple {
+        dedent(&raw)
+    } else {
+        unescape(&raw, raw_start)?
+    };
+    Ok(StrLit {
+        value,
+        raw,
+        raw_start,
+        triple,
+        span,
+    })
+}
+
+/// Resolve `\" \\ \n \t \u{…}` in a plain string.
+pub fn unescape(raw: &str, raw_start: usize) -> Result<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'u')) => {
+                let rest = raw.get(i + 2..).unwrap_or("");
+                let hex: String = rest
+                    .trim_start_matches('{')
+                    .chars()
+                    .take_while(|c| *c != '}')
+                    .collect();
+                let code = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32);
+                let Some(code) = code else {
+                    let at = raw_start + i;
+                    return Err(Diagnostic::error(
+                        "policy::syntax",
+                        format!("无效的 Unicode 转义 \\u{{{hex}}}"),
+                    )
+                    .with_primary(Span::new(at, at + 3 + hex.len()), None));
+                };
+                out.push(code);
+                for _ in 0..hex.chars().count() + 2 {
+                    chars.next();
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// A triple-quoted block without its first and last blank lines and common indentation.
+fn dedent(raw: &str) -> String {
+    let lines: Vec<&str> = raw.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.trim().is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(start, |i| i + 1);
+    let body = lines.get(start..end).unwrap_or(&[]);
+    let indent = body
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    body.iter()
+        .map(|l| l.get(indent..).unwrap_or(l.trim_start()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The depth of a node over `children`, refused past [`MAX_EXPR_DEPTH`].
+fn depth_over(span: Span, children: &[&Expr]) -> Result<u32> {
+    let depth = 1 + children.iter().map(|c| c.depth).max().unwrap_or(0);
+    if depth > MAX_EXPR_DEPTH {
+        return Err(too_deep(
+            span,
+            format!("表达式嵌套超过 {MAX_EXPR_DEPTH} 层"),
+        ));
+    }
+    Ok(depth)
+}
+
+fn node(kind: ExprKind, span: Span, children: &[&Expr]) -> Result<Expr> {
+    let depth = depth_over(span, children)?;
+    Ok(Expr { kind, span, depth })
+}
+
+fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
+    let span = span_of(&pair, offset);
+    match pair.as_rule() {
+        Rule::expr | Rule::paren => {
+            let inner = pair.into_inner().next().ok_or_else(|| internal(span))?;
+            build_expr(inner, offset)
+        }
+        Rule::if_expr => {
+            let mut parts = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
+            let c = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let t = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let e = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let children = [&c, &t, &e];
+            node(
+                ExprKind::If(
+                    Box::new(c.clone()),
+                    Box::new(t.clone()),
+                    Box::new(e.clone()),
+                ),
+                span,
+                &children,
+            )
+        }
+        Rule::or_expr | Rule::and_expr => {
+            let is_or = pair.as_rule() == Rule::or_expr;
+            let mut operands = pair
+                .into_inner()
+                .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
+            let mut acc = build_expr(operands.next().ok_or_else(|| internal(span))?, offset)?;
+            for operand in operands {
+                let rhs = build_expr(operand, offset)?;
+                let s = acc.span.cover(rhs.span);
+                let children = [&acc, &rhs];
+                let depth = depth_over(s, &children)?;
+                let kind = if is_or {
+                    ExprKind::Or(Box::new(acc), Box::new(rhs))
+                } else {
+                    ExprKind::And(Box::new(acc), Box::new(rhs))
+                };
+                acc = Expr {
+                    kind,
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        Rule::not_expr => {
+            let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
+            let (nots, rest) = parts.split_at(parts.len().saturating_sub(1));
+            let operand = rest.first().cloned().ok_or_else(|| internal(span))?;
+            let mut acc = build_expr(operand, offset)?;
+            for not in nots.iter().rev() {
+                let s = span_of(not, offset).cover(acc.span);
+                let depth = depth_over(s, &[&acc])?;
+                acc = Expr {
+                    kind: ExprKind::Not(Box::new(acc)),
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        Rule::cmp_expr => {
+            let mut parts = pair.into_inner();
+            let lhs = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let Some(tail) = parts.next() else {
+                return Ok(lhs);
+            };
+            match tail.as_rule() {
+                Rule::is_tail => {
+                    let words: Vec<&str> = tail.into_inner().map(|p| p.as_str()).collect();
+                    let negated = words.contains(&"not");
+                    let missing = words.contains(&"missing");
+                    let depth = depth_over(span, &[&lhs])?;
+                    Ok(Expr {
+                        kind: ExprKind::Is {
+                            negated,
+                            missing,
+                            expr: Box::new(lhs),
+                        },
+                        span,
+                        depth,
+                    })
+                }
+                Rule::in_tail => {
+                    let inner: Vec<Pair<'_, Rule>> = tail.into_inner().collect();
+                    let negated = inner.iter().any(|p| p.as_rule() == Rule::kw_not);
+                    let list_pair = inner.into_iter().last().ok_or_else(|| internal(span))?;
+                    let list = build_expr(list_pair, offset)?;
+                    let depth = depth_over(span, &[&lhs, &list])?;
+                    Ok(Expr {
+                        kind: ExprKind::In {
+                            negated,
+                            item: Box::new(lhs),
+                            list: Box::new(list),
+                        },
+                        span,
+                        depth,
+                    })
+                }
+                _ => {
+                    let op = match tail.as_str() {
+                        "==" => CmpOp::Eq,
+                        "!=" | "≠" => CmpOp::Ne,
+                        "<=" | "≤" => CmpOp::Le,
+                        ">=" | "≥" => CmpOp::Ge,
+                        "<" => CmpOp::Lt,
+                        _ => CmpOp::Gt,
+                    };
+                    let rhs = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+                    let depth = depth_over(span, &[&lhs, &rhs])?;
+                    Ok(Expr {
+                        kind: ExprKind::Compare(op, Box::new(lhs), Box::new(rhs)),
+                        span,
+                        depth,
+                    })
+                }
+            }
+        }
+        Rule::add_expr | Rule::mul_expr => {
+            let mut parts = pair.into_inner();
+            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            while let (Some(op), Some(rhs)) = (parts.next(), parts.next()) {
+                let op = match op.as_str() {
+                    "+" => ArithOp::Add,
+                    "-" => ArithOp::Sub,
+                    "*" => ArithOp::Mul,
+                    _ => ArithOp::Div,
+                };
+                let rhs = build_expr(rhs, offset)?;
+                let s = acc.span.cover(rhs.span);
+                let depth = depth_over(s, &[&acc, &rhs])?;
+                acc = Expr {
+                    kind: ExprKind::Arith(op, Box::new(acc), Box::new(rhs)),
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        Rule::unary => {
+            let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
+            let (negs, rest) = parts.split_at(parts.len().saturating_sub(1));
+            let operand = rest.first().cloned().ok_or_else(|| internal(span))?;
+            let mut acc = build_expr(operand, offset)?;
+            for neg in negs.iter().rev() {
+                let s = span_of(neg, offset).cover(acc.span);
+                let depth = depth_over(s, &[&acc])?;
+                acc = Expr {
+                    kind: ExprKind::Neg(Box::new(acc)),
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        Rule::coalesce => {
+            let mut parts = pair.into_inner();
+            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            for rhs in parts {
+                let rhs = build_expr(rhs, offset)?;
+                let s = acc.span.cover(rhs.span);
+                let depth = depth_over(s, &[&acc, &rhs])?;
+                acc = Expr {
+                    kind: ExprKind::Coalesce(Box::new(acc), Box::new(rhs)),
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        Rule::postfix => {
+            let mut parts = pair.into_inner();
+            let mut acc = build_primary(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            for field in parts {
+                let f = ident(field, offset);
+                let s = acc.span.cover(f.span);
+                let depth = depth_over(s, &[&acc])?;
+                acc = Expr {
+                    kind: ExprKind::Field(Box::new(acc), f),
+                    span: s,
+                    depth,
+                };
+            }
+            Ok(acc)
+        }
+        _ => build_primary(pair, offset),
+    }
+}
+
+fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
+    let span = span_of(&pair, offset);
+    let mapped = matches!(pair.as_rule(), Rule::comp_map | Rule::list_comp);
+    let mut exprs = Vec::new();
+    let mut var = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => var = Some(ident(part, offset)),
+            Rule::expr => exprs.push(build_expr(part, offset)?),
+            _ => {}
+        }
+    }
+    let var = var.ok_or_else(|| internal(span))?;
+    let mut exprs = exprs.into_iter();
+    let map = if mapped { exprs.next() } else { None };
+    let collection = exprs.next().ok_or_else(|| internal(span))?;
+    let filter = exprs.next();
+    let children: Vec<Expr> = map
+        .iter()
+        .chain(Some(&collection))
+        .chain(filter.iter())
+        .cloned()
+        .collect();
+    Ok((
+        Comprehension {
+            var,
+            collection: Box::new(collection),
+            filter: filter.map(Box::new),
+            map: map.map(Box::new),
+        },
+        children,
+    ))
+}
+
+fn build_list(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
+    let span = span_of(&pair, offset);
+    let mut items = Vec::new();
+    for part in pair.into_inner() {
+        if part.as_rule() == Rule::list_comp {
+            let (comp, children) = build_comprehension(part, offset)?;
+            let refs: Vec<&Expr> = children.iter().collect();
+            return node(ExprKind::ListComp(comp), span, &refs);
+        }
+        items.push(build_expr(part, offset)?);
+    }
+    let refs: Vec<&Expr> = items.iter().collect();
+    let depth = depth_over(span, &refs)?;
+    Ok(Expr {
+        kind: ExprKind::List(items),
+        span,
+        depth,
+    })
+}
+
+fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
+    let span = span_of(&pair, offset);
+    let leaf = |kind| {
+        Ok(Expr {
+            kind,
+            span,
+            depth: 1,
+        })
+    };
+    match pair.as_rule() {
+        Rule::paren | Rule::expr => build_expr(pair, offset),
+        Rule::name => {
+            let id = pair.into_inner().next().ok_or_else(|| internal(span))?;
+            leaf(ExprKind::Name(ident(id, offset)))
+        }
+        Rule::bool_lit => leaf(ExprKind::Bool(pair.as_str() == "true")),
+        Rule::number => leaf(ExprKind::Number(number(pair.as_str(), span)?)),
+        Rule::quantity_lit => {
+            let mut inner = pair.into_inner();
+            let n = inner.next().ok_or_else(|| internal(span))?;
+            let value = number(n.as_str(), span)?;
+            let unit = inner
+                .next()
+                .ok_or_else(|| internal(span))?
+                .as_str()
+                .to_owned();
+            leaf(ExprKind::Quantity(value, unit))
+        }
+        Rule::date_lit => {
+            let written = pair.as_str().to_owned();
+            let parts: Vec<u32> = pair
+                .into_inner()
+                .filter_map(|p| p.as_str().parse().ok())
+                .collect();
+            let date = match parts.as_slice() {
+                [y, m, d] => i32::try_from(*y)
+                    .ok()
+                    .and_then(|y| NaiveDate::from_ymd_opt(y, *m, *d)),
+                _ => None,
+            };
+            match date {
+                Some(d) => leaf(ExprKind::Date(d)),
+                None => Err(Diagnostic::error(
+                    "policy::invalid-date",
+                    format!("“{written}”不是有效日期"),
+                )
+                .with_primary(span, Some("没有这一天".into()))),
+            }
+        }
+        Rule::string => leaf(ExprKind::Str(build_string(pair, offset)?)),
+        Rule::list_literal => build_list(pair, offset),
+        Rule::call => {
+            let mut inner = pair.into_inner();
+            let name = ident(inner.next().ok_or_else(|| internal(span))?, offset);
+            let args = inner
+                .map(|a| build_expr(a, offset))
+                .collect::<Result<Vec<_>>>()?;
+            let refs: Vec<&Expr> = args.iter().collect();
+            node(ExprKind::Call(name, args.clone()), span, &refs)
+        }
+        Rule::aggregate => {
+            let mut inner = pair.into_inner();
+            let which = match inner.next().ok_or_else(|| internal(span))?.as_str() {
+                "count" => Aggregate::Count,
+                "sum" => Aggregate::Sum,
+                "min" => Aggregate::Min,
+                "max" => Aggregate::Max,
+                "first" => Aggregate::First,
+                "distinct" => Aggregate::Distinct,
+                _ => Aggregate::MostCommon,
+            };
+            let (comp, children) =
+                build_comprehension(inner.next().ok_or_else(|| internal(span))?, offset)?;
+            let refs: Vec<&Expr> = children.iter().collect();
+            node(ExprKind::Aggregate(which, comp), span, &refs)
+        }
+        Rule::quantifier => {
+            let mut var = None;
+            let mut quantifier = Quantifier::Any;
+            // Each operand is tagged with the keyword before it: `in` collection, `where` filter,
+            // and the `:` body (an `expr`, where the other two are `or_expr`).
+            let mut exprs: Vec<(Rule, Expr)> = Vec::new();
+            let mut last_rule = Rule::EOI;
+            for part in pair.into_inner() {
+                match part.as_rule() {
+                    Rule::quant_kw => {
+                        quantifier = match part.as_str() {
+                            "all" => Quantifier::All,
+                            "none" => Quantifier::None,
+                            _ => Quantifier::Any,
+                        }
+                    }
+                    Rule::ident => var = Some(ident(part, offset)),
+                    Rule::kw_in | Rule::kw_where => last_rule = part.as_rule(),
+                    Rule::expr => exprs.push((Rule::expr, build_expr(part, offset)?)),
+                    Rule::or_expr => exprs.push((last_rule, build_expr(part, offset)?)),
+                    _ => {}
+                }
+            }
+            let var = var.ok_or_else(|| internal(span))?;
+            let mut collection = None;
+            let mut filter = None;
+            let mut body = None;
+            for (role, e) in exprs {
+                match role {
+                    Rule::kw_in => collection = Some(e),
+                    Rule::kw_where => filter = Some(e),
+                    _ => body = Some(e),
+                }
+            }
+            let collection = collection.ok_or_else(|| internal(span))?;
+            let children: Vec<Expr> = Some(collection.clone())
+                .into_iter()
+                .chain(filter.clone())
+                .chain(body.clone())
+                .collect();
+            let refs: Vec<&Expr> = children.iter().collect();
+            node(
+                ExprKind::Quantified {
+                    quantifier,
+                    comp: Comprehension {
+                        var,
+                        collection: Box::new(collection),
+                        filter: filter.map(Box::new),
+                        map: None,
+                    },
+                    body: body.map(Box::new),
+                },
+                span,
+                &refs,
+            )
+        }
+        _ => build_expr(pair, offset),
+    }
+}
+
+fn number(text: &str, span: Span) -> Result<Decimal> {
+    Decimal::from_str_exact(text).map_err(|_| {
+        Diagnostic::error(
+            "policy::number-out-of-range",
+            format!("数值 {text} 超出可精确计算的范围"),
+        )
+        .with_primary(span, None)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_items_and_recovers_from_a_missing_brace() {
+        let text = "param a: percent = 90%\nrule x.y {\n  severity error\n\nrule z {\n}\nimport \"f.jxp\"\n";
+        let ranges = split_items(text);
+        assert_eq!(ranges.len(), 4);
+        let (items, errors) = parse_file(text);
+        assert_eq!(items.len(), 3, "{errors:?}");
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "rule a {{ require {}1{} }}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        let (_, errors) = parse_file(&deep);
+        assert_eq!(errors[0].code, "policy::too-deep");
+        let chain = format!("rule a {{ require {} }}", vec!["1"; 10_000].join(" + "));
+        let (_, errors) = parse_file(&chain);
+        assert_eq!(errors[0].code, "policy::too-deep");
+        let nots = format!("rule a {{ require {} true }}", "not ".repeat(10_000));
+        let (_, errors) = parse_file(&nots);
+        assert_eq!(errors[0].code, "policy::too-deep");
+    }
+
+    #[test]
+    fn readable_syntax_errors() {
+        let (_, errors) = parse_file("rule a.b {\n  severity fatal\n}\n");
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.contains("`error`、`warning` 或 `info`"),
+            "{}",
+            errors[0].message
+        );
+        assert!(
+            errors[0].message.contains("`fatal`"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn quantifier_forms() {
+        let e = parse_expr("any i in p.indicators: i.x == 1", 0).unwrap();
+        assert!(matches!(e.kind, ExprKind::Quantified { body: Some(_), .. }));
+        let e = parse_expr("all i in xs where i > 1", 0).unwrap();
+        let ExprKind::Quantified { comp, body, .. } = e.kind else {
+            panic!()
+        };
+        assert!(body.is_none() && comp.filter.is_some());
+        let e = parse_expr("none i in xs where i > 1: i < 5", 0).unwrap();
+        let ExprKind::Quantified { comp, body, .. } = e.kind else {
+            panic!()
+        };
+        assert!(body.is_some() && comp.filter.is_some());
+    }
+
+    #[test]
+    fn aggregates_and_calls() {
+        assert!(matches!(
+            parse_expr("count(i in xs)", 0).unwrap().kind,
+            ExprKind::Aggregate(Aggregate::Count, _)
+        ));
+        assert!(matches!(
+            parse_expr("sum(i.v for i in xs where i.v > 0元)", 0)
+                .unwrap()
+                .kind,
+            ExprKind::Aggregate(
+                Aggregate::Sum,
+                Comprehension {
+                    map: Some(_),
+                    filter: Some(_),
+                    ..
+                }
+            )
+        ));
+        assert!(matches!(
+            parse_expr("min(a, b)", 0).unwrap().kind,
+            ExprKind::Call(..)
+        ));
+    }
+
+    #[test]
+    fn literals() {
+        assert!(
+            matches!(parse_expr("13.6万元", 0).unwrap().kind, ExprKind::Quantity(_, ref u) if u == "万元")
+        );
+        assert!(
+            matches!(parse_expr("475元/亩", 0).unwrap().kind, ExprKind::Quantity(_, ref u) if u == "元/亩")
+        );
+        assert!(matches!(
+            parse_expr("2025年12月31日", 0).unwrap().kind,
+            ExprKind::Date(_)
+        ));
+        assert_eq!(
+            parse_expr("2025年2月30日", 0).unwrap_err().code,
+            "policy::invalid-date"
+        );
+        let ExprKind::Str(s) = parse_expr("\"a\\\"b\\u{4e2d}\"", 0).unwrap().kind else {
+            panic!()
+        };
+        assert_eq!(s.value, "a\"b中");
+        let ExprKind::Str(s) = parse_expr("\"\"\"\n    line one\n      two\n    \"\"\"", 0)
+            .unwrap()
+            .kind
+        else {
+            panic!()
+        };
+        assert_eq!(s.value, "line one\n  two");
+    }
+}

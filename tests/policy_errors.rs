@@ -1,0 +1,184 @@
+//! Static errors of the policy language, rendered as the user sees them (snapshots).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+
+/// Load `policy`, expect diagnostics with exactly `codes`, and return the rendered text.
+fn errors(policy: &str, codes: &[&str]) -> String {
+    let loaded = load(policy);
+    let mut got: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .map(|(_, d)| d.code.as_str())
+        .collect();
+    got.sort_unstable();
+    let mut want = codes.to_vec();
+    want.sort_unstable();
+    assert_eq!(got, want, "{}", render_policy(&loaded));
+    render_policy(&loaded)
+}
+
+const OK_TAIL: &str =
+    "  severity error\n  for p in projects\n  require p.funds.total > 0元\n  message \"x\"\n}\n";
+
+#[test]
+fn syntax_error_says_what_was_expected() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity fatal\n  for p in projects\n}\n",
+        &["policy::syntax"]
+    ));
+}
+
+#[test]
+fn every_syntax_error_of_a_file_is_reported() {
+    let policy = format!(
+        "rule a.one {{\n  severity error\n  for p in projects\n  require p.funds.total >\n  message \"x\"\n}}\n\nrule a.two {{\n{OK_TAIL}\nrule a.three {{\n  severity error\n  for p in projects\n  require (p.funds.total > 0元\n  message \"y\"\n}}\n"
+    );
+    insta::assert_snapshot!(errors(&policy, &["policy::syntax", "policy::syntax"]));
+}
+
+#[test]
+fn unknown_field_suggests_the_closest() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects\n  require p.funds.totl > 0元\n  message \"x\"\n}\n",
+        &["policy::unknown-field"]
+    ));
+}
+
+#[test]
+fn unknown_name_and_param_suggest() {
+    insta::assert_snapshot!(errors(
+        "param min_satisfaction: percent = 90%\nrule a.b {\n  severity error\n  for p in projects, i in p.indicators\n  require i.value.percent >= min_satisfactoin\n  message \"{x}\"\n}\n",
+        &[
+            "policy::unknown-name",
+            "policy::unknown-name",
+            "policy::unused-param"
+        ]
+    ));
+}
+
+#[test]
+fn unknown_function_and_arity() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects\n  require startswith(p.name, \"x\") and contains(p.name)\n  message \"x\"\n}\n",
+        &["policy::unknown-function", "policy::arity"]
+    ));
+}
+
+#[test]
+fn money_compared_with_percent() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects, i in p.indicators\n  require i.value.percent <= p.funds.total\n  message \"x\"\n}\n",
+        &["policy::type-mismatch"]
+    ));
+}
+
+#[test]
+fn units_that_differ() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects\n  require 5人 < 3次 and p.funds.total > 100\n  message \"x\"\n}\n",
+        &["policy::type-mismatch", "policy::type-mismatch"]
+    ));
+}
+
+#[test]
+fn duplicate_rule_ids() {
+    insta::assert_snapshot!(errors(
+        &format!("rule a.b {{\n{OK_TAIL}\nrule a.b {{\n{OK_TAIL}"),
+        &["policy::duplicate-rule"]
+    ));
+}
+
+#[test]
+fn unused_bindings_are_warnings() {
+    let loaded = load(
+        "rule a.b {\n  severity error\n  for p in projects, i in p.indicators\n  let unused = 1\n  require p.funds.total > 0元\n  message \"x\"\n}\n",
+    );
+    assert!(!loaded.has_errors());
+    insta::assert_snapshot!(render_policy(&loaded));
+}
+
+#[test]
+fn missing_and_misplaced_clauses() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  where true\n  for p in projects\n  require true\n  let x = 1\n  severity error\n  severity warning\n}\n",
+        &[
+            "policy::clause-order",
+            "policy::clause-order",
+            "policy::duplicate-clause",
+            "policy::missing-clause"
+        ]
+    ));
+}
+
+#[test]
+fn labels_must_be_places() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects\n  require true\n  message \"x\"\n  at p.funds.total + 1元\n}\n",
+        &["policy::bad-label"]
+    ));
+}
+
+#[test]
+fn bad_regex_and_template() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects\n  require matches(p.name, \"(\")\n  message \"项目 {p.nam\"\n}\n",
+        &["policy::bad-regex", "policy::bad-template"]
+    ));
+}
+
+#[test]
+fn params_are_type_checked() {
+    insta::assert_snapshot!(errors(
+        "param a: percent = 90\nparam b: money = 13.6万元\nparam b: money = 1元\nparam c: procent = 1%\n",
+        &[
+            "policy::type-mismatch",
+            "policy::duplicate-param",
+            "policy::unknown-type",
+            "policy::unused-param"
+        ]
+    ));
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let nested = |n: usize| {
+        format!(
+            "rule a.b {{\n  severity error\n  for p in projects\n  require {}true{}\n  message \"x\"\n}}\n",
+            "(".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    // 10 000 levels: refused before the parser recurses.
+    errors(&nested(10_000), &["policy::too-deep"]);
+    insta::assert_snapshot!(errors(&nested(40), &["policy::too-deep"]));
+}
+
+#[test]
+fn missing_import() {
+    insta::assert_snapshot!(errors("import \"no-such-file.jxp\"\n", &["policy::import"]));
+}
+
+#[test]
+fn pair_rule_without_equality_is_flagged_quadratic() {
+    let loaded = load(
+        "rule a.b {\n  severity warning\n  for a in projects, b in projects where a.index < b.index\n  require a.name != b.name\n  message \"x\"\n}\n",
+    );
+    assert!(!loaded.has_errors());
+    insta::assert_snapshot!(render_policy(&loaded));
+}
+
+#[test]
+fn comparing_a_category_with_a_string_explains_the_constant() {
+    insta::assert_snapshot!(errors(
+        "rule a.b {\n  severity error\n  for p in projects, i in p.indicators\n  require i.category == \"cost\"\n  message \"x\"\n}\n",
+        &["policy::type-mismatch"]
+    ));
+}

@@ -1,0 +1,542 @@
+//! Every construct of the policy language, each with a form it passes and a form it fails.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+use jixiao::policy::ir::Step;
+
+/// `policy` has one rule `t.rule`: it must pass on `good` and fire once on `bad`.
+fn passes_and_fails(policy: &str, good: &str, bad: &str) {
+    let on_good = run(policy, good);
+    assert!(
+        on_good.is_empty(),
+        "fired on the passing form: {on_good:#?}"
+    );
+    let on_bad = run(policy, bad);
+    assert_eq!(
+        on_bad.len(),
+        1,
+        "expected one finding on the failing form: {on_bad:#?}"
+    );
+    assert_eq!(on_bad[0].code, "t.rule");
+}
+
+fn rows_with(extra: &str) -> String {
+    format!("{GOOD_ROWS}\n{extra}")
+}
+
+#[test]
+fn quantities_convert_units_exactly() {
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require p.funds.total <= 13.6万元 and 13.6万元 == 136000元 and 1.1亿元 == 110000000元
+  message "资金总额 {p.funds.total} 超过 13.6万元"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "136,000", GOOD_ROWS),
+        &form("甲", "136,001", GOOD_ROWS),
+    );
+}
+
+#[test]
+fn arithmetic_on_money_and_percentages() {
+    // 成本 must be at least 10% of the total, computed exactly.
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  let cost = sum(i.value.money for i in p.indicators where i.category == cost)
+  require cost >= p.funds.total * 10% and p.funds.fiscal + p.funds.other == p.funds.total
+  message "成本 {cost} 不足资金总额的 10%"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "1,000,000", GOOD_ROWS),
+        &form("甲", "1,000,001", GOOD_ROWS),
+    );
+}
+
+#[test]
+fn comparisons_logic_and_membership() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators
+  where i.level2 in ["数量指标", "质量指标"] and not (i.value.kind == qualitative)
+  require i.value.op in [ge, eq] or i.value.op != le
+  message "{i.name} 的比较符不对"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form("甲", "100,000", &rows_with("\t\t质量指标\t差错率\t≤5%\t")),
+    );
+}
+
+#[test]
+fn string_functions() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators
+  where ends_with(i.name, "满意度") or contains(i.name, "满意")
+  require starts_with(i.level1, "满意度") and length(i.name) >= 4 and matches(i.name, "^[^*]+$")
+  message "{i.name} 不在满意度指标下"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form(
+            "甲",
+            "100,000",
+            &rows_with("\t效益指标\t社会效益指标\t群众满意度\t≥90%\t"),
+        ),
+    );
+}
+
+#[test]
+fn quantifiers_with_filters() {
+    let any = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require any i in p.indicators: i.category == satisfaction
+  message "缺少满意度指标"
+}"#;
+    let without = GOOD_ROWS
+        .lines()
+        .filter(|l| !l.contains("满意度"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    passes_and_fails(
+        any,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form("甲", "100,000", &without),
+    );
+
+    let all = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  require all i in p.indicators where i.category == satisfaction: i.value.percent >= 90%
+  message "满意度目标偏低"
+}"#;
+    passes_and_fails(
+        all,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form("甲", "100,000", &rows_with("\t\t\t群众满意度\t≥80%\t")),
+    );
+
+    let none = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require none i in p.indicators where contains(i.name, "*")
+  message "有模板占位符"
+}"#;
+    passes_and_fails(
+        none,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form("甲", "100,000", &rows_with("\t\t\t指标*\t≥1次\t")),
+    );
+}
+
+#[test]
+fn aggregates() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let n = count(i in p.indicators where i.category == quantity)
+  let top = max(i.value.percent for i in p.indicators)
+  let low = min(i.value.percent for i in p.indicators)
+  let first_sat = first(i in p.indicators where i.category == satisfaction)
+  let unit = most_common(i.value.unit for i in p.indicators where i.value.kind == count)
+  require n <= 1 and top <= 100% and low >= 90% and first_sat.name == "参训人员满意度" and unit == "人"
+  message "数量指标 {n} 个；最高 {top}，最低 {low}"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form(
+            "甲",
+            "100,000",
+            &rows_with("\t产出指标\t数量指标\t场次\t≥2次\t"),
+        ),
+    );
+}
+
+#[test]
+fn let_and_if() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let limit = if p.funds.total > 100万元 then 95% else 90%
+  require all i in p.indicators where i.category == satisfaction: i.value.percent >= limit
+  message "满意度应不低于 {limit}"
+}"#;
+    let rows = GOOD_ROWS.replace("≥95%", "≥92%");
+    passes_and_fails(
+        policy,
+        &form("甲", "100,000", &rows),
+        &form("甲", "2,000,000", &rows),
+    );
+}
+
+#[test]
+fn missing_fields_do_not_crash_and_do_not_fire() {
+    // A missing 说明 or 资金总额: comparisons with them are unknown, so `require` does not fire.
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects, i in p.indicators where i.category == cost
+  require i.value.money <= p.funds.total and length(i.note) < 100
+  message "成本超出"
+}
+rule t.present {
+  severity error
+  for p in projects
+  require p.funds.total is present and (p.funds.other ?? 0元) >= 0元
+  message "缺少资金总额"
+}"#;
+    let no_total = form("甲", "100,000", GOOD_ROWS).replace("\t\t资金总额(元):\t\t100,000\t\n", "");
+    let loaded = load_ok(policy);
+    let parsed = input(&no_total);
+    assert!(parsed.document.projects[0].funds.total.is_none());
+    let findings = loaded
+        .policy
+        .check_projects(&parsed.document.projects, "f", |_| true);
+    assert_eq!(fired_on(&findings, "t.rule"), Vec::<usize>::new());
+    assert_eq!(fired_on(&findings, "t.present"), vec![1]);
+}
+
+#[test]
+fn parameters_with_defaults_and_overrides() {
+    let policy = r#"
+param min_satisfaction: percent = 90%
+param cost_names: list<string> = ["项目实施成本"]
+
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators where i.category == satisfaction
+  require i.value.percent >= min_satisfaction
+  message "{i.name} 为 {i.value}，低于 {min_satisfaction}"
+}
+rule t.names {
+  severity info
+  for p in projects, i in p.indicators where i.category == cost
+  require i.name in cost_names
+  message "成本指标名称不规范"
+}"#;
+    let text = form("甲", "100,000", GOOD_ROWS);
+    assert!(run(policy, &text).is_empty());
+    let mut loaded = load_ok(policy);
+    loaded.policy.set_param("min_satisfaction", "98%").unwrap();
+    let input = input(&text);
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f", |_| true);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].message, "参训人员满意度 为 ≥95%，低于 98%");
+    // Overrides are type-checked.
+    assert!(
+        loaded
+            .policy
+            .set_param("min_satisfaction", "98")
+            .unwrap_err()
+            .contains("percent")
+    );
+    assert!(loaded.policy.set_param("nope", "1").is_err());
+    loaded
+        .policy
+        .set_param("cost_names", r#"["项目成本"]"#)
+        .unwrap();
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f", |_| true);
+    assert_eq!(fired_on(&findings, "t.names"), vec![1]);
+}
+
+#[test]
+fn several_files_and_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("params.jxp"),
+        "param min_total: money = 1万元\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.jxp"),
+        "import \"params.jxp\"\nrule t.rule {\n  severity error\n  for p in projects\n  require p.funds.total >= min_total\n  message \"资金太少\"\n}\n",
+    )
+    .unwrap();
+    let mut loader = jixiao::policy::PolicyLoader::new();
+    loader.add_file(&dir.path().join("main.jxp")).unwrap();
+    // Loading a file twice (directly and through an import) is harmless.
+    loader.add_file(&dir.path().join("params.jxp")).unwrap();
+    let loaded = loader.finish();
+    assert!(!loaded.has_errors(), "{}", render_policy(&loaded));
+    assert_eq!(loaded.policy.sources.len(), 2);
+    let input = input(&form("甲", "5,000", GOOD_ROWS));
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f", |_| true);
+    assert_eq!(fired_on(&findings, "t.rule"), vec![1]);
+}
+
+#[test]
+fn pairs_of_projects_use_a_hash_join() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for a in projects, b in projects where b.name == a.name and a.index < b.index
+  require false
+  message "项目“{b.name}”与第 {a.index} 张表重名"
+  at b.name "重复"
+  label a.name "第一次出现"
+}"#;
+    let loaded = load_ok(policy);
+    let rule = &loaded.policy.rules[0];
+    assert!(
+        rule.steps
+            .iter()
+            .any(|s| matches!(s, Step::For { join: Some(_), .. })),
+        "{:#?}",
+        rule.steps
+    );
+    let text = [
+        form("甲", "1", GOOD_ROWS),
+        form("乙", "1", GOOD_ROWS),
+        form("甲", "1", GOOD_ROWS),
+        form("甲", "1", GOOD_ROWS),
+    ]
+    .concat();
+    let findings = run(policy, &text);
+    // (1,3) (1,4) (3,4)
+    assert_eq!(fired_on(&findings, "t.rule"), vec![3, 4, 4]);
+    assert_eq!(findings[0].secondary.len(), 1);
+}
+
+#[test]
+fn grouping_by_key_is_memoised() {
+    // The department name most forms with the same code use is the reference.
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let reference = most_common(q.department.name for q in projects where q.department.code == p.department.code)
+  require p.department.name == reference
+  message "主管部门名称应为“{reference}”"
+  at p.department.name
+}"#;
+    let loaded = load_ok(policy);
+    let text = [
+        form("甲", "1", GOOD_ROWS),
+        form("乙", "1", GOOD_ROWS),
+        form("丙", "1", GOOD_ROWS).replace("[164]某局", "[164]某某局"),
+    ]
+    .concat();
+    let input = input(&text);
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f", |_| true);
+    assert_eq!(fired_on(&findings, "t.rule"), vec![3]);
+    assert_eq!(findings[0].message, "主管部门名称应为“某局”");
+    assert_eq!(
+        input
+            .source
+            .slice(findings[0].primary.as_ref().unwrap().span),
+        "某某局"
+    );
+}
+
+#[test]
+fn labels_point_at_the_fields_in_the_source() {
+    let sample = sample();
+    let loaded = load_ok(
+        r#"
+rule t.rule {
+  severity error
+  for p in projects, i in p.indicators where i.category == cost and i.value.kind == money
+  require i.value.money <= p.funds.total
+  message "成本超出"
+  at i.value "此处"
+  label p.funds.total "资金总额"
+}"#,
+    );
+    let findings =
+        loaded
+            .policy
+            .check_projects(&sample.document.projects, sample.source.name(), |_| true);
+    assert_eq!(fired_on(&findings, "t.rule"), vec![7, 14, 24, 25]);
+    let f = &findings[0];
+    assert_eq!(
+        sample.source.slice(f.primary.as_ref().unwrap().span),
+        "≤20.25万元"
+    );
+    assert_eq!(f.primary.as_ref().unwrap().text.as_deref(), Some("此处"));
+    assert_eq!(sample.source.slice(f.secondary[0].span), "200,000");
+    assert_eq!(
+        f.explanation,
+        vec!["202500元 > 200000元（不满足 i.value.money <= p.funds.total）"]
+    );
+    assert_eq!(f.indicator.as_deref(), Some("项目实施成本"));
+}
+
+#[test]
+fn quantifier_failures_are_explained() {
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require all i in p.indicators where i.category == satisfaction: i.value.percent >= 96%
+  message "满意度偏低"
+}"#;
+    let findings = run(policy, &form("甲", "1", GOOD_ROWS));
+    assert_eq!(
+        findings[0].explanation,
+        vec![
+            "第 6 个元素（参训人员满意度）不满足 i.value.percent >= 96%",
+            "95% < 96%（不满足 i.value.percent >= 96%）"
+        ]
+    );
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require any i in p.indicators where i.category == cost: i.value.money > 1亿元
+  message "x"
+}"#;
+    let findings = run(policy, &form("甲", "1", GOOD_ROWS));
+    assert_eq!(
+        findings[0].explanation,
+        vec!["p.indicators 中符合 where 条件的共 1 个元素，没有一个满足 i.value.money > 1亿元"]
+    );
+}
+
+#[test]
+fn runtime_errors_stop_one_rule_on_one_form_only() {
+    let policy = r#"
+rule t.divide {
+  severity error
+  for p in projects
+  require p.funds.total / p.funds.superior > 1
+  message "x"
+}
+rule t.other {
+  severity warning
+  for p in projects
+  require false
+  message "其他规则照常运行"
+}"#;
+    let findings = run(
+        policy,
+        &[form("甲", "1", GOOD_ROWS), form("乙", "2", GOOD_ROWS)].concat(),
+    );
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|d| d.code == "policy::runtime-error")
+        .collect();
+    assert_eq!(errors.len(), 2, "{findings:#?}");
+    assert!(
+        errors[0].message.contains("除数为零"),
+        "{}",
+        errors[0].message
+    );
+    assert!(
+        errors[0].help.as_ref().unwrap().contains("test.jxp:5:"),
+        "{:?}",
+        errors[0].help
+    );
+    assert_eq!(fired_on(&findings, "t.other"), vec![1, 2]);
+}
+
+#[test]
+fn dates_and_date_functions() {
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects, i in p.indicators where i.value.kind == date
+  require year(i.value.date) == p.year and i.value.date <= date(p.year, 12, 31) and i.value.date >= 2025年1月1日
+  message "{i.name} 的日期 {i.value.date} 不在 {p.year} 年内"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "1", GOOD_ROWS),
+        &form(
+            "甲",
+            "1",
+            &GOOD_ROWS.replace("2025年12月31日前", "2026年3月31日前"),
+        ),
+    );
+}
+
+#[test]
+fn list_comprehensions_and_distinct() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let names = [i.name for i in p.indicators where i.category == satisfaction]
+  require length(distinct(names)) == length(names)
+  message "满意度指标重复：{names}"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "1", GOOD_ROWS),
+        &form("甲", "1", &rows_with("\t\t\t参训人员满意度\t≥95%\t")),
+    );
+}
+
+#[test]
+fn collapse_repeats_finds_doubled_characters() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let units = distinct(q.implementer for q in projects)
+  require none u in units: u != p.implementer and collapse_repeats(p.implementer) == u
+  message "实施单位“{p.implementer}”疑有重复字"
+}"#;
+    let text = [
+        form("甲", "1", GOOD_ROWS),
+        form("乙", "1", GOOD_ROWS).replace("实施单位\t某局", "实施单位\t某某局"),
+    ]
+    .concat();
+    let findings = run(policy, &text);
+    assert_eq!(fired_on(&findings, "t.rule"), vec![2]);
+}
+
+#[test]
+fn satisfaction_required_fires_when_the_rows_are_removed() {
+    let policy = r#"
+rule satisfaction.required {
+  severity error
+  for p in projects
+  require any i in p.indicators: i.category == satisfaction
+  message "项目“{p.name}”缺少满意度指标"
+  label p.name
+}"#;
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    assert!(run(policy, &sample).is_empty());
+    // Remove the satisfaction rows of the 3rd form (line 77).
+    let without: String = sample
+        .lines()
+        .enumerate()
+        .filter(|(n, _)| *n + 1 != 77)
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let findings = run(policy, &without);
+    assert_eq!(fired_on(&findings, "satisfaction.required"), vec![3]);
+    assert_eq!(findings[0].message, "项目“人事考试经费”缺少满意度指标");
+}
