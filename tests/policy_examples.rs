@@ -1,4 +1,4 @@
-//! The two example rules of the policy-language issue, run on the real sample.
+//! The two example rules of the policy-language issue, in its syntax, run on the real sample.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -6,8 +6,9 @@
     clippy::panic
 )]
 
-use jixiao::input::Input;
-use jixiao::policy::PolicyLoader;
+mod common;
+
+use common::*;
 
 const RULES: &str = r#"
 param min_satisfaction: percent = 90%
@@ -18,7 +19,7 @@ rule funds.cost-within-total {
   for p in projects, i in p.indicators where i.category == cost and i.value.kind == money
   require i.value.amount <= p.funds.total
   message "成本指标“{i.name}”为 {i.value}，超过资金总额 {p.funds.total}"
-  at i.value "此处"
+  label i.value "此处"
   label p.funds.total "资金总额"
   help "核减成本指标，或调整资金来源"
 }
@@ -28,7 +29,7 @@ rule satisfaction.required {
   for p in projects
   require any i in p.indicators: i.category == satisfaction
   message "项目“{p.name}”缺少满意度指标"
-  at p.name
+  label p.name
 }
 
 rule satisfaction.threshold {
@@ -40,27 +41,38 @@ rule satisfaction.threshold {
 "#;
 
 #[test]
-fn example_rules_on_the_sample() {
-    let mut loader = PolicyLoader::new();
-    loader.add_source("example.jxp", RULES);
-    let loaded = loader.finish();
-    for (_, d) in &loaded.diagnostics {
-        eprintln!("{} {}", d.code, d.message);
-    }
-    assert!(!loaded.has_errors());
-    let input = Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt")).unwrap();
+fn the_issue_examples_on_the_sample() {
+    let loaded = load_ok(RULES);
+    let input = sample();
     let findings =
         loaded
             .policy
             .check_projects(&input.document.projects, input.source.name(), |_| true);
-    for f in &findings {
-        eprintln!(
-            "{} #{} {} | {:?} | {:?}",
-            f.code,
-            f.project.as_ref().unwrap().index,
-            f.message,
-            f.explanation,
-            f.primary.as_ref().map(|p| input.source.slice(p.span))
-        );
-    }
+    assert_eq!(
+        fired_on(&findings, "funds.cost-within-total"),
+        vec![7, 14, 24, 25]
+    );
+    assert_eq!(
+        fired_on(&findings, "satisfaction.required"),
+        Vec::<usize>::new()
+    );
+    assert_eq!(fired_on(&findings, "satisfaction.threshold"), vec![9, 21]);
+    let first = findings
+        .iter()
+        .find(|f| f.code == "funds.cost-within-total")
+        .unwrap();
+    assert_eq!(
+        first.message,
+        "成本指标“项目实施成本”为 ≤20.25万元，超过资金总额 200000元"
+    );
+    // The first `label` is the primary one when there is no `at`.
+    assert_eq!(
+        input.source.slice(first.primary.as_ref().unwrap().span),
+        "≤20.25万元"
+    );
+    assert_eq!(input.source.slice(first.secondary[0].span), "200,000");
+    assert_eq!(
+        first.explanation,
+        vec!["202500元 > 200000元（不满足 i.value.amount <= p.funds.total）"]
+    );
 }

@@ -40,7 +40,8 @@ pub fn parse_file(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
         let Some(chunk) = text.get(start..end) else {
             continue;
         };
-        if chunk.trim().is_empty() {
+        // Nothing but whitespace and comments (a file header, a trailing note).
+        if Scanner::new(chunk).next_token().is_none() {
             continue;
         }
         match parse_item(chunk, start) {
@@ -274,6 +275,10 @@ impl<'a> Scanner<'a> {
             let c = rest.chars().next()?;
             let start = self.pos;
             self.last_start = start;
+            if c.is_whitespace() || c == '\u{FEFF}' {
+                self.pos += c.len_utf8();
+                continue;
+            }
             if c == '#' {
                 self.pos += rest.find('\n').unwrap_or(rest.len());
                 continue;
