@@ -540,3 +540,93 @@ rule satisfaction.required {
     assert_eq!(fired_on(&findings, "satisfaction.required"), vec![3]);
     assert_eq!(findings[0].message, "项目“人事考试经费”缺少满意度指标");
 }
+
+#[test]
+fn several_requirements_each_with_its_own_finding() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators where i.value.kind == percent
+  require i.value.percent <= 100% else "{i.name}：百分比超过 100%" at i.value "超出"
+  require not (i.value.op == ge and i.value.percent == 100%) else "{i.value} 应写作 =100%" severity info help "完成率类指标写 =100%"
+  message "unused"
+}"#;
+    let rows = format!("{GOOD_ROWS}\n\t\t质量指标\t完成率\t≥100%\t\n\t\t质量指标\t增长率\t≥120%\t");
+    let input = input(&form("甲", "1", &rows));
+    let loaded = load_ok(policy);
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f", |_| true);
+    assert_eq!(findings.len(), 2, "{findings:#?}");
+    let info = findings
+        .iter()
+        .find(|f| f.severity == jixiao::diagnostic::Severity::Info)
+        .unwrap();
+    assert_eq!(info.message, "≥100% 应写作 =100%");
+    assert_eq!(info.help.as_deref(), Some("完成率类指标写 =100%"));
+    let warning = findings
+        .iter()
+        .find(|f| f.severity == jixiao::diagnostic::Severity::Warning)
+        .unwrap();
+    assert_eq!(warning.message, "增长率：百分比超过 100%");
+    assert_eq!(
+        input.source.slice(warning.primary.as_ref().unwrap().span),
+        "≥120%"
+    );
+    assert_eq!(
+        warning.primary.as_ref().unwrap().text.as_deref(),
+        Some("超出")
+    );
+    // Without `else`, every requirement needs the rule's message.
+    let missing = load(
+        "rule t.x {\n  severity error\n  for p in projects\n  require true else \"a\"\n  require true\n}\n",
+    );
+    assert!(
+        missing
+            .diagnostics
+            .iter()
+            .any(|(_, d)| d.code == "policy::missing-clause")
+    );
+}
+
+#[test]
+fn lists_concatenate() {
+    let policy = r#"
+rule t.rule {
+  severity info
+  for p in projects
+  let names = distinct([q.implementer for q in projects] + [q.department.name for q in projects])
+  require count(names) == 1
+  message "单位名称有 {count(names)} 种：{names}"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "1", GOOD_ROWS),
+        &form("甲", "1", GOOD_ROWS).replace("实施单位\t某局", "实施单位\t某中心"),
+    );
+}
+
+#[test]
+fn grouping_inside_a_form_is_planned_as_a_join() {
+    const POLICY: &str = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators
+  let earlier = first(j in p.indicators where j.name == i.name)
+  require earlier.index == i.index
+  message "重复"
+}"#;
+    let loaded = load_ok(POLICY);
+    let rule = &loaded.policy.rules[0];
+    let Some(Step::Let { value, .. }) = rule.steps.iter().find(|s| matches!(s, Step::Let { .. }))
+    else {
+        panic!()
+    };
+    let jixiao::policy::ir::IrKind::Aggregate(_, comp) = &value.kind else {
+        panic!("{value:#?}")
+    };
+    // Indexed and memoised per form (the collection depends on `p`), not per indicator pair.
+    assert!(comp.join.is_some() && comp.memo.is_some() && !comp.closed);
+    let text = form("甲", "1", &format!("{GOOD_ROWS}\n\t\t\t培训人数\t≥5人\t"));
+    assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1]);
+}

@@ -85,7 +85,7 @@ pub enum ClauseKind {
     For(Vec<Binding>),
     Where(Expr),
     Let(Ident, Expr),
-    Require(Expr),
+    Require(Expr, Option<Box<Otherwise>>),
     At(Expr, Option<StrLit>),
     Label(Expr, Option<StrLit>),
     Example {
@@ -107,12 +107,21 @@ impl ClauseKind {
             ClauseKind::For(_) => "for",
             ClauseKind::Where(_) => "where",
             ClauseKind::Let(..) => "let",
-            ClauseKind::Require(_) => "require",
+            ClauseKind::Require(..) => "require",
             ClauseKind::At(..) => "at",
             ClauseKind::Label(..) => "label",
             ClauseKind::Example { .. } => "example",
         }
     }
+}
+
+/// `else "message" …` after a `require`: what this requirement reports when it fails.
+#[derive(Debug, Clone)]
+pub struct Otherwise {
+    pub message: StrLit,
+    pub severity: Option<Severity>,
+    pub at: Option<(Expr, Option<StrLit>)>,
+    pub help: Option<StrLit>,
 }
 
 #[derive(Debug, Clone)]

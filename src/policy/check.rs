@@ -379,6 +379,7 @@ impl<'p> RuleCx<'p> {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let mut query_started = false;
         let mut required_seen = false;
+        let mut all_requires_have_messages = true;
         for clause in &decl.clauses {
             let kw = clause.kind.keyword();
             let single = !matches!(
@@ -387,6 +388,7 @@ impl<'p> RuleCx<'p> {
                     | ClauseKind::Let(..)
                     | ClauseKind::Label(..)
                     | ClauseKind::Example { .. }
+                    | ClauseKind::Require(..)
             );
             if single {
                 if let Some(first) = seen.get(kw) {
@@ -417,7 +419,9 @@ impl<'p> RuleCx<'p> {
                     Some("位置不对".into()),
                     Some("规则的查询部分按 for → where/let → require 的顺序书写".into()),
                 ),
-                ClauseKind::Require(_) => {
+                ClauseKind::Require(_, otherwise) => {
+                    seen.entry("require").or_insert(clause.keyword);
+                    all_requires_have_messages &= otherwise.is_some();
                     if !query_started {
                         self.error(
                             "policy::clause-order",
@@ -433,6 +437,10 @@ impl<'p> RuleCx<'p> {
             }
         }
         for needed in ["severity", "for", "require", "message"] {
+            // A rule whose every `require` says `else "…"` needs no rule-wide message.
+            if needed == "message" && required_seen && all_requires_have_messages {
+                continue;
+            }
             if !seen.contains_key(needed) {
                 let example = match needed {
                     "severity" => "severity error",
@@ -458,7 +466,7 @@ impl<'p> RuleCx<'p> {
         let mut for_slots: Vec<usize> = Vec::new();
         let mut prefix_conditions: Vec<Ir> = Vec::new();
         let mut in_prefix = true;
-        let mut require = None;
+        let mut conditions = Vec::new();
         for clause in &decl.clauses {
             match &clause.kind {
                 ClauseKind::For(bindings) => {
@@ -491,12 +499,12 @@ impl<'p> RuleCx<'p> {
                     let slot = self.bind(name, value.ty.clone(), true);
                     steps.push(Step::Let { slot, value });
                 }
-                ClauseKind::Require(e) => {
+                ClauseKind::Require(e, _) => {
                     if in_prefix {
                         place_conditions(&mut steps, std::mem::take(&mut prefix_conditions));
                         in_prefix = false;
                     }
-                    require = Some(self.condition(e, "require"));
+                    conditions.push(self.condition(e, "require"));
                 }
                 _ => {}
             }
@@ -546,6 +554,32 @@ impl<'p> RuleCx<'p> {
                 _ => {}
             }
         }
+        let mut requires = Vec::new();
+        let mut conditions = conditions.into_iter();
+        for clause in &decl.clauses {
+            let ClauseKind::Require(_, otherwise) = &clause.kind else {
+                continue;
+            };
+            let Some(cond) = conditions.next() else { break };
+            let mut req = Requirement {
+                cond,
+                message: None,
+                severity: None,
+                primary: None,
+                help: None,
+            };
+            if let Some(o) = otherwise {
+                req.message = Some(self.template(&o.message));
+                req.severity = o.severity;
+                req.help = o.help.as_ref().map(|h| self.template(h));
+                if let Some((e, text)) = &o.at {
+                    let place = self.place(e);
+                    let text = text.as_ref().map(|t| self.template(t));
+                    req.primary = place.map(|p| (p, text));
+                }
+            }
+            requires.push(req);
+        }
         self.unbind_to(0);
         // Without `at`, the first `label` is the primary one.
         if primary.is_none() && !labels.is_empty() {
@@ -553,9 +587,10 @@ impl<'p> RuleCx<'p> {
             primary = Some((place, text));
         }
 
-        let (Some(require), Some(message)) = (require, message) else {
+        if requires.is_empty() {
             return None;
-        };
+        }
+        let message = message.unwrap_or_default();
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
             return None;
         }
@@ -568,7 +603,7 @@ impl<'p> RuleCx<'p> {
             message,
             help,
             steps,
-            require,
+            requires,
             primary,
             labels,
             examples,
@@ -585,20 +620,19 @@ impl<'p> RuleCx<'p> {
     /// Turn equality conditions in `where` into hash joins for `for` bindings after the first.
     fn plan_joins(&mut self, steps: &mut [Step], decl: &RuleDecl) {
         let mut earlier: BTreeSet<usize> = BTreeSet::new();
-        let mut for_count = 0;
+        let mut earlier_collections: Vec<Ir> = Vec::new();
         for i in 0..steps.len() {
-            let (slot, closed) = match steps.get(i) {
+            let (slot, collection) = match steps.get(i) {
                 Some(Step::For {
                     slot, collection, ..
-                }) => (*slot, free_slots(collection).is_empty()),
+                }) => (*slot, collection.clone()),
                 Some(Step::Let { slot, .. }) => {
                     earlier.insert(*slot);
                     continue;
                 }
                 _ => continue,
             };
-            for_count += 1;
-            if closed && !earlier.is_empty() {
+            if !earlier.is_empty() {
                 let conditions: Vec<&Ir> = steps
                     .iter()
                     .skip(i + 1)
@@ -617,15 +651,21 @@ impl<'p> RuleCx<'p> {
                 match join {
                     Some((inner_key, outer_key)) => {
                         let site = self.new_site();
+                        let closed = free_slots(&collection).is_empty();
                         if let Some(Step::For { join, .. }) = steps.get_mut(i) {
-                            *join = Some(Join {
+                            *join = Some(Box::new(Join {
                                 site,
                                 inner_key,
                                 outer_key,
-                            });
+                                closed,
+                            }));
                         }
                     }
-                    None if for_count > 1 => {
+                    // Iterating a collection an earlier binding already iterates: every pair.
+                    None if earlier_collections
+                        .iter()
+                        .any(|c| same_path(c, &collection)) =>
+                    {
                         let span = self.slots.get(slot).map_or(decl.id.span, |s| s.span);
                         self.diags.push(
                             Diagnostic::warning(
@@ -640,6 +680,7 @@ impl<'p> RuleCx<'p> {
                 }
             }
             earlier.insert(slot);
+            earlier_collections.push(collection);
         }
     }
 
@@ -1014,6 +1055,7 @@ impl<'p> RuleCx<'p> {
                     map: None,
                     join: None,
                     memo: None,
+                    closed: false,
                 };
                 self.plan_comp(&mut c, body.as_ref());
                 ir(
@@ -1054,6 +1096,7 @@ impl<'p> RuleCx<'p> {
             map,
             join: None,
             memo: None,
+            closed: false,
         };
         if plan {
             self.plan_comp(&mut c, None);
@@ -1063,9 +1106,6 @@ impl<'p> RuleCx<'p> {
 
     /// Plan a hash join and memoisation for a comprehension (see [`Comp`]).
     fn plan_comp(&mut self, c: &mut Comp, body: Option<&Ir>) {
-        if !free_slots(&c.collection).is_empty() {
-            return;
-        }
         let outer: BTreeSet<usize> = (0..self.slots.len()).filter(|s| *s != c.slot).collect();
         let conditions = c.filter.clone().map(split_and).unwrap_or_default();
         let join = conditions
@@ -1085,14 +1125,18 @@ impl<'p> RuleCx<'p> {
             free.extend(free_slots(b));
         }
         free.remove(&c.slot);
+        c.closed = free_slots(&c.collection).is_empty();
         if let Some((inner_key, outer_key)) = join {
             let site = self.new_site();
             c.join = Some(Join {
                 site,
                 inner_key,
                 outer_key,
+                closed: c.closed,
             });
         }
+        // Memoise when the result depends on nothing but the collection and the join key: the
+        // evaluator keys the memo by the collection (once per document if it is closed).
         if free.is_empty() {
             c.memo = Some(self.new_site());
         }
@@ -1219,6 +1263,7 @@ impl<'p> RuleCx<'p> {
                 map: None,
                 join: None,
                 memo: None,
+                closed: false,
             };
             self.plan_comp(&mut comp, None);
             let agg = match name.name.as_str() {
@@ -1464,6 +1509,9 @@ impl<'p> RuleCx<'p> {
         use Ty::*;
         let result = match (op, &a.ty, &b.ty) {
             (_, Unknown, _) | (_, _, Unknown) => Some(Unknown),
+            (ArithOp::Add, List(x), List(y)) if same_kind(x, y) => {
+                Some(List(if **x == Unknown { y.clone() } else { x.clone() }))
+            }
             (_, Measure, t) | (_, t, Measure) if t.is_numeric() => Some(Measure),
             (ArithOp::Add | ArithOp::Sub, x, y) if numeric_same(x, y) => Some(merge_units(x, y)),
             (ArithOp::Sub, Date, Date) => Some(Num),
@@ -1625,6 +1673,16 @@ fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Opti
         Some(((**b).clone(), (**a).clone()))
     } else {
         None
+    }
+}
+
+/// Whether two collection expressions are the same path (`projects`, `p.indicators`).
+fn same_path(a: &Ir, b: &Ir) -> bool {
+    match (&a.kind, &b.kind) {
+        (IrKind::Projects, IrKind::Projects) => true,
+        (IrKind::Field(x, f), IrKind::Field(y, g)) => f == g && same_path(x, y),
+        (IrKind::Slot(x), IrKind::Slot(y)) | (IrKind::Param(x), IrKind::Param(y)) => x == y,
+        _ => false,
     }
 }
 

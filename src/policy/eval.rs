@@ -24,6 +24,12 @@ const MAX_EXPLANATION: usize = 8;
 
 type Truth = Option<bool>;
 
+/// Identifies a collection across evaluations (see [`cache_identity`]).
+type CollectionId = (usize, usize);
+
+/// Positions of a collection's elements by join key.
+type JoinIndex = HashMap<Key, Vec<usize>>;
+
 struct Failure {
     error: RuntimeError,
     span: Span,
@@ -43,8 +49,10 @@ struct Frame<'a> {
     projects: &'a [Project],
     file: &'a str,
     env: Vec<Val<'a>>,
-    joins: Vec<Option<HashMap<Key, Vec<usize>>>>,
-    memos: Vec<HashMap<Option<Key>, Val<'a>>>,
+    /// Per join site: per collection, the element indices by key.
+    joins: Vec<HashMap<CollectionId, JoinIndex>>,
+    /// Per memo site: results by collection and join key.
+    memos: Vec<HashMap<(CollectionId, Option<Key>), Val<'a>>>,
     findings: Vec<Diagnostic>,
 }
 
@@ -66,7 +74,7 @@ pub fn run_rule(
         projects,
         file,
         env: vec![Val::Missing; rule.slots.len()],
-        joins: vec![None; rule.cache_sites],
+        joins: vec![HashMap::new(); rule.cache_sites],
         memos: vec![HashMap::new(); rule.cache_sites],
         findings: Vec::new(),
     };
@@ -86,10 +94,13 @@ impl<'a> Frame<'a> {
         let rule = self.rule;
         match rule.steps.get(k) {
             None => {
-                let verdict = self.truth(&rule.require)?;
-                if verdict == Some(false) {
-                    let finding = self.finding()?;
-                    self.findings.push(finding);
+                // The first requirement that is false gives the finding.
+                for requirement in &rule.requires {
+                    if self.truth(&requirement.cond)? == Some(false) {
+                        let finding = self.finding(requirement)?;
+                        self.findings.push(finding);
+                        break;
+                    }
                 }
                 Ok(())
             }
@@ -110,7 +121,7 @@ impl<'a> Frame<'a> {
                 join,
             }) => {
                 let coll = self.eval(collection)?;
-                let candidates = self.candidates(&coll, *slot, join.as_ref(), collection.span)?;
+                let candidates = self.candidates(&coll, *slot, join.as_deref(), collection.span)?;
                 for index in candidates {
                     let element = coll.element(index).unwrap_or(Val::Missing);
                     self.set(*slot, element);
@@ -153,16 +164,20 @@ impl<'a> Frame<'a> {
                 }),
             };
         };
-        let Some(join) = join else {
+        let identity = join.and_then(|j| cache_identity(coll, j.closed));
+        let (Some(join), Some(identity)) = (join, identity) else {
             return Ok((0..len).collect());
         };
-        let key = self.eval(&join.outer_key)?.key();
-        let Some(key) = key else {
+        let Some(key) = self.eval(&join.outer_key)?.key() else {
             return Ok(Vec::new());
         };
-        if self.joins.get(join.site).is_some_and(Option::is_none) {
+        let built = self
+            .joins
+            .get(join.site)
+            .is_some_and(|site| site.contains_key(&identity));
+        if !built {
             let saved = self.get(slot);
-            let mut index: HashMap<Key, Vec<usize>> = HashMap::new();
+            let mut index = JoinIndex::new();
             for k in 0..len {
                 self.set(slot, coll.element(k).unwrap_or(Val::Missing));
                 if let Some(key) = self.eval(&join.inner_key)?.key() {
@@ -171,13 +186,13 @@ impl<'a> Frame<'a> {
             }
             self.set(slot, saved);
             if let Some(site) = self.joins.get_mut(join.site) {
-                *site = Some(index);
+                site.insert(identity, index);
             }
         }
         Ok(self
             .joins
             .get(join.site)
-            .and_then(Option::as_ref)
+            .and_then(|site| site.get(&identity))
             .and_then(|index| index.get(&key))
             .cloned()
             .unwrap_or_default())
@@ -336,6 +351,15 @@ impl<'a> Frame<'a> {
         let Some(site) = comp.memo else {
             return compute(self);
         };
+        let identity = if comp.closed {
+            Some((0, 0))
+        } else {
+            let coll = self.eval(&comp.collection)?;
+            cache_identity(&coll, false)
+        };
+        let Some(identity) = identity else {
+            return compute(self);
+        };
         let key = match &comp.join {
             Some(j) => match self.eval(&j.outer_key)?.key() {
                 Some(k) => Some(k),
@@ -343,12 +367,13 @@ impl<'a> Frame<'a> {
             },
             None => None,
         };
-        if let Some(hit) = self.memos.get(site).and_then(|m| m.get(&key)) {
+        let cache_key = (identity, key);
+        if let Some(hit) = self.memos.get(site).and_then(|m| m.get(&cache_key)) {
             return Ok(hit.clone());
         }
         let value = compute(self)?;
         if let Some(m) = self.memos.get_mut(site) {
-            m.insert(key, value.clone());
+            m.insert(cache_key, value.clone());
         }
         Ok(value)
     }
@@ -615,21 +640,25 @@ impl<'a> Frame<'a> {
         Ok(out)
     }
 
-    fn finding(&mut self) -> R<Diagnostic> {
+    fn finding(&mut self, requirement: &'a Requirement) -> R<Diagnostic> {
         let rule = self.rule;
-        let message = self.render(&rule.message)?;
-        let mut d = Diagnostic::new(rule.id.clone(), rule.severity, message);
-        let (primary_span, primary_root) = match &rule.primary {
-            Some((place, _)) => (self.place_span(place), self.get(place.slot)),
-            None => {
-                let anchor = self.get(rule.anchor_slot);
-                (anchor_span(&anchor), anchor)
-            }
-        };
-        let primary_text = match &rule.primary {
-            Some((_, Some(t))) => Some(self.render(t)?),
-            _ => None,
-        };
+        let message = self.render(requirement.message.as_ref().unwrap_or(&rule.message))?;
+        let severity = requirement.severity.unwrap_or(rule.severity);
+        let mut d = Diagnostic::new(rule.id.clone(), severity, message);
+        let (primary_span, primary_root, primary_text) =
+            match requirement.primary.as_ref().or(rule.primary.as_ref()) {
+                Some((place, text)) => {
+                    let text = match text {
+                        Some(t) => Some(self.render(t)?),
+                        None => None,
+                    };
+                    (self.place_span(place), self.get(place.slot), text)
+                }
+                None => {
+                    let anchor = self.get(rule.anchor_slot);
+                    (anchor_span(&anchor), anchor, None)
+                }
+            };
         d.primary = primary_span.map(|span| Label {
             span,
             text: primary_text,
@@ -639,16 +668,18 @@ impl<'a> Frame<'a> {
                 Some(t) => Some(self.render(t)?),
                 None => None,
             };
-            if let Some(span) = self.place_span(place) {
+            if let Some(span) = self.place_span(place)
+                && Some(span) != primary_span
+            {
                 d.secondary.push(Label { span, text });
             }
         }
-        d.help = match &rule.help {
+        d.help = match requirement.help.as_ref().or(rule.help.as_ref()) {
             Some(h) => Some(self.render(h)?),
             None => None,
         };
         let mut explanation = Vec::new();
-        self.explain(&rule.require, &mut explanation, 0)?;
+        self.explain(&requirement.cond, &mut explanation, 0)?;
         explanation.truncate(MAX_EXPLANATION);
         d.explanation = explanation;
         let project = match primary_root {
@@ -858,6 +889,17 @@ impl<'a> Frame<'a> {
                 });
         }
         d
+    }
+}
+
+/// How to recognise a collection again for caching: a collection that is the same for the whole
+/// document has one entry; a slice of the model is recognised by its address and length; anything
+/// else (a list computed per row) is not cached.
+fn cache_identity(coll: &Val<'_>, closed: bool) -> Option<(usize, usize)> {
+    if closed {
+        Some((0, 0))
+    } else {
+        coll.identity()
     }
 }
 

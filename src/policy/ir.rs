@@ -86,15 +86,20 @@ pub struct Comp {
     /// Cache the result per document: once when the comprehension uses no outer binding, or
     /// per join key when it uses outer bindings only through the join key.
     pub memo: Option<usize>,
+    /// The collection uses no binding of the rule: it is the same for the whole document.
+    pub closed: bool,
 }
 
 /// An equality join: `inner_key` depends only on the iteration variable, `outer_key` not at all
-/// on it. The collection is indexed by `inner_key` once per document (cache site `site`).
+/// on it. The collection is indexed by `inner_key` once per document and collection (cache site
+/// `site`), so each lookup costs only the matching elements.
 #[derive(Debug, Clone)]
 pub struct Join {
     pub site: usize,
     pub inner_key: Ir,
     pub outer_key: Ir,
+    /// The collection is the same for the whole document (else it is cached by identity).
+    pub closed: bool,
 }
 
 /// One step of a rule's query, run in order for every combination of bindings.
@@ -103,7 +108,7 @@ pub enum Step {
     For {
         slot: usize,
         collection: Ir,
-        join: Option<Join>,
+        join: Option<Box<Join>>,
     },
     Where(Ir),
     Let {
@@ -147,6 +152,16 @@ pub struct SlotInfo {
     pub span: Span,
 }
 
+/// One `require`: its condition and, if it has `else …`, what it reports instead of the rule.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub cond: Ir,
+    pub message: Option<Template>,
+    pub severity: Option<Severity>,
+    pub primary: Option<(Place, Option<Template>)>,
+    pub help: Option<Template>,
+}
+
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
     pub id: String,
@@ -157,7 +172,8 @@ pub struct CompiledRule {
     pub message: Template,
     pub help: Option<Template>,
     pub steps: Vec<Step>,
-    pub require: Ir,
+    /// Checked in order; the first that is false gives the finding.
+    pub requires: Vec<Requirement>,
     pub primary: Option<(Place, Option<Template>)>,
     pub labels: Vec<(Place, Option<Template>)>,
     pub examples: Vec<Example>,

@@ -549,7 +549,14 @@ fn build_clause(pair: Pair<'_, Rule>, offset: usize) -> Result<Clause> {
             let name = ident(next()?, offset);
             ClauseKind::Let(name, build_expr(next()?, offset)?)
         }
-        Rule::require_clause => ClauseKind::Require(build_expr(next()?, offset)?),
+        Rule::require_clause => {
+            let cond = build_expr(next()?, offset)?;
+            let otherwise = match next() {
+                Ok(o) => Some(Box::new(build_otherwise(o, offset)?)),
+                Err(_) => None,
+            };
+            ClauseKind::Require(cond, otherwise)
+        }
         Rule::at_clause => {
             let place = build_expr(next()?, offset)?;
             let text = match next() {
@@ -593,6 +600,48 @@ fn build_clause(pair: Pair<'_, Rule>, offset: usize) -> Result<Clause> {
         keyword,
         span,
     })
+}
+
+fn build_otherwise(pair: Pair<'_, Rule>, offset: usize) -> Result<Otherwise> {
+    let span = span_of(&pair, offset);
+    let mut parts = pair.into_inner().skip(1);
+    let message = build_string(parts.next().ok_or_else(|| internal(span))?, offset)?;
+    let mut otherwise = Otherwise {
+        message,
+        severity: None,
+        at: None,
+        help: None,
+    };
+    for part in parts {
+        let pspan = span_of(&part, offset);
+        let rule = part.as_rule();
+        let mut inner = part.into_inner().skip(1);
+        match rule {
+            Rule::otherwise_severity => {
+                otherwise.severity = Some(match inner.next().map(|p| p.as_str()) {
+                    Some("error") => Severity::Error,
+                    Some("warning") => Severity::Warning,
+                    _ => Severity::Info,
+                });
+            }
+            Rule::otherwise_at => {
+                let place = build_expr(inner.next().ok_or_else(|| internal(pspan))?, offset)?;
+                let text = match inner.next() {
+                    Some(t) => Some(build_string(t, offset)?),
+                    None => None,
+                };
+                otherwise.at = Some((place, text));
+            }
+            Rule::otherwise_help => {
+                otherwise.help = Some(build_string(
+                    inner.next().ok_or_else(|| internal(pspan))?,
+                    offset,
+                )?);
+            }
+            _ => {}
+        }
+    }
+    Ok(otherwise)
 }
 
 fn build_string(pair: Pair<'_, Rule>, offset: usize) -> Result<StrLit> {

@@ -151,6 +151,16 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// A stable identity for caching per collection: model slices by address and length.
+    pub fn identity(&self) -> Option<(usize, usize)> {
+        match self {
+            Val::Projects(s) => Some((s.as_ptr() as usize, s.len())),
+            Val::Indicators(s) => Some((s.as_ptr() as usize, s.len())),
+            Val::Goals(s) => Some((s.as_ptr() as usize, s.len())),
+            _ => None,
+        }
+    }
+
     /// The zero of a numeric type, for `sum` over nothing.
     pub fn zero_like(&self) -> Val<'a> {
         match self {
@@ -237,6 +247,15 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
         ))
     };
     match (op, a, b) {
+        (ArithOp::Add, x, y) if x.count().is_some() && y.count().is_some() => {
+            let mut items = Vec::with_capacity(x.count().unwrap_or(0) + y.count().unwrap_or(0));
+            for list in [x, y] {
+                for k in 0..list.count().unwrap_or(0) {
+                    items.extend(list.element(k));
+                }
+            }
+            Ok(Val::List(Rc::new(items)))
+        }
         (ArithOp::Add | ArithOp::Sub, x, y) if units_match(x, y) => {
             let (p, q) = (
                 x.numeric().ok_or_else(mismatch)?,
