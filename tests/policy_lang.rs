@@ -547,8 +547,9 @@ fn several_requirements_each_with_its_own_finding() {
 rule t.rule {
   severity warning
   for p in projects, i in p.indicators where i.value.kind == percent
-  require i.value.percent <= 100% else "{i.name}：百分比超过 100%" at i.value "超出"
-  require not (i.value.op == ge and i.value.percent == 100%) else "{i.value} 应写作 =100%" severity info help "完成率类指标写 =100%"
+  require i.value.percent <= 100% else { message "{i.name}：百分比超过 100%" at i.value "超出" }
+  require not (i.value.op == ge and i.value.percent == 100%)
+    else { message "{i.value} 应写作 =100%" severity info help "完成率类指标写 =100%" }
   message "unused"
 }"#;
     let rows = format!("{GOOD_ROWS}\n\t\t质量指标\t完成率\t≥100%\t\n\t\t质量指标\t增长率\t≥120%\t");
@@ -629,4 +630,39 @@ rule t.rule {
     assert!(comp.join.is_some() && comp.memo.is_some() && !comp.closed);
     let text = form("甲", "1", &format!("{GOOD_ROWS}\n\t\t\t培训人数\t≥5人\t"));
     assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1]);
+}
+
+#[test]
+fn memoised_groups_respect_every_condition_not_only_the_join_key() {
+    // Two equality conditions: one becomes the join key, the other still depends on `i`, so the
+    // result must not be cached per key alone.
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators where i.level2 is present
+  let first_row = first(j in p.indicators where j.level2 == i.level2 and j.level1 == i.level1)
+  where first_row.index == i.index
+  require i.level1 == "产出指标"
+  message "{i.level2} 在 {i.level1} 下"
+}"#;
+    let rows = format!("{GOOD_ROWS}\n\t效益指标\t数量指标\t带动就业人数\t≥150人\t");
+    let findings = run(policy, &form("甲", "1", &rows));
+    let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    assert!(
+        messages.contains(&"数量指标 在 效益指标 下"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn coalesce_binds_looser_than_arithmetic() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects, g in p.goals
+  let n = g.number ?? g.index - 1
+  require n == 1
+  message "n = {n}"
+}"#;
+    assert!(run(policy, &form("甲", "1", GOOD_ROWS)).is_empty());
 }

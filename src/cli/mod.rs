@@ -1,6 +1,12 @@
 //! The `jixiao` command line.
 
+mod check;
 mod extract;
+mod policies;
+mod rules;
+
+pub use check::{READER_CODES, Selection, check_input, expand_paths, pattern_matches};
+pub use rules::explain;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
@@ -30,8 +36,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check forms against the policies and report every finding.
+    Check(check::CheckArgs),
     /// Print the form model read from each file as JSON (default) or TOML.
     Extract(extract::ExtractArgs),
+    /// List the loaded rules.
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation, parameters and examples.
+    Explain(rules::ExplainArgs),
 }
 
 /// When to colour human output.
@@ -68,7 +80,10 @@ pub fn stdout_is_terminal() -> bool {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Check(args) => check::run(&args),
         Command::Extract(args) => extract::run(&args),
+        Command::Rules(args) => rules::run_rules(&args),
+        Command::Explain(args) => rules::run_explain(&args),
     };
     ExitCode::from(code)
 }

@@ -115,10 +115,11 @@ impl ClauseKind {
     }
 }
 
-/// `else "message" …` after a `require`: what this requirement reports when it fails.
+/// `else "message"` or `else { message … severity … at … help … }` after a `require`: what
+/// this requirement reports when it fails, instead of the rule's.
 #[derive(Debug, Clone)]
 pub struct Otherwise {
-    pub message: StrLit,
+    pub message: Option<StrLit>,
     pub severity: Option<Severity>,
     pub at: Option<(Expr, Option<StrLit>)>,
     pub help: Option<StrLit>,

@@ -421,7 +421,8 @@ impl<'p> RuleCx<'p> {
                 ),
                 ClauseKind::Require(_, otherwise) => {
                     seen.entry("require").or_insert(clause.keyword);
-                    all_requires_have_messages &= otherwise.is_some();
+                    all_requires_have_messages &=
+                        otherwise.as_ref().is_some_and(|o| o.message.is_some());
                     if !query_started {
                         self.error(
                             "policy::clause-order",
@@ -569,7 +570,7 @@ impl<'p> RuleCx<'p> {
                 help: None,
             };
             if let Some(o) = otherwise {
-                req.message = Some(self.template(&o.message));
+                req.message = o.message.as_ref().map(|m| self.template(m));
                 req.severity = o.severity;
                 req.help = o.help.as_ref().map(|h| self.template(h));
                 if let Some((e, text)) = &o.at {
@@ -1110,11 +1111,12 @@ impl<'p> RuleCx<'p> {
         let conditions = c.filter.clone().map(split_and).unwrap_or_default();
         let join = conditions
             .iter()
-            .find_map(|cond| join_condition(cond, c.slot, &outer));
-        // What the result depends on besides the iteration variable and the join key.
+            .enumerate()
+            .find_map(|(k, cond)| join_condition(cond, c.slot, &outer).map(|keys| (k, keys)));
+        // What the result depends on besides the iteration variable and the one join key used.
         let mut free = BTreeSet::new();
-        for cond in &conditions {
-            if join.is_none() || join_condition(cond, c.slot, &outer).is_none() {
+        for (k, cond) in conditions.iter().enumerate() {
+            if join.as_ref().is_none_or(|(used, _)| *used != k) {
                 free.extend(free_slots(cond));
             }
         }
@@ -1126,7 +1128,7 @@ impl<'p> RuleCx<'p> {
         }
         free.remove(&c.slot);
         c.closed = free_slots(&c.collection).is_empty();
-        if let Some((inner_key, outer_key)) = join {
+        if let Some((_, (inner_key, outer_key))) = join {
             let site = self.new_site();
             c.join = Some(Join {
                 site,

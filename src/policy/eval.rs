@@ -94,12 +94,11 @@ impl<'a> Frame<'a> {
         let rule = self.rule;
         match rule.steps.get(k) {
             None => {
-                // The first requirement that is false gives the finding.
+                // Each requirement is its own check: every one that is false gives a finding.
                 for requirement in &rule.requires {
                     if self.truth(&requirement.cond)? == Some(false) {
                         let finding = self.finding(requirement)?;
                         self.findings.push(finding);
-                        break;
                     }
                 }
                 Ok(())

@@ -172,7 +172,7 @@ pub struct CompiledRule {
     pub message: Template,
     pub help: Option<Template>,
     pub steps: Vec<Step>,
-    /// Checked in order; the first that is false gives the finding.
+    /// Independent checks: each one that is false gives a finding.
     pub requires: Vec<Requirement>,
     pub primary: Option<(Place, Option<Template>)>,
     pub labels: Vec<(Place, Option<Template>)>,

@@ -604,40 +604,40 @@ fn build_clause(pair: Pair<'_, Rule>, offset: usize) -> Result<Clause> {
 
 fn build_otherwise(pair: Pair<'_, Rule>, offset: usize) -> Result<Otherwise> {
     let span = span_of(&pair, offset);
-    let mut parts = pair.into_inner().skip(1);
-    let message = build_string(parts.next().ok_or_else(|| internal(span))?, offset)?;
+    let body = pair.into_inner().nth(1).ok_or_else(|| internal(span))?;
     let mut otherwise = Otherwise {
-        message,
+        message: None,
         severity: None,
         at: None,
         help: None,
     };
-    for part in parts {
+    if body.as_rule() == Rule::string {
+        otherwise.message = Some(build_string(body, offset)?);
+        return Ok(otherwise);
+    }
+    for part in body.into_inner() {
         let pspan = span_of(&part, offset);
         let rule = part.as_rule();
         let mut inner = part.into_inner().skip(1);
+        let mut next = || inner.next().ok_or_else(|| internal(pspan));
         match rule {
+            Rule::otherwise_message => otherwise.message = Some(build_string(next()?, offset)?),
             Rule::otherwise_severity => {
-                otherwise.severity = Some(match inner.next().map(|p| p.as_str()) {
-                    Some("error") => Severity::Error,
-                    Some("warning") => Severity::Warning,
+                otherwise.severity = Some(match next()?.as_str() {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
                     _ => Severity::Info,
                 });
             }
             Rule::otherwise_at => {
-                let place = build_expr(inner.next().ok_or_else(|| internal(pspan))?, offset)?;
-                let text = match inner.next() {
-                    Some(t) => Some(build_string(t, offset)?),
-                    None => None,
+                let place = build_expr(next()?, offset)?;
+                let text = match next() {
+                    Ok(t) => Some(build_string(t, offset)?),
+                    Err(_) => None,
                 };
                 otherwise.at = Some((place, text));
             }
-            Rule::otherwise_help => {
-                otherwise.help = Some(build_string(
-                    inner.next().ok_or_else(|| internal(pspan))?,
-                    offset,
-                )?);
-            }
+            Rule::otherwise_help => otherwise.help = Some(build_string(next()?, offset)?),
             _ => {}
         }
     }
@@ -747,7 +747,36 @@ fn node(kind: ExprKind, span: Span, children: &[&Expr]) -> Result<Expr> {
     Ok(Expr { kind, span, depth })
 }
 
+/// Skip the grammar levels that only pass one operand through (`expr` → `or_expr` → … →
+/// `postfix` for a plain name), without recursion: each level of real nesting then costs a
+/// couple of stack frames, not a dozen.
+fn descend(mut pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    loop {
+        let passes_through = match pair.as_rule() {
+            Rule::expr | Rule::paren => true,
+            Rule::or_expr
+            | Rule::and_expr
+            | Rule::not_expr
+            | Rule::cmp_expr
+            | Rule::add_expr
+            | Rule::mul_expr
+            | Rule::unary
+            | Rule::coalesce
+            | Rule::postfix => pair.clone().into_inner().count() == 1,
+            _ => false,
+        };
+        if !passes_through {
+            return pair;
+        }
+        match pair.clone().into_inner().next() {
+            Some(inner) => pair = inner,
+            None => return pair,
+        }
+    }
+}
+
 fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
+    let pair = descend(pair);
     let span = span_of(&pair, offset);
     match pair.as_rule() {
         Rule::expr | Rule::paren => {

@@ -22,7 +22,7 @@ impl Default for HumanOptions {
             color: false,
             ascii: false,
             tab_width: 4,
-            width: 100,
+            width: 120,
         }
     }
 }

@@ -1,0 +1,316 @@
+//! The `jixiao` binary end to end: output formats, exit codes, rule selection, `rules`/`explain`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";
+
+fn jixiao() -> Command {
+    let mut cmd = Command::cargo_bin("jixiao").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+macro_rules! snapshot_without_timing {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"用时 \d+ ms", "用时 [time] ms"),
+            (r#""elapsed_ms": \d+"#, r#""elapsed_ms": "[time]""#),
+        ]}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+#[test]
+fn human_output_on_the_sample() {
+    let out = stdout(jixiao().args(["check", SAMPLE, "--color", "never"]));
+    snapshot_without_timing!("check_human_sample", out);
+}
+
+#[test]
+fn json_output_on_the_sample() {
+    let out = stdout(jixiao().args(["check", SAMPLE, "--format", "json"]));
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let diagnostics = parsed["diagnostics"].as_array().unwrap();
+    // The four cost errors: the 成本 value cell, with 资金总额 as a secondary label.
+    let cost: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d["rule"] == "funds.cost-within-total")
+        .collect();
+    let forms: Vec<u64> = cost
+        .iter()
+        .map(|d| d["project"]["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(forms, [7, 14, 24, 25]);
+    assert_eq!(
+        (cost[0]["line"].as_u64(), cost[0]["column"].as_u64()),
+        (Some(173), Some(10))
+    );
+    assert_eq!(
+        (cost[0]["end_line"].as_u64(), cost[0]["end_column"].as_u64()),
+        (Some(173), Some(18))
+    );
+    let secondary = &cost[0]["labels"][1];
+    assert_eq!(
+        (
+            secondary["text"].as_str(),
+            secondary["line"].as_u64(),
+            secondary["column"].as_u64()
+        ),
+        (Some("资金总额"), Some(161), Some(12))
+    );
+    assert_eq!(parsed["summary"]["forms"], 26);
+    snapshot_without_timing!("check_json_sample", out);
+}
+
+#[test]
+fn short_output_is_one_line_per_finding() {
+    let out = stdout(jixiao().args([
+        "check",
+        SAMPLE,
+        "--format",
+        "short",
+        "--select",
+        "funds.cost-within-total",
+    ]));
+    assert_eq!(
+        out,
+        "tests/fixtures/qiannan-hrss-2025.txt:173:10: error[funds.cost-within-total] 成本指标“项目实施成本”为 ≤20.25万元，超过资金总额 200000元\n\
+         tests/fixtures/qiannan-hrss-2025.txt:331:10: error[funds.cost-within-total] 成本指标“资助补助资金”为 ≤ 600240 元，超过资金总额 0元\n\
+         tests/fixtures/qiannan-hrss-2025.txt:570:10: error[funds.cost-within-total] 成本指标“资助补助资金”为 ≤812630元，超过资金总额 0元\n\
+         tests/fixtures/qiannan-hrss-2025.txt:592:11: error[funds.cost-within-total] 成本指标“资助补助资金”为 ≤842760元，超过资金总额 0元\n"
+    );
+}
+
+#[test]
+fn exit_code_0_when_there_is_no_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.txt");
+    std::fs::write(
+        &good,
+        jixiao::pack::builtin_file("default/examples/good.txt").unwrap(),
+    )
+    .unwrap();
+    jixiao()
+        .args(["check", good.to_str().unwrap()])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 个错误"));
+    // Warnings alone do not fail.
+    jixiao()
+        .args(["check", SAMPLE, "--ignore", "funds.cost-within-total"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn exit_code_1_on_error_findings() {
+    jixiao().args(["check", SAMPLE]).assert().code(1);
+    // A parse error in the document counts too.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    jixiao()
+        .args(["check", empty.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("parse::no-forms"));
+}
+
+#[test]
+fn exit_code_2_on_trouble() {
+    // Unreadable input (the other files are still checked).
+    jixiao()
+        .args(["check", "no/such/file.txt", SAMPLE, "--format", "short"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("无法读取 no/such/file.txt"))
+        .stdout(predicate::str::contains("funds.cost-within-total"));
+    // An invalid policy: reported with its code frame, nothing checked.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jxp");
+    std::fs::write(&bad, "rule a.b {\n  severity error\n  for p in projects\n  require p.funds.totl > 0元\n  message \"x\"\n}\n").unwrap();
+    jixiao()
+        .args([
+            "check",
+            SAMPLE,
+            "--policy",
+            bad.to_str().unwrap(),
+            "--color",
+            "never",
+        ])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("是否应为 total")
+                .and(predicate::str::contains("bad.jxp:4:19")),
+        )
+        .stdout(predicate::str::is_empty());
+    // Usage errors.
+    jixiao()
+        .args(["check", SAMPLE, "--select", "fund.cost"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("没有规则匹配"));
+    jixiao().args(["check"]).assert().code(2);
+    jixiao()
+        .args(["check", SAMPLE, "--param", "min_satisfaction=95"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("percent"));
+}
+
+#[test]
+fn select_and_ignore_by_id_and_prefix() {
+    let out = stdout(jixiao().args([
+        "check",
+        SAMPLE,
+        "--format",
+        "json",
+        "--select",
+        "funds.,goals.numbering",
+        "--ignore",
+        "funds.zero-total",
+    ]));
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut rules: Vec<&str> = parsed["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    rules.dedup();
+    rules.sort_unstable();
+    rules.dedup();
+    assert_eq!(rules, ["funds.cost-within-total", "goals.numbering"]);
+}
+
+#[test]
+fn parameters_change_outcomes() {
+    let count = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            SAMPLE,
+            "--format",
+            "json",
+            "--select",
+            "indicators.satisfaction-threshold",
+        ];
+        args.extend_from_slice(extra);
+        let parsed: serde_json::Value =
+            serde_json::from_str(&stdout(jixiao().args(&args))).unwrap();
+        parsed["diagnostics"].as_array().unwrap().len()
+    };
+    assert_eq!(count(&[]), 2);
+    assert_eq!(count(&["--param", "min_satisfaction=95%"]), 17);
+    assert_eq!(count(&["--param", "min_satisfaction=80%"]), 0);
+}
+
+#[test]
+fn colour_and_ascii() {
+    let coloured = stdout(jixiao().args([
+        "check",
+        SAMPLE,
+        "--color",
+        "always",
+        "--select",
+        "funds.zero-total",
+    ]));
+    assert!(coloured.contains("\u{1b}["));
+    let plain = stdout(jixiao().args(["check", SAMPLE, "--select", "funds.zero-total"]));
+    assert!(!plain.contains("\u{1b}["), "not a terminal: no colour");
+    let no_color = stdout(
+        jixiao()
+            .args(["check", SAMPLE, "--select", "funds.zero-total"])
+            .env("NO_COLOR", "1"),
+    );
+    assert!(!no_color.contains("\u{1b}["));
+    let ascii = stdout(jixiao().args(["check", SAMPLE, "--ascii", "--select", "funds.zero-total"]));
+    assert!(
+        !ascii.contains('╭') && !ascii.contains('─') && ascii.contains(",-["),
+        "{ascii}"
+    );
+}
+
+#[test]
+fn directories_are_searched_and_stdin_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(SAMPLE, dir.path().join("sub/a.txt")).unwrap();
+    std::fs::write(dir.path().join("notes.md"), "not a form").unwrap();
+    let out = stdout(jixiao().args(["check", dir.path().to_str().unwrap(), "--format", "json"]));
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(parsed["summary"]["files"], 1);
+    let text = std::fs::read(SAMPLE).unwrap();
+    let out = String::from_utf8(
+        jixiao()
+            .args([
+                "check",
+                "-",
+                "--format",
+                "short",
+                "--select",
+                "funds.cost-within-total",
+            ])
+            .write_stdin(text)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(out.lines().count(), 4);
+    assert!(out.starts_with("<stdin>:173:10:"));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let out = stdout(jixiao().args(["rules"]));
+    assert!(out.contains("funds.cost-within-total") && out.contains("成本指标不得超过资金总额"));
+    snapshot_without_timing!("rules_default", out);
+}
+
+#[test]
+fn explain_prints_doc_params_and_examples() {
+    let out = stdout(jixiao().args([
+        "explain",
+        "indicators.satisfaction-threshold",
+        "--param",
+        "min_satisfaction=95%",
+    ]));
+    assert!(
+        out.contains("min_satisfaction: percent（%） = 95%（默认 90%）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("examples/low-satisfaction.txt — 不通过"),
+        "{out}"
+    );
+    assert!(out.contains("为什么"));
+    jixiao()
+        .args(["explain", "funds.cost-within-totl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("是否应为 funds.cost-within-total"));
+}
+
+#[test]
+fn extract_prints_the_model() {
+    let out = stdout(jixiao().args(["extract", SAMPLE]));
+    let parsed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(parsed["projects"].as_array().unwrap().len(), 26);
+    let toml_out = stdout(jixiao().args(["extract", "--format", "toml", SAMPLE]));
+    let parsed: toml::Value = toml::from_str(&toml_out).unwrap();
+    assert_eq!(parsed["projects"].as_array().unwrap().len(), 26);
+    jixiao().args(["extract", "nope.txt"]).assert().code(2);
+}
