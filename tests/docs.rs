@@ -148,7 +148,8 @@ fn the_docs_name_every_field_and_function() {
             "function {name} is not documented"
         );
     }
-    for name in jixiao::policy::types::LIST_AGGREGATES {
+    for aggregate in jixiao::policy::ast::Aggregate::ALL {
+        let name = aggregate.name();
         assert!(
             doc.contains(&format!("`{name}(")),
             "aggregate {name} is not documented"

@@ -226,6 +226,20 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
+    pub const ALL: [Aggregate; 7] = [
+        Aggregate::Count,
+        Aggregate::Sum,
+        Aggregate::Min,
+        Aggregate::Max,
+        Aggregate::First,
+        Aggregate::MostCommon,
+        Aggregate::Distinct,
+    ];
+
+    pub fn from_name(name: &str) -> Option<Aggregate> {
+        Aggregate::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Aggregate::Count => "count",

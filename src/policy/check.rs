@@ -14,8 +14,7 @@ use crate::policy::ast::*;
 use crate::policy::ir::*;
 use crate::policy::parser;
 use crate::policy::types::{
-    Constant, FUNCTIONS, FieldId, Func, LIST_AGGREGATES, Ty, constant, constant_names, field,
-    field_names, suggest,
+    Constant, FUNCTIONS, FieldId, Func, Ty, constant, constant_names, field, field_names, suggest,
 };
 use crate::span::Span;
 use rust_decimal::Decimal;
@@ -1249,7 +1248,7 @@ impl<'p> RuleCx<'p> {
 
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
         // `count(xs)`, `sum(xs)` …: an aggregate over a plain list.
-        if let ([list], true) = (args, LIST_AGGREGATES.contains(&name.name.as_str())) {
+        if let ([list], Some(_)) = (args, Aggregate::from_name(&name.name)) {
             let collection = self.expr(list);
             let element = self.element_type(&collection, list.span, &name.name);
             let slot = self.slots.len();
@@ -1268,15 +1267,7 @@ impl<'p> RuleCx<'p> {
                 closed: false,
             };
             self.plan_comp(&mut comp, None);
-            let agg = match name.name.as_str() {
-                "count" => Aggregate::Count,
-                "sum" => Aggregate::Sum,
-                "min" => Aggregate::Min,
-                "max" => Aggregate::Max,
-                "first" => Aggregate::First,
-                "distinct" => Aggregate::Distinct,
-                _ => Aggregate::MostCommon,
-            };
+            let agg = Aggregate::from_name(&name.name).unwrap_or(Aggregate::Count);
             let ty = self.aggregate_type(agg, &element, span);
             return Ir {
                 kind: IrKind::Aggregate(agg, Box::new(comp)),
@@ -1289,7 +1280,7 @@ impl<'p> RuleCx<'p> {
             let names: Vec<&str> = FUNCTIONS
                 .iter()
                 .map(|(n, ..)| *n)
-                .chain(LIST_AGGREGATES.iter().copied())
+                .chain(Aggregate::ALL.iter().map(|a| a.name()))
                 .collect();
             let help = match suggest(&name.name, names.iter().copied()) {
                 Some(s) => format!("是否应为 {s}？"),

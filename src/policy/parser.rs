@@ -775,69 +775,104 @@ fn descend(mut pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
     }
 }
 
+/// `lhs OP rhs` as a node, its depth checked.
+fn binary(
+    lhs: Expr,
+    rhs: Expr,
+    make: impl FnOnce(Box<Expr>, Box<Expr>) -> ExprKind,
+) -> Result<Expr> {
+    let span = lhs.span.cover(rhs.span);
+    let depth = depth_over(span, &[&lhs, &rhs])?;
+    Ok(Expr {
+        kind: make(Box::new(lhs), Box::new(rhs)),
+        span,
+        depth,
+    })
+}
+
+/// `OP operand` for prefix operators, applied innermost first (`not not x`).
+fn prefixed(
+    ops: &[Pair<'_, Rule>],
+    mut operand: Expr,
+    offset: usize,
+    make: fn(Box<Expr>) -> ExprKind,
+) -> Result<Expr> {
+    for op in ops.iter().rev() {
+        let span = span_of(op, offset).cover(operand.span);
+        let depth = depth_over(span, &[&operand])?;
+        operand = Expr {
+            kind: make(Box::new(operand)),
+            span,
+            depth,
+        };
+    }
+    Ok(operand)
+}
+
 fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
     let pair = descend(pair);
     let span = span_of(&pair, offset);
-    match pair.as_rule() {
+    let rule = pair.as_rule();
+    match rule {
         Rule::expr | Rule::paren => {
             let inner = pair.into_inner().next().ok_or_else(|| internal(span))?;
             build_expr(inner, offset)
         }
         Rule::if_expr => {
             let mut parts = pair.into_inner().filter(|p| p.as_rule() == Rule::expr);
-            let c = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            let t = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            let e = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            let children = [&c, &t, &e];
-            node(
-                ExprKind::If(
-                    Box::new(c.clone()),
-                    Box::new(t.clone()),
-                    Box::new(e.clone()),
-                ),
+            let mut next = || -> Result<Expr> {
+                build_expr(parts.next().ok_or_else(|| internal(span))?, offset)
+            };
+            let (c, t, e) = (next()?, next()?, next()?);
+            let depth = depth_over(span, &[&c, &t, &e])?;
+            Ok(Expr {
+                kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)),
                 span,
-                &children,
-            )
+                depth,
+            })
         }
-        Rule::or_expr | Rule::and_expr => {
-            let is_or = pair.as_rule() == Rule::or_expr;
-            let mut operands = pair
-                .into_inner()
-                .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and));
-            let mut acc = build_expr(operands.next().ok_or_else(|| internal(span))?, offset)?;
-            for operand in operands {
-                let rhs = build_expr(operand, offset)?;
-                let s = acc.span.cover(rhs.span);
-                let children = [&acc, &rhs];
-                let depth = depth_over(s, &children)?;
-                let kind = if is_or {
-                    ExprKind::Or(Box::new(acc), Box::new(rhs))
-                } else {
-                    ExprKind::And(Box::new(acc), Box::new(rhs))
-                };
-                acc = Expr {
-                    kind,
-                    span: s,
-                    depth,
-                };
+        // Left-associative chains: `a or b or c`, `a + b - c`, `a ?? b ?? c`.
+        Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr | Rule::coalesce => {
+            let mut parts = pair.into_inner();
+            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let mut op = None;
+            for part in parts {
+                match part.as_rule() {
+                    Rule::kw_or | Rule::kw_and | Rule::add_op | Rule::mul_op => {
+                        op = Some(part.as_str().to_owned())
+                    }
+                    _ => {
+                        let rhs = build_expr(part, offset)?;
+                        acc = match (rule, op.take().as_deref()) {
+                            (Rule::or_expr, _) => binary(acc, rhs, ExprKind::Or)?,
+                            (Rule::and_expr, _) => binary(acc, rhs, ExprKind::And)?,
+                            (Rule::coalesce, _) => binary(acc, rhs, ExprKind::Coalesce)?,
+                            (_, Some("+")) => {
+                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Add, a, b))?
+                            }
+                            (_, Some("-")) => {
+                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Sub, a, b))?
+                            }
+                            (_, Some("*")) => {
+                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Mul, a, b))?
+                            }
+                            _ => binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Div, a, b))?,
+                        };
+                    }
+                }
             }
             Ok(acc)
         }
-        Rule::not_expr => {
+        Rule::not_expr | Rule::unary => {
             let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-            let (nots, rest) = parts.split_at(parts.len().saturating_sub(1));
-            let operand = rest.first().cloned().ok_or_else(|| internal(span))?;
-            let mut acc = build_expr(operand, offset)?;
-            for not in nots.iter().rev() {
-                let s = span_of(not, offset).cover(acc.span);
-                let depth = depth_over(s, &[&acc])?;
-                acc = Expr {
-                    kind: ExprKind::Not(Box::new(acc)),
-                    span: s,
-                    depth,
-                };
-            }
-            Ok(acc)
+            let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
+            let operand = build_expr(rest.first().cloned().ok_or_else(|| internal(span))?, offset)?;
+            let make = if rule == Rule::not_expr {
+                ExprKind::Not
+            } else {
+                ExprKind::Neg
+            };
+            prefixed(ops, operand, offset, make)
         }
         Rule::cmp_expr => {
             let mut parts = pair.into_inner();
@@ -864,8 +899,10 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                 Rule::in_tail => {
                     let inner: Vec<Pair<'_, Rule>> = tail.into_inner().collect();
                     let negated = inner.iter().any(|p| p.as_rule() == Rule::kw_not);
-                    let list_pair = inner.into_iter().last().ok_or_else(|| internal(span))?;
-                    let list = build_expr(list_pair, offset)?;
+                    let list = build_expr(
+                        inner.into_iter().last().ok_or_else(|| internal(span))?,
+                        offset,
+                    )?;
                     let depth = depth_over(span, &[&lhs, &list])?;
                     Ok(Expr {
                         kind: ExprKind::In {
@@ -895,58 +932,6 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                     })
                 }
             }
-        }
-        Rule::add_expr | Rule::mul_expr => {
-            let mut parts = pair.into_inner();
-            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            while let (Some(op), Some(rhs)) = (parts.next(), parts.next()) {
-                let op = match op.as_str() {
-                    "+" => ArithOp::Add,
-                    "-" => ArithOp::Sub,
-                    "*" => ArithOp::Mul,
-                    _ => ArithOp::Div,
-                };
-                let rhs = build_expr(rhs, offset)?;
-                let s = acc.span.cover(rhs.span);
-                let depth = depth_over(s, &[&acc, &rhs])?;
-                acc = Expr {
-                    kind: ExprKind::Arith(op, Box::new(acc), Box::new(rhs)),
-                    span: s,
-                    depth,
-                };
-            }
-            Ok(acc)
-        }
-        Rule::unary => {
-            let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-            let (negs, rest) = parts.split_at(parts.len().saturating_sub(1));
-            let operand = rest.first().cloned().ok_or_else(|| internal(span))?;
-            let mut acc = build_expr(operand, offset)?;
-            for neg in negs.iter().rev() {
-                let s = span_of(neg, offset).cover(acc.span);
-                let depth = depth_over(s, &[&acc])?;
-                acc = Expr {
-                    kind: ExprKind::Neg(Box::new(acc)),
-                    span: s,
-                    depth,
-                };
-            }
-            Ok(acc)
-        }
-        Rule::coalesce => {
-            let mut parts = pair.into_inner();
-            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            for rhs in parts {
-                let rhs = build_expr(rhs, offset)?;
-                let s = acc.span.cover(rhs.span);
-                let depth = depth_over(s, &[&acc, &rhs])?;
-                acc = Expr {
-                    kind: ExprKind::Coalesce(Box::new(acc), Box::new(rhs)),
-                    span: s,
-                    depth,
-                };
-            }
-            Ok(acc)
         }
         Rule::postfix => {
             let mut parts = pair.into_inner();
@@ -1083,15 +1068,8 @@ fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         }
         Rule::aggregate => {
             let mut inner = pair.into_inner();
-            let which = match inner.next().ok_or_else(|| internal(span))?.as_str() {
-                "count" => Aggregate::Count,
-                "sum" => Aggregate::Sum,
-                "min" => Aggregate::Min,
-                "max" => Aggregate::Max,
-                "first" => Aggregate::First,
-                "distinct" => Aggregate::Distinct,
-                _ => Aggregate::MostCommon,
-            };
+            let name = inner.next().ok_or_else(|| internal(span))?;
+            let which = Aggregate::from_name(name.as_str()).ok_or_else(|| internal(span))?;
             let (comp, children) =
                 build_comprehension(inner.next().ok_or_else(|| internal(span))?, offset)?;
             let refs: Vec<&Expr> = children.iter().collect();

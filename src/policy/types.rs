@@ -366,17 +366,6 @@ pub const FUNCTIONS: &[(&str, Func, usize, &str)] = &[
     ("max", Func::Max2, 2, "max(a, b) -> 与 a 同类型"),
 ];
 
-/// Aggregates that also take a plain list: `count(xs)`, `sum(xs)` …
-pub const LIST_AGGREGATES: &[&str] = &[
-    "count",
-    "sum",
-    "min",
-    "max",
-    "first",
-    "most_common",
-    "distinct",
-];
-
 /// A named constant: categories, value kinds and comparators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Constant {
