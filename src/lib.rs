@@ -5,7 +5,10 @@
 //! [`text::parse_document`] (the form model, every field with its span) → policies
 //! ([`policy`]) → diagnostics ([`diagnostic::Diagnostic`]) rendered by [`report`].
 
+pub mod baseline;
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod input;
 pub mod model;
@@ -14,5 +17,6 @@ pub mod policy;
 pub mod report;
 pub mod source;
 pub mod span;
+pub mod testing;
 pub mod text;
 pub mod value;

@@ -163,7 +163,10 @@ fn exit_code_2_on_trouble() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("没有规则匹配"));
-    jixiao().args(["check"]).assert().code(2);
+    jixiao()
+        .args(["check", SAMPLE, "--format", "xml"])
+        .assert()
+        .code(2);
     jixiao()
         .args(["check", SAMPLE, "--param", "min_satisfaction=95"])
         .assert()

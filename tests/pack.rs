@@ -81,40 +81,21 @@ fn every_rule_has_a_title_a_doc_and_passing_and_failing_examples() {
 #[test]
 fn every_example_behaves_as_declared() {
     let loaded = default_pack();
-    let policy = &loaded.policy;
-    let mut failures = Vec::new();
-    for rule in &policy.rules {
-        for example in &rule.examples {
-            let bytes = policy.example_text(rule, &example.path).unwrap();
-            let input = Input::from_bytes(example.path.clone(), &bytes);
-            let findings =
-                policy.check_projects(&input.document.projects, input.source.name(), |r| {
-                    r.id == rule.id
-                });
-            let own: Vec<_> = findings.iter().filter(|f| f.code == rule.id).collect();
-            assert!(
-                findings.iter().all(|f| f.code != "policy::runtime-error"),
-                "{findings:#?}"
-            );
-            let ok = match (example.kind, example.expect) {
-                (ExampleKind::Pass, _) => own.is_empty(),
-                (ExampleKind::Fail, Some(n)) => own.len() == n as usize,
-                (ExampleKind::Fail, None) => !own.is_empty(),
-            };
-            if !ok {
-                let messages: Vec<&str> = own.iter().map(|f| f.message.as_str()).collect();
-                failures.push(format!(
-                    "{} {:?} {} (expect {:?}): {} findings {messages:?}",
-                    rule.id,
-                    example.kind,
-                    example.path,
-                    example.expect,
-                    own.len()
-                ));
-            }
-        }
-    }
+    let cases = jixiao::testing::example_cases(&loaded.policy);
+    assert_eq!(cases.len(), 2 * loaded.policy.rules.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .map(|c| jixiao::testing::run_case(&loaded.policy, c))
+        .filter(|r| !r.passed)
+        .map(|r| {
+            format!(
+                "{}: missing {:?}, unexpected {:?}, error {:?}",
+                r.case.name, r.missing, r.unexpected, r.error
+            )
+        })
+        .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(jixiao::testing::uncovered(&loaded.policy, &cases).is_empty());
 }
 
 #[test]

@@ -1,44 +1,40 @@
-//! `jixiao check`: read forms, run the policies, report findings.
+//! `jixiao check` and `jixiao config`.
 
-use crate::cli::policies::PolicyArgs;
+use crate::baseline::{Baseline, write_atomically};
+use crate::check::{Checker, FileFilter, Selection};
+use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
-use crate::diagnostic::Diagnostic;
-use crate::input::Input;
-use crate::policy::PolicySet;
-use crate::policy::types::suggest;
-use crate::report::{FileReport, HumanOptions, Summary, render_human, render_json, render_short};
-use clap::{Args, ValueEnum};
+use crate::config::Config;
+use crate::report::{
+    FileReport, Format, HumanOptions, RuleInfo, Summary, render_github, render_human, render_json,
+    render_junit, render_sarif, render_short,
+};
+use clap::Args;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
-    /// Code frames on the original text (miette).
-    #[default]
-    Human,
-    /// `{"diagnostics": [...], "summary": {...}}`.
-    Json,
-    /// One line per finding: `file:line:col: severity[rule] message`.
-    Short,
-}
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files or directories to check (`-` for standard input). Directories are searched
-    /// recursively for `.txt` files.
-    #[arg(required = true, value_name = "PATH")]
+    /// recursively for the `include` globs. Default: the current directory.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
     pub policy: PolicyArgs,
-    /// Only run these rules: ids or prefixes, comma-separated (`funds.`, `goals.present`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub select: Vec<String>,
-    /// Do not report these rules or reader diagnostics (`indicators.qualitative-benefit`, `value::`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    pub ignore: Vec<String>,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (written atomically) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Write the report to this file (atomically); the terminal gets the summary.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
     /// Draw frames with plain ASCII (for terminals that draw box and `≤` glyphs two columns wide).
@@ -46,219 +42,266 @@ pub struct CheckArgs {
     pub ascii: bool,
 }
 
-/// Codes of diagnostics from reading documents (not rules); `--ignore` accepts these too.
-pub const READER_CODES: &[&str] = &[
-    "source::invalid-encoding",
-    "source::binary",
-    "parse::no-forms",
-    "parse::missing-field",
-    "parse::missing-value",
-    "parse::bad-amount",
-    "parse::unrecognized-line",
-    "parse::unrecognized-cell",
-    "parse::missing-indicator-name",
-    "parse::extra-cells",
-    "value::unrecognized",
-    "value::out-of-range",
-    "value::invalid-date",
-    "value::missing-year",
-    "value::conflicting-comparator",
-];
-
-/// Whether `pattern` (an id, or a prefix such as `funds`, `funds.` or `parse::`) names `code`.
-pub fn pattern_matches(pattern: &str, code: &str) -> bool {
-    let pattern = pattern.trim();
-    if pattern.is_empty() {
-        return false;
-    }
-    if code == pattern {
-        return true;
-    }
-    if pattern.ends_with('.') || pattern.ends_with("::") {
-        return code.starts_with(pattern);
-    }
-    code.strip_prefix(pattern)
-        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("::"))
+#[derive(Debug, Args)]
+pub struct ConfigCommandArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
-/// Which findings to report.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-}
-
-impl Selection {
-    /// Check every pattern names at least one rule or reader code.
-    pub fn validate(&self, policy: &PolicySet) -> Result<(), String> {
-        let mut known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
-        known.extend(READER_CODES);
-        for pattern in self.select.iter().chain(&self.ignore) {
-            if !known.iter().any(|code| pattern_matches(pattern, code)) {
-                let hint = suggest(pattern, known.iter().copied())
-                    .map(|s| format!("；是否应为 {s}？"))
-                    .unwrap_or_default();
-                return Err(format!(
-                    "没有规则匹配 “{pattern}”{hint}（jixiao rules 列出全部规则）"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// `--select` limits which rules run.
-    pub fn runs(&self, rule_id: &str) -> bool {
-        self.select.is_empty() || self.select.iter().any(|p| pattern_matches(p, rule_id))
-    }
-
-    /// `--ignore` hides findings of rules and reader diagnostics alike.
-    pub fn reports(&self, code: &str) -> bool {
-        !self.ignore.iter().any(|p| pattern_matches(p, code))
-    }
+/// The configuration with the command line applied, and the policies it loads.
+fn resolve(
+    config: &ConfigArgs,
+    policy: &PolicyArgs,
+    settings: &SettingsArgs,
+    color: ColorChoice,
+) -> Result<(Config, crate::policy::PolicySet), u8> {
+    let mut cfg = config.load(color)?;
+    settings.apply(&mut cfg);
+    let policies = policy.load(&cfg, color)?;
+    Ok((cfg, policies))
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
-    let policy = match args.policy.load(args.color) {
-        Ok(p) => p,
+    let (config, policy) = match resolve(&args.config, &args.policy, &args.settings, args.color) {
+        Ok(r) => r,
         Err(code) => return code,
     };
     let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+        select: config.select.value.clone(),
+        ignore: config.ignore.value.clone(),
     };
     if let Err(e) = selection.validate(&policy) {
-        eprintln!("error[usage]: {e}");
-        return exit::TROUBLE;
+        return usage(e);
     }
+    let filter = match FileFilter::new(&config.include.value, &config.exclude.value) {
+        Ok(f) => f,
+        Err(e) => return usage(e),
+    };
+    let mut baseline = match &args.baseline {
+        Some(path) => match Baseline::read(path) {
+            Ok(b) => Some(b),
+            Err(e) => return usage(e),
+        },
+        None => None,
+    };
 
     let mut code = exit::OK;
-    let (paths, missing) = expand_paths(&args.paths);
-    for (path, err) in missing {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (files, unreadable) = filter.expand(&paths);
+    let report_unreadable = |path: &PathBuf, err: &std::io::Error| {
         eprintln!(
             "error[input::unreadable]: 无法读取 {}: {err}",
             path.display()
         );
+    };
+    for (path, err) in &unreadable {
+        report_unreadable(path, err);
         code = exit::TROUBLE;
     }
-    let mut reports = Vec::with_capacity(paths.len());
-    for path in &paths {
-        match Input::read(path) {
-            Ok(input) => reports.push(check_input(&policy, &selection, input)),
-            Err(err) => {
-                eprintln!(
-                    "error[input::unreadable]: 无法读取 {}: {err}",
-                    path.display()
-                );
+
+    let checker = Checker {
+        policy: &policy,
+        config: &config,
+        selection,
+    };
+    let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
+    let mut hits = vec![0usize; config.suppressions.len()];
+    for result in checker.check_paths(&files) {
+        match result {
+            Ok(checked) => {
+                for (total, h) in hits.iter_mut().zip(&checked.suppression_hits) {
+                    *total += h;
+                }
+                reports.push(checked.report);
+            }
+            Err((path, err)) => {
+                report_unreadable(&path, &err);
                 code = exit::TROUBLE;
             }
         }
     }
 
+    // The baseline accepts the findings it recorded; report how many of its entries are gone.
+    let mut accepted = 0usize;
+    if let Some(b) = baseline.as_mut() {
+        for report in &mut reports {
+            let file = report.source.name().to_owned();
+            let before = report.diagnostics.len();
+            report.diagnostics.retain(|d| !b.accepts(&file, d));
+            accepted += before - report.diagnostics.len();
+        }
+    }
+    let unused = config.unused_suppressions(&hits);
+    if !unused.is_empty() {
+        for source in config.sources.iter() {
+            let diags: Vec<_> = unused
+                .iter()
+                .filter(|(s, _)| std::sync::Arc::ptr_eq(s, source))
+                .map(|(_, d)| d.clone())
+                .collect();
+            if !diags.is_empty() {
+                reports.push(FileReport::new(source.clone(), diags, 0));
+            }
+        }
+    }
+
+    if let Some(path) = &args.write_baseline {
+        let mut b = Baseline::new(path);
+        for report in &reports {
+            for d in &report.diagnostics {
+                b.record(report.source.name(), d);
+            }
+        }
+        let recorded = b.unmatched();
+        if let Err(err) = b.write(path) {
+            eprintln!(
+                "error[baseline::write]: 无法写入基线文件 {}: {err}",
+                path.display()
+            );
+            return exit::TROUBLE;
+        }
+        eprintln!("已将 {recorded} 条发现写入基线 {}", path.display());
+        return code;
+    }
+
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let summary = Summary::of(&reports, elapsed);
-    if write_report(args, &reports, &summary).is_err() {
+    let mut notes = Vec::new();
+    let suppressed: usize = hits.iter().sum();
+    if suppressed > 0 {
+        notes.push(format!("{suppressed} 条发现按配置中的 suppress 抑制"));
+    }
+    if let Some(b) = &baseline {
+        notes.push(format!("{accepted} 条发现已在基线中"));
+        if b.unmatched() > 0 {
+            notes.push(format!(
+                "基线中有 {} 条记录已不再匹配，可用 --write-baseline 更新",
+                b.unmatched()
+            ));
+        }
+    }
+    if write_output(args, &config, &policy, &reports, &summary, &notes).is_err() {
         return exit::TROUBLE;
     }
-    if code == exit::OK && summary.errors > 0 {
+    if code == exit::OK && failed(&config, &summary, &reports) {
         code = exit::FINDINGS;
     }
     code
 }
 
-/// Run the selected rules over one input and keep what the selection reports.
-pub fn check_input(policy: &PolicySet, selection: &Selection, input: Input) -> FileReport {
-    let mut diagnostics: Vec<Diagnostic> = input.diagnostics;
-    diagnostics.extend(
-        policy.check_projects(&input.document.projects, input.source.name(), |r| {
-            selection.runs(&r.id)
-        }),
-    );
-    diagnostics.retain(|d| selection.reports(&d.code));
-    FileReport::new(input.source, diagnostics, input.document.projects.len())
+/// Whether the findings make the run fail: any at or above the fail level, or too many warnings.
+fn failed(config: &Config, summary: &Summary, reports: &[FileReport]) -> bool {
+    let level = config.fail_level.value;
+    let at_level = reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity >= level);
+    let too_many = config
+        .max_warnings
+        .value
+        .is_some_and(|max| summary.warnings as u64 > max);
+    at_level || too_many
 }
 
-fn write_report(
+fn write_output(
     args: &CheckArgs,
+    config: &Config,
+    policy: &crate::policy::PolicySet,
     reports: &[FileReport],
     summary: &Summary,
+    notes: &[String],
 ) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Human => {
+    let format = config.format.value;
+    let to_file = args.output.is_some();
+    let mut buffer: Vec<u8> = Vec::new();
+    let terminal = !to_file && stdout_is_terminal();
+    match format {
+        Format::Human => {
             let options = HumanOptions {
-                color: args.color.enabled(stdout_is_terminal()),
+                color: !to_file && args.color.enabled(terminal),
                 ascii: args.ascii,
                 ..HumanOptions::default()
             };
-            render_human(reports, &options, &mut out)?;
-            writeln!(out, "{}", summary.line())?;
+            render_human(reports, &options, &mut buffer)?;
         }
-        OutputFormat::Short => {
-            render_short(reports, &mut out)?;
-            eprintln!("{}", summary.line());
-        }
-        OutputFormat::Json => render_json(reports, summary, &mut out)?,
+        Format::Short => render_short(reports, &mut buffer)?,
+        Format::Json => render_json(reports, summary, &mut buffer)?,
+        Format::Sarif => render_sarif(reports, &RuleInfo::catalog(policy), &mut buffer)?,
+        Format::Junit => render_junit(reports, config.fail_level.value, &mut buffer)?,
+        Format::Github => render_github(reports, &mut buffer)?,
     }
-    out.flush()
+    let mut summary_line = summary.line();
+    for note in notes {
+        summary_line.push('；');
+        summary_line.push_str(note);
+    }
+    match &args.output {
+        Some(path) => {
+            write_atomically(path, &buffer)?;
+            eprintln!("{summary_line}");
+            eprintln!("报告已写入 {}", path.display());
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&buffer)?;
+            // Human output ends with the summary; machine formats keep stdout clean.
+            if format == Format::Human {
+                writeln!(out, "{summary_line}")?;
+            } else {
+                eprintln!("{summary_line}");
+            }
+            out.flush()?;
+        }
+    }
+    Ok(())
 }
 
-/// Files to read: given files as they are, directories searched recursively for `.txt` files
-/// (sorted, so output order is deterministic). Paths that do not exist are returned apart.
-pub fn expand_paths(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
-    let mut files = Vec::new();
-    let mut missing = Vec::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            files.push(path.clone());
-            continue;
-        }
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut missing),
-            Ok(_) => files.push(path.clone()),
-            Err(err) => missing.push((path.clone(), err)),
-        }
-    }
-    (files, missing)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(err) => {
-            errors.push((dir.to_path_buf(), err));
-            return;
-        }
+pub fn run_config(args: &ConfigCommandArgs) -> u8 {
+    let (config, policy) = match resolve(
+        &args.config,
+        &args.policy,
+        &args.settings,
+        ColorChoice::Auto,
+    ) {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, files, errors);
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+    let mut text = config.describe();
+    text.push_str("\n# 已加载规则的全部参数（当前值）\n");
+    for p in &policy.params {
+        let value = crate::policy::value::Val::from_const(&p.value);
+        let default = crate::policy::value::Val::from_const(&p.default);
+        let origin = if config.params.iter().any(|c| c.name == p.name) {
+            "jixiao.toml".to_owned()
+        } else if args
+            .policy
+            .params
+            .iter()
+            .any(|a| a.split('=').next().map(str::trim) == Some(p.name.as_str()))
         {
-            files.push(path);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pattern_matches;
-
-    #[test]
-    fn patterns() {
-        assert!(pattern_matches("funds.", "funds.cost-within-total"));
-        assert!(pattern_matches("funds", "funds.cost-within-total"));
-        assert!(pattern_matches(
-            "funds.cost-within-total",
-            "funds.cost-within-total"
+            "命令行 --param".to_owned()
+        } else {
+            let place = policy
+                .sources
+                .get(p.source)
+                .map(|s| format!("{}:{}", s.name(), s.line_number(p.span.start)))
+                .unwrap_or_default();
+            format!("默认，声明于 {place}")
+        };
+        text.push_str(&format!(
+            "# {}: {} = {}（默认 {}） — {origin}\n",
+            p.name, p.ty, value, default
         ));
-        assert!(!pattern_matches("fund", "funds.cost-within-total"));
-        assert!(!pattern_matches("funds.cost", "funds.cost-within-total"));
-        assert!(pattern_matches("value::", "value::unrecognized"));
-        assert!(pattern_matches("value", "value::unrecognized"));
-        assert!(!pattern_matches("", "value::unrecognized"));
     }
+    print!("{text}");
+    exit::OK
 }

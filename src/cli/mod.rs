@@ -4,8 +4,8 @@ mod check;
 mod extract;
 mod policies;
 mod rules;
+mod test;
 
-pub use check::{READER_CODES, Selection, check_input, expand_paths, pattern_matches};
 pub use rules::explain;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -44,6 +44,10 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Show a rule's documentation, parameters and examples.
     Explain(rules::ExplainArgs),
+    /// Print the effective configuration and where each value came from.
+    Config(check::ConfigCommandArgs),
+    /// Run policy tests: every rule's examples and `*.test.toml` files.
+    Test(test::TestArgs),
 }
 
 /// When to colour human output.
@@ -84,6 +88,8 @@ pub fn main() -> ExitCode {
         Command::Extract(args) => extract::run(&args),
         Command::Rules(args) => rules::run_rules(&args),
         Command::Explain(args) => rules::run_explain(&args),
+        Command::Config(args) => check::run_config(&args),
+        Command::Test(args) => test::run(&args),
     };
     ExitCode::from(code)
 }

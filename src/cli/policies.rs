@@ -1,14 +1,28 @@
-//! Options shared by the commands that load policies (`check`, `rules`, `explain`).
+//! Argument groups shared by the commands: the configuration file, the policies to load, and the
+//! settings that override the configuration.
 
 use crate::cli::{ColorChoice, exit, stderr_is_terminal};
-use crate::policy::{Loaded, PolicyLoader, PolicySet};
-use crate::report::{HumanOptions, render_human};
+use crate::config::{Config, ConfigDiagnostics, Provenance, discover};
+use crate::diagnostic::Severity;
+use crate::policy::{PolicyLoader, PolicySet};
+use crate::report::{FileReport, Format, HumanOptions, render_human};
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of the `jixiao.toml` found above the working directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any `jixiao.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct PolicyArgs {
-    /// Load a policy file (repeatable); its imports are loaded too.
+    /// Load a policy file as well (repeatable); its imports are loaded too.
     #[arg(long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
     /// Do not load the built-in default pack.
@@ -19,18 +33,97 @@ pub struct PolicyArgs {
     pub params: Vec<String>,
 }
 
-impl PolicyArgs {
-    /// Load and check the policies. On errors, print them and return the exit code to use.
-    pub fn load(&self, color: ColorChoice) -> Result<PolicySet, u8> {
-        let mut loader = PolicyLoader::new();
-        if !self.no_default_policy
-            && let Err(e) = loader.add_builtin_pack("default")
-        {
-            eprintln!("error[policy::builtin]: {e}");
-            return Err(exit::TROUBLE);
+#[derive(Debug, Args, Clone, Default)]
+pub struct SettingsArgs {
+    /// Run only these rules: ids or prefixes, comma-separated (replaces the configured list).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Add to the rules to run.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Do not report these rules or reader codes (replaces the configured list).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Option<Vec<String>>,
+    /// Add to the rules not to report.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_ignore: Vec<String>,
+    /// File names to check in directories (glob, repeatable; default `*.txt`, `*.json`, `*.toml`).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+    /// File or directory names to skip in directories (glob, repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum)]
+    pub fail_level: Option<Severity>,
+    /// Exit with 1 when there are more warnings than this.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<u64>,
+}
+
+/// Render configuration or policy problems on standard error.
+pub fn print_diagnostics(diags: &ConfigDiagnostics, color: ColorChoice) {
+    let mut reports: Vec<FileReport> = Vec::new();
+    for (source, d) in diags {
+        match reports.iter_mut().find(|r| Arc::ptr_eq(&r.source, source)) {
+            Some(r) => r.diagnostics.push(d.clone()),
+            None => reports.push(FileReport::new(source.clone(), vec![d.clone()], 0)),
         }
-        for path in &self.policies {
-            if let Err(err) = loader.add_file(path) {
+    }
+    let options = HumanOptions {
+        color: color.enabled(stderr_is_terminal()),
+        ..HumanOptions::default()
+    };
+    let _ = render_human(&reports, &options, &mut std::io::stderr().lock());
+}
+
+fn has_errors(diags: &ConfigDiagnostics) -> bool {
+    diags.iter().any(|(_, d)| d.severity == Severity::Error)
+}
+
+impl ConfigArgs {
+    /// The configuration: `--config`, else the nearest `jixiao.toml`, else the defaults.
+    pub fn load(&self, color: ColorChoice) -> Result<Config, u8> {
+        if self.no_config {
+            return Ok(Config::default());
+        }
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir().ok().and_then(|cwd| discover(&cwd)),
+        };
+        let Some(path) = path else {
+            return Ok(Config::default());
+        };
+        Config::load(&path).map_err(|diags| {
+            print_diagnostics(&diags, color);
+            eprintln!("配置文件有错误，未进行检查");
+            exit::TROUBLE
+        })
+    }
+}
+
+impl PolicyArgs {
+    /// Load the policies the configuration and the command line name, and set the parameters
+    /// (configuration first, then `--param`).
+    pub fn load(&self, config: &Config, color: ColorChoice) -> Result<PolicySet, u8> {
+        let mut loader = PolicyLoader::new();
+        if config.default_policy.value && !self.no_default_policy {
+            if let Err(e) = loader.add_builtin_pack("default") {
+                eprintln!("error[policy::builtin]: {e}");
+                return Err(exit::TROUBLE);
+            }
+        }
+        let configured = config.policies.iter().map(|s| s.value.clone());
+        for path in configured.chain(self.policies.iter().cloned()) {
+            let text = path.display().to_string();
+            if let Some(pack) = text.strip_prefix("builtin:") {
+                if let Err(e) = loader.add_builtin_pack(pack.trim_end_matches('/')) {
+                    eprintln!("error[policy::builtin]: {e}");
+                    return Err(exit::TROUBLE);
+                }
+            } else if let Err(err) = loader.add_file(&path) {
                 eprintln!(
                     "error[policy::unreadable]: 无法读取规则文件 {}: {err}",
                     path.display()
@@ -39,12 +132,29 @@ impl PolicyArgs {
             }
         }
         let loaded = loader.finish();
-        print_policy_diagnostics(&loaded, color);
-        if loaded.has_errors() {
+        let policy_diags: ConfigDiagnostics = loaded
+            .diagnostics
+            .iter()
+            .filter_map(|(i, d)| {
+                loaded
+                    .policy
+                    .sources
+                    .get(*i)
+                    .map(|s| (s.clone(), d.clone()))
+            })
+            .collect();
+        print_diagnostics(&policy_diags, color);
+        if has_errors(&policy_diags) {
             eprintln!("规则文件有错误，未进行检查");
             return Err(exit::TROUBLE);
         }
         let mut policy = loaded.policy;
+        let config_diags = config.apply_to(&mut policy);
+        print_diagnostics(&config_diags, color);
+        if has_errors(&config_diags) {
+            eprintln!("配置文件有错误，未进行检查");
+            return Err(exit::TROUBLE);
+        }
         for assignment in &self.params {
             let Some((name, value)) = assignment.split_once('=') else {
                 eprintln!("error[usage]: --param 应写作 NAME=VALUE，这里是 “{assignment}”");
@@ -59,14 +169,61 @@ impl PolicyArgs {
     }
 }
 
-fn print_policy_diagnostics(loaded: &Loaded, color: ColorChoice) {
-    let reports = loaded.reports();
-    if reports.is_empty() {
-        return;
+impl SettingsArgs {
+    /// Let the command line override the configuration, recording where each value came from.
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(select) = &self.select {
+            config
+                .select
+                .set(select.clone(), Provenance::CommandLine("--select"));
+        }
+        if !self.extend_select.is_empty() {
+            let mut v = config.select.value.clone();
+            v.extend(self.extend_select.iter().cloned());
+            config
+                .select
+                .set(v, Provenance::CommandLine("--extend-select"));
+        }
+        if let Some(ignore) = &self.ignore {
+            config
+                .ignore
+                .set(ignore.clone(), Provenance::CommandLine("--ignore"));
+        }
+        if !self.extend_ignore.is_empty() {
+            let mut v = config.ignore.value.clone();
+            v.extend(self.extend_ignore.iter().cloned());
+            config
+                .ignore
+                .set(v, Provenance::CommandLine("--extend-ignore"));
+        }
+        if !self.include.is_empty() {
+            config
+                .include
+                .set(self.include.clone(), Provenance::CommandLine("--include"));
+        }
+        if !self.exclude.is_empty() {
+            let mut v = config.exclude.value.clone();
+            v.extend(self.exclude.iter().cloned());
+            config.exclude.set(v, Provenance::CommandLine("--exclude"));
+        }
+        if let Some(f) = self.format {
+            config.format.set(f, Provenance::CommandLine("--format"));
+        }
+        if let Some(l) = self.fail_level {
+            config
+                .fail_level
+                .set(l, Provenance::CommandLine("--fail-level"));
+        }
+        if let Some(m) = self.max_warnings {
+            config
+                .max_warnings
+                .set(Some(m), Provenance::CommandLine("--max-warnings"));
+        }
     }
-    let options = HumanOptions {
-        color: color.enabled(stderr_is_terminal()),
-        ..HumanOptions::default()
-    };
-    let _ = render_human(&reports, &options, &mut std::io::stderr().lock());
+}
+
+/// Report a usage problem; returns the exit code for it.
+pub fn usage(message: impl std::fmt::Display) -> u8 {
+    eprintln!("error[usage]: {message}");
+    exit::TROUBLE
 }

@@ -1,6 +1,6 @@
 //! `jixiao rules` and `jixiao explain`: what the loaded policies contain.
 
-use crate::cli::policies::PolicyArgs;
+use crate::cli::policies::{ConfigArgs, PolicyArgs};
 use crate::cli::{ColorChoice, exit};
 use crate::policy::ast::ExampleKind;
 use crate::policy::ir::CompiledRule;
@@ -21,6 +21,8 @@ pub enum ListFormat {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
     pub policy: PolicyArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: ListFormat,
@@ -30,6 +32,8 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// The rule id, e.g. `funds.cost-within-total`.
     pub rule: String,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -44,7 +48,11 @@ fn location(policy: &PolicySet, rule: &CompiledRule) -> String {
 }
 
 pub fn run_rules(args: &RulesArgs) -> u8 {
-    let policy = match args.policy.load(ColorChoice::Auto) {
+    let config = match args.config.load(ColorChoice::Auto) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let policy = match args.policy.load(&config, ColorChoice::Auto) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -86,7 +94,11 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
-    let policy = match args.policy.load(ColorChoice::Auto) {
+    let config = match args.config.load(ColorChoice::Auto) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let policy = match args.policy.load(&config, ColorChoice::Auto) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -245,13 +245,18 @@ impl PolicySet {
     /// Override a parameter with a value written as a policy literal (`95%`, `["a", "b"]`).
     /// The value is checked against the parameter's declared type.
     pub fn set_param(&mut self, name: &str, literal: &str) -> Result<(), String> {
+        let expr = parser::parse_literal(literal).map_err(|d| d.message)?;
+        let constant = check::const_eval(&expr).map_err(|d| d.message)?;
+        self.set_param_const(name, constant)
+    }
+
+    /// Override a parameter with a constant, checked against the parameter's declared type.
+    pub fn set_param_const(&mut self, name: &str, value: ir::Const) -> Result<(), String> {
         let Some(param) = self.params.iter_mut().find(|p| p.name == name) else {
             return Err(format!("没有名为 {name} 的参数"));
         };
-        let expr = parser::parse_literal(literal).map_err(|d| d.message)?;
-        let constant = check::const_eval(&expr).map_err(|d| d.message)?;
-        let value = check::coerce_const(constant, &param.ty, expr.span).map_err(|d| d.message)?;
-        param.value = value;
+        param.value = check::coerce_const(value, &param.ty, crate::span::Span::point(0))
+            .map_err(|d| d.message)?;
         Ok(())
     }
 

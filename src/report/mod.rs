@@ -3,16 +3,113 @@
 //! Positions in machine output are computed by jixiao ([`crate::diagnostic::Region`]): 1-based
 //! lines and 1-based columns counted in characters.
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
+pub use github::render_github;
 pub use human::{HumanOptions, render_human};
 pub use json::{json_diagnostic, render_json};
+pub use junit::render_junit;
+pub use sarif::{render_sarif, uri};
 
 use crate::diagnostic::{Diagnostic, Region, Severity};
 use crate::source::SourceFile;
 use std::io::{self, Write};
 use std::sync::Arc;
+
+/// What a report says about a rule (SARIF's `tool.driver.rules`).
+#[derive(Debug, Clone)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub doc: Option<String>,
+    pub severity: Severity,
+    pub tags: Vec<String>,
+}
+
+impl RuleInfo {
+    /// The rules of a policy set and the reader's codes.
+    pub fn catalog(policy: &crate::policy::PolicySet) -> Vec<RuleInfo> {
+        let mut out: Vec<RuleInfo> = policy
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                title: r.title.clone().unwrap_or_else(|| r.id.clone()),
+                doc: r.doc.clone(),
+                severity: r.severity,
+                tags: r.tags.clone(),
+            })
+            .collect();
+        out.extend(
+            crate::text::READER_CODES
+                .iter()
+                .map(|(code, title)| RuleInfo {
+                    id: (*code).to_owned(),
+                    title: (*title).to_owned(),
+                    doc: None,
+                    severity: if matches!(
+                        *code,
+                        "source::binary" | "parse::no-forms" | "parse::missing-field"
+                    ) {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    },
+                    tags: vec!["读表".to_owned()],
+                }),
+        );
+        out
+    }
+}
+
+/// How to write a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Code frames on the original text (miette).
+    #[default]
+    Human,
+    /// `{"diagnostics": [...], "summary": {...}}`.
+    Json,
+    /// One line per finding: `file:line:col: severity[rule] message`.
+    Short,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML: one test case per form.
+    Junit,
+    /// GitHub Actions workflow commands (`::error file=…::`).
+    Github,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 6] = ["human", "json", "short", "sarif", "junit", "github"];
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name {
+            "human" => Format::Human,
+            "json" => Format::Json,
+            "short" => Format::Short,
+            "sarif" => Format::Sarif,
+            "junit" => Format::Junit,
+            "github" => Format::Github,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Short => "short",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+        }
+    }
+}
 
 /// The diagnostics of one input file, in document order.
 #[derive(Debug, Clone)]

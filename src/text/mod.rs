@@ -21,6 +21,40 @@ use goals::GoalSplitter;
 use row::Row;
 use table::{Table, table_heading};
 
+/// Every code the reader reports, with what it means (for `--ignore`, `[severity]` and SARIF).
+pub const READER_CODES: &[(&str, &str)] = &[
+    (
+        "source::invalid-encoding",
+        "文件既不是有效的 UTF-8，也不是有效的 GB18030 编码",
+    ),
+    ("source::binary", "文件是二进制文件，不是文本表格"),
+    ("parse::no-forms", "文件中没有找到任何绩效目标表"),
+    (
+        "parse::missing-field",
+        "表中缺少项目名称、主管部门、资金总额、指标表或年度",
+    ),
+    ("parse::missing-value", "栏目没有填写内容"),
+    ("parse::bad-amount", "资金金额无法识别"),
+    ("parse::unrecognized-line", "无法归入表中任何位置的行"),
+    ("parse::unrecognized-cell", "表头中无法识别的单元格"),
+    (
+        "parse::missing-indicator-name",
+        "指标行只有指标值，没有三级指标名称",
+    ),
+    (
+        "parse::extra-cells",
+        "指标行的单元格多于三级指标、指标值和说明",
+    ),
+    ("value::unrecognized", "无法识别的指标值"),
+    ("value::out-of-range", "指标值中的数值超出可精确计算的范围"),
+    ("value::invalid-date", "指标值不是有效日期"),
+    ("value::missing-year", "日期没有年份，且表中没有年度"),
+    (
+        "value::conflicting-comparator",
+        "指标值的比较符与“以上/以下”矛盾",
+    ),
+];
+
 /// At most this many `parse::unrecognized-line` diagnostics per document; the rest are counted.
 const MAX_UNRECOGNIZED_LINES: usize = 50;
 

@@ -1,0 +1,279 @@
+//! Checking inputs: read each file, run the selected rules, then apply the configuration
+//! (severity overrides and `off`, ignores, per-path ignores, suppressions). Files are read and
+//! checked in parallel; reports come back in the order the files were given.
+
+use crate::config::{Config, Level};
+use crate::diagnostic::Diagnostic;
+use crate::input::Input;
+use crate::policy::PolicySet;
+use crate::policy::types::suggest;
+use crate::report::FileReport;
+use crate::text::READER_CODES;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Whether `pattern` (an id, or a prefix such as `funds`, `funds.` or `parse::`) names `code`.
+pub fn pattern_matches(pattern: &str, code: &str) -> bool {
+    let pattern = pattern.trim();
+    if pattern.is_empty() {
+        return false;
+    }
+    if code == pattern {
+        return true;
+    }
+    if pattern.ends_with('.') || pattern.ends_with("::") {
+        return code.starts_with(pattern);
+    }
+    code.strip_prefix(pattern)
+        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with("::"))
+}
+
+/// Which rules run and which findings are reported.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Run only rules matching these (all when empty).
+    pub select: Vec<String>,
+    /// Report nothing matching these, rules and reader diagnostics alike.
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    /// Every pattern must name at least one rule or reader code.
+    pub fn validate(&self, policy: &PolicySet) -> Result<(), String> {
+        let mut known: Vec<&str> = policy.rules.iter().map(|r| r.id.as_str()).collect();
+        known.extend(READER_CODES.iter().map(|(c, _)| *c));
+        for pattern in self.select.iter().chain(&self.ignore) {
+            if !known.iter().any(|code| pattern_matches(pattern, code)) {
+                let hint = suggest(pattern, known.iter().copied())
+                    .map(|s| format!("；是否应为 {s}？"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "没有规则匹配 “{pattern}”{hint}（jixiao rules 列出全部规则）"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn selects(&self, rule_id: &str) -> bool {
+        self.select.is_empty() || self.select.iter().any(|p| pattern_matches(p, rule_id))
+    }
+
+    pub fn ignores(&self, code: &str) -> bool {
+        self.ignore.iter().any(|p| pattern_matches(p, code))
+    }
+}
+
+/// The rules, the configuration and the selection of one run.
+pub struct Checker<'a> {
+    pub policy: &'a PolicySet,
+    pub config: &'a Config,
+    pub selection: Selection,
+}
+
+/// One file's report and which suppressions it used.
+pub struct Checked {
+    pub report: FileReport,
+    /// Per configured suppression, how many findings it accepted.
+    pub suppression_hits: Vec<usize>,
+}
+
+impl Checker<'_> {
+    /// Whether a rule runs at all: selected and not configured `off`.
+    pub fn runs(&self, rule_id: &str) -> bool {
+        self.selection.selects(rule_id) && self.config.level_of(rule_id) != Some(Level::Off)
+    }
+
+    /// Check one input read from `path`.
+    pub fn check(&self, input: Input, path: &Path) -> Checked {
+        let mut diagnostics: Vec<Diagnostic> = input.diagnostics;
+        diagnostics.extend(self.policy.check_projects(
+            &input.document.projects,
+            input.source.name(),
+            |r| self.runs(&r.id),
+        ));
+        let mut hits = vec![0; self.config.suppressions.len()];
+        diagnostics.retain_mut(|d| {
+            match self.config.level_of(&d.code) {
+                Some(Level::Off) => return false,
+                Some(Level::On(severity)) => d.severity = severity,
+                None => {}
+            }
+            if self.selection.ignores(&d.code) || self.config.path_ignores(path, &d.code) {
+                return false;
+            }
+            if let Some(k) = self
+                .config
+                .suppressions
+                .iter()
+                .position(|s| s.matches(path, d))
+            {
+                if let Some(h) = hits.get_mut(k) {
+                    *h += 1;
+                }
+                return false;
+            }
+            true
+        });
+        Checked {
+            report: FileReport::new(input.source, diagnostics, input.document.projects.len()),
+            suppression_hits: hits,
+        }
+    }
+
+    /// Read and check files in parallel; results in the order of `paths`. A file that cannot be
+    /// read gives its error in place of a report.
+    pub fn check_paths(
+        &self,
+        paths: &[PathBuf],
+    ) -> Vec<Result<Checked, (PathBuf, std::io::Error)>> {
+        paths
+            .par_iter()
+            .map(|path| match Input::read(path) {
+                Ok(input) => Ok(self.check(input, path)),
+                Err(err) => Err((path.clone(), err)),
+            })
+            .collect()
+    }
+}
+
+/// Which files a directory contributes: names matching `include` and not `exclude`.
+pub struct FileFilter {
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl FileFilter {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<FileFilter, String> {
+        let build = |patterns: &[String]| -> Result<GlobSet, String> {
+            let mut builder = GlobSetBuilder::new();
+            for p in patterns {
+                builder.add(Glob::new(p).map_err(|e| format!("无效的通配符 “{p}”：{e}"))?);
+            }
+            builder.build().map_err(|e| e.to_string())
+        };
+        Ok(FileFilter {
+            include: build(include)?,
+            exclude: build(exclude)?,
+        })
+    }
+
+    /// `relative` is the path under the directory being searched.
+    fn keeps(&self, relative: &Path) -> bool {
+        let name = relative.file_name().map(Path::new).unwrap_or(relative);
+        let matches = |set: &GlobSet| set.is_match(name) || set.is_match(relative);
+        matches(&self.include) && !matches(&self.exclude)
+    }
+
+    fn skips_dir(&self, relative: &Path) -> bool {
+        let name = relative.file_name().map(Path::new).unwrap_or(relative);
+        name.to_str().is_some_and(|n| n.starts_with('.'))
+            || self.exclude.is_match(name)
+            || self.exclude.is_match(relative)
+    }
+
+    /// Files to read: named files as they are (whatever their name), directories searched
+    /// recursively (sorted, skipping hidden directories). Paths that cannot be read are
+    /// returned apart.
+    pub fn expand(&self, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            if path.as_os_str() == "-" {
+                files.push(path.clone());
+                continue;
+            }
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    self.walk(path, Path::new(""), &mut files, &mut errors)
+                }
+                Ok(_) => files.push(path.clone()),
+                Err(err) => errors.push((path.clone(), err)),
+            }
+        }
+        (files, errors)
+    }
+
+    fn walk(
+        &self,
+        root: &Path,
+        relative: &Path,
+        files: &mut Vec<PathBuf>,
+        errors: &mut Vec<(PathBuf, std::io::Error)>,
+    ) {
+        let dir = root.join(relative);
+        let mut entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .filter_map(Result::ok)
+                .map(|e| (relative.join(e.file_name()), e.path().is_dir()))
+                .collect(),
+            Err(err) => {
+                errors.push((dir, err));
+                return;
+            }
+        };
+        entries.sort();
+        for (rel, is_dir) in entries {
+            if is_dir {
+                if !self.skips_dir(&rel) {
+                    self.walk(root, &rel, files, errors);
+                }
+            } else if self.keeps(&rel) {
+                files.push(root.join(rel));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(pattern_matches("funds.", "funds.cost-within-total"));
+        assert!(pattern_matches("funds", "funds.cost-within-total"));
+        assert!(pattern_matches(
+            "funds.cost-within-total",
+            "funds.cost-within-total"
+        ));
+        assert!(!pattern_matches("fund", "funds.cost-within-total"));
+        assert!(!pattern_matches("funds.cost", "funds.cost-within-total"));
+        assert!(pattern_matches("value::", "value::unrecognized"));
+        assert!(pattern_matches("value", "value::unrecognized"));
+        assert!(!pattern_matches("", "value::unrecognized"));
+    }
+
+    #[test]
+    fn directories_are_filtered_by_name_and_path() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "a.txt",
+            "b.json",
+            "jixiao.toml",
+            "x.test.toml",
+            "notes.md",
+            "sub/c.txt",
+            ".hidden/d.txt",
+            "old/e.txt",
+        ] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let strings = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let filter = FileFilter::new(
+            &strings(&["*.txt", "*.json", "*.toml"]),
+            &strings(&["jixiao.toml", "*.test.toml", "old"]),
+        )
+        .unwrap();
+        let (files, errors) = filter.expand(&[dir.path().to_path_buf()]);
+        assert!(errors.is_empty());
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["a.txt", "b.json", "sub/c.txt"]);
+    }
+}
