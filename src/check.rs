@@ -4,7 +4,7 @@
 
 use crate::config::{Config, Level};
 use crate::diagnostic::Diagnostic;
-use crate::input::Input;
+use crate::input::{Input, InputFormat};
 use crate::policy::PolicySet;
 use crate::policy::types::suggest;
 use crate::report::FileReport;
@@ -70,6 +70,8 @@ pub struct Checker<'a> {
     pub policy: &'a PolicySet,
     pub config: &'a Config,
     pub selection: Selection,
+    /// Read every input in this format instead of the one its extension implies.
+    pub input_format: Option<InputFormat>,
 }
 
 /// One file's report and which suppressions it used.
@@ -130,7 +132,7 @@ impl Checker<'_> {
     ) -> Vec<Result<Checked, (PathBuf, std::io::Error)>> {
         paths
             .par_iter()
-            .map(|path| match Input::read(path) {
+            .map(|path| match Input::read_as(path, self.input_format) {
                 Ok(input) => Ok(self.check(input, path)),
                 Err(err) => Err((path.clone(), err)),
             })

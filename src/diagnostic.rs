@@ -223,17 +223,29 @@ impl miette::Diagnostic for Rendered<'_> {
 }
 
 /// Positions of a span for machine output: 1-based lines, 1-based columns in characters,
-/// end exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// end exclusive. For spreadsheets, lines are rows and columns are spreadsheet columns (the end
+/// column is the last cell's, inclusive), and `cell` is the reference (`Sheet1!D14`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Region {
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Region {
     pub fn of(source: &SourceFile, span: Span) -> Region {
+        if let (Some(start), Some(end)) = (source.cell(span.start), source.cell(span.end)) {
+            return Region {
+                line: start.row,
+                column: start.column,
+                end_line: end.row,
+                end_column: end.column,
+                cell: Some(start.reference()),
+            };
+        }
         let Position { line, column } = source.position(span.start);
         let end = source.position(span.end);
         Region {
@@ -241,6 +253,15 @@ impl Region {
             column,
             end_line: end.line,
             end_column: end.column,
+            cell: None,
+        }
+    }
+
+    /// `file:line:col`, or `file:Sheet1!D14` for spreadsheets.
+    pub fn location(&self, file: &str) -> String {
+        match &self.cell {
+            Some(cell) => format!("{file}:{cell}"),
+            None => format!("{file}:{}:{}", self.line, self.column),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Reading inputs: a path or standard input, decoded and parsed into the form model.
+//! Reading inputs: a path or standard input, decoded and read into the form model by the reader
+//! its format calls for — chosen by extension, or given with `--input-format`.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Document;
@@ -7,6 +8,39 @@ use crate::text::parse_document;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
+
+/// How an input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Text extracted from PDF approval tables (tab-separated cells).
+    Text,
+    /// The model as `jixiao extract` prints it.
+    Json,
+    /// The model as `jixiao extract --format toml` prints it.
+    Toml,
+    /// A sheet laid out like the approval form, as comma-separated values.
+    Csv,
+    /// An Excel workbook (`.xlsx`, `.xlsm`, `.xls`) or OpenDocument spreadsheet (`.ods`).
+    Xlsx,
+}
+
+impl InputFormat {
+    /// The format a file name implies; text when the extension says nothing else.
+    pub fn from_path(path: &Path) -> InputFormat {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match ext.as_str() {
+            "json" => InputFormat::Json,
+            "toml" => InputFormat::Toml,
+            "csv" => InputFormat::Csv,
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => InputFormat::Xlsx,
+            _ => InputFormat::Text,
+        }
+    }
+}
 
 /// One input: its decoded source, the forms read from it, and what the reader had to say.
 #[derive(Debug, Clone)]
@@ -17,26 +51,73 @@ pub struct Input {
 }
 
 impl Input {
-    /// Decode and parse `bytes` read from `name`.
+    /// Decode and read `bytes` from `name` as text.
     pub fn from_bytes(name: impl Into<String>, bytes: &[u8]) -> Input {
+        Input::from_bytes_as(name, bytes, InputFormat::Text)
+    }
+
+    /// Decode and read `bytes` from `name` in the given format.
+    pub fn from_bytes_as(name: impl Into<String>, bytes: &[u8], format: InputFormat) -> Input {
+        let name = name.into();
+        match format {
+            InputFormat::Csv | InputFormat::Xlsx => return crate::sheet::read(name, bytes, format),
+            InputFormat::Text | InputFormat::Json | InputFormat::Toml => {}
+        }
         let (source, mut diagnostics) = SourceFile::decode(name, bytes);
-        let parsed = parse_document(&source);
-        diagnostics.extend(parsed.diagnostics);
+        let document = match format {
+            InputFormat::Json | InputFormat::Toml => {
+                let tree = if format == InputFormat::Json {
+                    crate::structured::parse_json(&source)
+                } else {
+                    crate::structured::parse_toml(&source)
+                };
+                match tree {
+                    Ok(tree) => {
+                        let (document, diags) = crate::structured::read_model(&source, &tree);
+                        diagnostics.extend(diags);
+                        document
+                    }
+                    Err(d) => {
+                        diagnostics.push(d);
+                        Document::default()
+                    }
+                }
+            }
+            _ => {
+                let parsed = parse_document(&source);
+                diagnostics.extend(parsed.diagnostics);
+                parsed.document
+            }
+        };
         Input {
             source: Arc::new(source),
-            document: parsed.document,
+            document,
             diagnostics,
         }
     }
 
-    /// Read a file. `-` reads standard input.
+    /// Read a file in the format its extension implies. `-` reads standard input (as text).
     pub fn read(path: &Path) -> io::Result<Input> {
+        Input::read_as(path, None)
+    }
+
+    /// Read a file in `format`, or in the format its extension implies.
+    pub fn read_as(path: &Path, format: Option<InputFormat>) -> io::Result<Input> {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             io::stdin().read_to_end(&mut bytes)?;
-            return Ok(Input::from_bytes("<stdin>", &bytes));
+            return Ok(Input::from_bytes_as(
+                "<stdin>",
+                &bytes,
+                format.unwrap_or(InputFormat::Text),
+            ));
         }
         let bytes = std::fs::read(path)?;
-        Ok(Input::from_bytes(path.display().to_string(), &bytes))
+        let format = format.unwrap_or_else(|| InputFormat::from_path(path));
+        Ok(Input::from_bytes_as(
+            path.display().to_string(),
+            &bytes,
+            format,
+        ))
     }
 }

@@ -41,6 +41,47 @@ pub struct SourceFile {
     encoding: Encoding,
     /// Byte offset of the first character of every line.
     line_starts: Vec<usize>,
+    /// For spreadsheets: which lines of the text are the rows of which sheet.
+    sheets: Vec<SheetLines>,
+}
+
+/// The rows of one sheet, written as consecutive lines of a [`SourceFile`]'s text (cells
+/// separated by tabs, one line per spreadsheet row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetLines {
+    /// The sheet's name (empty for CSV).
+    pub name: String,
+    /// 0-based index of the line holding row 1.
+    pub first_line: usize,
+    pub rows: usize,
+}
+
+/// Where a byte offset is in a spreadsheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellPosition {
+    pub sheet: String,
+    /// 1-based row.
+    pub row: usize,
+    /// 1-based column (A = 1).
+    pub column: usize,
+}
+
+impl CellPosition {
+    /// `Sheet1!D14`, or `D14` for a CSV file.
+    pub fn reference(&self) -> String {
+        let mut letters = String::new();
+        let mut n = self.column;
+        while n > 0 {
+            let rem = (n - 1) % 26;
+            letters.insert(0, char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+            n = (n - 1) / 26;
+        }
+        if self.sheet.is_empty() {
+            format!("{letters}{}", self.row)
+        } else {
+            format!("{}!{letters}{}", self.sheet, self.row)
+        }
+    }
 }
 
 /// A 1-based line and 1-based column counted in characters (not bytes, not display cells).
@@ -95,7 +136,45 @@ impl SourceFile {
             text,
             encoding,
             line_starts,
+            sheets: Vec::new(),
         }
+    }
+
+    /// A source whose text holds the rows of spreadsheets (see [`SheetLines`]).
+    pub fn from_sheets(name: impl Into<String>, text: String, sheets: Vec<SheetLines>) -> Self {
+        let mut source = Self::build(name.into(), text, Encoding::Utf8);
+        source.sheets = sheets;
+        source
+    }
+
+    pub fn is_sheet(&self) -> bool {
+        !self.sheets.is_empty()
+    }
+
+    /// For spreadsheet sources: the sheet, row and column of a byte offset.
+    pub fn cell(&self, offset: usize) -> Option<CellPosition> {
+        let line = self.line_index(offset.min(self.text.len()));
+        let sheet = self
+            .sheets
+            .iter()
+            .find(|s| (s.first_line..s.first_line + s.rows).contains(&line))?;
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let before = self
+            .text
+            .get(start..floor_char_boundary(&self.text, offset.min(self.text.len())))?;
+        Some(CellPosition {
+            sheet: sheet.name.clone(),
+            row: line - sheet.first_line + 1,
+            column: before.matches('\t').count() + 1,
+        })
+    }
+
+    /// The line number to show for 0-based line `index`: its row in its sheet for spreadsheets.
+    pub fn display_line(&self, index: usize) -> usize {
+        self.sheets
+            .iter()
+            .find(|s| (s.first_line..s.first_line + s.rows).contains(&index))
+            .map_or(index + 1, |s| index - s.first_line + 1)
     }
 
     pub fn name(&self) -> &str {
@@ -223,16 +302,26 @@ impl SourceCode for SourceFile {
             .read_span(span, context_lines_before, context_lines_after)?;
         let data_span = *inner.span();
         let start = self.position(data_span.offset());
+        // A spreadsheet shows its rows' numbers, and the header (read with no context) names
+        // the cell: `book.xlsx Sheet1!D14`.
+        let (name, first_line) = match self.cell(span.offset()) {
+            Some(cell) if context_lines_before == 0 && context_lines_after == 0 => (
+                format!("{} {}", self.name, cell.reference()),
+                self.display_line(start.line - 1),
+            ),
+            Some(_) => (self.name.clone(), self.display_line(start.line - 1)),
+            None => (self.name.clone(), start.line),
+        };
         // The number of lines the contents cover. (miette's `str` impl reports the absolute line
         // of the end instead, which makes it merge every pair of labels into one huge snippet.)
         let end = data_span.offset() + data_span.len();
         let last_line = self.line_index(end.saturating_sub(1).max(data_span.offset()));
         let line_count = last_line + 1 - (start.line - 1);
         let contents = MietteSpanContents::new_named(
-            self.name.clone(),
+            name,
             inner.data(),
             data_span,
-            start.line - 1,
+            first_line - 1,
             start.column - 1,
             line_count,
         );

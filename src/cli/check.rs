@@ -32,6 +32,10 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (written atomically) and exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Read inputs in this format (default: by extension — .json, .toml, .csv, .xlsx/.xls/.ods,
+    /// anything else as text).
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::input::InputFormat>,
     /// Write the report to this file (atomically); the terminal gets the summary.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -112,6 +116,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         policy: &policy,
         config: &config,
         selection,
+        input_format: args.input_format,
     };
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut hits = vec![0usize; config.suppressions.len()];

@@ -24,6 +24,9 @@ pub struct ExtractArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: ExtractFormat,
+    /// Read inputs in this format (default: by extension).
+    #[arg(long, value_enum)]
+    pub input_format: Option<crate::input::InputFormat>,
     /// Colour the parse diagnostics printed on standard error.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
@@ -45,7 +48,7 @@ pub fn run(args: &ExtractArgs) -> u8 {
     let mut inputs = Vec::with_capacity(args.files.len());
     let mut code = exit::OK;
     for path in &args.files {
-        match Input::read(path) {
+        match Input::read_as(path, args.input_format) {
             Ok(input) => inputs.push(input),
             Err(err) => {
                 eprintln!(

@@ -48,7 +48,12 @@ pub enum Command {
     Config(check::ConfigCommandArgs),
     /// Run policy tests: every rule's examples and `*.test.toml` files.
     Test(test::TestArgs),
+    /// Print the JSON Schema of the model that `extract` prints and JSON/TOML inputs follow.
+    Schema,
 }
+
+/// The JSON Schema of the form model.
+pub const MODEL_SCHEMA: &str = include_str!("../../schemas/model.schema.json");
 
 /// When to colour human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -90,6 +95,10 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => rules::run_explain(&args),
         Command::Config(args) => check::run_config(&args),
         Command::Test(args) => test::run(&args),
+        Command::Schema => {
+            print!("{MODEL_SCHEMA}");
+            exit::OK
+        }
     };
     ExitCode::from(code)
 }

@@ -5,10 +5,6 @@
 //! bindings become hash joins, and comprehensions that depend on outer bindings only through such
 //! a key are memoised per key, so pair and grouping rules run in linear time.
 
-// Errors here are diagnostics built once per bad item at load time, never on a hot path, so
-// their size does not matter.
-#![allow(clippy::result_large_err)]
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::ast::*;
 use crate::policy::ir::*;

@@ -5,10 +5,6 @@
 //! syntax error in one does not hide the errors of the others. Before pest sees an item, its
 //! bracket and `if`/quantifier nesting is bounded, so no input can exhaust the stack.
 
-// Errors here are diagnostics built once per bad item at load time, never on a hot path, so
-// their size does not matter.
-#![allow(clippy::result_large_err)]
-
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::policy::ast::*;
 use crate::span::Span;

@@ -54,7 +54,14 @@ pub fn render_human(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let handler = options.handler();
+    // Spreadsheets name the cell in the header (`book.xlsx Sheet1!D14`) instead of line:column.
+    let sheet_handler = options.handler().without_primary_span_start();
     for report in reports {
+        let handler = if report.source.is_sheet() {
+            &sheet_handler
+        } else {
+            &handler
+        };
         for diagnostic in &report.diagnostics {
             let rendered = Rendered {
                 diagnostic,

@@ -8,13 +8,17 @@ use std::io::{self, Write};
 
 fn label_json(source: &SourceFile, label: &Label) -> Value {
     let r = Region::of(source, label.span);
-    json!({
+    let mut v = json!({
         "text": label.text,
         "line": r.line,
         "column": r.column,
         "end_line": r.end_line,
         "end_column": r.end_column,
-    })
+    });
+    if let (Some(obj), Some(cell)) = (v.as_object_mut(), r.cell) {
+        obj.insert("cell".into(), json!(cell));
+    }
+    v
 }
 
 /// One diagnostic as a JSON object.
@@ -35,21 +39,25 @@ pub fn json_diagnostic(source: &SourceFile, d: &Diagnostic) -> Value {
         }
         labels.push(l);
     }
-    json!({
+    let mut v = json!({
         "rule": d.code,
         "severity": d.severity,
         "message": d.message,
         "file": source.name(),
-        "line": region.map(|r| r.line),
-        "column": region.map(|r| r.column),
-        "end_line": region.map(|r| r.end_line),
-        "end_column": region.map(|r| r.end_column),
+        "line": region.as_ref().map(|r| r.line),
+        "column": region.as_ref().map(|r| r.column),
+        "end_line": region.as_ref().map(|r| r.end_line),
+        "end_column": region.as_ref().map(|r| r.end_column),
         "labels": labels,
         "help": d.help,
         "explanation": d.explanation,
         "project": d.project,
         "indicator": d.indicator,
-    })
+    });
+    if let (Some(obj), Some(cell)) = (v.as_object_mut(), region.and_then(|r| r.cell)) {
+        obj.insert("cell".into(), json!(cell));
+    }
+    v
 }
 
 pub fn render_json(

@@ -53,7 +53,13 @@ impl RuleInfo {
                     doc: None,
                     severity: if matches!(
                         *code,
-                        "source::binary" | "parse::no-forms" | "parse::missing-field"
+                        "source::binary"
+                            | "parse::no-forms"
+                            | "parse::missing-field"
+                            | "model::syntax"
+                            | "model::type"
+                            | "model::invalid"
+                            | "sheet::unreadable"
                     ) {
                         Severity::Error
                     } else {
@@ -181,21 +187,11 @@ impl Summary {
 pub fn render_short(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for report in reports {
         for d in &report.diagnostics {
-            let region = d
-                .primary
-                .as_ref()
-                .map(|l| Region::of(&report.source, l.span));
-            let (line, column) = region.map_or((1, 1), |r| (r.line, r.column));
-            writeln!(
-                out,
-                "{}:{}:{}: {}[{}] {}",
-                report.source.name(),
-                line,
-                column,
-                d.severity,
-                d.code,
-                d.message
-            )?;
+            let location = d.primary.as_ref().map_or_else(
+                || format!("{}:1:1", report.source.name()),
+                |l| Region::of(&report.source, l.span).location(report.source.name()),
+            );
+            writeln!(out, "{location}: {}[{}] {}", d.severity, d.code, d.message)?;
         }
     }
     Ok(())

@@ -53,6 +53,15 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "value::conflicting-comparator",
         "指标值的比较符与“以上/以下”矛盾",
     ),
+    ("model::syntax", "JSON/TOML 格式有误"),
+    ("model::type", "JSON/TOML 中字段的类型不对"),
+    ("model::invalid", "JSON/TOML 中的金额或整数无法识别"),
+    ("model::unknown-field", "JSON/TOML 中有未知字段（已忽略）"),
+    (
+        "model::value-mismatch",
+        "JSON/TOML 中推出的字段与原文不一致（以原文为准）",
+    ),
+    ("sheet::unreadable", "无法读取的电子表格或 CSV"),
 ];
 
 /// At most this many `parse::unrecognized-line` diagnostics per document; the rest are counted.

@@ -1,0 +1,689 @@
+//! Structured inputs: the form model as JSON or TOML, in the shape `jixiao extract` prints.
+//!
+//! Both formats are parsed into one tree whose every node keeps its span, and one builder reads
+//! the model from the tree, so a finding points at the JSON/TOML text of the field and a schema
+//! problem (a missing 资金总额, a wrong type, an amount that is not a number) is a diagnostic at
+//! the exact place. A value's `text` is the truth: it is read again like a cell of a text form,
+//! and the derived fields (`kind`, `amount`, `category` …), if given, are only compared with it.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{
+    Department, Document, Funds, Goal, Indicator, Project, Value, derive_category, recognise_level,
+};
+use crate::source::SourceFile;
+use crate::span::{Span, Spanned};
+use crate::text::join_cjk_spaces;
+use crate::value::{parse_amount, parse_value};
+use rust_decimal::Decimal;
+
+/// Deepest nesting accepted before parsing (the parsers recurse).
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    /// A number as written.
+    Number(String),
+    Str(String),
+    Array(Vec<Node>),
+    /// Entries with the span of their key.
+    Object(Vec<(String, Span, Node)>),
+}
+
+impl Node {
+    fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "布尔值",
+            NodeKind::Number(_) => "数字",
+            NodeKind::Str(_) => "字符串",
+            NodeKind::Array(_) => "数组",
+            NodeKind::Object(_) => "对象",
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Object(entries) => {
+                entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn too_deep(source: &SourceFile) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in source.text().char_indices() {
+        if let Some(q) = in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                in_string = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => in_string = Some(c),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(
+                        Diagnostic::error("model::syntax", format!("嵌套超过 {MAX_DEPTH} 层"))
+                            .with_primary(Span::new(i, i + 1), Some("嵌套太深".into())),
+                    );
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Parse JSON (comments and trailing commas are accepted).
+pub fn parse_json(source: &SourceFile) -> Result<Node, Diagnostic> {
+    if let Some(d) = too_deep(source) {
+        return Err(d);
+    }
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let parsed = jsonc_parser::parse_to_ast(
+        source.text(),
+        &jsonc_parser::CollectOptions::default(),
+        &options,
+    )
+    .map_err(|e| {
+        let r = e.range();
+        Diagnostic::error("model::syntax", format!("JSON 格式有误：{}", e.kind()))
+            .with_primary(Span::new(r.start, r.end.max(r.start)), Some("这里".into()))
+            .with_help(
+                "结构化输入应为 jixiao extract 输出的格式（jixiao schema 给出它的 JSON Schema）",
+            )
+    })?;
+    match parsed.value {
+        Some(v) => Ok(from_json(&v)),
+        None => Err(Diagnostic::error("model::syntax", "JSON 文件是空的")
+            .with_primary(Span::point(0), None)),
+    }
+}
+
+fn from_json(v: &jsonc_parser::ast::Value<'_>) -> Node {
+    use jsonc_parser::ast::{ObjectPropName, Value as J};
+    let span = |r: jsonc_parser::common::Range| Span::new(r.start, r.end);
+    match v {
+        J::NullKeyword(n) => Node {
+            kind: NodeKind::Null,
+            span: span(n.range),
+        },
+        J::BooleanLit(b) => Node {
+            kind: NodeKind::Bool(b.value),
+            span: span(b.range),
+        },
+        J::NumberLit(n) => Node {
+            kind: NodeKind::Number(n.value.to_owned()),
+            span: span(n.range),
+        },
+        J::StringLit(s) => Node {
+            kind: NodeKind::Str(s.value.to_string()),
+            span: span(s.range),
+        },
+        J::Array(a) => Node {
+            kind: NodeKind::Array(a.elements.iter().map(from_json).collect()),
+            span: span(a.range),
+        },
+        J::Object(o) => Node {
+            kind: NodeKind::Object(
+                o.properties
+                    .iter()
+                    .map(|p| {
+                        let (name, range) = match &p.name {
+                            ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                            ObjectPropName::Word(w) => (w.value.to_owned(), w.range),
+                        };
+                        (name, span(range), from_json(&p.value))
+                    })
+                    .collect(),
+            ),
+            span: span(o.range),
+        },
+    }
+}
+
+/// Parse TOML.
+pub fn parse_toml(source: &SourceFile) -> Result<Node, Diagnostic> {
+    if let Some(d) = too_deep(source) {
+        return Err(d);
+    }
+    let table = toml::de::DeTable::parse(source.text()).map_err(|e| {
+        Diagnostic::error("model::syntax", format!("TOML 格式有误：{}", e.message())).with_primary(
+            e.span().map_or(Span::point(0), Span::from),
+            Some("这里".into()),
+        )
+    })?;
+    let span = Span::from(table.span());
+    Ok(from_toml_table(table.get_ref(), span))
+}
+
+fn from_toml_table(table: &toml::de::DeTable<'_>, span: Span) -> Node {
+    let entries = table
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.get_ref().to_string(),
+                Span::from(k.span()),
+                from_toml(v.get_ref(), Span::from(v.span())),
+            )
+        })
+        .collect();
+    Node {
+        kind: NodeKind::Object(entries),
+        span,
+    }
+}
+
+fn from_toml(v: &toml::de::DeValue<'_>, span: Span) -> Node {
+    use toml::de::DeValue as T;
+    let kind = match v {
+        T::String(s) => NodeKind::Str(s.to_string()),
+        T::Integer(i) => NodeKind::Number(i.as_str().to_owned()),
+        T::Float(f) => NodeKind::Number(f.as_str().to_owned()),
+        T::Boolean(b) => NodeKind::Bool(*b),
+        T::Datetime(d) => NodeKind::Str(d.to_string()),
+        T::Array(items) => NodeKind::Array(
+            items
+                .iter()
+                .map(|i| from_toml(i.get_ref(), Span::from(i.span())))
+                .collect(),
+        ),
+        T::Table(t) => return from_toml_table(t, span),
+    };
+    Node { kind, span }
+}
+
+/// Reads the model from a tree, collecting every problem.
+struct Reader<'s> {
+    source: &'s SourceFile,
+    diags: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn problem(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        message: String,
+        span: Span,
+        help: Option<&str>,
+    ) {
+        let mut d = Diagnostic::new(code, severity, message).with_primary(span, None);
+        d.help = help.map(str::to_owned);
+        self.diags.push(d);
+    }
+
+    fn wrong_type(&mut self, field: &str, want: &str, node: &Node) {
+        self.problem(
+            Severity::Error,
+            "model::type",
+            format!("“{field}”应为{want}，这里是{}", node.type_name()),
+            node.span,
+            None,
+        );
+    }
+
+    /// Warn about keys the format does not have (a typo would otherwise be ignored silently).
+    fn known_keys(&mut self, node: &Node, what: &str, keys: &[&str]) {
+        let NodeKind::Object(entries) = &node.kind else {
+            return;
+        };
+        for (key, span, _) in entries {
+            if !keys.contains(&key.as_str()) {
+                let hint = crate::policy::types::suggest(key, keys.iter().copied())
+                    .map(|s| format!("是否应为 {s}？"))
+                    .unwrap_or_else(|| format!("{what}的字段有：{}", keys.join("、")));
+                self.problem(
+                    Severity::Warning,
+                    "model::unknown-field",
+                    format!("{what}没有字段 “{key}”，已忽略"),
+                    *span,
+                    Some(&hint),
+                );
+            }
+        }
+    }
+
+    fn string(&mut self, node: Option<&Node>, field: &str) -> Option<Spanned<String>> {
+        let node = node?;
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Str(s) if s.trim().is_empty() => None,
+            NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
+            NodeKind::Number(n) => Some(Spanned::new(n.clone(), node.span)),
+            _ => {
+                self.wrong_type(field, "字符串", node);
+                None
+            }
+        }
+    }
+
+    fn name(&mut self, node: Option<&Node>, field: &str) -> Option<Spanned<String>> {
+        self.string(node, field)
+            .map(|s| s.map(|v| join_cjk_spaces(&v)))
+    }
+
+    fn amount(&mut self, node: Option<&Node>, field: &str) -> Option<Spanned<Decimal>> {
+        let node = node?;
+        let text = match &node.kind {
+            NodeKind::Null => return None,
+            NodeKind::Str(s) | NodeKind::Number(s) => s.clone(),
+            _ => {
+                self.wrong_type(field, "金额（字符串或数字）", node);
+                return None;
+            }
+        };
+        match parse_amount(&text, Decimal::ONE) {
+            Ok(d) => Some(Spanned::new(d, node.span)),
+            Err(_) => {
+                self.problem(
+                    Severity::Error,
+                    "model::invalid",
+                    format!("“{field}”的值“{text}”不是金额"),
+                    node.span,
+                    Some("金额以元为单位，写作 \"200000\"、\"2,167,200.00\" 或 \"13.6万元\""),
+                );
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, node: Option<&Node>, field: &str) -> Option<Spanned<i64>> {
+        let node = node?;
+        match &node.kind {
+            NodeKind::Null => None,
+            NodeKind::Number(n) | NodeKind::Str(n) => match n.trim().parse::<i64>() {
+                Ok(v) => Some(Spanned::new(v, node.span)),
+                Err(_) => {
+                    self.problem(
+                        Severity::Error,
+                        "model::invalid",
+                        format!("“{field}”应为整数，这里是“{n}”"),
+                        node.span,
+                        None,
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(field, "整数", node);
+                None
+            }
+        }
+    }
+
+    fn array<'n>(&mut self, node: Option<&'n Node>, field: &str) -> &'n [Node] {
+        match node.map(|n| (&n.kind, n)) {
+            Some((NodeKind::Array(items), _)) => items,
+            Some((NodeKind::Null, _)) | None => &[],
+            Some((_, n)) => {
+                self.wrong_type(field, "数组", n);
+                &[]
+            }
+        }
+    }
+
+    fn document(&mut self, root: &Node) -> Document {
+        let mut projects = Vec::new();
+        let documents: Vec<&Node> = match &root.kind {
+            NodeKind::Array(items) => items.iter().collect(),
+            NodeKind::Object(_) => vec![root],
+            _ => {
+                self.wrong_type("（顶层）", "对象", root);
+                return Document::default();
+            }
+        };
+        for doc in documents {
+            if !matches!(doc.kind, NodeKind::Object(_)) {
+                self.wrong_type("（文档）", "对象", doc);
+                continue;
+            }
+            self.known_keys(doc, "文档", &["file", "projects"]);
+            if doc.get("projects").is_none() {
+                self.problem(
+                    Severity::Error,
+                    "model::type",
+                    "文档中没有 “projects”".into(),
+                    doc.span,
+                    Some("结构化输入应为 jixiao extract 输出的格式"),
+                );
+            }
+            for p in self.array(doc.get("projects"), "projects") {
+                let index = projects.len() + 1;
+                if let Some(project) = self.project(p, index) {
+                    projects.push(project);
+                }
+            }
+        }
+        if projects.is_empty() && !self.diags.iter().any(|d| d.severity == Severity::Error) {
+            self.problem(
+                Severity::Error,
+                "parse::no-forms",
+                "文件中没有找到任何绩效目标表".into(),
+                root.span,
+                None,
+            );
+        }
+        Document { projects }
+    }
+
+    fn project(&mut self, node: &Node, index: usize) -> Option<Project> {
+        if !matches!(node.kind, NodeKind::Object(_)) {
+            self.wrong_type("projects 的元素", "对象", node);
+            return None;
+        }
+        self.known_keys(
+            node,
+            "项目",
+            &[
+                "name",
+                "year",
+                "department",
+                "implementer",
+                "funds",
+                "goals",
+                "indicators",
+                "line",
+            ],
+        );
+        let name = self.name(node.get("name"), "name");
+        let year = self
+            .integer(node.get("year"), "year")
+            .and_then(|y| i32::try_from(y.value).ok().map(|v| Spanned::new(v, y.span)));
+        let mut department = Department::default();
+        if let Some(d) = node.get("department") {
+            self.known_keys(d, "主管部门", &["code", "name"]);
+            department.code = self.string(d.get("code"), "department.code");
+            department.name = self.name(d.get("name"), "department.name");
+        }
+        let implementer = self.name(node.get("implementer"), "implementer");
+        let mut funds = Funds::default();
+        if let Some(f) = node.get("funds") {
+            self.known_keys(
+                f,
+                "资金",
+                &["total", "fiscal", "superior", "own_level", "other"],
+            );
+            funds.total = self.amount(f.get("total"), "funds.total");
+            funds.fiscal = self.amount(f.get("fiscal"), "funds.fiscal");
+            funds.superior = self.amount(f.get("superior"), "funds.superior");
+            funds.own_level = self.amount(f.get("own_level"), "funds.own_level");
+            funds.other = self.amount(f.get("other"), "funds.other");
+        }
+        let mut goals = Vec::new();
+        for g in self.array(node.get("goals"), "goals") {
+            self.known_keys(g, "目标", &["number", "text"]);
+            let number = self
+                .integer(g.get("number"), "goals.number")
+                .and_then(|n| u32::try_from(n.value).ok().map(|v| Spanned::new(v, n.span)));
+            match self.string(g.get("text"), "goals.text") {
+                Some(text) => goals.push(Goal { number, text }),
+                None => self.problem(
+                    Severity::Warning,
+                    "parse::missing-value",
+                    "目标没有内容（text）".into(),
+                    g.span,
+                    None,
+                ),
+            }
+        }
+        let year_value = year.as_ref().map(|y| y.value);
+        let mut indicators = Vec::new();
+        let has_table = node.get("indicators").is_some();
+        for i in self.array(node.get("indicators"), "indicators") {
+            if let Some(indicator) = self.indicator(i, year_value) {
+                indicators.push(indicator);
+            }
+        }
+        let project = Project {
+            name,
+            year,
+            department,
+            implementer,
+            funds,
+            goals,
+            indicators,
+            line: self.source.line_number(node.span.start),
+            span: node.span,
+            index,
+        };
+        let anchor = project
+            .name
+            .as_ref()
+            .map_or(Span::new(node.span.start, node.span.start + 1), |n| n.span);
+        let mut missing = Vec::new();
+        if project.name.is_none() {
+            missing.push(("项目名称", "name", Severity::Error));
+        }
+        if project.department.name.is_none() && project.department.code.is_none() {
+            missing.push(("主管部门及代码", "department", Severity::Error));
+        }
+        // A total that is present but not a number was reported already.
+        let total_written = node
+            .get("funds")
+            .and_then(|f| f.get("total"))
+            .is_some_and(|t| !matches!(t.kind, NodeKind::Null));
+        if project.funds.total.is_none() && !total_written {
+            missing.push(("资金总额", "funds.total", Severity::Error));
+        }
+        if !has_table {
+            missing.push(("绩效指标表", "indicators", Severity::Error));
+        }
+        if project.year.is_none() {
+            missing.push(("年度", "year", Severity::Warning));
+        }
+        for (what, field, severity) in missing {
+            self.problem(
+                severity,
+                "parse::missing-field",
+                format!("第 {index} 张表缺少“{what}”（{field}）"),
+                anchor,
+                None,
+            );
+        }
+        Some(project)
+    }
+
+    fn indicator(&mut self, node: &Node, year: Option<i32>) -> Option<Indicator> {
+        if !matches!(node.kind, NodeKind::Object(_)) {
+            self.wrong_type("indicators 的元素", "对象", node);
+            return None;
+        }
+        self.known_keys(
+            node,
+            "指标",
+            &[
+                "level1", "level2", "category", "name", "value", "note", "line",
+            ],
+        );
+        let canonical = |s: Spanned<String>| match recognise_level(&s.value) {
+            Some(l) => Spanned::new(l.canonical.to_owned(), s.span),
+            None => s,
+        };
+        let level1 = self.string(node.get("level1"), "level1").map(canonical);
+        let level2 = self.string(node.get("level2"), "level2").map(canonical);
+        let Some(name) = self.name(node.get("name"), "name") else {
+            self.problem(
+                Severity::Error,
+                "parse::missing-indicator-name",
+                "指标没有三级指标名称（name）".into(),
+                node.span,
+                None,
+            );
+            return None;
+        };
+        let category = derive_category(
+            level1.as_ref().map(|l| l.value.as_str()),
+            level2.as_ref().map(|l| l.value.as_str()),
+        );
+        if let Some(given) = node.get("category")
+            && let NodeKind::Str(text) = &given.kind
+            && category.map(|c| c.as_str()) != Some(text.as_str())
+        {
+            let derived = category.map_or("（无）", |c| c.as_str());
+            self.problem(
+                Severity::Warning,
+                "model::value-mismatch",
+                format!("category “{text}”与一级/二级指标推出的 “{derived}” 不一致，以后者为准"),
+                given.span,
+                None,
+            );
+        }
+        let value = node.get("value").and_then(|v| self.value(v, year));
+        let note = self.string(node.get("note"), "note");
+        Some(Indicator {
+            level1,
+            level2,
+            category,
+            name,
+            value,
+            note,
+            line: self.source.line_number(node.span.start),
+            span: node.span,
+        })
+    }
+
+    fn value(&mut self, node: &Node, year: Option<i32>) -> Option<Spanned<Value>> {
+        let (text_node, object) = match &node.kind {
+            NodeKind::Null => return None,
+            NodeKind::Str(_) | NodeKind::Number(_) => (node, None),
+            NodeKind::Object(_) => {
+                self.known_keys(
+                    node,
+                    "指标值",
+                    &["text", "kind", "op", "amount", "unit", "date", "by"],
+                );
+                match node.get("text") {
+                    Some(t) => (t, Some(node)),
+                    None => {
+                        self.problem(
+                            Severity::Error,
+                            "model::type",
+                            "指标值对象中没有 “text”".into(),
+                            node.span,
+                            Some("text 是指标值的原文，其余字段由它推出"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                self.wrong_type("value", "字符串或对象", node);
+                return None;
+            }
+        };
+        let text = self.string(Some(text_node), "value.text")?;
+        let parsed = parse_value(&text.value, year);
+        if let Some(problem) = &parsed.problem {
+            self.problem(
+                Severity::Warning,
+                problem.code(),
+                problem.message(&text.value),
+                text.span,
+                Some(&problem.help()),
+            );
+        }
+        if let Some(object) = object {
+            self.compare_derived(object, &parsed.value);
+        }
+        Some(Spanned::new(parsed.value, text.span))
+    }
+
+    /// Derived fields given next to `text` must agree with it.
+    fn compare_derived(&mut self, object: &Node, parsed: &Value) {
+        let NodeKind::Object(entries) = &object.kind else {
+            return;
+        };
+        for (key, _, given) in entries {
+            let expected: Option<String> = match key.as_str() {
+                "kind" => Some(parsed.kind.as_str().to_owned()),
+                "op" => parsed.op.map(|o| o.as_str().to_owned()),
+                "amount" => parsed.amount.map(crate::model::format_decimal),
+                "unit" => parsed.unit.clone(),
+                "date" => parsed.date.map(|d| d.to_string()),
+                "by" => Some(parsed.by.to_string()),
+                _ => continue,
+            };
+            let given_text = match &given.kind {
+                NodeKind::Null => None,
+                NodeKind::Str(s) => Some(s.clone()),
+                NodeKind::Number(n) => Some(n.clone()),
+                NodeKind::Bool(b) => Some(b.to_string()),
+                _ => Some(String::from("?")),
+            };
+            let same = match (key.as_str(), &given_text, &expected) {
+                ("amount", Some(g), Some(e)) => {
+                    g.parse::<Decimal>().ok().map(|d| d.normalize().to_string()) == Some(e.clone())
+                }
+                (_, g, e) => g == e,
+            };
+            if !same {
+                let shown = expected.unwrap_or_else(|| "null".into());
+                self.problem(
+                    Severity::Warning,
+                    "model::value-mismatch",
+                    format!(
+                        "value.{key} 与 text “{}” 推出的 {shown} 不一致，以 text 为准",
+                        parsed.text
+                    ),
+                    given.span,
+                    Some("修改指标值时改 text 即可，其余字段可以删去"),
+                );
+            }
+        }
+    }
+}
+
+/// Read the model from a parsed tree.
+pub fn read_model(source: &SourceFile, root: &Node) -> (Document, Vec<Diagnostic>) {
+    let mut reader = Reader {
+        source,
+        diags: Vec::new(),
+    };
+    let document = reader.document(root);
+    let mut diags = reader.diags;
+    for d in &mut diags {
+        if d.project.is_none()
+            && let Some(primary) = &d.primary
+            && let Some(p) = document
+                .projects
+                .iter()
+                .find(|p| p.span.start <= primary.span.start && primary.span.end <= p.span.end)
+        {
+            d.project = Some(crate::diagnostic::ProjectRef {
+                name: p.name_str().to_owned(),
+                index: p.index,
+            });
+        }
+    }
+    (document, diags)
+}
