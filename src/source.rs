@@ -297,10 +297,29 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
+        // Found with the line index, not by scanning the text from its start as miette's `str`
+        // impl does (that made every snippet cost the whole file).
+        let offset = span.offset();
+        if offset > self.text.len() || offset + span.len() > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self.line_index(offset);
+        let last = self.line_index((offset + span.len()).saturating_sub(1).max(offset));
+        let (data_start, data_end) = if context_lines_before == 0 && context_lines_after == 0 {
+            // The header's read: from the span's start to the end of its last line.
+            (offset, self.line_span(last).end.max(offset + span.len()))
+        } else {
+            let from = first.saturating_sub(context_lines_before);
+            let to = (last + context_lines_after).min(self.line_count().saturating_sub(1));
+            (self.line_span(from).start, self.line_span(to).end)
+        };
+        let data_end = data_end.max(data_start).min(self.text.len());
+        let data = self
             .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let data_span = *inner.span();
+            .get(data_start..data_end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let data_span = SourceSpan::from((data_start, data_end - data_start));
+        let inner = MietteSpanContents::new(data.as_bytes(), data_span, 0, 0, 0);
         let start = self.position(data_span.offset());
         // A spreadsheet shows its rows' numbers, and the header (read with no context) names
         // the cell: `book.xlsx Sheet1!D14`.

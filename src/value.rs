@@ -79,6 +79,16 @@ pub struct ParsedValue {
 /// Read a 指标值 cell. `year` is the form's budget year, used for dates written without one.
 pub fn parse_value(text: &str, year: Option<i32>) -> ParsedValue {
     let text = text.trim();
+    if let Some(fast) = fast::parse(text) {
+        return fast;
+    }
+    parse_value_with_grammar(text, year)
+}
+
+/// [`parse_value`] without the fast path: the grammar is the definition, the fast path only a
+/// shortcut for the commonest shapes (a property test checks they agree).
+pub fn parse_value_with_grammar(text: &str, year: Option<i32>) -> ParsedValue {
+    let text = text.trim();
     let attempt = ValueGrammar::parse(Rule::value, text)
         .map_err(|_| ValueProblem::Unrecognized { suggestion: None })
         .and_then(|mut pairs| {
@@ -398,10 +408,183 @@ fn suggest_ocr_fix(text: &str, year: Option<i32>) -> Option<String> {
     })
 }
 
+/// The commonest value shapes read without the grammar: an optional plain comparator, a plain
+/// number, an optional simple unit (`≥2470人`, `≤13.6万元`, `=100%`, `≥90%`); dates
+/// `2025年12月31日(前)`; and text without digits (qualitative, or not a value). Anything else
+/// returns `None` and goes to the grammar, so the fast path never decides a shape the grammar
+/// would read differently.
+mod fast {
+    use super::{ParsedValue, ValueProblem, is_qualitative, money_scale};
+    use crate::model::{Comparator, Value, ValueKind};
+    use rust_decimal::Decimal;
+
+    pub fn parse(text: &str) -> Option<ParsedValue> {
+        // The grammar needs a digit in every shape it accepts: without one the text is a
+        // phrase (qualitative) or not a value at all, and an OCR fix cannot apply either
+        // (every fix keeps the text's digits).
+        if !text.bytes().any(|b| b.is_ascii_digit())
+            && !text.contains(|c: char| ('０'..='９').contains(&c))
+        {
+            let kind = if is_qualitative(text) {
+                ValueKind::Qualitative
+            } else {
+                ValueKind::Text
+            };
+            let problem = (kind == ValueKind::Text)
+                .then_some(ValueProblem::Unrecognized { suggestion: None });
+            return Some(ParsedValue {
+                value: Value::text_only(text, kind),
+                problem,
+            });
+        }
+        date(text).or_else(|| quantity(text))
+    }
+
+    fn comparator(text: &str) -> (Option<Comparator>, &str) {
+        for (prefix, op) in [
+            (">=", Comparator::Ge),
+            ("<=", Comparator::Le),
+            ("≥", Comparator::Ge),
+            ("≤", Comparator::Le),
+            ("≧", Comparator::Ge),
+            ("≦", Comparator::Le),
+            ("=", Comparator::Eq),
+            ("＝", Comparator::Eq),
+            (">", Comparator::Gt),
+            ("<", Comparator::Lt),
+        ] {
+            if let Some(rest) = text.strip_prefix(prefix) {
+                // `==` and `=>`-like spellings go to the grammar.
+                if rest.starts_with(['=', '>', '<']) {
+                    return (None, text);
+                }
+                return (Some(op), rest.trim_start_matches(' '));
+            }
+        }
+        (None, text)
+    }
+
+    /// ASCII digits with at most one inner `.`.
+    fn number(text: &str) -> Option<(Decimal, &str)> {
+        let end = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(text.len());
+        let digits = text.get(..end)?;
+        if digits.is_empty()
+            || digits.starts_with('.')
+            || digits.ends_with('.')
+            || digits.matches('.').count() > 1
+        {
+            return None;
+        }
+        let value = Decimal::from_str_exact(digits).ok()?;
+        Some((value, text.get(end..)?.trim_start_matches(' ')))
+    }
+
+    fn quantity(text: &str) -> Option<ParsedValue> {
+        let (op, rest) = comparator(text);
+        let (number, unit) = number(rest)?;
+        let (kind, unit, scale) = match unit {
+            "" => (ValueKind::Number, None, Decimal::ONE),
+            "%" => (ValueKind::Percent, Some("%".to_owned()), Decimal::ONE),
+            "元" | "千元" | "万元" | "亿元" => {
+                (ValueKind::Money, Some("元".to_owned()), money_scale(unit))
+            }
+            // A count unit of Chinese characters that cannot be (or end in) a suffix, a rate or a
+            // 万/亿 multiplier.
+            u if u.chars().count() <= 3
+                && u.chars()
+                    .all(|c| super::is_han(c) && !"以上下内之及万亿元年月日".contains(c)) =>
+            {
+                (ValueKind::Count, Some(u.to_owned()), Decimal::ONE)
+            }
+            _ => return None,
+        };
+        let amount = number.checked_mul(scale)?.normalize();
+        Some(ParsedValue {
+            value: Value {
+                text: text.to_owned(),
+                kind,
+                op,
+                amount: Some(amount),
+                unit,
+                date: None,
+                by: false,
+            },
+            problem: None,
+        })
+    }
+
+    /// `2025年12月31日` and `2025年12月31日前`.
+    fn date(text: &str) -> Option<ParsedValue> {
+        let (body, by) = match text.strip_suffix("日前") {
+            Some(b) => (b, true),
+            None => (text.strip_suffix('日')?, false),
+        };
+        let (year, rest) = body.split_once('年')?;
+        let (month, day) = rest.split_once('月')?;
+        let all_digits = |s: &str, min: usize, max: usize| {
+            (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !(all_digits(year, 4, 4) && all_digits(month, 1, 2) && all_digits(day, 1, 2)) {
+            return None;
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(
+            year.parse().ok()?,
+            month.parse().ok()?,
+            day.parse().ok()?,
+        )?;
+        Some(ParsedValue {
+            value: Value {
+                text: text.to_owned(),
+                kind: ValueKind::Date,
+                op: None,
+                amount: None,
+                unit: None,
+                date: Some(date),
+                by,
+            },
+            problem: None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// The fast path agrees with the grammar on every value of the sample and on the shapes the
+    /// unit tests cover (a property test in tests/ checks generated values too).
+    #[test]
+    fn fast_path_agrees_with_the_grammar() {
+        let sample = include_str!("../tests/fixtures/qiannan-hrss-2025.txt");
+        let cells = sample
+            .lines()
+            .flat_map(|l| l.split('\t'))
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        let extra = [
+            "≥1.5万人次",
+            "3个工作日内",
+            "-5元",
+            "≥5",
+            "95%以上",
+            "2025年6月底前",
+            "12月31日",
+            "＝90%",
+            "==5",
+            "≥5%以下",
+            "5元钱",
+        ];
+        for cell in cells.chain(extra) {
+            assert_eq!(
+                parse_value(cell, Some(2025)),
+                parse_value_with_grammar(cell, Some(2025)),
+                "{cell}"
+            );
+        }
+    }
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()

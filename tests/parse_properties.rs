@@ -63,6 +63,59 @@ const PIECES: &[&str] = &[
     "】",
 ];
 
+/// Pieces 指标值 are made of.
+const VALUE_PIECES: &[&str] = &[
+    "≥",
+    "≤",
+    "=",
+    ">",
+    "<",
+    ">=",
+    "<=",
+    "≧",
+    "＝",
+    "==",
+    " ",
+    "0",
+    "5",
+    "12",
+    "2470",
+    "13.6",
+    ".5",
+    "1.",
+    "1,000",
+    "%",
+    "元",
+    "万元",
+    "亿元",
+    "千元",
+    "人",
+    "次",
+    "人次",
+    "万人",
+    "平方米",
+    "元/亩",
+    "以上",
+    "以下",
+    "内",
+    "个工作日",
+    "2025年",
+    "12月",
+    "31日",
+    "前",
+    "之前",
+    "底",
+    "年",
+    "有效提高",
+    "*",
+    "$",
+    "\\geq",
+    "-",
+    "０",
+    "１",
+    "二",
+];
+
 fn form_like() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..200).prop_map(|v| v.concat())
 }
@@ -86,6 +139,13 @@ proptest! {
     fn value_parser_never_panics(text in "\\PC{0,40}") {
         let parsed = parse_value(&text, Some(2025));
         prop_assert_eq!(parsed.value.text, text.trim());
+    }
+
+    /// The fast path for common values and the grammar read every value the same way.
+    #[test]
+    fn fast_path_and_grammar_agree(parts in prop::collection::vec(prop::sample::select(VALUE_PIECES), 1..6)) {
+        let text = parts.concat();
+        prop_assert_eq!(parse_value(&text, Some(2025)), jixiao::value::parse_value_with_grammar(&text, Some(2025)));
     }
 
     #[test]

@@ -95,6 +95,11 @@ pub const LEVEL_NAMES: &[LevelName] = &[
 /// Recognise a cell as a level name. Whitespace inside the cell is ignored (`社会效益指 标`), and
 /// a name cut after its stem is accepted (`社会效益`, `社会效益指`, `满意度指`).
 pub fn recognise_level(cell: &str) -> Option<&'static LevelName> {
+    // Level names are short and start with one of these: reject other cells without allocating.
+    let first = cell.trim_start().chars().next()?;
+    if !"产效满成数质时经社生可服".contains(first) || cell.len() > 64 {
+        return None;
+    }
     let compact: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
     let stem = compact
         .strip_suffix("指标")

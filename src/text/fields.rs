@@ -51,6 +51,12 @@ impl Field {
 /// Recognise a label cell. Templates differ (`预算资金`/`自有资金` for 财政拨款/其他资金), and PDF
 /// text adds spaces and full-width punctuation, all of which [`label_key`] removes.
 pub fn recognise_field(cell: &str) -> Option<Field> {
+    // Nearly every cell is a name or a value: reject them by their first character without
+    // building the normalised key.
+    let first = cell.trim_start().chars().next()?;
+    if !"项主实资财其上本预自年总".contains(first) || cell.len() > 96 {
+        return None;
+    }
     let key = label_key(cell);
     let key = key.strip_prefix("其中:").unwrap_or(&key);
     let wan = key.contains("万元");

@@ -24,6 +24,12 @@ pub struct Table {
 /// If `row` is the table heading (`绩效指标 一级指标 二级指标 三级指标 指标值 说明`, possibly
 /// wrapped as `绩效 指 标`), the table it opens.
 pub fn table_heading(row: &Row<'_>) -> Option<Table> {
+    // Cheap test first: a heading names 一级指标 (or starts with 绩效指标).
+    let maybe = row.cells.iter().any(|c| c.text.contains("一级"))
+        || row.cells.first().is_some_and(|c| c.text.starts_with('绩'));
+    if !maybe {
+        return None;
+    }
     let keys: Vec<String> = row.cells.iter().map(|c| label_key(c.text)).collect();
     let has = |k: &str| keys.iter().any(|key| key == k);
     let is_heading = (has("一级指标") && (has("二级指标") || has("三级指标")))

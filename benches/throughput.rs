@@ -1,0 +1,118 @@
+//! `cargo bench`: throughput of each stage on generated corpora (see docs/performance.md).
+//! `JIXIAO_BENCH_MB=1,10,100` chooses the corpus sizes for the end-to-end benchmark
+//! (default 1,10).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use jixiao::check::{Checker, Selection};
+use jixiao::config::Config;
+use jixiao::corpus::{CorpusOptions, generate_bytes};
+use jixiao::input::Input;
+use jixiao::policy::{PolicyLoader, PolicySet};
+use jixiao::report::{FileReport, render_short};
+use std::hint::black_box;
+use std::path::Path;
+
+fn default_pack() -> PolicySet {
+    let mut loader = PolicyLoader::new();
+    loader.add_builtin_pack("default").unwrap();
+    loader.finish().policy
+}
+
+const VALUES: &[&str] = &[
+    "≥2470人",
+    "≤13.6万元",
+    "=100%",
+    "≥ 3260 人",
+    "$\\geq 95\\%$",
+    "2025年12月31日前",
+    "有效提高",
+    "≥90%",
+    "≤475元/亩",
+    "95%以上",
+    "≥11台",
+    "=0件",
+    "≤1.1亿元",
+    "3500公斤",
+    "顺利完成",
+];
+
+fn values(c: &mut Criterion) {
+    let mut group = c.benchmark_group("value");
+    let bytes: usize = VALUES.iter().map(|v| v.len()).sum();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("parse_value", |b| {
+        b.iter(|| {
+            for v in VALUES {
+                black_box(jixiao::value::parse_value(black_box(v), Some(2025)));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn parse(c: &mut Criterion) {
+    let text = generate_bytes(1_000_000, CorpusOptions::default());
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("text_1mb", |b| {
+        b.iter(|| black_box(Input::from_bytes("c.txt", black_box(text.as_bytes()))))
+    });
+    group.finish();
+}
+
+fn compile(c: &mut Criterion) {
+    c.bench_function("policy/compile_default_pack", |b| {
+        b.iter(|| black_box(default_pack()))
+    });
+}
+
+fn evaluate(c: &mut Criterion) {
+    let policy = default_pack();
+    let text = generate_bytes(1_000_000, CorpusOptions::default());
+    let input = Input::from_bytes("c.txt", text.as_bytes());
+    let mut group = c.benchmark_group("rules");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("default_pack_1mb", |b| {
+        b.iter(|| black_box(policy.check_projects(&input.document.projects, "c.txt", |_| true)))
+    });
+    group.finish();
+}
+
+fn end_to_end(c: &mut Criterion) {
+    let policy = default_pack();
+    let config = Config::default();
+    let sizes: Vec<usize> = std::env::var("JIXIAO_BENCH_MB")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 10]);
+    let mut group = c.benchmark_group("check");
+    group.sample_size(10);
+    for mb in sizes {
+        let text = generate_bytes(mb * 1_000_000, CorpusOptions::default());
+        let checker = Checker {
+            policy: &policy,
+            config: &config,
+            selection: Selection::default(),
+            input_format: None,
+        };
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(
+            BenchmarkId::new("end_to_end", format!("{mb}mb")),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let input = Input::from_bytes("c.txt", text.as_bytes());
+                    let checked = checker.check(input, Path::new("c.txt"));
+                    let mut out = Vec::new();
+                    render_short(std::slice::from_ref(&checked.report), &mut out).unwrap();
+                    black_box((FileReport::clone(&checked.report), out))
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, values, parse, compile, evaluate, end_to_end);
+criterion_main!(benches);
