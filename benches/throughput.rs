@@ -95,6 +95,7 @@ fn end_to_end(c: &mut Criterion) {
             config: &config,
             selection: Selection::default(),
             input_format: None,
+            timings: None,
         };
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(

@@ -5,13 +5,15 @@
 use crate::config::{Config, Level};
 use crate::diagnostic::Diagnostic;
 use crate::input::{Input, InputFormat};
-use crate::policy::PolicySet;
 use crate::policy::types::suggest;
+use crate::policy::{PolicySet, RuleTimings};
 use crate::report::FileReport;
 use crate::text::READER_CODES;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// Whether `pattern` (an id, or a prefix such as `funds`, `funds.` or `parse::`) names `code`.
 pub fn pattern_matches(pattern: &str, code: &str) -> bool {
@@ -72,6 +74,29 @@ pub struct Checker<'a> {
     pub selection: Selection,
     /// Read every input in this format instead of the one its extension implies.
     pub input_format: Option<InputFormat>,
+    /// Where to add up the time spent reading and in each rule (`check --timings`).
+    pub timings: Option<&'a Timings>,
+}
+
+/// Where a run's time went, summed over threads.
+#[derive(Debug)]
+pub struct Timings {
+    read_nanos: AtomicU64,
+    pub rules: RuleTimings,
+}
+
+impl Timings {
+    pub fn new(policy: &PolicySet) -> Self {
+        Timings {
+            read_nanos: AtomicU64::new(0),
+            rules: RuleTimings::new(policy),
+        }
+    }
+
+    /// Reading, decoding and parsing inputs.
+    pub fn read(&self) -> Duration {
+        Duration::from_nanos(self.read_nanos.load(Ordering::Relaxed))
+    }
 }
 
 /// One file's report and which suppressions it used.
@@ -90,10 +115,11 @@ impl Checker<'_> {
     /// Check one input read from `path`.
     pub fn check(&self, input: Input, path: &Path) -> Checked {
         let mut diagnostics: Vec<Diagnostic> = input.diagnostics;
-        diagnostics.extend(self.policy.check_projects(
+        diagnostics.extend(self.policy.check_projects_timed(
             &input.document.projects,
             input.source.name(),
             |r| self.runs(&r.id),
+            self.timings.map(|t| &t.rules),
         ));
         let mut hits = vec![0; self.config.suppressions.len()];
         diagnostics.retain_mut(|d| {
@@ -132,9 +158,17 @@ impl Checker<'_> {
     ) -> Vec<Result<Checked, (PathBuf, std::io::Error)>> {
         paths
             .par_iter()
-            .map(|path| match Input::read_as(path, self.input_format) {
-                Ok(input) => Ok(self.check(input, path)),
-                Err(err) => Err((path.clone(), err)),
+            .map(|path| {
+                let started = Instant::now();
+                let input = Input::read_as(path, self.input_format);
+                if let Some(t) = self.timings {
+                    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+                    t.read_nanos.fetch_add(nanos, Ordering::Relaxed);
+                }
+                match input {
+                    Ok(input) => Ok(self.check(input, path)),
+                    Err(err) => Err((path.clone(), err)),
+                }
             })
             .collect()
     }

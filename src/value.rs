@@ -122,6 +122,14 @@ pub fn parse_value_with_grammar(text: &str, year: Option<i32>) -> ParsedValue {
 /// Read a fund amount cell (`2,167,200.00`) whose label states `scale` (1 for 元, 10⁴ for 万元).
 /// A unit written in the cell itself wins over the label's.
 pub fn parse_amount(text: &str, scale: Decimal) -> Result<Decimal, ValueProblem> {
+    if let Some(fast) = fast::amount(text.trim(), scale) {
+        return fast;
+    }
+    parse_amount_with_grammar(text, scale)
+}
+
+/// [`parse_amount`] without the fast path (a property test checks they agree).
+pub fn parse_amount_with_grammar(text: &str, scale: Decimal) -> Result<Decimal, ValueProblem> {
     let mut pairs = ValueGrammar::parse(Rule::amount, text.trim())
         .map_err(|_| ValueProblem::Unrecognized { suggestion: None })?;
     let amount = pairs
@@ -417,6 +425,45 @@ mod fast {
     use super::{ParsedValue, ValueProblem, is_qualitative, money_scale};
     use crate::model::{Comparator, Value, ValueKind};
     use rust_decimal::Decimal;
+
+    /// A fund amount in the commonest spellings: ASCII digits, optionally grouped by commas,
+    /// optionally followed by a money unit. Anything else goes to the grammar.
+    pub fn amount(text: &str, scale: Decimal) -> Option<Result<Decimal, ValueProblem>> {
+        let end = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(text.len());
+        let (digits, unit) = (text.get(..end)?, text.get(end..)?.trim_start_matches(' '));
+        let scale = match unit {
+            "" => scale,
+            "元" | "千元" | "万元" | "亿元" => money_scale(unit),
+            _ => return None,
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (digits, None),
+        };
+        let fraction_ok =
+            fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+        let mut groups = whole.split(',');
+        let first = groups.next()?;
+        let grouped = whole.contains(',');
+        let whole_ok = !first.is_empty()
+            && (!grouped || first.len() <= 3)
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !(fraction_ok && whole_ok) {
+            return None;
+        }
+        let plain: String = digits.chars().filter(|c| *c != ',').collect();
+        Some(
+            Decimal::from_str_exact(&plain)
+                .map_err(|_| ValueProblem::OutOfRange)
+                .and_then(|d| {
+                    d.checked_mul(scale)
+                        .map(|d| d.normalize())
+                        .ok_or(ValueProblem::OutOfRange)
+                }),
+        )
+    }
 
     pub fn parse(text: &str) -> Option<ParsedValue> {
         // The grammar needs a digit in every shape it accepts: without one the text is a

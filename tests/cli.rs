@@ -317,3 +317,50 @@ fn extract_prints_the_model() {
     assert_eq!(parsed["projects"].as_array().unwrap().len(), 26);
     jixiao().args(["extract", "nope.txt"]).assert().code(2);
 }
+
+/// A document large enough to be parsed in several pieces and checked in many: the report is
+/// the same whatever the number of threads.
+#[test]
+fn threads_do_not_change_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("forms.txt");
+    let options = jixiao::corpus::CorpusOptions::default();
+    std::fs::write(&path, jixiao::corpus::generate_bytes(2_300_000, options)).unwrap();
+    let run = |threads: &str| {
+        let out = jixiao()
+            .args(["check", "--format", "json", "-j", threads])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        regex::Regex::new(r#""elapsed_ms": \d+"#)
+            .unwrap()
+            .replace(&text, "")
+            .into_owned()
+    };
+    let one = run("1");
+    assert!(one.matches("\"rule\"").count() > 1000, "a real report");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("3"));
+}
+
+#[test]
+fn timings_show_reading_each_rule_and_writing() {
+    let out = jixiao()
+        .args(["check", "--timings", SAMPLE])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("耗时（各线程合计）"), "{err}");
+    for row in [
+        "读取与解析",
+        "funds.cost-within-total",
+        "project.unit-consistency",
+        "输出报告",
+    ] {
+        assert!(err.contains(row), "{row} missing in\n{err}");
+    }
+    // Without the flag nothing is printed.
+    let quiet = jixiao().args(["check", SAMPLE]).output().unwrap();
+    assert!(!String::from_utf8(quiet.stderr).unwrap().contains("耗时"));
+}

@@ -135,6 +135,30 @@ proptest! {
         check_spans(&input);
     }
 
+    /// Large documents are parsed in pieces, in parallel: any cut gives what one pass gives.
+    #[test]
+    fn pieces_parse_like_one_pass(
+        order in prop::collection::vec(0usize..26, 1..10),
+        noise in prop::collection::vec(prop::sample::select(PIECES), 0..30),
+        piece_bytes in 1usize..3000,
+    ) {
+        let forms = sample_forms();
+        let mut text = String::new();
+        for (k, form) in order.iter().enumerate() {
+            text.push_str(&forms[*form % forms.len()]);
+            // Noise between forms: stray cells, page footers, half rows.
+            if let Some(piece) = noise.get(k) {
+                text.push_str(piece);
+                text.push('\n');
+            }
+        }
+        let source = jixiao::source::SourceFile::from_text("doc.txt", text);
+        let whole = jixiao::text::parse_document_in_pieces(&source, usize::MAX);
+        let pieces = jixiao::text::parse_document_in_pieces(&source, piece_bytes);
+        prop_assert_eq!(format!("{:?}", pieces.document), format!("{:?}", whole.document));
+        prop_assert_eq!(format!("{:?}", pieces.diagnostics), format!("{:?}", whole.diagnostics));
+    }
+
     #[test]
     fn value_parser_never_panics(text in "\\PC{0,40}") {
         let parsed = parse_value(&text, Some(2025));
@@ -146,6 +170,18 @@ proptest! {
     fn fast_path_and_grammar_agree(parts in prop::collection::vec(prop::sample::select(VALUE_PIECES), 1..6)) {
         let text = parts.concat();
         prop_assert_eq!(parse_value(&text, Some(2025)), jixiao::value::parse_value_with_grammar(&text, Some(2025)));
+    }
+
+    /// The same for fund amounts.
+    #[test]
+    fn amount_fast_path_and_grammar_agree(parts in prop::collection::vec(prop::sample::select(AMOUNT_PIECES), 1..7), wan in any::<bool>()) {
+        let text = parts.concat();
+        let scale = if wan { rust_decimal::Decimal::from(10_000) } else { rust_decimal::Decimal::ONE };
+        prop_assert_eq!(
+            jixiao::value::parse_amount(&text, scale),
+            jixiao::value::parse_amount_with_grammar(&text, scale),
+            "{}", text
+        );
     }
 
     #[test]
@@ -163,6 +199,45 @@ proptest! {
     }
 }
 
+/// The forms of the sample, each from its title line.
+fn sample_forms() -> Vec<String> {
+    let sample = std::fs::read_to_string("tests/fixtures/qiannan-hrss-2025.txt").unwrap();
+    let mut forms: Vec<String> = Vec::new();
+    for line in sample.split_inclusive('\n') {
+        let leading = forms.len() == 1 && !forms[0].contains("绩效目标批复表");
+        if forms.is_empty() || (line.trim().ends_with("绩效目标批复表") && !leading) {
+            forms.push(String::new());
+        }
+        forms.last_mut().unwrap().push_str(line);
+    }
+    assert_eq!(forms.len(), 26);
+    forms
+}
+
+/// Pieces of fund amounts, well and badly formed.
+const AMOUNT_PIECES: &[&str] = &[
+    "1",
+    "23",
+    "456",
+    "7890",
+    ",",
+    ",000",
+    ".",
+    ".5",
+    "00",
+    " ",
+    "元",
+    "万元",
+    "亿元",
+    "千元",
+    "-",
+    "１",
+    "万",
+    "元整",
+    "e5",
+    "99999999999999999999999999999",
+];
+
 fn check_spans(input: &Input) {
     let len = input.source.text().len();
     for d in &input.diagnostics {
@@ -179,4 +254,39 @@ fn check_spans(input: &Input) {
             assert!(input.source.text().get(g.text.span.range()).is_some());
         }
     }
+}
+
+/// The cap on listed unrecognised lines holds for the whole document, however it is cut.
+#[test]
+fn unrecognized_lines_are_capped_across_pieces() {
+    let forms = sample_forms();
+    // Lines before the first form belong to no form.
+    let mut text = String::new();
+    for k in 0..90 {
+        text.push_str(&format!("无法识别的第{k}行\t甲\t乙\n"));
+    }
+    for form in forms.iter().take(3) {
+        text.push_str(form);
+    }
+    let source = jixiao::source::SourceFile::from_text("doc.txt", text);
+    let whole = jixiao::text::parse_document_in_pieces(&source, usize::MAX);
+    let pieces = jixiao::text::parse_document_in_pieces(&source, 1);
+    assert_eq!(
+        format!("{:?}", pieces.diagnostics),
+        format!("{:?}", whole.diagnostics)
+    );
+    let listed = |out: &jixiao::text::ParseOutput| {
+        out.diagnostics
+            .iter()
+            .filter(|d| d.code == "parse::unrecognized-line")
+            .count()
+    };
+    // 50 listed and one line counting the other 40.
+    assert_eq!(listed(&whole), 51);
+    assert!(
+        whole
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("另有 40 行"))
+    );
 }

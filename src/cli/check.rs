@@ -1,7 +1,7 @@
 //! `jixiao check` and `jixiao config`.
 
 use crate::baseline::{Baseline, write_atomically};
-use crate::check::{Checker, FileFilter, Selection};
+use crate::check::{Checker, FileFilter, Selection, Timings};
 use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
 use crate::config::Config;
@@ -44,6 +44,10 @@ pub struct CheckArgs {
     /// Draw frames with plain ASCII (for terminals that draw box and `≤` glyphs two columns wide).
     #[arg(long)]
     pub ascii: bool,
+    /// After the report, print to standard error where the time went: reading, each rule,
+    /// writing the report.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -112,11 +116,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         code = exit::TROUBLE;
     }
 
+    let timings = args.timings.then(|| Timings::new(&policy));
     let checker = Checker {
         policy: &policy,
         config: &config,
         selection,
         input_format: args.input_format,
+        timings: timings.as_ref(),
     };
     let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
     let mut hits = vec![0usize; config.suppressions.len()];
@@ -194,13 +200,53 @@ pub fn run(args: &CheckArgs) -> u8 {
             ));
         }
     }
+    let writing = Instant::now();
     if write_output(args, &config, &policy, &reports, &summary, &notes).is_err() {
         return exit::TROUBLE;
+    }
+    if let Some(t) = &timings {
+        eprint!("{}", describe_timings(t, &policy, writing.elapsed()));
     }
     if code == exit::OK && failed(&config, &summary, &reports) {
         code = exit::FINDINGS;
     }
     code
+}
+
+/// The `--timings` table: reading, each rule that took any time, and writing, slowest first.
+fn describe_timings(
+    timings: &Timings,
+    policy: &crate::policy::PolicySet,
+    writing: std::time::Duration,
+) -> String {
+    let mut rows: Vec<(String, std::time::Duration)> = policy
+        .rules
+        .iter()
+        .zip(timings.rules.per_rule())
+        .filter(|(_, t)| !t.is_zero())
+        .map(|(r, t)| (r.id.clone(), t))
+        .collect();
+    rows.sort_by_key(|(_, t)| std::cmp::Reverse(*t));
+    rows.insert(0, ("读取与解析".to_owned(), timings.read()));
+    rows.push(("输出报告".to_owned(), writing));
+    let total: f64 = rows.iter().map(|(_, t)| t.as_secs_f64()).sum();
+    // Pad by display width: a Chinese name is two columns per character.
+    let columns = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let width = rows.iter().map(|(n, _)| columns(n)).max().unwrap_or(0);
+    let mut out = String::from("耗时（各线程合计）：\n");
+    for (name, t) in rows {
+        let share = if total > 0.0 {
+            100.0 * t.as_secs_f64() / total
+        } else {
+            0.0
+        };
+        let pad = " ".repeat(width.saturating_sub(columns(&name)));
+        out.push_str(&format!(
+            "  {name}{pad}  {:>10.1} ms  {share:>5.1}%\n",
+            t.as_secs_f64() * 1000.0
+        ));
+    }
+    out
 }
 
 /// Whether the findings make the run fail: any at or above the fail level, or too many warnings.

@@ -275,6 +275,8 @@ struct RuleCx<'p> {
     slots: Vec<SlotInfo>,
     cache_sites: usize,
     used_params: BTreeSet<usize>,
+    /// `let` bindings whose value is the same for the whole document.
+    constant_slots: BTreeSet<usize>,
     diags: Vec<Diagnostic>,
 }
 
@@ -296,6 +298,7 @@ impl<'p> RuleCx<'p> {
             slots: Vec::new(),
             cache_sites: 0,
             used_params: BTreeSet::new(),
+            constant_slots: BTreeSet::new(),
             diags: Vec::new(),
         }
     }
@@ -493,7 +496,15 @@ impl<'p> RuleCx<'p> {
                     }
                     let value = self.expr(e);
                     let slot = self.bind(name, value.ty.clone(), true);
-                    steps.push(Step::Let { slot, value });
+                    let constant = self.is_constant(&value);
+                    if constant {
+                        self.constant_slots.insert(slot);
+                    }
+                    steps.push(Step::Let {
+                        slot,
+                        value,
+                        constant,
+                    });
                 }
                 ClauseKind::Require(e, _) => {
                     if in_prefix {
@@ -590,7 +601,7 @@ impl<'p> RuleCx<'p> {
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
             return None;
         }
-        Some(CompiledRule {
+        let mut rule = CompiledRule {
             id: decl.id.name.clone(),
             severity,
             title,
@@ -610,7 +621,10 @@ impl<'p> RuleCx<'p> {
             cache_sites: self.cache_sites,
             anchor_slot: for_slots.last().copied().unwrap_or(0),
             params: self.used_params.iter().copied().collect(),
-        })
+            per_form: false,
+        };
+        rule.per_form = rule.looks_at_one_form();
+        Some(rule)
     }
 
     /// Turn equality conditions in `where` into hash joins for `for` bindings after the first.
@@ -641,18 +655,17 @@ impl<'p> RuleCx<'p> {
                         }
                     })
                     .collect();
-                let join = conditions
-                    .iter()
-                    .find_map(|c| join_condition(c, slot, &earlier));
+                let join = find_join(conditions.iter().copied(), slot, &earlier);
                 match join {
-                    Some((inner_key, outer_key)) => {
+                    Some((_, (inner_key, outer_key, prefix))) => {
                         let site = self.new_site();
-                        let closed = free_slots(&collection).is_empty();
+                        let closed = self.is_constant(&collection);
                         if let Some(Step::For { join, .. }) = steps.get_mut(i) {
                             *join = Some(Box::new(Join {
                                 site,
                                 inner_key,
                                 outer_key,
+                                prefix,
                                 closed,
                             }));
                         }
@@ -1100,14 +1113,17 @@ impl<'p> RuleCx<'p> {
         (c, yielded)
     }
 
+    /// Whether an expression has the same value for the whole document: it reads no binding
+    /// but `let`s that are themselves constant.
+    fn is_constant(&self, ir: &Ir) -> bool {
+        free_slots(ir).is_subset(&self.constant_slots)
+    }
+
     /// Plan a hash join and memoisation for a comprehension (see [`Comp`]).
     fn plan_comp(&mut self, c: &mut Comp, body: Option<&Ir>) {
         let outer: BTreeSet<usize> = (0..self.slots.len()).filter(|s| *s != c.slot).collect();
         let conditions = c.filter.clone().map(split_and).unwrap_or_default();
-        let join = conditions
-            .iter()
-            .enumerate()
-            .find_map(|(k, cond)| join_condition(cond, c.slot, &outer).map(|keys| (k, keys)));
+        let join = find_join(conditions.iter(), c.slot, &outer);
         // What the result depends on besides the iteration variable and the one join key used.
         let mut free = BTreeSet::new();
         for (k, cond) in conditions.iter().enumerate() {
@@ -1122,13 +1138,15 @@ impl<'p> RuleCx<'p> {
             free.extend(free_slots(b));
         }
         free.remove(&c.slot);
-        c.closed = free_slots(&c.collection).is_empty();
-        if let Some((_, (inner_key, outer_key))) = join {
+        free.retain(|s| !self.constant_slots.contains(s));
+        c.closed = self.is_constant(&c.collection);
+        if let Some((_, (inner_key, outer_key, prefix))) = join {
             let site = self.new_site();
             c.join = Some(Join {
                 site,
                 inner_key,
                 outer_key,
+                prefix,
                 closed: c.closed,
             });
         }
@@ -1643,6 +1661,34 @@ fn place_conditions(steps: &mut Vec<Step>, conditions: Vec<Ir>) {
     }
 }
 
+/// The condition to join on, by its position among `conditions`: an equality if there is one,
+/// else a prefix test. The keys come as (inner, outer, prefix).
+fn find_join<'c>(
+    conditions: impl Iterator<Item = &'c Ir> + Clone,
+    slot: usize,
+    outer_slots: &BTreeSet<usize>,
+) -> Option<(usize, (Ir, Ir, bool))> {
+    let equality = conditions.clone().enumerate().find_map(|(k, c)| {
+        join_condition(c, slot, outer_slots).map(|(inner, outer)| (k, (inner, outer, false)))
+    });
+    equality.or_else(|| {
+        conditions.enumerate().find_map(|(k, c)| {
+            prefix_condition(c, slot, outer_slots).map(|(inner, outer)| (k, (inner, outer, true)))
+        })
+    })
+}
+
+/// Whether `inner` reads only the iteration variable and `outer` only earlier bindings, so
+/// `inner` can key an index of the collection and `outer` look it up.
+fn join_sides(inner: &Ir, outer: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> bool {
+    let (fi, fo) = (free_slots(inner), free_slots(outer));
+    fi.len() == 1
+        && fi.contains(&slot)
+        && !fo.is_empty()
+        && !fo.contains(&slot)
+        && fo.is_subset(outer_slots)
+}
+
 /// `inner == outer` (either way round) where `inner` uses only `slot` and `outer` uses only
 /// bindings from `outer_slots`.
 fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Option<(Ir, Ir)> {
@@ -1652,17 +1698,25 @@ fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Opti
     if !a.ty.is_key() || !b.ty.is_key() {
         return None;
     }
-    let (fa, fb) = (free_slots(a), free_slots(b));
-    let only_inner = |f: &BTreeSet<usize>| f.len() == 1 && f.contains(&slot);
-    let only_outer =
-        |f: &BTreeSet<usize>| !f.is_empty() && !f.contains(&slot) && f.is_subset(outer_slots);
-    if only_inner(&fa) && only_outer(&fb) {
+    if join_sides(a, b, slot, outer_slots) {
         Some(((**a).clone(), (**b).clone()))
-    } else if only_inner(&fb) && only_outer(&fa) {
+    } else if join_sides(b, a, slot, outer_slots) {
         Some(((**b).clone(), (**a).clone()))
     } else {
         None
     }
+}
+
+/// `starts_with(inner, outer)`: the elements whose text begins with an outer value are a range
+/// of the collection sorted by `inner`.
+fn prefix_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Option<(Ir, Ir)> {
+    let IrKind::Call(Func::StartsWith, args) = &cond.kind else {
+        return None;
+    };
+    let [inner, outer] = args.as_slice() else {
+        return None;
+    };
+    join_sides(inner, outer, slot, outer_slots).then(|| (inner.clone(), outer.clone()))
 }
 
 /// Whether two collection expressions are the same path (`projects`, `p.indicators`).

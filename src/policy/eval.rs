@@ -14,8 +14,8 @@ use crate::policy::types::{FieldId, Func, Ty};
 use crate::policy::value::*;
 use crate::source::SourceFile;
 use crate::span::Span;
+use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -27,8 +27,64 @@ type Truth = Option<bool>;
 /// Identifies a collection across evaluations (see [`cache_identity`]).
 type CollectionId = (usize, usize);
 
-/// Positions of a collection's elements by join key.
-type JoinIndex = HashMap<Key, Vec<usize>>;
+/// A collection's elements indexed by their join key.
+enum JoinIndex<'a> {
+    /// Positions by key, for equality joins.
+    Hashed(HashMap<Key<'a>, Rc<[usize]>>),
+    /// Keys and positions sorted by key, for prefix joins.
+    Sorted(Vec<(Text<'a>, usize)>),
+}
+
+impl<'a> JoinIndex<'a> {
+    /// Positions (ascending) of the elements that match `outer`.
+    fn lookup(&self, outer: &Val<'a>) -> Candidates {
+        match self {
+            JoinIndex::Hashed(index) => outer
+                .key()
+                .and_then(|key| index.get(&key))
+                .map_or(Candidates::All(0..0), |at| {
+                    Candidates::Keyed(Rc::clone(at), 0)
+                }),
+            JoinIndex::Sorted(sorted) => {
+                let Val::Str(prefix) = outer else {
+                    return Candidates::All(0..0);
+                };
+                let prefix = prefix.as_str();
+                let start = sorted.partition_point(|(key, _)| key.as_str() < prefix);
+                let mut at: Vec<usize> = sorted
+                    .get(start..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|(key, _)| key.as_str().starts_with(prefix))
+                    .map(|(_, k)| *k)
+                    .collect();
+                at.sort_unstable();
+                Candidates::Keyed(Rc::from(at), 0)
+            }
+        }
+    }
+}
+
+/// The elements a loop visits: all of them, or those a join index lists for one key.
+enum Candidates {
+    All(std::ops::Range<usize>),
+    Keyed(Rc<[usize]>, usize),
+}
+
+impl Iterator for Candidates {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Candidates::All(range) => range.next(),
+            Candidates::Keyed(indices, at) => {
+                let next = indices.get(*at).copied();
+                *at += 1;
+                next
+            }
+        }
+    }
+}
 
 struct Failure {
     error: RuntimeError,
@@ -49,11 +105,40 @@ struct Frame<'a> {
     projects: &'a [Project],
     file: &'a str,
     env: Vec<Val<'a>>,
-    /// Per join site: per collection, the element indices by key.
-    joins: Vec<HashMap<CollectionId, JoinIndex>>,
-    /// Per memo site: results by collection and join key.
-    memos: Vec<HashMap<(CollectionId, Option<Key>), Val<'a>>>,
+    /// What is cached about the whole document: closed comprehensions and `projects`.
+    document: Caches<'a>,
+    /// What is cached about the current outer element (a form's indicators …), dropped when
+    /// the outer loop moves on, so memory does not grow with the document.
+    element: Caches<'a>,
+    /// Values of constant `let`s, per slot, once computed.
+    constants: Vec<Option<Val<'a>>>,
     findings: Vec<Diagnostic>,
+}
+
+/// Join indexes and memoised results, per cache site.
+struct Caches<'a> {
+    /// Per join site: per collection, the element indices by key.
+    joins: Vec<HashMap<CollectionId, JoinIndex<'a>>>,
+    /// Per memo site: results by collection and join key.
+    memos: Vec<HashMap<(CollectionId, Option<Key<'a>>), Val<'a>>>,
+}
+
+impl Caches<'_> {
+    fn new(sites: usize) -> Self {
+        Caches {
+            joins: (0..sites).map(|_| HashMap::default()).collect(),
+            memos: vec![HashMap::default(); sites],
+        }
+    }
+
+    fn clear(&mut self) {
+        for site in self.joins.iter_mut().filter(|s| !s.is_empty()) {
+            site.clear();
+        }
+        for site in self.memos.iter_mut().filter(|s| !s.is_empty()) {
+            site.clear();
+        }
+    }
 }
 
 /// Run `rule` over the projects of one document.
@@ -74,8 +159,9 @@ pub fn run_rule(
         projects,
         file,
         env: vec![Val::Missing; rule.slots.len()],
-        joins: vec![HashMap::new(); rule.cache_sites],
-        memos: vec![HashMap::new(); rule.cache_sites],
+        document: Caches::new(rule.cache_sites),
+        element: Caches::new(rule.cache_sites),
+        constants: vec![None; rule.slots.len()],
         findings: Vec::new(),
     };
     frame.run_steps(0, true);
@@ -109,8 +195,25 @@ impl<'a> Frame<'a> {
                 }
                 Ok(())
             }
-            Some(Step::Let { slot, value }) => {
-                let v = self.eval(value)?;
+            Some(Step::Let {
+                slot,
+                value,
+                constant,
+            }) => {
+                let cached = match self.constants.get(*slot) {
+                    Some(Some(v)) if *constant => Some(v.clone()),
+                    _ => None,
+                };
+                let v = match cached {
+                    Some(v) => v,
+                    None => {
+                        let v = self.eval(value)?;
+                        if *constant && let Some(c) = self.constants.get_mut(*slot) {
+                            *c = Some(v.clone());
+                        }
+                        v
+                    }
+                };
                 self.set(*slot, v);
                 self.steps_from(k + 1, outermost)
             }
@@ -125,6 +228,7 @@ impl<'a> Frame<'a> {
                     let element = coll.element(index).unwrap_or(Val::Missing);
                     self.set(*slot, element);
                     if outermost {
+                        self.forget_element_caches();
                         // Errors stop this element (form) only; the others are still checked.
                         self.run_steps(k + 1, false);
                     } else {
@@ -133,6 +237,22 @@ impl<'a> Frame<'a> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Drop what was cached about the previous outer element (its indicators, goals …): it
+    /// cannot be asked for again.
+    fn forget_element_caches(&mut self) {
+        self.element.clear();
+    }
+
+    /// The caches for a collection: the document's for closed comprehensions and for
+    /// `projects`, the current element's for anything else.
+    fn caches(&mut self, identity: CollectionId) -> &mut Caches<'a> {
+        if identity == (0, 0) || Some(identity) == Val::Projects(self.projects).identity() {
+            &mut self.document
+        } else {
+            &mut self.element
         }
     }
 
@@ -153,10 +273,11 @@ impl<'a> Frame<'a> {
         slot: usize,
         join: Option<&'a Join>,
         span: Span,
-    ) -> R<Vec<usize>> {
+    ) -> R<Candidates> {
+        let none = || Candidates::All(0..0);
         let Some(len) = coll.count() else {
             return match coll {
-                Val::Missing => Ok(Vec::new()),
+                Val::Missing => Ok(none()),
                 other => Err(Failure {
                     error: RuntimeError::new(format!("{} 不是列表", other.type_name())),
                     span,
@@ -165,36 +286,60 @@ impl<'a> Frame<'a> {
         };
         let identity = join.and_then(|j| cache_identity(coll, j.closed));
         let (Some(join), Some(identity)) = (join, identity) else {
-            return Ok((0..len).collect());
+            return Ok(Candidates::All(0..len));
         };
-        let Some(key) = self.eval(&join.outer_key)?.key() else {
-            return Ok(Vec::new());
-        };
+        let outer = self.eval(&join.outer_key)?;
+        if outer.is_missing() {
+            return Ok(none());
+        }
         let built = self
+            .caches(identity)
             .joins
             .get(join.site)
             .is_some_and(|site| site.contains_key(&identity));
         if !built {
             let saved = self.get(slot);
-            let mut index = JoinIndex::new();
+            let mut keys = Vec::with_capacity(len);
             for k in 0..len {
                 self.set(slot, coll.element(k).unwrap_or(Val::Missing));
-                if let Some(key) = self.eval(&join.inner_key)?.key() {
-                    index.entry(key).or_default().push(k);
-                }
+                keys.push(self.eval(&join.inner_key)?);
             }
             self.set(slot, saved);
-            if let Some(site) = self.joins.get_mut(join.site) {
+            let index = if join.prefix {
+                let mut sorted: Vec<(Text<'a>, usize)> = keys
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(k, v)| match v {
+                        Val::Str(text) => Some((text, k)),
+                        _ => None,
+                    })
+                    .collect();
+                sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+                JoinIndex::Sorted(sorted)
+            } else {
+                let mut positions: HashMap<Key<'a>, Vec<usize>> = HashMap::default();
+                for (k, v) in keys.iter().enumerate() {
+                    if let Some(key) = v.key() {
+                        positions.entry(key).or_default().push(k);
+                    }
+                }
+                JoinIndex::Hashed(
+                    positions
+                        .into_iter()
+                        .map(|(key, at)| (key, Rc::from(at)))
+                        .collect(),
+                )
+            };
+            if let Some(site) = self.caches(identity).joins.get_mut(join.site) {
                 site.insert(identity, index);
             }
         }
         Ok(self
+            .caches(identity)
             .joins
             .get(join.site)
             .and_then(|site| site.get(&identity))
-            .and_then(|index| index.get(&key))
-            .cloned()
-            .unwrap_or_default())
+            .map_or_else(none, |index| index.lookup(&outer)))
     }
 
     // -------------------------------------------------------------- expressions
@@ -252,11 +397,19 @@ impl<'a> Frame<'a> {
                 self.field(base, *f)
             }
             IrKind::Call(func, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(self.eval(a)?);
+                // Built-ins take at most three arguments: no allocation per call.
+                let mut values: [Val<'a>; 3] = [Val::Missing, Val::Missing, Val::Missing];
+                if args.len() > values.len() {
+                    let mut many = Vec::with_capacity(args.len());
+                    for a in args {
+                        many.push(self.eval(a)?);
+                    }
+                    return call(*func, &many).map_err(fail(span));
                 }
-                call(*func, &values).map_err(fail(span))?
+                for (value, a) in values.iter_mut().zip(args) {
+                    *value = self.eval(a)?;
+                }
+                call(*func, values.get(..args.len()).unwrap_or_default()).map_err(fail(span))?
             }
             IrKind::Matches(text, re) => match self.eval(text)? {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
@@ -367,11 +520,16 @@ impl<'a> Frame<'a> {
             None => None,
         };
         let cache_key = (identity, key);
-        if let Some(hit) = self.memos.get(site).and_then(|m| m.get(&cache_key)) {
+        if let Some(hit) = self
+            .caches(identity)
+            .memos
+            .get(site)
+            .and_then(|m| m.get(&cache_key))
+        {
             return Ok(hit.clone());
         }
         let value = compute(self)?;
-        if let Some(m) = self.memos.get_mut(site) {
+        if let Some(m) = self.caches(identity).memos.get_mut(site) {
             m.insert(cache_key, value.clone());
         }
         Ok(value)
@@ -515,7 +673,7 @@ impl<'a> Frame<'a> {
                 Ok(best.unwrap_or(Val::Missing))
             }
             Aggregate::Distinct => {
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = foldhash::HashSet::default();
                 let mut out = Vec::new();
                 self.each(comp, |f| {
                     let v = f.yielded(comp)?;
@@ -529,7 +687,7 @@ impl<'a> Frame<'a> {
                 Ok(Val::List(Rc::new(out)))
             }
             Aggregate::MostCommon => {
-                let mut counts: HashMap<Key, (usize, usize, Val<'a>)> = HashMap::new();
+                let mut counts: HashMap<Key<'a>, (usize, usize, Val<'a>)> = HashMap::default();
                 let mut order = 0usize;
                 self.each(comp, |f| {
                     let v = f.yielded(comp)?;
@@ -1138,5 +1296,19 @@ mod tests {
         );
         assert_eq!(collapse_repeats("社会保障保障局"), "社会保障局");
         assert_eq!(collapse_repeats("黔南州"), "黔南州");
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        eprintln!(
+            "Val {} R<Val> {} Failure {} Text {} Truth R {}",
+            std::mem::size_of::<super::Val>(),
+            std::mem::size_of::<super::R<super::Val>>(),
+            std::mem::size_of::<super::Failure>(),
+            std::mem::size_of::<super::Text>(),
+            std::mem::size_of::<super::R<super::Truth>>()
+        );
     }
 }

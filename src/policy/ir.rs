@@ -90,14 +90,16 @@ pub struct Comp {
     pub closed: bool,
 }
 
-/// An equality join: `inner_key` depends only on the iteration variable, `outer_key` not at all
-/// on it. The collection is indexed by `inner_key` once per document and collection (cache site
-/// `site`), so each lookup costs only the matching elements.
+/// An equality join (`inner == outer`) or a prefix join (`starts_with(inner, outer)`):
+/// `inner_key` depends only on the iteration variable, `outer_key` not at all on it. The
+/// collection is indexed by `inner_key` once per document and collection (cache site `site`) —
+/// hashed for equality, sorted for prefixes — so each lookup costs only the matching elements.
 #[derive(Debug, Clone)]
 pub struct Join {
     pub site: usize,
     pub inner_key: Ir,
     pub outer_key: Ir,
+    pub prefix: bool,
     /// The collection is the same for the whole document (else it is cached by identity).
     pub closed: bool,
 }
@@ -114,6 +116,8 @@ pub enum Step {
     Let {
         slot: usize,
         value: Ir,
+        /// The value is the same for the whole document: computed once.
+        constant: bool,
     },
 }
 
@@ -188,4 +192,136 @@ pub struct CompiledRule {
     pub anchor_slot: usize,
     /// Parameters the rule uses, by index.
     pub params: Vec<usize>,
+    /// See [`CompiledRule::looks_at_one_form`].
+    pub per_form: bool,
+}
+
+impl Ir {
+    /// Call `visit` on this node and every node below it, comprehensions and join keys included.
+    pub fn walk(&self, visit: &mut impl FnMut(&Ir)) {
+        visit(self);
+        match &self.kind {
+            IrKind::Const(_) | IrKind::Param(_) | IrKind::Slot(_) | IrKind::Projects => {}
+            IrKind::Field(a, _) | IrKind::Neg(a) | IrKind::Not(a) | IrKind::Matches(a, _) => {
+                a.walk(visit)
+            }
+            IrKind::Is { expr, .. } => expr.walk(visit),
+            IrKind::Call(_, args) | IrKind::List(args) => args.iter().for_each(|a| a.walk(visit)),
+            IrKind::Arith(_, a, b)
+            | IrKind::Compare(_, a, b)
+            | IrKind::Coalesce(a, b)
+            | IrKind::And(a, b)
+            | IrKind::Or(a, b) => {
+                a.walk(visit);
+                b.walk(visit);
+            }
+            IrKind::In { item, list, .. } => {
+                item.walk(visit);
+                list.walk(visit);
+            }
+            IrKind::If(a, b, c) => {
+                a.walk(visit);
+                b.walk(visit);
+                c.walk(visit);
+            }
+            IrKind::Quantified { comp, body, .. } => {
+                comp.walk(visit);
+                if let Some(b) = body {
+                    b.walk(visit);
+                }
+            }
+            IrKind::Aggregate(_, comp) | IrKind::ListComp(comp) => comp.walk(visit),
+        }
+    }
+}
+
+impl Comp {
+    fn walk(&self, visit: &mut impl FnMut(&Ir)) {
+        self.collection.walk(visit);
+        for part in [&self.filter, &self.map].into_iter().flatten() {
+            part.walk(visit);
+        }
+        if let Some(join) = &self.join {
+            join.walk(visit);
+        }
+    }
+}
+
+impl Join {
+    fn walk(&self, visit: &mut impl FnMut(&Ir)) {
+        self.inner_key.walk(visit);
+        self.outer_key.walk(visit);
+    }
+}
+
+impl CompiledRule {
+    /// Call `visit` on every expression of the rule: steps, requirements, messages and labels.
+    pub fn walk(&self, visit: &mut impl FnMut(&Ir)) {
+        let template = |t: &Template, visit: &mut dyn FnMut(&Ir)| {
+            for segment in t {
+                if let Segment::Expr(e) = segment {
+                    e.walk(&mut |ir| visit(ir));
+                }
+            }
+        };
+        for step in &self.steps {
+            match step {
+                Step::For {
+                    collection, join, ..
+                } => {
+                    collection.walk(visit);
+                    if let Some(j) = join {
+                        j.walk(visit);
+                    }
+                }
+                Step::Where(cond) => cond.walk(visit),
+                Step::Let { value, .. } => value.walk(visit),
+            }
+        }
+        for requirement in &self.requires {
+            requirement.cond.walk(visit);
+            for t in [&requirement.message, &requirement.help]
+                .into_iter()
+                .flatten()
+            {
+                template(t, visit);
+            }
+            if let Some((_, Some(t))) = &requirement.primary {
+                template(t, visit);
+            }
+        }
+        template(&self.message, visit);
+        if let Some(t) = &self.help {
+            template(t, visit);
+        }
+        for (_, label) in self.primary.iter().chain(&self.labels) {
+            if let Some(t) = label {
+                template(t, visit);
+            }
+        }
+    }
+
+    /// Whether the rule looks at one form at a time: its first step is `for p in projects` and
+    /// nothing else reads `projects`. Such a rule finds the same on any split of a document into
+    /// runs of forms, so a large document is checked in pieces, in parallel.
+    pub fn looks_at_one_form(&self) -> bool {
+        let Some(Step::For {
+            collection,
+            join: None,
+            ..
+        }) = self.steps.first()
+        else {
+            return false;
+        };
+        if !matches!(collection.kind, IrKind::Projects) {
+            return false;
+        }
+        let mut uses = 0usize;
+        self.walk(&mut |ir| {
+            if matches!(ir.kind, IrKind::Projects) {
+                uses += 1;
+            }
+        });
+        uses == 1
+    }
 }

@@ -33,9 +33,12 @@ use crate::source::SourceFile;
 use ast::Item;
 use check::ParamDef;
 use ir::CompiledRule;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// Where a policy source came from; imports and example paths are resolved against it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,16 +270,44 @@ impl PolicySet {
         file: &str,
         select: impl Fn(&CompiledRule) -> bool,
     ) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for rule in self.rules.iter().filter(|r| select(r)) {
-            out.extend(eval::run_rule(
-                rule,
-                &self.params,
-                &self.sources,
-                projects,
-                file,
-            ));
-        }
+        self.check_projects_timed(projects, file, select, None)
+    }
+
+    /// [`PolicySet::check_projects`], adding each rule's time to `timings`.
+    ///
+    /// Rules that look at one form at a time run over pieces of the document in parallel;
+    /// rules that compare forms run over the whole document, each in parallel with the others.
+    /// The findings come in no particular order (reports sort them).
+    pub fn check_projects_timed(
+        &self,
+        projects: &[Project],
+        file: &str,
+        select: impl Fn(&CompiledRule) -> bool,
+        timings: Option<&RuleTimings>,
+    ) -> Vec<Diagnostic> {
+        let (per_form, cross_form): (Vec<_>, Vec<_>) = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| select(r))
+            .partition(|(_, r)| r.per_form);
+        let run = |(index, rule): &(usize, &CompiledRule), projects: &[Project]| {
+            let started = timings.map(|_| Instant::now());
+            let found = eval::run_rule(rule, &self.params, &self.sources, projects, file);
+            if let (Some(t), Some(started)) = (timings, started) {
+                t.add(*index, started.elapsed());
+            }
+            found
+        };
+        let mut out: Vec<Diagnostic> = if per_form.is_empty() {
+            Vec::new()
+        } else {
+            projects
+                .par_chunks(FORMS_PER_PIECE)
+                .flat_map_iter(|piece| per_form.iter().flat_map(|r| run(r, piece)))
+                .collect()
+        };
+        out.par_extend(cross_form.par_iter().flat_map_iter(|r| run(r, projects)));
         out
     }
 
@@ -299,5 +330,39 @@ impl PolicySet {
             }
             _ => std::fs::read(path).map_err(|e| format!("无法读取示例 {path}：{e}")),
         }
+    }
+}
+
+/// How many forms one piece of a document holds. Small pieces keep a piece's forms in cache
+/// while every per-form rule runs over them, and give the threads many pieces to share; the
+/// cost of scheduling a piece is tiny next to checking 64 forms.
+const FORMS_PER_PIECE: usize = 64;
+
+/// Time spent in each rule (summed over threads), for `check --timings`.
+#[derive(Debug)]
+pub struct RuleTimings {
+    nanos: Vec<AtomicU64>,
+}
+
+impl RuleTimings {
+    pub fn new(policy: &PolicySet) -> Self {
+        RuleTimings {
+            nanos: policy.rules.iter().map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    fn add(&self, rule: usize, elapsed: Duration) {
+        if let Some(n) = self.nanos.get(rule) {
+            let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+            n.fetch_add(nanos, Ordering::Relaxed);
+        }
+    }
+
+    /// Per rule, in the order of [`PolicySet::rules`].
+    pub fn per_rule(&self) -> Vec<Duration> {
+        self.nanos
+            .iter()
+            .map(|n| Duration::from_nanos(n.load(Ordering::Relaxed)))
+            .collect()
     }
 }

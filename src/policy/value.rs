@@ -37,6 +37,14 @@ impl PartialEq for Text<'_> {
     }
 }
 
+impl Eq for Text<'_> {}
+
+impl std::hash::Hash for Text<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Val<'a> {
     Missing,
@@ -52,6 +60,8 @@ pub enum Val<'a> {
     Kind(ValueKind),
     Op(Comparator),
     List(Rc<Vec<Val<'a>>>),
+    /// A constant list of the policy (a literal or a parameter), read in place.
+    Consts(&'a [Const]),
     Projects(&'a [Project]),
     Indicators(&'a [Indicator]),
     Goals(&'a [Goal]),
@@ -94,7 +104,7 @@ impl<'a> Val<'a> {
             Const::Category(c) => Val::Category(*c),
             Const::Kind(k) => Val::Kind(*k),
             Const::Op(o) => Val::Op(*o),
-            Const::List(items) => Val::List(Rc::new(items.iter().map(Val::from_const).collect())),
+            Const::List(items) => Val::Consts(items),
         }
     }
 
@@ -114,6 +124,7 @@ impl<'a> Val<'a> {
     pub fn elements(&self) -> Option<Vec<Val<'a>>> {
         Some(match self {
             Val::List(items) => items.as_ref().clone(),
+            Val::Consts(items) => items.iter().map(Val::from_const).collect(),
             Val::Projects(ps) => ps.iter().map(Val::Project).collect(),
             Val::Indicators(is) => is
                 .iter()
@@ -133,6 +144,7 @@ impl<'a> Val<'a> {
     pub fn count(&self) -> Option<usize> {
         Some(match self {
             Val::List(items) => items.len(),
+            Val::Consts(items) => items.len(),
             Val::Projects(ps) => ps.len(),
             Val::Indicators(is) => is.len(),
             Val::Goals(gs) => gs.len(),
@@ -144,6 +156,7 @@ impl<'a> Val<'a> {
     pub fn element(&self, k: usize) -> Option<Val<'a>> {
         match self {
             Val::List(items) => items.get(k).cloned(),
+            Val::Consts(items) => items.get(k).map(Val::from_const),
             Val::Projects(ps) => ps.get(k).map(Val::Project),
             Val::Indicators(is) => is.get(k).map(|i| Val::Indicator(i, k + 1)),
             Val::Goals(gs) => gs.get(k).map(|g| Val::Goal(g, k + 1)),
@@ -157,6 +170,7 @@ impl<'a> Val<'a> {
             Val::Projects(s) => Some((s.as_ptr() as usize, s.len())),
             Val::Indicators(s) => Some((s.as_ptr() as usize, s.len())),
             Val::Goals(s) => Some((s.as_ptr() as usize, s.len())),
+            Val::Consts(s) => Some((s.as_ptr() as usize, s.len())),
             _ => None,
         }
     }
@@ -206,7 +220,11 @@ impl<'a> Val<'a> {
             Val::Category(_) => "category".into(),
             Val::Kind(_) => "kind".into(),
             Val::Op(_) => "op".into(),
-            Val::List(_) | Val::Projects(_) | Val::Indicators(_) | Val::Goals(_) => "list".into(),
+            Val::List(_)
+            | Val::Consts(_)
+            | Val::Projects(_)
+            | Val::Indicators(_)
+            | Val::Goals(_) => "list".into(),
             Val::Project(_) => "project".into(),
             Val::Indicator(..) => "indicator".into(),
             Val::Goal(..) => "goal".into(),
@@ -382,27 +400,29 @@ pub fn apply_cmp(op: CmpOp, a: &Val<'_>, b: &Val<'_>) -> EvalResult<Option<bool>
     }
 }
 
-/// A hashable grouping key (for joins and `most_common`).
+/// A hashable grouping key (for joins and `most_common`). It borrows what the value borrows,
+/// so keying a row costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Key {
+pub enum Key<'a> {
     Bool(bool),
-    Num(u8, Decimal, String),
+    Num(u8, Decimal, Text<'a>),
     Date(NaiveDate),
-    Str(String),
+    Str(Text<'a>),
     Tag(u8, u8),
 }
 
-impl Val<'_> {
-    pub fn key(&self) -> Option<Key> {
+impl<'a> Val<'a> {
+    pub fn key(&self) -> Option<Key<'a>> {
+        let none = || Text::Borrowed("");
         Some(match self {
             Val::Bool(b) => Key::Bool(*b),
-            Val::Num(d) => Key::Num(0, d.normalize(), String::new()),
-            Val::Money(d) => Key::Num(1, d.normalize(), String::new()),
-            Val::Percent(d) => Key::Num(2, d.normalize(), String::new()),
-            Val::Qty(d, u) => Key::Num(3, d.normalize(), u.as_str().to_owned()),
-            Val::Rate(d, u) => Key::Num(4, d.normalize(), u.as_str().to_owned()),
+            Val::Num(d) => Key::Num(0, d.normalize(), none()),
+            Val::Money(d) => Key::Num(1, d.normalize(), none()),
+            Val::Percent(d) => Key::Num(2, d.normalize(), none()),
+            Val::Qty(d, u) => Key::Num(3, d.normalize(), u.clone()),
+            Val::Rate(d, u) => Key::Num(4, d.normalize(), u.clone()),
             Val::Date(d) => Key::Date(*d),
-            Val::Str(s) => Key::Str(s.as_str().to_owned()),
+            Val::Str(s) => Key::Str(s.clone()),
             Val::Category(c) => Key::Tag(0, *c as u8),
             Val::Kind(k) => Key::Tag(1, *k as u8),
             Val::Op(o) => Key::Tag(2, *o as u8),
@@ -451,7 +471,11 @@ impl fmt::Display for Val<'_> {
             Val::Category(c) => f.write_str(category_zh(*c)),
             Val::Kind(k) => f.write_str(kind_zh(*k)),
             Val::Op(o) => f.write_str(o.symbol()),
-            Val::List(_) | Val::Projects(_) | Val::Indicators(_) | Val::Goals(_) => {
+            Val::List(_)
+            | Val::Consts(_)
+            | Val::Projects(_)
+            | Val::Indicators(_)
+            | Val::Goals(_) => {
                 let items: Vec<String> = self
                     .elements()
                     .unwrap_or_default()

@@ -3,6 +3,7 @@
 use crate::diagnostic::Rendered;
 use crate::report::FileReport;
 use miette::{GraphicalReportHandler, GraphicalTheme, ThemeCharacters, ThemeStyles};
+use rayon::prelude::*;
 use std::io::{self, Write};
 
 /// How to draw human output.
@@ -62,19 +63,27 @@ pub fn render_human(
         } else {
             &handler
         };
-        for diagnostic in &report.diagnostics {
-            let rendered = Rendered {
-                diagnostic,
-                source: &report.source,
-            };
-            let mut text = String::new();
-            if handler.render_report(&mut text, &rendered).is_err() {
-                // miette could not draw it (a span off the text): fall back to the short form.
-                text = format!(
-                    "{}[{}]: {}\n",
-                    diagnostic.severity, diagnostic.code, diagnostic.message
-                );
-            }
+        // Drawing a frame is independent per finding: draw them in parallel, write in order.
+        let drawn: Vec<String> = report
+            .diagnostics
+            .par_iter()
+            .map(|diagnostic| {
+                let rendered = Rendered {
+                    diagnostic,
+                    source: &report.source,
+                };
+                let mut text = String::new();
+                if handler.render_report(&mut text, &rendered).is_err() {
+                    // miette could not draw it (a span off the text): fall back to the short form.
+                    text = format!(
+                        "{}[{}]: {}\n",
+                        diagnostic.severity, diagnostic.code, diagnostic.message
+                    );
+                }
+                text
+            })
+            .collect();
+        for text in drawn {
             writeln!(out, "{text}")?;
         }
     }

@@ -74,28 +74,190 @@ pub struct ParseOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parse every form in `source`.
+/// Parse every form in `source`. Large documents are parsed in pieces, in parallel.
 pub fn parse_document(source: &SourceFile) -> ParseOutput {
-    let mut parser = Parser::new(source);
+    parse_document_in_pieces(source, PIECE_BYTES)
+}
+
+/// A document is cut into pieces of about this many bytes for parallel parsing.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// [`parse_document`] with pieces of about `piece_bytes` (for tests: the result must not depend
+/// on it).
+///
+/// A piece begins at a title line. A title line always ends the form before it and begins a new
+/// one, whatever the parser's state, so parsing the pieces apart and joining them gives exactly
+/// what one pass over the whole document gives — once the forms are renumbered.
+pub fn parse_document_in_pieces(source: &SourceFile, piece_bytes: usize) -> ParseOutput {
     if let Some(nul) = source
         .text()
         .get(..source.text().len().min(8192))
         .and_then(|t| t.find('\0'))
     {
-        parser.diags.push(
-            Diagnostic::error(
-                "source::binary",
-                "文件含有 NUL 字节，看起来是二进制文件而不是文本表格",
-            )
-            .with_primary(Span::new(nul, nul + 1), Some("NUL 字节".into()))
-            .with_help("请传入从 PDF 导出的文本文件，或 JSON/TOML 格式的表"),
-        );
-        return parser.finish_document();
+        let binary = Diagnostic::error(
+            "source::binary",
+            "文件含有 NUL 字节，看起来是二进制文件而不是文本表格",
+        )
+        .with_primary(Span::new(nul, nul + 1), Some("NUL 字节".into()))
+        .with_help("请传入从 PDF 导出的文本文件，或 JSON/TOML 格式的表");
+        let mut piece = Piece::default();
+        piece.diags.push(binary);
+        return assemble(vec![piece]);
     }
-    for index in 0..source.line_count() {
+    let ranges = piece_ranges(source, piece_bytes);
+    let pieces: Vec<Piece> = if ranges.len() > 1 {
+        use rayon::prelude::*;
+        ranges
+            .into_par_iter()
+            .map(|lines| parse_piece(source, lines))
+            .collect()
+    } else {
+        ranges
+            .into_iter()
+            .map(|lines| parse_piece(source, lines))
+            .collect()
+    };
+    assemble(pieces)
+}
+
+fn parse_piece(source: &SourceFile, lines: std::ops::Range<usize>) -> Piece {
+    let mut parser = Parser::new(source);
+    for index in lines {
         parser.line(index);
     }
-    parser.finish_document()
+    parser.finish_piece()
+}
+
+/// Line ranges of about `piece_bytes` each, every one after the first beginning at a title line.
+fn piece_ranges(source: &SourceFile, piece_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let lines = source.line_count();
+    let mut starts = vec![0];
+    let mut line = 0;
+    while let Some(&start) = starts.last() {
+        let target = source
+            .line_span(start)
+            .start
+            .saturating_add(piece_bytes.max(1));
+        if target >= source.text().len() {
+            break;
+        }
+        line = line.max(source.line_index(target));
+        // The next title line at or after the target; none before the end: one piece.
+        while line < lines && !opens_form(&Row::read(source, line)) {
+            line += 1;
+        }
+        if line >= lines {
+            break;
+        }
+        starts.push(line);
+        line += 1;
+    }
+    let ends = starts.iter().skip(1).copied().chain([lines]);
+    starts
+        .iter()
+        .copied()
+        .zip(ends)
+        .map(|(a, b)| a..b)
+        .collect()
+}
+
+/// A title line: it ends the form before it and begins a new one, whatever came before.
+fn opens_form(row: &Row<'_>) -> bool {
+    row.single().is_some_and(|cell| {
+        let key = compact(cell.text);
+        !is_page_furniture(&key) && is_title(&key)
+    })
+}
+
+/// What parsing one piece of a document gives, numbered from 1 within the piece.
+#[derive(Default)]
+struct Piece {
+    forms: Vec<Project>,
+    diags: Vec<Diagnostic>,
+    missing: Vec<MissingField>,
+    unrecognized: usize,
+}
+
+/// A field a form lacks; reported once the form's number in the document is known.
+struct MissingField {
+    /// Position of the form in its piece.
+    form: usize,
+    /// How many of the piece's diagnostics came before it (it is reported in that place).
+    after: usize,
+    what: &'static str,
+    severity: Severity,
+    opening: Span,
+}
+
+/// Join the pieces in order: number the forms through the document, report missing fields,
+/// and keep the first [`MAX_UNRECOGNIZED_LINES`] unrecognised lines of the whole document.
+fn assemble(pieces: Vec<Piece>) -> ParseOutput {
+    let mut forms: Vec<Project> = Vec::new();
+    let mut diags = Vec::new();
+    let mut unrecognized = 0usize;
+    let mut listed = 0usize;
+    for piece in pieces {
+        let offset = forms.len();
+        unrecognized += piece.unrecognized;
+        for mut project in piece.forms {
+            project.index += offset;
+            forms.push(project);
+        }
+        let missing_field = |m: &MissingField| {
+            let project = forms.get(offset + m.form)?;
+            let what = m.what;
+            Some(
+                Diagnostic::new(
+                    "parse::missing-field",
+                    m.severity,
+                    format!("第 {} 张表缺少“{what}”", project.index),
+                )
+                .with_primary(m.opening, Some("这张表从这里开始".into()))
+                .with_help(format!(
+                    "请在表中填写“{what}”；缺少的栏目不会参与依赖它的规则检查"
+                ))
+                .with_project(ProjectRef {
+                    name: project.name_str().to_owned(),
+                    index: project.index,
+                }),
+            )
+        };
+        // Missing fields go where one pass would have reported them: after the diagnostics
+        // that came before the form ended.
+        let mut missing = piece.missing.iter().peekable();
+        for (k, d) in piece.diags.into_iter().enumerate() {
+            while let Some(m) = missing.next_if(|m| m.after <= k) {
+                diags.extend(missing_field(m));
+            }
+            if d.code == "parse::unrecognized-line" {
+                listed += 1;
+                if listed > MAX_UNRECOGNIZED_LINES {
+                    continue;
+                }
+            }
+            diags.push(d);
+        }
+        diags.extend(missing.filter_map(missing_field));
+    }
+    if unrecognized > MAX_UNRECOGNIZED_LINES {
+        let extra = unrecognized - MAX_UNRECOGNIZED_LINES;
+        diags.push(Diagnostic::warning(
+            "parse::unrecognized-line",
+            format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
+        ));
+    }
+    if forms.is_empty() && !diags.iter().any(|d| d.code == "source::binary") {
+        diags.push(
+            Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
+                .with_primary(Span::point(0), None)
+                .with_help("绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始"),
+        );
+    }
+    attach_projects(&forms, &mut diags);
+    ParseOutput {
+        document: Document { projects: forms },
+        diagnostics: diags,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +286,7 @@ struct Parser<'s> {
     forms: Vec<Project>,
     current: Option<Form>,
     diags: Vec<Diagnostic>,
+    missing: Vec<MissingField>,
     unrecognized: usize,
 }
 
@@ -134,6 +297,7 @@ impl<'s> Parser<'s> {
             forms: Vec::new(),
             current: None,
             diags: Vec::new(),
+            missing: Vec::new(),
             unrecognized: 0,
         }
     }
@@ -148,6 +312,7 @@ impl<'s> Parser<'s> {
             if is_page_furniture(&key) {
                 return;
             }
+            // Keep in step with `opens_form`, which cuts documents into pieces at these lines.
             if is_title(&key) {
                 self.start_form(row.span);
                 if let Some(year) = leading_year(&key) {
@@ -302,10 +467,6 @@ impl<'s> Parser<'s> {
         let mut project = form.project;
         project.goals = form.goals.finish();
         project.span = Span::new(form.opening.start, form.last_line_end.max(form.opening.end));
-        let reference = ProjectRef {
-            name: project.name_str().to_owned(),
-            index: project.index,
-        };
         let mut missing = Vec::new();
         if project.name.is_none() {
             missing.push(("项目名称", Severity::Error));
@@ -323,18 +484,13 @@ impl<'s> Parser<'s> {
             missing.push(("年度", Severity::Warning));
         }
         for (what, severity) in missing {
-            self.diags.push(
-                Diagnostic::new(
-                    "parse::missing-field",
-                    severity,
-                    format!("第 {} 张表缺少“{what}”", project.index),
-                )
-                .with_primary(form.opening, Some("这张表从这里开始".into()))
-                .with_help(format!(
-                    "请在表中填写“{what}”；缺少的栏目不会参与依赖它的规则检查"
-                ))
-                .with_project(reference.clone()),
-            );
+            self.missing.push(MissingField {
+                form: self.forms.len(),
+                after: self.diags.len(),
+                what,
+                severity,
+                opening: form.opening,
+            });
         }
         self.forms.push(project);
     }
@@ -356,30 +512,13 @@ impl<'s> Parser<'s> {
         );
     }
 
-    fn finish_document(mut self) -> ParseOutput {
+    fn finish_piece(mut self) -> Piece {
         self.finish_form();
-        if self.unrecognized > MAX_UNRECOGNIZED_LINES {
-            let extra = self.unrecognized - MAX_UNRECOGNIZED_LINES;
-            self.diags.push(Diagnostic::warning(
-                "parse::unrecognized-line",
-                format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
-            ));
-        }
-        if self.forms.is_empty() && !self.diags.iter().any(|d| d.code == "source::binary") {
-            self.diags.push(
-                Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
-                    .with_primary(Span::point(0), None)
-                    .with_help(
-                        "绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始",
-                    ),
-            );
-        }
-        attach_projects(&self.forms, &mut self.diags);
-        ParseOutput {
-            document: Document {
-                projects: self.forms,
-            },
-            diagnostics: self.diags,
+        Piece {
+            forms: self.forms,
+            diags: self.diags,
+            missing: self.missing,
+            unrecognized: self.unrecognized,
         }
     }
 }
