@@ -242,8 +242,19 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 impl Config {
     /// Read a configuration file and the files it extends.
     pub fn load(path: &Path) -> Result<Config, ConfigDiagnostics> {
+        Config::load_with(path, None)
+    }
+
+    /// The configuration written in `text`, as if read from `path` (`extends` is resolved
+    /// relative to it and read from disk).
+    pub fn parse(path: &Path, text: &[u8]) -> Result<Config, ConfigDiagnostics> {
+        Config::load_with(path, Some(text))
+    }
+
+    fn load_with(path: &Path, first: Option<&[u8]>) -> Result<Config, ConfigDiagnostics> {
         let mut chain: Vec<(Arc<SourceFile>, RawConfig, PathBuf)> = Vec::new();
         let mut errors = ConfigDiagnostics::new();
+        let mut first = first;
         let mut next = Some((path.to_path_buf(), None::<(Arc<SourceFile>, Span)>));
         while let Some((file, extended_from)) = next.take() {
             let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
@@ -263,7 +274,11 @@ impl Config {
                 }
                 break;
             }
-            let bytes = match std::fs::read(&file) {
+            let read = match first.take() {
+                Some(given) => Ok(given.to_vec()),
+                None => std::fs::read(&file),
+            };
+            let bytes = match read {
                 Ok(b) => b,
                 Err(err) => {
                     let message = format!("无法读取配置文件 {}：{err}", file.display());

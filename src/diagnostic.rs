@@ -144,6 +144,9 @@ impl Diagnostic {
     }
 }
 
+/// The longest stretch of text a code frame underlines.
+const MAX_DRAWN_LABEL_BYTES: usize = 480;
+
 /// A diagnostic bound to its source, so miette can draw it.
 pub struct Rendered<'a> {
     pub diagnostic: &'a Diagnostic,
@@ -205,10 +208,16 @@ impl miette::Diagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let d = self.diagnostic;
         let primary = d.primary.as_ref()?;
-        let len = self.source.text().len();
+        let text = self.source.text();
         let clamp = move |s: Span| {
-            let start = s.start.min(len);
-            (start, s.end.min(len).saturating_sub(start))
+            let start = s.start.min(text.len());
+            // A frame underlines at most a screenful: a label on a megabyte-long cell is drawn
+            // on its beginning (machine formats keep the whole span).
+            let mut end = s.end.min(text.len()).min(start + MAX_DRAWN_LABEL_BYTES);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            (start, end.saturating_sub(start))
         };
         let first = std::iter::once(miette::LabeledSpan::new_primary_with_span(
             primary.text.clone(),

@@ -58,12 +58,22 @@ impl Input {
 
     /// Decode and read `bytes` from `name` in the given format.
     pub fn from_bytes_as(name: impl Into<String>, bytes: &[u8], format: InputFormat) -> Input {
+        match format {
+            InputFormat::Csv | InputFormat::Xlsx => crate::sheet::read(name.into(), bytes, format),
+            _ => Input::from_vec_as(name, bytes.to_vec(), format),
+        }
+    }
+
+    /// [`Input::from_bytes_as`] taking the bytes: UTF-8 text becomes the source without a copy.
+    pub fn from_vec_as(name: impl Into<String>, bytes: Vec<u8>, format: InputFormat) -> Input {
         let name = name.into();
         match format {
-            InputFormat::Csv | InputFormat::Xlsx => return crate::sheet::read(name, bytes, format),
+            InputFormat::Csv | InputFormat::Xlsx => {
+                return crate::sheet::read(name, &bytes, format);
+            }
             InputFormat::Text | InputFormat::Json | InputFormat::Toml => {}
         }
-        let (source, mut diagnostics) = SourceFile::decode(name, bytes);
+        let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
         let document = match format {
             InputFormat::Json | InputFormat::Toml => {
                 let tree = if format == InputFormat::Json {
@@ -106,17 +116,17 @@ impl Input {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             io::stdin().read_to_end(&mut bytes)?;
-            return Ok(Input::from_bytes_as(
+            return Ok(Input::from_vec_as(
                 "<stdin>",
-                &bytes,
+                bytes,
                 format.unwrap_or(InputFormat::Text),
             ));
         }
         let bytes = std::fs::read(path)?;
         let format = format.unwrap_or_else(|| InputFormat::from_path(path));
-        Ok(Input::from_bytes_as(
+        Ok(Input::from_vec_as(
             path.display().to_string(),
-            &bytes,
+            bytes,
             format,
         ))
     }

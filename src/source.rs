@@ -100,6 +100,11 @@ impl SourceFile {
     /// Decode raw bytes, detecting the encoding. Problems with the bytes come back as diagnostics;
     /// decoding itself never fails.
     pub fn decode(name: impl Into<String>, bytes: &[u8]) -> (Self, Vec<Diagnostic>) {
+        SourceFile::decode_vec(name, bytes.to_vec())
+    }
+
+    /// [`SourceFile::decode`] taking the bytes: UTF-8 needs no copy.
+    pub fn decode_vec(name: impl Into<String>, bytes: Vec<u8>) -> (Self, Vec<Diagnostic>) {
         let name = name.into();
         let mut diagnostics = Vec::new();
         let (text, encoding) = decode_bytes(bytes);
@@ -252,12 +257,13 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-fn decode_bytes(bytes: &[u8]) -> (String, Encoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(s) => (s.to_owned(), Encoding::Utf8Bom),
-            Err(_) => (
-                String::from_utf8_lossy(rest).into_owned(),
+fn decode_bytes(mut bytes: Vec<u8>) -> (String, Encoding) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(s) => (s, Encoding::Utf8Bom),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
                 Encoding::Utf8Lossy,
             ),
         };
@@ -268,25 +274,29 @@ fn decode_bytes(bytes: &[u8]) -> (String, Encoding) {
         } else {
             (encoding_rs::UTF_16BE, Encoding::Utf16Be)
         };
-        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        let (text, had_errors) = encoding.decode_with_bom_removal(&bytes);
         return (
             text.into_owned(),
             if had_errors { Encoding::Utf8Lossy } else { tag },
         );
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_owned(), Encoding::Utf8);
-    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return (s, Encoding::Utf8),
+        Err(e) => e.into_bytes(),
+    };
     if let Some(text) =
-        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+        encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes)
     {
         return (text.into_owned(), Encoding::Gb18030);
     }
     (
-        String::from_utf8_lossy(bytes).into_owned(),
+        String::from_utf8_lossy(&bytes).into_owned(),
         Encoding::Utf8Lossy,
     )
 }
+
+/// At most this many bytes of a line are shown before and after the span a frame points at.
+const MAX_CONTEXT_BYTES: usize = 320;
 
 /// miette reads source through this impl so that the `[file:line:col]` header counts columns in
 /// characters, like every other position jixiao prints (miette's `str` impl counts bytes).
@@ -313,7 +323,20 @@ impl SourceCode for SourceFile {
             let to = (last + context_lines_after).min(self.line_count().saturating_sub(1));
             (self.line_span(from).start, self.line_span(to).end)
         };
-        let data_end = data_end.max(data_start).min(self.text.len());
+        // A frame shows at most a screenful around the span: a ten-megabyte line is cut to the
+        // part near what it points at, not printed whole.
+        let mut data_start = data_start.max(offset.saturating_sub(MAX_CONTEXT_BYTES));
+        while !self.text.is_char_boundary(data_start) {
+            data_start += 1;
+        }
+        let mut data_end = data_end
+            .min(offset + span.len() + MAX_CONTEXT_BYTES)
+            .max(data_start)
+            .min(self.text.len());
+        while !self.text.is_char_boundary(data_end) {
+            data_end -= 1;
+        }
+        let data_end = data_end.max(data_start);
         let data = self
             .text
             .get(data_start..data_end)

@@ -89,11 +89,10 @@ const PIECE_BYTES: usize = 1 << 20;
 /// one, whatever the parser's state, so parsing the pieces apart and joining them gives exactly
 /// what one pass over the whole document gives — once the forms are renumbered.
 pub fn parse_document_in_pieces(source: &SourceFile, piece_bytes: usize) -> ParseOutput {
-    if let Some(nul) = source
-        .text()
-        .get(..source.text().len().min(8192))
-        .and_then(|t| t.find('\0'))
-    {
+    // Bytes, not a `str` slice: 8192 may fall inside a character, and a NUL is always a byte
+    // of its own in UTF-8.
+    let head = source.text().as_bytes().iter().take(8192);
+    if let Some(nul) = head.into_iter().position(|b| *b == 0) {
         let binary = Diagnostic::error(
             "source::binary",
             "文件含有 NUL 字节，看起来是二进制文件而不是文本表格",
@@ -192,7 +191,7 @@ struct MissingField {
 /// Join the pieces in order: number the forms through the document, report missing fields,
 /// and keep the first [`MAX_UNRECOGNIZED_LINES`] unrecognised lines of the whole document.
 fn assemble(pieces: Vec<Piece>) -> ParseOutput {
-    let mut forms: Vec<Project> = Vec::new();
+    let mut forms: Vec<Project> = Vec::with_capacity(pieces.iter().map(|p| p.forms.len()).sum());
     let mut diags = Vec::new();
     let mut unrecognized = 0usize;
     let mut listed = 0usize;
@@ -466,6 +465,8 @@ impl<'s> Parser<'s> {
         };
         let mut project = form.project;
         project.goals = form.goals.finish();
+        // The model of every form is kept for the whole run: no growth slack.
+        project.indicators.shrink_to_fit();
         project.span = Span::new(form.opening.start, form.last_line_end.max(form.opening.end));
         let mut missing = Vec::new();
         if project.name.is_none() {
