@@ -8,10 +8,14 @@ use crate::input::{Input, InputFormat};
 use crate::policy::types::suggest;
 use crate::policy::{PolicySet, RuleTimings};
 use crate::report::FileReport;
+use crate::source::SourceFile;
 use crate::text::READER_CODES;
+use crate::text::{PIECE_BYTES, parse_document_in_windows};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -93,6 +97,11 @@ impl Timings {
         }
     }
 
+    fn add_read(&self, elapsed: Duration) {
+        let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
+        self.read_nanos.fetch_add(nanos, Ordering::Relaxed);
+    }
+
     /// Reading, decoding and parsing inputs.
     pub fn read(&self) -> Duration {
         Duration::from_nanos(self.read_nanos.load(Ordering::Relaxed))
@@ -121,6 +130,67 @@ impl Checker<'_> {
             |r| self.runs(&r.id),
             self.timings.map(|t| &t.rules),
         ));
+        self.configured(
+            input.source,
+            diagnostics,
+            input.document.projects.len(),
+            path,
+        )
+    }
+
+    /// Read and check a text document a window of forms at a time: each window's forms are
+    /// checked by the rules that look at one form as soon as they are read, then reduced to what
+    /// the rules comparing forms need, so memory holds the full models of one window only.
+    fn check_text(&self, bytes: Vec<u8>, name: String, path: &Path) -> Checked {
+        let started = Instant::now();
+        let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
+        let select = |r: &crate::policy::ir::CompiledRule| self.runs(&r.id);
+        let keep_bodies = self.policy.compares_form_bodies(select);
+        let rule_timings = self.timings.map(|t| &t.rules);
+        let mut findings = Vec::new();
+        let mut in_rules = Duration::ZERO;
+        let parsed = parse_document_in_windows(
+            &source,
+            PIECE_BYTES,
+            rayon::current_num_threads().max(1) * 2,
+            |forms| {
+                let rules_started = Instant::now();
+                findings.extend(self.policy.check_forms(
+                    forms,
+                    source.name(),
+                    select,
+                    rule_timings,
+                ));
+                if !keep_bodies {
+                    for form in forms.iter_mut() {
+                        form.indicators = Vec::new();
+                        form.goals = Vec::new();
+                    }
+                }
+                in_rules += rules_started.elapsed();
+            },
+        );
+        if let Some(t) = self.timings {
+            t.add_read(started.elapsed().saturating_sub(in_rules));
+        }
+        diagnostics.extend(parsed.diagnostics);
+        diagnostics.extend(findings);
+        let forms = parsed.document.projects;
+        diagnostics.extend(
+            self.policy
+                .compare_forms(&forms, source.name(), select, rule_timings),
+        );
+        self.configured(Arc::new(source), diagnostics, forms.len(), path)
+    }
+
+    /// Apply the configuration to a file's findings: severities, ignores, suppressions.
+    fn configured(
+        &self,
+        source: Arc<SourceFile>,
+        mut diagnostics: Vec<Diagnostic>,
+        forms: usize,
+        path: &Path,
+    ) -> Checked {
         let mut hits = vec![0; self.config.suppressions.len()];
         diagnostics.retain_mut(|d| {
             match self.config.level_of(&d.code) {
@@ -145,9 +215,37 @@ impl Checker<'_> {
             true
         });
         Checked {
-            report: FileReport::new(input.source, diagnostics, input.document.projects.len()),
+            report: FileReport::new(source, diagnostics, forms),
             suppression_hits: hits,
         }
+    }
+
+    /// Read and check one path (`-` is standard input).
+    fn check_path(&self, path: &Path) -> std::io::Result<Checked> {
+        let stdin = path.as_os_str() == "-";
+        let format = self.input_format.unwrap_or_else(|| {
+            if stdin {
+                InputFormat::Text
+            } else {
+                InputFormat::from_path(path)
+            }
+        });
+        if format != InputFormat::Text {
+            let started = Instant::now();
+            let input = Input::read_as(path, Some(format))?;
+            if let Some(t) = self.timings {
+                t.add_read(started.elapsed());
+            }
+            return Ok(self.check(input, path));
+        }
+        let (bytes, name) = if stdin {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes)?;
+            (bytes, "<stdin>".to_owned())
+        } else {
+            (std::fs::read(path)?, path.display().to_string())
+        };
+        Ok(self.check_text(bytes, name, path))
     }
 
     /// Read and check files in parallel; results in the order of `paths`. A file that cannot be
@@ -158,18 +256,7 @@ impl Checker<'_> {
     ) -> Vec<Result<Checked, (PathBuf, std::io::Error)>> {
         paths
             .par_iter()
-            .map(|path| {
-                let started = Instant::now();
-                let input = Input::read_as(path, self.input_format);
-                if let Some(t) = self.timings {
-                    let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-                    t.read_nanos.fetch_add(nanos, Ordering::Relaxed);
-                }
-                match input {
-                    Ok(input) => Ok(self.check(input, path)),
-                    Err(err) => Err((path.clone(), err)),
-                }
-            })
+            .map(|path| self.check_path(path).map_err(|err| (path.clone(), err)))
             .collect()
     }
 }

@@ -364,3 +364,56 @@ fn timings_show_reading_each_rule_and_writing() {
     let quiet = jixiao().args(["check", SAMPLE]).output().unwrap();
     assert!(!String::from_utf8(quiet.stderr).unwrap().contains("耗时"));
 }
+
+/// A rule that compares forms and reads their indicators sees every form whole, even though a
+/// large document is checked a window at a time (and forms are otherwise reduced to what the
+/// comparing rules need).
+#[test]
+fn comparing_rules_that_read_indicators_see_whole_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = dir.path().join("forms.txt");
+    let options = jixiao::corpus::CorpusOptions::default();
+    std::fs::write(&forms, jixiao::corpus::generate_bytes(2_300_000, options)).unwrap();
+    let policy = dir.path().join("count.jxp");
+    std::fs::write(
+        &policy,
+        r#"rule x.trained {
+  severity info
+  message "共有 {n} 张表设有培训人数"
+  for p in projects
+  let n = count(q in projects where any i in q.indicators: i.name == "培训人数")
+  require n == 0
+}"#,
+    )
+    .unwrap();
+    let input = jixiao::input::Input::read(&forms).unwrap();
+    let expected = input
+        .document
+        .projects
+        .iter()
+        .filter(|p| p.indicators.iter().any(|i| i.name.value == "培训人数"))
+        .count();
+    assert!(expected > 100);
+    let out = jixiao()
+        .args([
+            "check",
+            "-j",
+            "1",
+            "--no-default-policy",
+            "--format",
+            "short",
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .arg(&forms)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let message = format!("共有 {expected} 张表设有培训人数");
+    assert_eq!(
+        text.lines().filter(|l| l.contains(&message)).count(),
+        input.document.projects.len(),
+        "{}",
+        &text[..text.len().min(500)]
+    );
+}

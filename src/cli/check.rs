@@ -1,6 +1,6 @@
 //! `jixiao check` and `jixiao config`.
 
-use crate::baseline::{Baseline, write_atomically};
+use crate::baseline::{Baseline, write_atomically_with};
 use crate::check::{Checker, FileFilter, Selection, Timings};
 use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
@@ -273,23 +273,25 @@ fn write_output(
 ) -> std::io::Result<()> {
     let format = config.format.value;
     let to_file = args.output.is_some();
-    let mut buffer: Vec<u8> = Vec::new();
     let terminal = !to_file && stdout_is_terminal();
-    match format {
-        Format::Human => {
-            let options = HumanOptions {
-                color: !to_file && args.color.enabled(terminal),
-                ascii: args.ascii,
-                ..HumanOptions::default()
-            };
-            render_human(reports, &options, &mut buffer)?;
+    // Written straight to the destination as it is drawn: a report is never held whole.
+    let render = |out: &mut dyn Write| -> std::io::Result<()> {
+        match format {
+            Format::Human => {
+                let options = HumanOptions {
+                    color: !to_file && args.color.enabled(terminal),
+                    ascii: args.ascii,
+                    ..HumanOptions::default()
+                };
+                render_human(reports, &options, out)
+            }
+            Format::Short => render_short(reports, out),
+            Format::Json => render_json(reports, summary, out),
+            Format::Sarif => render_sarif(reports, &RuleInfo::catalog(policy), out),
+            Format::Junit => render_junit(reports, config.fail_level.value, out),
+            Format::Github => render_github(reports, out),
         }
-        Format::Short => render_short(reports, &mut buffer)?,
-        Format::Json => render_json(reports, summary, &mut buffer)?,
-        Format::Sarif => render_sarif(reports, &RuleInfo::catalog(policy), &mut buffer)?,
-        Format::Junit => render_junit(reports, config.fail_level.value, &mut buffer)?,
-        Format::Github => render_github(reports, &mut buffer)?,
-    }
+    };
     let mut summary_line = summary.line();
     for note in notes {
         summary_line.push('；');
@@ -297,13 +299,13 @@ fn write_output(
     }
     match &args.output {
         Some(path) => {
-            write_atomically(path, &buffer)?;
+            write_atomically_with(path, render)?;
             eprintln!("{summary_line}");
             eprintln!("报告已写入 {}", path.display());
         }
         None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(&buffer)?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            render(&mut out)?;
             // Human output ends with the summary; machine formats keep stdout clean.
             if format == Format::Human {
                 writeln!(out, "{summary_line}")?;

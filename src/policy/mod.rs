@@ -273,11 +273,8 @@ impl PolicySet {
         self.check_projects_timed(projects, file, select, None)
     }
 
-    /// [`PolicySet::check_projects`], adding each rule's time to `timings`.
-    ///
-    /// Rules that look at one form at a time run over pieces of the document in parallel;
-    /// rules that compare forms run over the whole document, each in parallel with the others.
-    /// The findings come in no particular order (reports sort them).
+    /// [`PolicySet::check_projects`], adding each rule's time to `timings`: the rules that look
+    /// at one form at a time, then those that compare forms.
     pub fn check_projects_timed(
         &self,
         projects: &[Project],
@@ -285,30 +282,94 @@ impl PolicySet {
         select: impl Fn(&CompiledRule) -> bool,
         timings: Option<&RuleTimings>,
     ) -> Vec<Diagnostic> {
-        let (per_form, cross_form): (Vec<_>, Vec<_>) = self
+        let mut out = self.check_forms(projects, file, &select, timings);
+        out.extend(self.compare_forms(projects, file, &select, timings));
+        out
+    }
+
+    /// Run the selected rules that look at one form at a time, over pieces of `projects` in
+    /// parallel. The findings come in no particular order (reports sort them).
+    pub fn check_forms(
+        &self,
+        projects: &[Project],
+        file: &str,
+        select: impl Fn(&CompiledRule) -> bool,
+        timings: Option<&RuleTimings>,
+    ) -> Vec<Diagnostic> {
+        let rules: Vec<(usize, &CompiledRule)> = self
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, r)| select(r))
-            .partition(|(_, r)| r.per_form);
-        let run = |(index, rule): &(usize, &CompiledRule), projects: &[Project]| {
-            let started = timings.map(|_| Instant::now());
-            let found = eval::run_rule(rule, &self.params, &self.sources, projects, file);
-            if let (Some(t), Some(started)) = (timings, started) {
-                t.add(*index, started.elapsed());
-            }
-            found
-        };
-        let mut out: Vec<Diagnostic> = if per_form.is_empty() {
-            Vec::new()
-        } else {
-            projects
-                .par_chunks(FORMS_PER_PIECE)
-                .flat_map_iter(|piece| per_form.iter().flat_map(|r| run(r, piece)))
-                .collect()
-        };
-        out.par_extend(cross_form.par_iter().flat_map_iter(|r| run(r, projects)));
-        out
+            .filter(|(_, r)| r.per_form && select(r))
+            .collect();
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        projects
+            .par_chunks(FORMS_PER_PIECE)
+            .flat_map_iter(|piece| {
+                rules
+                    .iter()
+                    .flat_map(|r| self.run_timed(*r, piece, file, timings))
+            })
+            .collect()
+    }
+
+    /// Run the selected rules that compare forms over the whole of `projects`, each in parallel
+    /// with the others.
+    pub fn compare_forms(
+        &self,
+        projects: &[Project],
+        file: &str,
+        select: impl Fn(&CompiledRule) -> bool,
+        timings: Option<&RuleTimings>,
+    ) -> Vec<Diagnostic> {
+        let rules: Vec<(usize, &CompiledRule)> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.per_form && select(r))
+            .collect();
+        rules
+            .par_iter()
+            .flat_map_iter(|r| self.run_timed(*r, projects, file, timings))
+            .collect()
+    }
+
+    /// Whether a selected rule that compares forms reads their indicators or goals. If none
+    /// does, a form's indicators and goals can be dropped once its own rules have run.
+    pub fn compares_form_bodies(&self, select: impl Fn(&CompiledRule) -> bool) -> bool {
+        self.rules
+            .iter()
+            .filter(|r| !r.per_form && select(r))
+            .any(|r| {
+                let mut reads = false;
+                r.walk(&mut |ir| {
+                    reads |= matches!(
+                        ir.kind,
+                        ir::IrKind::Field(
+                            _,
+                            types::FieldId::ProjectIndicators | types::FieldId::ProjectGoals
+                        )
+                    );
+                });
+                reads
+            })
+    }
+
+    fn run_timed(
+        &self,
+        (index, rule): (usize, &CompiledRule),
+        projects: &[Project],
+        file: &str,
+        timings: Option<&RuleTimings>,
+    ) -> Vec<Diagnostic> {
+        let started = timings.map(|_| Instant::now());
+        let found = eval::run_rule(rule, &self.params, &self.sources, projects, file);
+        if let (Some(t), Some(started)) = (timings, started) {
+            t.add(index, started.elapsed());
+        }
+        found
     }
 
     /// Resolve an example path of a rule: relative to the policy file, or inside the pack.

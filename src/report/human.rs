@@ -48,6 +48,9 @@ impl HumanOptions {
     }
 }
 
+/// How many findings are drawn at once (in parallel) before they are written.
+const DRAWN_PER_BATCH: usize = 512;
+
 /// Draw every diagnostic of every report, in order.
 pub fn render_human(
     reports: &[FileReport],
@@ -63,28 +66,30 @@ pub fn render_human(
         } else {
             &handler
         };
-        // Drawing a frame is independent per finding: draw them in parallel, write in order.
-        let drawn: Vec<String> = report
-            .diagnostics
-            .par_iter()
-            .map(|diagnostic| {
-                let rendered = Rendered {
-                    diagnostic,
-                    source: &report.source,
-                };
-                let mut text = String::new();
-                if handler.render_report(&mut text, &rendered).is_err() {
-                    // miette could not draw it (a span off the text): fall back to the short form.
-                    text = format!(
-                        "{}[{}]: {}\n",
-                        diagnostic.severity, diagnostic.code, diagnostic.message
-                    );
-                }
-                text
-            })
-            .collect();
-        for text in drawn {
-            writeln!(out, "{text}")?;
+        // Drawing a frame is independent per finding: draw a batch in parallel, write it in
+        // order, go on (a batch at a time, so a large report is never held whole).
+        for batch in report.diagnostics.chunks(DRAWN_PER_BATCH) {
+            let drawn: Vec<String> = batch
+                .par_iter()
+                .map(|diagnostic| {
+                    let rendered = Rendered {
+                        diagnostic,
+                        source: &report.source,
+                    };
+                    let mut text = String::new();
+                    if handler.render_report(&mut text, &rendered).is_err() {
+                        // miette could not draw it (a span off the text): fall back to the short form.
+                        text = format!(
+                            "{}[{}]: {}\n",
+                            diagnostic.severity, diagnostic.code, diagnostic.message
+                        );
+                    }
+                    text
+                })
+                .collect();
+            for text in drawn {
+                writeln!(out, "{text}")?;
+            }
         }
     }
     Ok(())

@@ -80,7 +80,7 @@ pub fn parse_document(source: &SourceFile) -> ParseOutput {
 }
 
 /// A document is cut into pieces of about this many bytes for parallel parsing.
-const PIECE_BYTES: usize = 1 << 20;
+pub const PIECE_BYTES: usize = 1 << 20;
 
 /// [`parse_document`] with pieces of about `piece_bytes` (for tests: the result must not depend
 /// on it).
@@ -89,6 +89,21 @@ const PIECE_BYTES: usize = 1 << 20;
 /// one, whatever the parser's state, so parsing the pieces apart and joining them gives exactly
 /// what one pass over the whole document gives — once the forms are renumbered.
 pub fn parse_document_in_pieces(source: &SourceFile, piece_bytes: usize) -> ParseOutput {
+    parse_document_in_windows(source, piece_bytes, usize::MAX, |_| {})
+}
+
+/// Parse `source` a window of pieces at a time (each window in parallel) and hand each window's
+/// forms, numbered through the document, to `on_forms` before the next window is parsed.
+///
+/// `jixiao check` runs the rules that look at one form at a time there and keeps only what the
+/// rules comparing forms need, so the full models of at most one window are alive at once.
+pub fn parse_document_in_windows(
+    source: &SourceFile,
+    piece_bytes: usize,
+    pieces_per_window: usize,
+    mut on_forms: impl FnMut(&mut [Project]),
+) -> ParseOutput {
+    let mut assembled = Assembler::default();
     // Bytes, not a `str` slice: 8192 may fall inside a character, and a NUL is always a byte
     // of its own in UTF-8.
     let head = source.text().as_bytes().iter().take(8192);
@@ -101,22 +116,32 @@ pub fn parse_document_in_pieces(source: &SourceFile, piece_bytes: usize) -> Pars
         .with_help("请传入从 PDF 导出的文本文件，或 JSON/TOML 格式的表");
         let mut piece = Piece::default();
         piece.diags.push(binary);
-        return assemble(vec![piece]);
+        assembled.add(piece);
+        return assembled.finish();
     }
     let ranges = piece_ranges(source, piece_bytes);
-    let pieces: Vec<Piece> = if ranges.len() > 1 {
-        use rayon::prelude::*;
-        ranges
-            .into_par_iter()
-            .map(|lines| parse_piece(source, lines))
-            .collect()
-    } else {
-        ranges
-            .into_iter()
-            .map(|lines| parse_piece(source, lines))
-            .collect()
-    };
-    assemble(pieces)
+    for window in ranges.chunks(pieces_per_window.max(1)) {
+        let pieces: Vec<Piece> = if window.len() > 1 {
+            use rayon::prelude::*;
+            window
+                .par_iter()
+                .map(|lines| parse_piece(source, lines.clone()))
+                .collect()
+        } else {
+            window
+                .iter()
+                .map(|lines| parse_piece(source, lines.clone()))
+                .collect()
+        };
+        let first_new = assembled.forms.len();
+        for piece in pieces {
+            assembled.add(piece);
+        }
+        if let Some(new) = assembled.forms.get_mut(first_new..) {
+            on_forms(new);
+        }
+    }
+    assembled.finish()
 }
 
 fn parse_piece(source: &SourceFile, lines: std::ops::Range<usize>) -> Piece {
@@ -188,20 +213,26 @@ struct MissingField {
     opening: Span,
 }
 
-/// Join the pieces in order: number the forms through the document, report missing fields,
-/// and keep the first [`MAX_UNRECOGNIZED_LINES`] unrecognised lines of the whole document.
-fn assemble(pieces: Vec<Piece>) -> ParseOutput {
-    let mut forms: Vec<Project> = Vec::with_capacity(pieces.iter().map(|p| p.forms.len()).sum());
-    let mut diags = Vec::new();
-    let mut unrecognized = 0usize;
-    let mut listed = 0usize;
-    for piece in pieces {
-        let offset = forms.len();
-        unrecognized += piece.unrecognized;
+/// Joins pieces in order: numbers the forms through the document, reports missing fields,
+/// and keeps the first [`MAX_UNRECOGNIZED_LINES`] unrecognised lines of the whole document.
+#[derive(Default)]
+struct Assembler {
+    forms: Vec<Project>,
+    diags: Vec<Diagnostic>,
+    unrecognized: usize,
+    listed: usize,
+}
+
+impl Assembler {
+    fn add(&mut self, piece: Piece) {
+        let offset = self.forms.len();
+        self.unrecognized += piece.unrecognized;
+        self.forms.reserve(piece.forms.len());
         for mut project in piece.forms {
             project.index += offset;
-            forms.push(project);
+            self.forms.push(project);
         }
+        let forms = &self.forms;
         let missing_field = |m: &MissingField| {
             let project = forms.get(offset + m.form)?;
             let what = m.what;
@@ -226,36 +257,47 @@ fn assemble(pieces: Vec<Piece>) -> ParseOutput {
         let mut missing = piece.missing.iter().peekable();
         for (k, d) in piece.diags.into_iter().enumerate() {
             while let Some(m) = missing.next_if(|m| m.after <= k) {
-                diags.extend(missing_field(m));
+                self.diags.extend(missing_field(m));
             }
             if d.code == "parse::unrecognized-line" {
-                listed += 1;
-                if listed > MAX_UNRECOGNIZED_LINES {
+                self.listed += 1;
+                if self.listed > MAX_UNRECOGNIZED_LINES {
                     continue;
                 }
             }
-            diags.push(d);
+            self.diags.push(d);
         }
-        diags.extend(missing.filter_map(missing_field));
+        self.diags.extend(missing.filter_map(missing_field));
     }
-    if unrecognized > MAX_UNRECOGNIZED_LINES {
-        let extra = unrecognized - MAX_UNRECOGNIZED_LINES;
-        diags.push(Diagnostic::warning(
-            "parse::unrecognized-line",
-            format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
-        ));
-    }
-    if forms.is_empty() && !diags.iter().any(|d| d.code == "source::binary") {
-        diags.push(
-            Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
-                .with_primary(Span::point(0), None)
-                .with_help("绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始"),
-        );
-    }
-    attach_projects(&forms, &mut diags);
-    ParseOutput {
-        document: Document { projects: forms },
-        diagnostics: diags,
+
+    fn finish(self) -> ParseOutput {
+        let Assembler {
+            forms,
+            mut diags,
+            unrecognized,
+            ..
+        } = self;
+        if unrecognized > MAX_UNRECOGNIZED_LINES {
+            let extra = unrecognized - MAX_UNRECOGNIZED_LINES;
+            diags.push(Diagnostic::warning(
+                "parse::unrecognized-line",
+                format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
+            ));
+        }
+        if forms.is_empty() && !diags.iter().any(|d| d.code == "source::binary") {
+            diags.push(
+                Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
+                    .with_primary(Span::point(0), None)
+                    .with_help(
+                        "绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始",
+                    ),
+            );
+        }
+        attach_projects(&forms, &mut diags);
+        ParseOutput {
+            document: Document { projects: forms },
+            diagnostics: diags,
+        }
     }
 }
 
