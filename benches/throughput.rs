@@ -9,9 +9,8 @@ use jixiao::config::Config;
 use jixiao::corpus::{CorpusOptions, generate_bytes};
 use jixiao::input::Input;
 use jixiao::policy::{PolicyLoader, PolicySet};
-use jixiao::report::{FileReport, render_short};
+use jixiao::report::{FileReport, HumanOptions, render_human};
 use std::hint::black_box;
-use std::path::Path;
 
 fn default_pack() -> PolicySet {
     let mut loader = PolicyLoader::new();
@@ -79,6 +78,8 @@ fn evaluate(c: &mut Criterion) {
     group.finish();
 }
 
+/// What `jixiao check FILE > /dev/null` does: read the file, check it a window at a time, draw
+/// the human report. Threads: one per core, or `RAYON_NUM_THREADS`.
 fn end_to_end(c: &mut Criterion) {
     let policy = default_pack();
     let config = Config::default();
@@ -86,10 +87,13 @@ fn end_to_end(c: &mut Criterion) {
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 10]);
+    let dir = tempfile::tempdir().unwrap();
     let mut group = c.benchmark_group("check");
     group.sample_size(10);
     for mb in sizes {
         let text = generate_bytes(mb * 1_000_000, CorpusOptions::default());
+        let path = dir.path().join(format!("forms-{mb}mb.txt"));
+        std::fs::write(&path, &text).unwrap();
         let checker = Checker {
             policy: &policy,
             config: &config,
@@ -100,14 +104,16 @@ fn end_to_end(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(
             BenchmarkId::new("end_to_end", format!("{mb}mb")),
-            &text,
-            |b, text| {
+            &path,
+            |b, path| {
                 b.iter(|| {
-                    let input = Input::from_bytes("c.txt", text.as_bytes());
-                    let checked = checker.check(input, Path::new("c.txt"));
-                    let mut out = Vec::new();
-                    render_short(std::slice::from_ref(&checked.report), &mut out).unwrap();
-                    black_box((FileReport::clone(&checked.report), out))
+                    let checked = checker.check_paths(std::slice::from_ref(path));
+                    let reports: Vec<FileReport> = checked
+                        .into_iter()
+                        .map(|c| c.map(|c| c.report).unwrap())
+                        .collect();
+                    render_human(&reports, &HumanOptions::default(), &mut std::io::sink()).unwrap();
+                    black_box(reports.len())
                 })
             },
         );

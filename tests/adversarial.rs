@@ -14,16 +14,8 @@ use common::{GOOD_ROWS, form};
 use jixiao::diagnostic::{Diagnostic, Severity};
 use jixiao::input::{Input, InputFormat};
 use jixiao::model::ValueKind;
-use jixiao::policy::{PolicyLoader, PolicySet};
+use jixiao::policy::PolicyLoader;
 use jixiao::report::{HumanOptions, render_human};
-
-fn default_pack() -> PolicySet {
-    let mut loader = PolicyLoader::new();
-    loader.add_builtin_pack("default").unwrap();
-    let loaded = loader.finish();
-    assert!(!loaded.has_errors());
-    loaded.policy
-}
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
     diagnostics.iter().map(|d| d.code.as_str()).collect()
@@ -33,8 +25,11 @@ fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {
 /// document takes through `jixiao check`. Returns the reader's and the rules' findings.
 fn check(name: &str, bytes: &[u8]) -> (Input, Vec<Diagnostic>) {
     let input = Input::from_bytes(name, bytes);
-    let findings =
-        default_pack().check_projects(&input.document.projects, input.source.name(), |_| true);
+    let findings = common::default_policy().check_projects(
+        &input.document.projects,
+        input.source.name(),
+        |_| true,
+    );
     let mut all = input.diagnostics.clone();
     all.extend(findings.iter().cloned());
     let report = jixiao::report::FileReport::new(input.source.clone(), all, 0);

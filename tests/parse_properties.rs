@@ -6,6 +6,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use jixiao::input::Input;
 use jixiao::value::parse_value;
 use proptest::prelude::*;
@@ -199,6 +201,43 @@ proptest! {
     }
 }
 
+proptest! {
+    // Each case checks a document twice with the whole pack: fewer cases keep the suite fast.
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// `extract` → JSON → `check` finds what checking the text finds: the same rules on the same
+    /// forms and indicators with the same messages (only the places differ: in the JSON they
+    /// point at its fields).
+    #[test]
+    fn json_from_extract_checks_like_the_text(
+        order in prop::collection::vec(0usize..26, 1..6),
+        swaps in prop::collection::vec((prop::sample::select(SWAPPABLE), prop::sample::select(REPLACEMENTS)), 0..6),
+    ) {
+        let forms = sample_forms();
+        let mut text = String::new();
+        for (k, form) in order.iter().enumerate() {
+            let mut form = forms[*form % forms.len()].clone();
+            if let Some((from, to)) = swaps.get(k) {
+                form = form.replacen(from, to, 1);
+            }
+            text.push_str(&form);
+        }
+        let policy = common::default_policy();
+        let from_text = Input::from_bytes("doc.txt", text.as_bytes());
+        let document = serde_json::to_string_pretty(&from_text.document).unwrap();
+        let from_json = Input::from_bytes_as("doc.json", document.as_bytes(), jixiao::input::InputFormat::Json);
+        // What extract prints is a valid model: nothing for the JSON reader to complain about.
+        prop_assert!(
+            from_json.diagnostics.iter().all(|d| !d.code.starts_with("model::")),
+            "{:?}", from_json.diagnostics
+        );
+        prop_assert_eq!(
+            common::finding_keys(&policy, &from_text),
+            common::finding_keys(&policy, &from_json)
+        );
+    }
+}
+
 /// The forms of the sample, each from its title line.
 fn sample_forms() -> Vec<String> {
     let sample = std::fs::read_to_string("tests/fixtures/qiannan-hrss-2025.txt").unwrap();
@@ -213,6 +252,29 @@ fn sample_forms() -> Vec<String> {
     assert_eq!(forms.len(), 26);
     forms
 }
+
+/// Value cells of the sample worth replacing, and what to put there.
+const SWAPPABLE: &[&str] = &[
+    "=100%",
+    "≥95%",
+    "≥90%",
+    "有效提高",
+    "2025年12月31日前",
+    "200,000",
+];
+const REPLACEMENTS: &[&str] = &[
+    "≤95%",
+    "80%",
+    "≥**%",
+    "2026年3月31日前",
+    "≤99999999元",
+    "-5元",
+    "≥1.5万人次",
+    "顺利完成",
+    "2025年13月40日",
+    "300,000",
+    "≥5",
+];
 
 /// Pieces of fund amounts, well and badly formed.
 const AMOUNT_PIECES: &[&str] = &[

@@ -12,29 +12,14 @@ mod common;
 
 use common::*;
 use jixiao::input::{Input, InputFormat};
-use jixiao::policy::{PolicyLoader, PolicySet};
-
-fn default_pack() -> PolicySet {
-    let mut loader = PolicyLoader::new();
-    loader.add_builtin_pack("default").unwrap();
-    loader.finish().policy
-}
+use jixiao::policy::PolicySet;
 
 /// (rule, form, indicator) of every finding, sorted.
 fn signature(policy: &PolicySet, input: &Input) -> Vec<(String, usize, String)> {
-    let mut out: Vec<(String, usize, String)> = policy
-        .check_projects(&input.document.projects, input.source.name(), |_| true)
+    finding_keys(policy, input)
         .into_iter()
-        .map(|d| {
-            (
-                d.code,
-                d.project.map_or(0, |p| p.index),
-                d.indicator.unwrap_or_default(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+        .map(|(rule, form, indicator, _)| (rule, form, indicator))
+        .collect()
 }
 
 /// The sample's forms, each as its lines from the title on (blank lines between forms dropped).
@@ -163,7 +148,7 @@ fn csv_of_sample() -> Vec<u8> {
 
 #[test]
 fn every_format_gives_the_same_findings_as_the_text() {
-    let policy = default_pack();
+    let policy = default_policy();
     let text = sample();
     let expected = signature(&policy, &text);
     assert_eq!(expected.len(), 48);
@@ -226,7 +211,7 @@ fn every_format_gives_the_same_findings_as_the_text() {
 
 #[test]
 fn json_findings_point_at_the_json_fields() {
-    let policy = default_pack();
+    let policy = default_policy();
     let json = String::from_utf8(
         assert_cmd::Command::cargo_bin("jixiao")
             .unwrap()
@@ -259,7 +244,7 @@ fn json_findings_point_at_the_json_fields() {
 
 #[test]
 fn workbook_findings_name_the_sheet_and_cell() {
-    let policy = default_pack();
+    let policy = default_policy();
     let input = Input::from_bytes_as("sample.xlsx", &workbook_per_sheet(), InputFormat::Xlsx);
     let findings = policy.check_projects(&input.document.projects, "sample.xlsx", |r| {
         r.id == "funds.cost-within-total"

@@ -71,6 +71,21 @@ enum Candidates {
     Keyed(Rc<[usize]>, usize),
 }
 
+impl Candidates {
+    /// Only the positions inside `range`.
+    fn within(self, range: std::ops::Range<usize>) -> Candidates {
+        match self {
+            Candidates::All(all) => {
+                Candidates::All(all.start.max(range.start)..all.end.min(range.end))
+            }
+            Candidates::Keyed(at, _) => {
+                let kept: Vec<usize> = at.iter().copied().filter(|k| range.contains(k)).collect();
+                Candidates::Keyed(Rc::from(kept), 0)
+            }
+        }
+    }
+}
+
 impl Iterator for Candidates {
     type Item = usize;
 
@@ -112,6 +127,8 @@ struct Frame<'a> {
     element: Caches<'a>,
     /// Values of constant `let`s, per slot, once computed.
     constants: Vec<Option<Val<'a>>>,
+    /// Which forms an outer `for p in projects` visits (see [`run_rule_on`]).
+    forms: std::ops::Range<usize>,
     findings: Vec<Diagnostic>,
 }
 
@@ -149,6 +166,28 @@ pub fn run_rule(
     projects: &[Project],
     file: &str,
 ) -> Vec<Diagnostic> {
+    run_rule_on(
+        rule,
+        params,
+        policy_sources,
+        projects,
+        file,
+        0..projects.len(),
+    )
+}
+
+/// [`run_rule`] for the forms in `forms` only, when the rule's outer loop is `for p in
+/// projects`: the rule still sees every form (`projects` is the whole document), but reports
+/// on these. Disjoint ranges give disjoint findings, so a rule comparing forms can run in
+/// parallel pieces too.
+pub fn run_rule_on(
+    rule: &CompiledRule,
+    params: &[ParamDef],
+    policy_sources: &[Arc<SourceFile>],
+    projects: &[Project],
+    file: &str,
+    forms: std::ops::Range<usize>,
+) -> Vec<Diagnostic> {
     let Some(policy_source) = policy_sources.get(rule.source) else {
         return Vec::new();
     };
@@ -162,6 +201,7 @@ pub fn run_rule(
         document: Caches::new(rule.cache_sites),
         element: Caches::new(rule.cache_sites),
         constants: vec![None; rule.slots.len()],
+        forms,
         findings: Vec::new(),
     };
     frame.run_steps(0, true);
@@ -223,7 +263,11 @@ impl<'a> Frame<'a> {
                 join,
             }) => {
                 let coll = self.eval(collection)?;
-                let candidates = self.candidates(&coll, *slot, join.as_deref(), collection.span)?;
+                let mut candidates =
+                    self.candidates(&coll, *slot, join.as_deref(), collection.span)?;
+                if k == 0 && matches!(collection.kind, IrKind::Projects) {
+                    candidates = candidates.within(self.forms.clone());
+                }
                 for index in candidates {
                     let element = coll.element(index).unwrap_or(Val::Missing);
                     self.set(*slot, element);

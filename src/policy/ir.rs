@@ -301,19 +301,20 @@ impl CompiledRule {
         }
     }
 
+    /// Whether the rule's outer loop is `for p in projects`: its findings on different forms
+    /// can be computed apart (see `eval::run_rule_on`).
+    pub fn loops_over_forms(&self) -> bool {
+        matches!(
+            self.steps.first(),
+            Some(Step::For { collection, join: None, .. }) if matches!(collection.kind, IrKind::Projects)
+        )
+    }
+
     /// Whether the rule looks at one form at a time: its first step is `for p in projects` and
     /// nothing else reads `projects`. Such a rule finds the same on any split of a document into
     /// runs of forms, so a large document is checked in pieces, in parallel.
     pub fn looks_at_one_form(&self) -> bool {
-        let Some(Step::For {
-            collection,
-            join: None,
-            ..
-        }) = self.steps.first()
-        else {
-            return false;
-        };
-        if !matches!(collection.kind, IrKind::Projects) {
+        if !self.loops_over_forms() {
             return false;
         }
         let mut uses = 0usize;

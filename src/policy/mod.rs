@@ -330,9 +330,33 @@ impl PolicySet {
             .enumerate()
             .filter(|(_, r)| !r.per_form && select(r))
             .collect();
-        rules
-            .par_iter()
-            .flat_map_iter(|r| self.run_timed(*r, projects, file, timings))
+        // A rule whose outer loop is `for p in projects` reports on its forms in pieces, each
+        // piece seeing the whole document: every core gets work, at the price of each piece
+        // building the rule's document-wide indexes again.
+        let pieces = if projects.len() >= 2 * MIN_FORMS_COMPARED_PER_PIECE {
+            rayon::current_num_threads()
+                .max(1)
+                .min(projects.len() / MIN_FORMS_COMPARED_PER_PIECE)
+        } else {
+            1
+        };
+        let size = projects.len().div_ceil(pieces).max(1);
+        let jobs: Vec<((usize, &CompiledRule), std::ops::Range<usize>)> = rules
+            .iter()
+            .flat_map(|&(index, rule)| {
+                let ranges: Vec<std::ops::Range<usize>> = if rule.loops_over_forms() {
+                    (0..projects.len())
+                        .step_by(size)
+                        .map(|start| start..(start + size).min(projects.len()))
+                        .collect()
+                } else {
+                    std::iter::once(0..projects.len()).collect()
+                };
+                ranges.into_iter().map(move |r| ((index, rule), r))
+            })
+            .collect();
+        jobs.into_par_iter()
+            .flat_map_iter(|(rule, forms)| self.run_timed_on(rule, projects, file, forms, timings))
             .collect()
     }
 
@@ -359,13 +383,24 @@ impl PolicySet {
 
     fn run_timed(
         &self,
-        (index, rule): (usize, &CompiledRule),
+        rule: (usize, &CompiledRule),
         projects: &[Project],
         file: &str,
         timings: Option<&RuleTimings>,
     ) -> Vec<Diagnostic> {
+        self.run_timed_on(rule, projects, file, 0..projects.len(), timings)
+    }
+
+    fn run_timed_on(
+        &self,
+        (index, rule): (usize, &CompiledRule),
+        projects: &[Project],
+        file: &str,
+        forms: std::ops::Range<usize>,
+        timings: Option<&RuleTimings>,
+    ) -> Vec<Diagnostic> {
         let started = timings.map(|_| Instant::now());
-        let found = eval::run_rule(rule, &self.params, &self.sources, projects, file);
+        let found = eval::run_rule_on(rule, &self.params, &self.sources, projects, file, forms);
         if let (Some(t), Some(started)) = (timings, started) {
             t.add(index, started.elapsed());
         }
@@ -398,6 +433,9 @@ impl PolicySet {
 /// while every per-form rule runs over them, and give the threads many pieces to share; the
 /// cost of scheduling a piece is tiny next to checking 64 forms.
 const FORMS_PER_PIECE: usize = 64;
+
+/// A rule comparing forms is split into pieces of at least this many forms.
+const MIN_FORMS_COMPARED_PER_PIECE: usize = 2048;
 
 /// Time spent in each rule (summed over threads), for `check --timings`.
 #[derive(Debug)]

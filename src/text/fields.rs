@@ -54,7 +54,11 @@ pub fn recognise_field(cell: &str) -> Option<Field> {
     // Nearly every cell is a name or a value: reject them by their first character without
     // building the normalised key.
     let first = cell.trim_start().chars().next()?;
-    if !"项主实资财其上本预自年总".contains(first) || cell.len() > 96 {
+    if !matches!(
+        first,
+        '项' | '主' | '实' | '资' | '财' | '其' | '上' | '本' | '预' | '自' | '年' | '总'
+    ) || cell.len() > 96
+    {
         return None;
     }
     let key = label_key(cell);

@@ -10,7 +10,13 @@ pub fn compact(text: &str) -> String {
 
 /// A label cell in canonical form: whitespace removed, full-width `：（）` as ASCII, no trailing
 /// colon. `其中： 上级补助` → `其中:上级补助`.
-pub fn label_key(text: &str) -> String {
+pub fn label_key(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most labels are written plainly: no copy for them.
+    let plain = !text.ends_with(':')
+        && !text.contains(|c: char| is_blank(c) || matches!(c, '：' | '（' | '）'));
+    if plain {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut key: String = text
         .chars()
         .filter(|c| !is_blank(*c))
@@ -24,7 +30,7 @@ pub fn label_key(text: &str) -> String {
     while key.ends_with(':') {
         key.pop();
     }
-    key
+    std::borrow::Cow::Owned(key)
 }
 
 /// Characters that written Chinese runs together without spaces.

@@ -30,7 +30,8 @@ pub fn table_heading(row: &Row<'_>) -> Option<Table> {
     if !maybe {
         return None;
     }
-    let keys: Vec<String> = row.cells.iter().map(|c| label_key(c.text)).collect();
+    let keys: Vec<std::borrow::Cow<'_, str>> =
+        row.cells.iter().map(|c| label_key(c.text)).collect();
     let has = |k: &str| keys.iter().any(|key| key == k);
     let is_heading = (has("一级指标") && (has("二级指标") || has("三级指标")))
         || (keys.first().is_some_and(|k| k == "绩效指标") && has("指标值"));

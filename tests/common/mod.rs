@@ -9,7 +9,7 @@
 
 use jixiao::diagnostic::Diagnostic;
 use jixiao::input::Input;
-use jixiao::policy::{Loaded, PolicyLoader};
+use jixiao::policy::{Loaded, PolicyLoader, PolicySet};
 use jixiao::report::{HumanOptions, render_human};
 
 pub const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";
@@ -87,4 +87,32 @@ pub fn fired_on(findings: &[Diagnostic], rule: &str) -> Vec<usize> {
         .filter(|d| d.code == rule)
         .map(|d| d.project.as_ref().map_or(0, |p| p.index))
         .collect()
+}
+
+/// The shipped default pack, loaded without errors.
+pub fn default_policy() -> PolicySet {
+    let mut loader = PolicyLoader::new();
+    loader.add_builtin_pack("default").unwrap();
+    let loaded = loader.finish();
+    assert!(!loaded.has_errors());
+    loaded.policy
+}
+
+/// (rule, form, indicator, message) of every finding of `policy` on `input`, sorted: what two
+/// readings of the same forms must agree on.
+pub fn finding_keys(policy: &PolicySet, input: &Input) -> Vec<(String, usize, String, String)> {
+    let mut out: Vec<_> = policy
+        .check_projects(&input.document.projects, input.source.name(), |_| true)
+        .into_iter()
+        .map(|d| {
+            (
+                d.code,
+                d.project.map_or(0, |p| p.index),
+                d.indicator.unwrap_or_default(),
+                d.message,
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }
