@@ -161,6 +161,8 @@ pub struct PathIgnore {
     pub pattern: PathPattern,
     pub rules: Vec<String>,
     pub from: Provenance,
+    /// Where each of `rules` is written, so an unknown rule is pointed at itself.
+    pub rules_from: Vec<Provenance>,
 }
 
 /// A finding accepted for a named project, with the reason it is accepted.
@@ -204,6 +206,9 @@ pub struct Config {
     pub params: Vec<ParamSetting>,
     pub per_path_ignores: Vec<PathIgnore>,
     pub suppressions: Vec<Suppression>,
+    /// Every entry of a `select` or `ignore` list in the files read, with its own span: the
+    /// effective lists keep one provenance for the whole list.
+    rule_list_entries: Vec<(String, Provenance)>,
 }
 
 /// Configuration problems, each with the configuration file it belongs to.
@@ -226,6 +231,7 @@ impl Default for Config {
             severity: Vec::new(),
             params: Vec::new(),
             per_path_ignores: Vec::new(),
+            rule_list_entries: Vec::new(),
             suppressions: Vec::new(),
         }
     }
@@ -377,6 +383,10 @@ impl Config {
                 target.set(strings(list), at(span));
             }
         }
+        for entry in [&raw.select, &raw.ignore].into_iter().flatten().flatten() {
+            self.rule_list_entries
+                .push((entry.get_ref().clone(), at(entry.span())));
+        }
         for list in [&raw.include, &raw.exclude].into_iter().flatten() {
             for glob in list {
                 if let Err(e) = Glob::new(glob.get_ref()) {
@@ -453,6 +463,7 @@ impl Config {
                     pattern,
                     rules: strings(rules),
                     from: at(glob.span()),
+                    rules_from: rules.iter().map(|r| at(r.span())).collect(),
                 }),
                 Err(e) => error(
                     glob.span(),
@@ -498,6 +509,22 @@ impl Config {
         }
     }
 
+    /// Where the entry `pattern` of a `select`/`ignore` list set by `list` is written: the
+    /// entry's own span when the list comes from a file, else the list's provenance.
+    fn entry_of<'a>(&'a self, pattern: &str, list: &'a Provenance) -> &'a Provenance {
+        let Provenance::File { source, span } = list else {
+            return list;
+        };
+        self.rule_list_entries
+            .iter()
+            .find(|(text, from)| {
+                text == pattern
+                    && matches!(from, Provenance::File { source: s, span: e }
+                        if s == source && e.start >= span.start && e.end <= span.end)
+            })
+            .map_or(list, |(_, from)| from)
+    }
+
     fn source_of(&self, from: &Provenance) -> Option<(Arc<SourceFile>, Span)> {
         match from {
             Provenance::File { source, span } => {
@@ -532,14 +559,14 @@ impl Config {
             } else {
                 &self.ignore.from
             };
-            check_rule(pattern, from, &mut out);
+            check_rule(pattern, self.entry_of(pattern, from), &mut out);
         }
         for o in &self.severity {
             check_rule(&o.pattern, &o.from, &mut out);
         }
         for p in &self.per_path_ignores {
-            for rule in &p.rules {
-                check_rule(rule, &p.from, &mut out);
+            for (index, rule) in p.rules.iter().enumerate() {
+                check_rule(rule, p.rules_from.get(index).unwrap_or(&p.from), &mut out);
             }
         }
         for s in &self.suppressions {

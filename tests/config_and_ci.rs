@@ -161,7 +161,14 @@ fn every_config_error_is_rendered_with_a_code_frame() {
             "bad_level",
             "[severity]\n\"funds.zero-total\" = \"fatal\"\n",
         ),
-        ("unknown_rule", "select = [\"funds.cost-within-totl\"]\n"),
+        (
+            "unknown_rule",
+            "select = [\"funds.\", \"funds.cost-within-totl\", \"goals.\"]\n",
+        ),
+        (
+            "unknown_rule_in_path_ignores",
+            "[per-path-ignores]\n\"forms/*.txt\" = [\"goals.\", \"goal.numbering\"]\n",
+        ),
         ("unknown_param", "[params]\nmin_satisfation = \"95%\"\n"),
         ("param_type", "[params]\nmin_satisfaction = 95\n"),
         (

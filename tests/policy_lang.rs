@@ -666,3 +666,46 @@ rule t.rule {
 }"#;
     assert!(run(policy, &form("甲", "1", GOOD_ROWS)).is_empty());
 }
+
+#[test]
+fn lets_are_computed_when_first_read() {
+    // Dividing by zero is a run-time error: it is reported on the forms that read `boom`
+    // (total < 0), not on those where the left side of `or` already decides.
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let boom = p.funds.total / 0
+  require p.funds.total >= 0元 or boom > 0元
+  message "不会出现"
+}"#;
+    let text = [form("甲", "5,000", GOOD_ROWS), form("乙", "-5", GOOD_ROWS)].concat();
+    let findings = run(policy, &text);
+    let errors: Vec<usize> = findings
+        .iter()
+        .filter(|d| d.code == "policy::runtime-error")
+        .map(|d| d.project.as_ref().map_or(0, |p| p.index))
+        .collect();
+    assert_eq!(errors, vec![2], "{findings:#?}");
+}
+
+#[test]
+fn a_label_can_point_into_a_let() {
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  let cost = first(i in p.indicators where i.category == cost)
+  require false
+  message "成本指标 {cost.value}"
+  at cost.value "成本"
+  label p.funds.total "资金总额"
+}"#;
+    let text = form("甲", "5,000", GOOD_ROWS);
+    let findings = run(policy, &text);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let primary = findings[0].primary.as_ref().unwrap().span;
+    assert_eq!(&text[primary.start..primary.end], "≤10万元");
+    assert_eq!(findings[0].message, "成本指标 ≤10万元");
+    assert_eq!(findings[0].secondary.len(), 1);
+}

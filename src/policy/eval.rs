@@ -127,6 +127,10 @@ struct Frame<'a> {
     element: Caches<'a>,
     /// Values of constant `let`s, per slot, once computed.
     constants: Vec<Option<Val<'a>>>,
+    /// `let`s bound but not computed yet, per slot (with whether the value is constant): a
+    /// `let` is computed when first read, so one that a short-circuit or a filter never
+    /// reaches costs nothing.
+    pending: Vec<Option<(&'a Ir, bool)>>,
     /// Which forms an outer `for p in projects` visits (see [`run_rule_on`]).
     forms: std::ops::Range<usize>,
     findings: Vec<Diagnostic>,
@@ -201,6 +205,7 @@ pub fn run_rule_on(
         document: Caches::new(rule.cache_sites),
         element: Caches::new(rule.cache_sites),
         constants: vec![None; rule.slots.len()],
+        pending: vec![None; rule.slots.len()],
         forms,
         findings: Vec::new(),
     };
@@ -244,17 +249,16 @@ impl<'a> Frame<'a> {
                     Some(Some(v)) if *constant => Some(v.clone()),
                     _ => None,
                 };
-                let v = match cached {
-                    Some(v) => v,
-                    None => {
-                        let v = self.eval(value)?;
-                        if *constant && let Some(c) = self.constants.get_mut(*slot) {
-                            *c = Some(v.clone());
-                        }
-                        v
+                let lazy = match cached {
+                    Some(v) => {
+                        self.set(*slot, v);
+                        None
                     }
+                    None => Some((value, *constant)),
                 };
-                self.set(*slot, v);
+                if let Some(p) = self.pending.get_mut(*slot) {
+                    *p = lazy;
+                }
                 self.steps_from(k + 1, outermost)
             }
             Some(Step::For {
@@ -308,6 +312,29 @@ impl<'a> Frame<'a> {
 
     fn get(&self, slot: usize) -> Val<'a> {
         self.env.get(slot).cloned().unwrap_or(Val::Missing)
+    }
+
+    /// The value of a binding, computing a pending `let` on first read.
+    fn read_slot(&mut self, slot: usize) -> R<Val<'a>> {
+        let Some((value, constant)) = self.pending.get_mut(slot).and_then(Option::take) else {
+            return Ok(self.get(slot));
+        };
+        let v = self.eval(value)?;
+        if constant && let Some(c) = self.constants.get_mut(slot) {
+            *c = Some(v.clone());
+        }
+        self.set(slot, v.clone());
+        Ok(v)
+    }
+
+    /// Compute the pending `let`s that labels point into: places read bindings directly.
+    fn force_places(&mut self, requirement: &'a Requirement) -> R<()> {
+        let rule = self.rule;
+        let primaries = requirement.primary.iter().chain(rule.primary.iter());
+        for (place, _) in primaries.chain(rule.labels.iter()) {
+            self.read_slot(place.slot)?;
+        }
+        Ok(())
     }
 
     /// Indices of the elements to visit: all, or those matching a join key.
@@ -434,7 +461,7 @@ impl<'a> Frame<'a> {
                 .params
                 .get(*index)
                 .map_or(Val::Missing, |p| Val::from_const(&p.value)),
-            IrKind::Slot(slot) => self.get(*slot),
+            IrKind::Slot(slot) => self.read_slot(*slot)?,
             IrKind::Projects => Val::Projects(self.projects),
             IrKind::Field(base, f) => {
                 let base = self.eval(base)?;
@@ -842,6 +869,7 @@ impl<'a> Frame<'a> {
     }
 
     fn finding(&mut self, requirement: &'a Requirement) -> R<Diagnostic> {
+        self.force_places(requirement)?;
         let rule = self.rule;
         let message = self.render(requirement.message.as_ref().unwrap_or(&rule.message))?;
         let severity = requirement.severity.unwrap_or(rule.severity);
