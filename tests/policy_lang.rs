@@ -104,6 +104,60 @@ rule t.rule {
 }
 
 #[test]
+fn string_predicates_take_a_list_of_parts() {
+    // A list means "any of them", from a literal or a parameter; an empty list matches nothing.
+    let policy = r#"
+param reverse: list<string> = ["故障率", "投诉率"]
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators
+  where ends_with(i.name, ["满意度", "满意率"]) or starts_with(i.name, reverse) or contains(i.name, [])
+  require starts_with(i.level1, ["满意度", "服务对象"])
+  message "{i.name} 不在满意度指标下"
+}"#;
+    passes_and_fails(
+        policy,
+        &form("甲", "100,000", GOOD_ROWS),
+        &form(
+            "甲",
+            "100,000",
+            &rows_with("\t效益指标\t社会效益指标\t群众满意率\t≥90%\t"),
+        ),
+    );
+    let errors = load(
+        "rule t.rule {\n  severity warning\n  for p in projects\n  require contains(p.name, [1, 2])\n  message \"x\"\n}\n",
+    );
+    assert!(
+        errors
+            .diagnostics
+            .iter()
+            .any(|(_, d)| d.code == "policy::type-mismatch"),
+        "{}",
+        render_policy(&errors)
+    );
+}
+
+#[test]
+fn a_list_of_prefixes_is_not_planned_as_a_prefix_join() {
+    // starts_with(q.name, list) must test every element, not look one prefix up in an index.
+    let policy = r#"
+rule t.rule {
+  severity info
+  for p in projects
+  require count(q in projects where starts_with(q.name, [p.name, "丙"])) >= 2
+  message "少于两张"
+}"#;
+    let text = [
+        form("甲项目", "1", GOOD_ROWS),
+        form("乙项目", "1", GOOD_ROWS),
+        form("丙项目", "1", GOOD_ROWS),
+    ]
+    .concat();
+    // 甲: 甲项目 and 丙项目; 乙: 乙项目 and 丙项目; 丙: 丙项目 only.
+    assert_eq!(fired_on(&run(policy, &text), "t.rule"), vec![3]);
+}
+
+#[test]
 fn quantifiers_with_filters() {
     let any = r#"
 rule t.rule {

@@ -1393,7 +1393,13 @@ impl<'p> RuleCx<'p> {
         match func {
             Func::Contains | Func::StartsWith | Func::EndsWith => {
                 self.expect(&arg(0), &Ty::Str, "第 1 个参数");
-                self.expect(&arg(1), &Ty::Str, "第 2 个参数");
+                // One text, or a list of texts: true when any of them matches.
+                let second = arg(1);
+                if !matches!(second.ty, Ty::List(_)) {
+                    self.expect(&second, &Ty::Str, "第 2 个参数");
+                } else {
+                    self.expect(&second, &Ty::List(Box::new(Ty::Str)), "第 2 个参数");
+                }
                 Ty::Bool
             }
             Func::Length => {
@@ -1716,6 +1722,10 @@ fn prefix_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Op
     let [inner, outer] = args.as_slice() else {
         return None;
     };
+    // `starts_with(x, list)` means any prefix of the list: not a range of one sorted index.
+    if outer.ty != Ty::Str {
+        return None;
+    }
     join_sides(inner, outer, slot, outer_slots).then(|| (inner.clone(), outer.clone()))
 }
 

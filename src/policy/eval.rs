@@ -1253,9 +1253,32 @@ fn call<'a>(func: Func, args: &[Val<'a>]) -> EvalResult<Val<'a>> {
     let shared = |t: String| Val::Str(Text::Shared(Rc::from(t)));
     use chrono::Datelike;
     Ok(match func {
-        Func::Contains => Val::Bool(s(0).ok_or_else(bad)?.contains(s(1).ok_or_else(bad)?)),
-        Func::StartsWith => Val::Bool(s(0).ok_or_else(bad)?.starts_with(s(1).ok_or_else(bad)?)),
-        Func::EndsWith => Val::Bool(s(0).ok_or_else(bad)?.ends_with(s(1).ok_or_else(bad)?)),
+        Func::Contains | Func::StartsWith | Func::EndsWith => {
+            let text = s(0).ok_or_else(bad)?;
+            let test = |part: &str| match func {
+                Func::Contains => text.contains(part),
+                Func::StartsWith => text.starts_with(part),
+                _ => text.ends_with(part),
+            };
+            match args.get(1) {
+                Some(Val::Str(part)) => Val::Bool(test(part.as_str())),
+                // A list: any of its texts; missing elements match nothing.
+                Some(list) => {
+                    let count = list.count().ok_or_else(bad)?;
+                    let mut any = false;
+                    for k in 0..count {
+                        if let Some(Val::Str(part)) = list.element(k)
+                            && test(part.as_str())
+                        {
+                            any = true;
+                            break;
+                        }
+                    }
+                    Val::Bool(any)
+                }
+                None => return Err(bad()),
+            }
+        }
         Func::Length => match args.first() {
             Some(Val::Str(t)) => Val::Num(Decimal::from(t.as_str().chars().count())),
             Some(list) => Val::Num(Decimal::from(list.count().ok_or_else(bad)?)),

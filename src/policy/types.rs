@@ -307,19 +307,19 @@ pub const FUNCTIONS: &[(&str, Func, usize, &str)] = &[
         "contains",
         Func::Contains,
         2,
-        "contains(text: string, part: string) -> bool",
+        "contains(text: string, part: string | list<string>) -> bool",
     ),
     (
         "starts_with",
         Func::StartsWith,
         2,
-        "starts_with(text: string, prefix: string) -> bool",
+        "starts_with(text: string, prefix: string | list<string>) -> bool",
     ),
     (
         "ends_with",
         Func::EndsWith,
         2,
-        "ends_with(text: string, suffix: string) -> bool",
+        "ends_with(text: string, suffix: string | list<string>) -> bool",
     ),
     (
         "length",
