@@ -409,6 +409,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn narrow_and_wide_line_starts_agree() {
+        // Texts over 4 GiB use the wide index; both must answer alike.
+        let text = "第一行\r\n\n第三行\t值\n最后一行没有换行";
+        let narrow = LineStarts::of(text);
+        assert!(matches!(narrow, LineStarts::Narrow(_)));
+        let wide = LineStarts::Wide((0..narrow.len()).filter_map(|k| narrow.get(k)).collect());
+        assert_eq!(narrow.len(), 4);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                narrow.line_of(offset),
+                wide.line_of(offset),
+                "offset {offset}"
+            );
+        }
+        for line in 0..=narrow.len() {
+            assert_eq!(narrow.get(line), wide.get(line));
+        }
+        assert_eq!(narrow.line_of(0), 0);
+        assert_eq!(narrow.line_of("第一行\r\n".len()), 1);
+        assert_eq!(narrow.line_of(text.len()), 3);
+    }
+
+    #[test]
     fn detects_gb18030_and_keeps_text() {
         let text = "项目名称\t\t人事考试经费\r\n";
         let (bytes, _, _) = encoding_rs::GB18030.encode(text);
