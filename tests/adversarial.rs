@@ -301,3 +301,70 @@ fn hostile_policies_get_diagnostics() {
         .collect();
     assert!(load(&noise).has_errors());
 }
+
+/// Found by the `policy` fuzz target (a timeout): nested brackets and quantifiers made the
+/// grammar re-parse each level twice — exponential time — and nested quantifiers that parse
+/// can still ask for 10²⁰ iterations. Each now ends in a diagnostic.
+#[test]
+fn nesting_that_multiplies_work_is_bounded() {
+    let load = |body: &str| {
+        let mut loader = PolicyLoader::new();
+        loader.add_source(
+            "nested.jxp",
+            &format!(
+                "rule t.n {{\n  severity info\n  for p in projects\n  require {body}\n  message \"m\"\n}}\n"
+            ),
+        );
+        loader.finish()
+    };
+    // 23 unclosed brackets (the fuzzer's input, reduced): a syntax error, at once.
+    let loaded = load(&format!("{}p.name", "[".repeat(23)));
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|(_, d)| d.code == "policy::syntax"),
+        "{:?}",
+        loaded.diagnostics
+    );
+    // 30 closed ones are a valid (if odd) list.
+    let loaded = load(&format!(
+        "length({}p.name{}) > 0",
+        "[".repeat(30),
+        "]".repeat(30)
+    ));
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    // `count(count(…` 30 deep, closed or not: refused as too complex to parse.
+    for text in [
+        format!("{}x", "count(".repeat(30)),
+        format!("{}x{} == 1", "count(".repeat(30), ")".repeat(30)),
+    ] {
+        let loaded = load(&text);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|(_, d)| d.code == "policy::too-deep"),
+            "{:?}",
+            loaded.diagnostics
+        );
+    }
+    // Twenty nested quantifiers with `where` and no `:` parse at once, and stop on each form
+    // at the visit budget with a run-time error instead of running 10²⁰ iterations.
+    let mut body = "a20.name == \"x\"".to_owned();
+    for k in (1..=20).rev() {
+        body = format!("any a{k} in p.indicators where {body}");
+    }
+    let loaded = load(&body);
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let input = Input::from_bytes("f.txt", form("培训", "1", GOOD_ROWS).as_bytes());
+    let findings = loaded
+        .policy
+        .check_projects(&input.document.projects, "f.txt", |_| true);
+    assert_eq!(codes(&findings), ["policy::runtime-error"]);
+    assert!(
+        findings[0].message.contains("计算量超过上限"),
+        "{}",
+        findings[0].message
+    );
+}

@@ -133,6 +133,8 @@ struct Frame<'a> {
     pending: Vec<Option<(&'a Ir, bool)>>,
     /// Which forms an outer `for p in projects` visits (see [`run_rule_on`]).
     forms: std::ops::Range<usize>,
+    /// How many more elements loops and quantifiers may visit for the current outer element.
+    visits_left: u64,
     findings: Vec<Diagnostic>,
 }
 
@@ -160,6 +162,16 @@ impl Caches<'_> {
             site.clear();
         }
     }
+}
+
+/// How many elements the loops and quantifiers of a rule may visit for one outer element (one
+/// form, or one pair of forms …). Nesting multiplies: `any a in p.indicators where any b in
+/// p.indicators where …` twenty deep is 10²⁰ visits on a form with ten indicators. The language
+/// has no unbounded loop, but such a rule would still never finish; past the budget it stops on
+/// that form with a run-time error. Real rules visit a few hundred elements a form, or the
+/// whole document once for a rule that compares forms without a join.
+fn visit_budget(forms: usize) -> u64 {
+    1_000_000u64.saturating_add(100u64.saturating_mul(forms as u64))
 }
 
 /// Run `rule` over the projects of one document.
@@ -206,6 +218,7 @@ pub fn run_rule_on(
         element: Caches::new(rule.cache_sites),
         constants: vec![None; rule.slots.len()],
         pending: vec![None; rule.slots.len()],
+        visits_left: visit_budget(projects.len()),
         forms,
         findings: Vec::new(),
     };
@@ -277,9 +290,11 @@ impl<'a> Frame<'a> {
                     self.set(*slot, element);
                     if outermost {
                         self.forget_element_caches();
+                        self.visits_left = visit_budget(self.projects.len());
                         // Errors stop this element (form) only; the others are still checked.
                         self.run_steps(k + 1, false);
                     } else {
+                        self.visit(collection.span)?;
                         self.steps_from(k + 1, false)?;
                     }
                 }
@@ -301,6 +316,23 @@ impl<'a> Frame<'a> {
             &mut self.document
         } else {
             &mut self.element
+        }
+    }
+
+    /// Count one element visited by a loop or quantifier over `span`; past the budget, stop.
+    fn visit(&mut self, span: Span) -> R<()> {
+        match self.visits_left.checked_sub(1) {
+            Some(left) => {
+                self.visits_left = left;
+                Ok(())
+            }
+            None => Err(Failure {
+                error: RuntimeError::new(format!(
+                    "计算量超过上限：这张表上已访问 {} 个元素，循环或量词嵌套过深",
+                    visit_budget(self.projects.len())
+                )),
+                span,
+            }),
         }
     }
 
@@ -613,6 +645,7 @@ impl<'a> Frame<'a> {
         let candidates =
             self.candidates(&coll, comp.slot, comp.join.as_ref(), comp.collection.span)?;
         for k in candidates {
+            self.visit(comp.collection.span)?;
             self.set(comp.slot, coll.element(k).unwrap_or(Val::Missing));
             let pass = match &comp.filter {
                 Some(f) => self.truth(f)? == Some(true),
@@ -654,6 +687,7 @@ impl<'a> Frame<'a> {
         let mut unknown = false;
         let mut decided = None;
         for k in candidates {
+            self.visit(comp.collection.span)?;
             self.set(comp.slot, coll.element(k).unwrap_or(Val::Missing));
             if let Some(f) = filter
                 && self.truth(f)? != Some(true)

@@ -28,8 +28,31 @@ pub const MAX_EXPR_DEPTH: u32 = 128;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// Parse a whole policy file. Items that fail are reported and skipped.
+/// Stack for parsing a policy file: the generated parser recurses through every precedence
+/// level for each nested bracket, and in a debug build 28 nested lists overflowed the 2 MiB of
+/// a test or worker thread. Only the pages actually used are committed.
+const PARSE_STACK_BYTES: usize = 64 << 20;
+
+/// Parse a whole policy file. Items that fail are reported and skipped. Runs on a thread of its
+/// own with a large stack (see [`PARSE_STACK_BYTES`]); inline if no thread can be started.
 pub fn parse_file(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+    std::thread::scope(|scope| {
+        let parsing = std::thread::Builder::new()
+            .name("jixiao-policy-parser".into())
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || parse_items(text));
+        match parsing {
+            Ok(handle) => handle.join().unwrap_or_else(|_| {
+                let failure = Diagnostic::error("policy::internal", "解析规则文件时出现内部错误")
+                    .with_primary(Span::point(0), None);
+                (Vec::new(), vec![failure])
+            }),
+            Err(_) => parse_items(text),
+        }
+    })
+}
+
+fn parse_items(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for (start, end) in split_items(text) {
@@ -75,8 +98,16 @@ pub fn parse_literal(text: &str) -> Result<Expr> {
     }
 }
 
+/// At most this many grammar-rule calls per item: far above what a real rule needs (the
+/// largest rule of the default pack needs a few tens of thousands), and reached in well under a
+/// second. It ends the few inputs on which a choice of the grammar re-parses nested operands
+/// (`count(count(count(…` as an aggregate, then again as a call) and would take exponential time.
+const PARSER_CALL_LIMIT: usize = 5_000_000;
+
 fn parse_item(chunk: &str, offset: usize) -> Result<Item> {
     check_nesting(chunk, offset)?;
+    // pest's limit is process-wide; the value grammar is linear and never comes near it.
+    pest::set_call_limit(std::num::NonZeroUsize::new(PARSER_CALL_LIMIT));
     let mut pairs = PolicyGrammar::parse(Rule::item, chunk)
         .map_err(|e| with_bracket_hint(syntax_error(e, chunk, offset), chunk, offset))?;
     let item = pairs
@@ -325,6 +356,14 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Dia
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, e)) => (s, e),
     };
+    if let ErrorVariant::CustomError { message } = &err.variant
+        && message.contains("limit reached")
+    {
+        return too_deep(
+            Span::new(offset + start, offset + start),
+            "表达式过于复杂：解析超过上限（函数调用或汇总嵌套过深）".to_owned(),
+        );
+    }
     // Point at the character found there (a zero-width span is easy to miss).
     let end = if end > start {
         end
@@ -439,7 +478,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_else => "`else`",
         Rule::kw_or | Rule::kw_and => "`and`/`or`",
         Rule::kw_missing | Rule::kw_present => "`missing` 或 `present`",
-        Rule::comp_map | Rule::comp_filter | Rule::list_comp => {
+        Rule::comp_map | Rule::comp_filter | Rule::list_comp_tail => {
             "推导式（如 i in p.indicators where …）"
         }
         Rule::EOI => "文件结尾",
@@ -950,7 +989,19 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
 
 fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
     let span = span_of(&pair, offset);
-    let mapped = matches!(pair.as_rule(), Rule::comp_map | Rule::list_comp);
+    let mapped = pair.as_rule() == Rule::comp_map;
+    comprehension_of(span, None, mapped, pair, offset)
+}
+
+/// A comprehension from the `ident` and `expr` children of `pair`: [map,] collection[, filter].
+/// `map` is given when it was parsed before `pair` (`[x for x in …]`).
+fn comprehension_of(
+    span: Span,
+    map: Option<Expr>,
+    mapped: bool,
+    pair: Pair<'_, Rule>,
+    offset: usize,
+) -> Result<(Comprehension, Vec<Expr>)> {
     let mut exprs = Vec::new();
     let mut var = None;
     for part in pair.into_inner() {
@@ -962,7 +1013,11 @@ fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehen
     }
     let var = var.ok_or_else(|| internal(span))?;
     let mut exprs = exprs.into_iter();
-    let map = if mapped { exprs.next() } else { None };
+    let map = match map {
+        Some(m) => Some(m),
+        None if mapped => exprs.next(),
+        None => None,
+    };
     let collection = exprs.next().ok_or_else(|| internal(span))?;
     let filter = exprs.next();
     let children: Vec<Expr> = map
@@ -986,8 +1041,10 @@ fn build_list(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
     let span = span_of(&pair, offset);
     let mut items = Vec::new();
     for part in pair.into_inner() {
-        if part.as_rule() == Rule::list_comp {
-            let (comp, children) = build_comprehension(part, offset)?;
+        if part.as_rule() == Rule::list_comp_tail {
+            // `[map for var in collection where filter]`: the map is the item read before.
+            let map = items.pop().ok_or_else(|| internal(span))?;
+            let (comp, children) = comprehension_of(span, Some(map), true, part, offset)?;
             let refs: Vec<&Expr> = children.iter().collect();
             return node(ExprKind::ListComp(comp), span, &refs);
         }
