@@ -327,12 +327,23 @@ fn nesting_that_multiplies_work_is_bounded() {
         "{:?}",
         loaded.diagnostics
     );
-    // 30 closed ones are a valid (if odd) list.
+    // 30 closed ones are a valid (if odd) list — in a rule, and in a message template.
     let loaded = load(&format!(
         "length({}p.name{}) > 0",
         "[".repeat(30),
         "]".repeat(30)
     ));
+    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+    let mut loader = PolicyLoader::new();
+    loader.add_source(
+        "template.jxp",
+        &format!(
+            "rule t.n {{\n  severity info\n  for p in projects\n  require false\n  message \"{{length({}p.name{})}}\"\n}}\n",
+            "[".repeat(30),
+            "]".repeat(30)
+        ),
+    );
+    let loaded = loader.finish();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     // `count(count(…` 30 deep, closed or not: refused as too complex to parse.
     for text in [

@@ -36,21 +36,29 @@ const PARSE_STACK_BYTES: usize = 64 << 20;
 /// Parse a whole policy file. Items that fail are reported and skipped. Runs on a thread of its
 /// own with a large stack (see [`PARSE_STACK_BYTES`]); inline if no thread can be started.
 pub fn parse_file(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
+    on_parser_stack(|| parse_items(text)).unwrap_or_else(|failure| (Vec::new(), vec![failure]))
+}
+
+/// Run `work` on a thread with [`PARSE_STACK_BYTES`] of stack, or here if no thread starts.
+fn on_parser_stack<T: Send>(work: impl Fn() -> T + Sync) -> Result<T> {
     std::thread::scope(|scope| {
-        let parsing = std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("jixiao-policy-parser".into())
             .stack_size(PARSE_STACK_BYTES)
-            .spawn_scoped(scope, || parse_items(text));
-        match parsing {
-            Ok(handle) => handle.join().unwrap_or_else(|_| {
-                let failure = Diagnostic::error("policy::internal", "解析规则文件时出现内部错误")
-                    .with_primary(Span::point(0), None);
-                (Vec::new(), vec![failure])
+            .spawn_scoped(scope, &work);
+        match thread {
+            Ok(handle) => handle.join().map_err(|_| {
+                Diagnostic::error("policy::internal", "解析规则时出现内部错误")
+                    .with_primary(Span::point(0), None)
             }),
-            Err(_) => parse_items(text),
+            Err(_) => Ok(work()),
         }
     })
 }
+
+/// Expressions nested at most this deep are parsed on the caller's stack (templates, parameter
+/// values); deeper ones on a thread with a large stack.
+const INLINE_PARSE_DEPTH: usize = 8;
 
 fn parse_items(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
     let mut items = Vec::new();
@@ -73,7 +81,13 @@ fn parse_items(text: &str) -> (Vec<Item>, Vec<Diagnostic>) {
 
 /// Parse one expression standing alone (a `{…}` in a template, a parameter override).
 pub fn parse_expr(text: &str, offset: usize) -> Result<Expr> {
-    check_nesting(text, offset)?;
+    if check_nesting(text, offset)? > INLINE_PARSE_DEPTH {
+        return on_parser_stack(|| parse_expr_here(text, offset))?;
+    }
+    parse_expr_here(text, offset)
+}
+
+fn parse_expr_here(text: &str, offset: usize) -> Result<Expr> {
     let mut pairs = PolicyGrammar::parse(Rule::template_expr, text)
         .map_err(|e| syntax_error(e, text, offset))?;
     let top = pairs.next().and_then(|p| p.into_inner().next());
@@ -86,7 +100,13 @@ pub fn parse_expr(text: &str, offset: usize) -> Result<Expr> {
 
 /// Parse a literal (for parameter values given on the command line or in configuration).
 pub fn parse_literal(text: &str) -> Result<Expr> {
-    check_nesting(text, 0)?;
+    if check_nesting(text, 0)? > INLINE_PARSE_DEPTH {
+        return on_parser_stack(|| parse_literal_here(text))?;
+    }
+    parse_literal_here(text)
+}
+
+fn parse_literal_here(text: &str) -> Result<Expr> {
     let mut pairs =
         PolicyGrammar::parse(Rule::literal_only, text).map_err(|e| syntax_error(e, text, 0))?;
     let inner = pairs.next().and_then(|p| p.into_inner().next());
@@ -181,14 +201,17 @@ fn split_items(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn check_nesting(text: &str, offset: usize) -> Result<()> {
+/// Refuse text nested deeper than the limits; else the deepest bracket nesting found.
+fn check_nesting(text: &str, offset: usize) -> Result<usize> {
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut keywords = 0usize;
     let mut scan = Scanner::new(text);
     while let Some(token) = scan.next_token() {
         match token {
             Token::Open(c) if c != '{' => {
                 depth += 1;
+                deepest = deepest.max(depth);
                 if depth > MAX_BRACKET_DEPTH {
                     let at = offset + scan.last_start;
                     return Err(too_deep(
@@ -211,7 +234,7 @@ fn check_nesting(text: &str, offset: usize) -> Result<()> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(deepest)
 }
 
 /// pest cannot name a missing `)` as expected; point at the bracket that is not closed.
