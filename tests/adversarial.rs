@@ -245,13 +245,16 @@ fn deeply_nested_structured_input_is_refused() {
     assert_eq!(codes(&input.diagnostics), ["model::syntax"]);
 }
 
+/// Load one policy source on its own.
+fn load_policy(name: &str, text: &str) -> jixiao::policy::Loaded {
+    let mut loader = PolicyLoader::new();
+    loader.add_source(name, text);
+    loader.finish()
+}
+
 #[test]
 fn hostile_policies_get_diagnostics() {
-    let load = |text: &str| {
-        let mut loader = PolicyLoader::new();
-        loader.add_source("hostile.jxp", text);
-        loader.finish()
-    };
+    let load = |text: &str| load_policy("hostile.jxp", text);
     // Ten thousand nested parentheses, and as many `not`s.
     let parens = format!(
         "rule a.b {{ for p in projects require {}true{} }}",
@@ -308,14 +311,12 @@ fn hostile_policies_get_diagnostics() {
 #[test]
 fn nesting_that_multiplies_work_is_bounded() {
     let load = |body: &str| {
-        let mut loader = PolicyLoader::new();
-        loader.add_source(
+        load_policy(
             "nested.jxp",
             &format!(
                 "rule t.n {{\n  severity info\n  for p in projects\n  require {body}\n  message \"m\"\n}}\n"
             ),
-        );
-        loader.finish()
+        )
     };
     // 23 unclosed brackets (the fuzzer's input, reduced): a syntax error, at once.
     let loaded = load(&format!("{}p.name", "[".repeat(23)));
@@ -334,8 +335,7 @@ fn nesting_that_multiplies_work_is_bounded() {
         "]".repeat(30)
     ));
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let mut loader = PolicyLoader::new();
-    loader.add_source(
+    let loaded = load_policy(
         "template.jxp",
         &format!(
             "rule t.n {{\n  severity info\n  for p in projects\n  require false\n  message \"{{length({}p.name{})}}\"\n}}\n",
@@ -343,7 +343,6 @@ fn nesting_that_multiplies_work_is_bounded() {
             "]".repeat(30)
         ),
     );
-    let loaded = loader.finish();
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     // `count(count(…` 30 deep, closed or not: refused as too complex to parse.
     for text in [

@@ -287,6 +287,20 @@ impl PolicySet {
         out
     }
 
+    /// The selected rules (with their positions) that look at one form at a time, or those that
+    /// compare forms.
+    fn selected(
+        &self,
+        per_form: bool,
+        select: impl Fn(&CompiledRule) -> bool,
+    ) -> Vec<(usize, &CompiledRule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.per_form == per_form && select(r))
+            .collect()
+    }
+
     /// Run the selected rules that look at one form at a time, over pieces of `projects` in
     /// parallel. The findings come in no particular order (reports sort them).
     pub fn check_forms(
@@ -296,12 +310,7 @@ impl PolicySet {
         select: impl Fn(&CompiledRule) -> bool,
         timings: Option<&RuleTimings>,
     ) -> Vec<Diagnostic> {
-        let rules: Vec<(usize, &CompiledRule)> = self
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.per_form && select(r))
-            .collect();
+        let rules = self.selected(true, select);
         if rules.is_empty() {
             return Vec::new();
         }
@@ -324,12 +333,7 @@ impl PolicySet {
         select: impl Fn(&CompiledRule) -> bool,
         timings: Option<&RuleTimings>,
     ) -> Vec<Diagnostic> {
-        let rules: Vec<(usize, &CompiledRule)> = self
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.per_form && select(r))
-            .collect();
+        let rules = self.selected(false, select);
         // A rule whose outer loop is `for p in projects` reports on its forms in pieces, each
         // piece seeing the whole document: every core gets work, at the price of each piece
         // building the rule's document-wide indexes again.
@@ -363,22 +367,19 @@ impl PolicySet {
     /// Whether a selected rule that compares forms reads their indicators or goals. If none
     /// does, a form's indicators and goals can be dropped once its own rules have run.
     pub fn compares_form_bodies(&self, select: impl Fn(&CompiledRule) -> bool) -> bool {
-        self.rules
-            .iter()
-            .filter(|r| !r.per_form && select(r))
-            .any(|r| {
-                let mut reads = false;
-                r.walk(&mut |ir| {
-                    reads |= matches!(
-                        ir.kind,
-                        ir::IrKind::Field(
-                            _,
-                            types::FieldId::ProjectIndicators | types::FieldId::ProjectGoals
-                        )
-                    );
-                });
-                reads
-            })
+        self.selected(false, select).into_iter().any(|(_, r)| {
+            let mut reads = false;
+            r.walk(&mut |ir| {
+                reads |= matches!(
+                    ir.kind,
+                    ir::IrKind::Field(
+                        _,
+                        types::FieldId::ProjectIndicators | types::FieldId::ProjectGoals
+                    )
+                );
+            });
+            reads
+        })
     }
 
     fn run_timed(

@@ -61,17 +61,21 @@ const WRAP_MARGIN: usize = 12;
 fn needs_wrapping(diagnostic: &Diagnostic, width: usize) -> bool {
     use unicode_width::UnicodeWidthStr;
     let limit = width.saturating_sub(WRAP_MARGIN);
-    let too_long = |text: &str| {
+    // `prefix` columns come before the text on its first line (`原因: ` before an explanation).
+    let too_long = |text: &str, prefix: usize| {
         text.lines().any(|line| {
-            line.width() > limit || line.ends_with(char::is_whitespace) || line.contains('\t')
+            line.width() + prefix > limit
+                || line.ends_with(char::is_whitespace)
+                || line.contains('\t')
         })
     };
-    too_long(&diagnostic.message)
-        || diagnostic.help.as_deref().is_some_and(too_long)
+    let reason = "原因: ".width();
+    too_long(&diagnostic.message, 0)
+        || diagnostic.help.as_deref().is_some_and(|h| too_long(h, 0))
         || diagnostic
             .explanation
             .iter()
-            .any(|line| too_long(&format!("原因: {line}")))
+            .any(|line| too_long(line, reason))
 }
 
 /// Draw every diagnostic of every report, in order.
