@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use jixiao::check::{Checker, Selection};
 use jixiao::config::Config;
 use jixiao::corpus::{CorpusOptions, generate_bytes};
-use jixiao::input::Input;
+use jixiao::lint::{Checker, Selection};
 use jixiao::policy::{PolicyLoader, PolicySet};
+use jixiao::read::Input;
 use jixiao::report::{FileReport, HumanOptions, render_human};
 use std::hint::black_box;
 
@@ -43,7 +43,10 @@ fn values(c: &mut Criterion) {
     group.bench_function("parse_value", |b| {
         b.iter(|| {
             for v in VALUES {
-                black_box(jixiao::value::parse_value(black_box(v), Some(2025)));
+                black_box(jixiao::read::value_text::parse_value(
+                    black_box(v),
+                    Some(2025),
+                ));
             }
         })
     });

@@ -4,7 +4,7 @@
 //! `--files N` splits the text into N files under `corpus/many/`.
 
 use jixiao::corpus::{CorpusOptions, generate_bytes};
-use jixiao::input::Input;
+use jixiao::read::Input;
 use std::error::Error;
 use std::path::PathBuf;
 

@@ -4,17 +4,17 @@
 //! parameter names and types). Every effective value remembers where it came from, for
 //! `jixiao config`.
 
-use crate::check::pattern_matches;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::pattern_matches;
 use crate::policy::PolicySet;
-use crate::policy::check::{coerce_const, const_eval};
 use crate::policy::ir::Const;
 use crate::policy::parser::parse_literal;
 use crate::policy::types::{Ty, suggest};
+use crate::policy::validate::{coerce_const, const_eval};
+use crate::read::recognize::READER_CODES;
+use crate::read::source::SourceFile;
 use crate::report::Format;
-use crate::source::SourceFile;
 use crate::span::Span;
-use crate::text::READER_CODES;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use std::collections::BTreeMap;

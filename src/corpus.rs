@@ -380,7 +380,7 @@ mod tests {
         let a = generate_forms(200, CorpusOptions::default());
         let b = generate_forms(200, CorpusOptions::default());
         assert_eq!(a, b);
-        let input = crate::input::Input::from_bytes("corpus.txt", a.as_bytes());
+        let input = crate::read::Input::from_bytes("corpus.txt", a.as_bytes());
         assert_eq!(input.document.projects.len(), 200);
         let errors: Vec<_> = input
             .diagnostics

@@ -2,7 +2,7 @@
 //! are all a [`Diagnostic`] attached to a source. It renders through miette (human output) and
 //! serialises with positions computed by jixiao (machine output).
 
-use crate::source::{Position, SourceFile};
+use crate::read::source::{Position, SourceFile};
 use crate::span::Span;
 use serde::Serialize;
 use std::fmt;

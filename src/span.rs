@@ -3,7 +3,7 @@
 use serde::{Serialize, Serializer};
 use std::ops::Range;
 
-/// A half-open byte range `start..end` into the decoded text of a [`crate::source::SourceFile`].
+/// A half-open byte range `start..end` into the decoded text of a [`crate::read::source::SourceFile`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Span {
     pub start: usize,

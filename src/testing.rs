@@ -12,13 +12,13 @@
 //! ]
 //! ```
 
-use crate::check::pattern_matches;
 use crate::config::ConfigDiagnostics;
 use crate::diagnostic::{Diagnostic, Region, Severity};
-use crate::input::Input;
+use crate::lint::pattern_matches;
 use crate::policy::PolicySet;
 use crate::policy::ast::ExampleKind;
-use crate::source::SourceFile;
+use crate::read::Input;
+use crate::read::source::SourceFile;
 use crate::span::Span;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

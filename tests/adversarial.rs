@@ -12,9 +12,9 @@ mod common;
 
 use common::{GOOD_ROWS, form};
 use jixiao::diagnostic::{Diagnostic, Severity};
-use jixiao::input::{Input, InputFormat};
 use jixiao::model::ValueKind;
 use jixiao::policy::PolicyLoader;
+use jixiao::read::{Input, InputFormat};
 use jixiao::report::{HumanOptions, render_human};
 
 fn codes(diagnostics: &[Diagnostic]) -> Vec<&str> {

@@ -386,7 +386,7 @@ fn comparing_rules_that_read_indicators_see_whole_forms() {
 }"#,
     )
     .unwrap();
-    let input = jixiao::input::Input::read(&forms).unwrap();
+    let input = jixiao::read::Input::read(&forms).unwrap();
     let expected = input
         .document
         .projects

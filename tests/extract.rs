@@ -7,8 +7,8 @@
     clippy::panic
 )]
 
-use jixiao::input::Input;
 use jixiao::model::{Category, Comparator, ValueKind};
+use jixiao::read::Input;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -160,7 +160,7 @@ fn every_span_points_at_its_text() {
             assert!(src.slice(i.span).contains(src.slice(i.name.span)));
             // Spaces inside names are repairs of PDF breaks: the span keeps the original cell.
             assert_eq!(
-                jixiao::text::join_cjk_spaces(src.slice(i.name.span)),
+                jixiao::read::recognize::join_cjk_spaces(src.slice(i.name.span)),
                 i.name.value
             );
         }
@@ -181,7 +181,7 @@ fn gb18030_with_crlf_gives_the_identical_model() {
     let converted = Input::from_bytes(SAMPLE, &bytes);
     assert_eq!(
         converted.source.encoding(),
-        jixiao::source::Encoding::Gb18030
+        jixiao::read::source::Encoding::Gb18030
     );
     assert!(
         converted.diagnostics.is_empty(),

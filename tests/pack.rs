@@ -10,9 +10,9 @@
 mod common;
 
 use common::*;
-use jixiao::input::Input;
 use jixiao::policy::ast::ExampleKind;
 use jixiao::policy::{Loaded, PolicyLoader};
+use jixiao::read::Input;
 
 fn default_pack() -> Loaded {
     let mut loader = PolicyLoader::new();

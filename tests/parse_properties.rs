@@ -8,8 +8,8 @@
 
 mod common;
 
-use jixiao::input::Input;
-use jixiao::value::parse_value;
+use jixiao::read::Input;
+use jixiao::read::value_text::parse_value;
 use proptest::prelude::*;
 
 /// Pieces real forms are made of, so generated text reaches deep into the parser.
@@ -154,9 +154,9 @@ proptest! {
                 text.push('\n');
             }
         }
-        let source = jixiao::source::SourceFile::from_text("doc.txt", text);
-        let whole = jixiao::text::parse_document_in_pieces(&source, usize::MAX);
-        let pieces = jixiao::text::parse_document_in_pieces(&source, piece_bytes);
+        let source = jixiao::read::source::SourceFile::from_text("doc.txt", text);
+        let whole = jixiao::read::recognize::parse_document_in_pieces(&source, usize::MAX);
+        let pieces = jixiao::read::recognize::parse_document_in_pieces(&source, piece_bytes);
         prop_assert_eq!(format!("{:?}", pieces.document), format!("{:?}", whole.document));
         prop_assert_eq!(format!("{:?}", pieces.diagnostics), format!("{:?}", whole.diagnostics));
     }
@@ -171,7 +171,7 @@ proptest! {
     #[test]
     fn fast_path_and_grammar_agree(parts in prop::collection::vec(prop::sample::select(VALUE_PIECES), 1..6)) {
         let text = parts.concat();
-        prop_assert_eq!(parse_value(&text, Some(2025)), jixiao::value::parse_value_with_grammar(&text, Some(2025)));
+        prop_assert_eq!(parse_value(&text, Some(2025)), jixiao::read::value_text::parse_value_with_grammar(&text, Some(2025)));
     }
 
     /// The same for fund amounts.
@@ -180,8 +180,8 @@ proptest! {
         let text = parts.concat();
         let scale = if wan { rust_decimal::Decimal::from(10_000) } else { rust_decimal::Decimal::ONE };
         prop_assert_eq!(
-            jixiao::value::parse_amount(&text, scale),
-            jixiao::value::parse_amount_with_grammar(&text, scale),
+            jixiao::read::value_text::parse_amount(&text, scale),
+            jixiao::read::value_text::parse_amount_with_grammar(&text, scale),
             "{}", text
         );
     }
@@ -225,7 +225,7 @@ proptest! {
         let policy = common::default_policy();
         let from_text = Input::from_bytes("doc.txt", text.as_bytes());
         let document = serde_json::to_string_pretty(&from_text.document).unwrap();
-        let from_json = Input::from_bytes_as("doc.json", document.as_bytes(), jixiao::input::InputFormat::Json);
+        let from_json = Input::from_bytes_as("doc.json", document.as_bytes(), jixiao::read::InputFormat::Json);
         // What extract prints is a valid model: nothing for the JSON reader to complain about.
         prop_assert!(
             from_json.diagnostics.iter().all(|d| !d.code.starts_with("model::")),
@@ -330,14 +330,14 @@ fn unrecognized_lines_are_capped_across_pieces() {
     for form in forms.iter().take(3) {
         text.push_str(form);
     }
-    let source = jixiao::source::SourceFile::from_text("doc.txt", text);
-    let whole = jixiao::text::parse_document_in_pieces(&source, usize::MAX);
-    let pieces = jixiao::text::parse_document_in_pieces(&source, 1);
+    let source = jixiao::read::source::SourceFile::from_text("doc.txt", text);
+    let whole = jixiao::read::recognize::parse_document_in_pieces(&source, usize::MAX);
+    let pieces = jixiao::read::recognize::parse_document_in_pieces(&source, 1);
     assert_eq!(
         format!("{:?}", pieces.diagnostics),
         format!("{:?}", whole.diagnostics)
     );
-    let listed = |out: &jixiao::text::ParseOutput| {
+    let listed = |out: &jixiao::read::recognize::ParseOutput| {
         out.diagnostics
             .iter()
             .filter(|d| d.code == "parse::unrecognized-line")

@@ -6,8 +6,8 @@
     clippy::panic
 )]
 
-use jixiao::input::Input;
 use jixiao::model::{Category, Comparator, ValueKind};
+use jixiao::read::Input;
 
 fn parse(text: &str) -> Input {
     Input::from_bytes("fixture.txt", text.as_bytes())

@@ -11,8 +11,8 @@
 mod common;
 
 use common::*;
-use jixiao::input::{Input, InputFormat};
 use jixiao::policy::PolicySet;
+use jixiao::read::{Input, InputFormat};
 
 /// (rule, form, indicator) of every finding, sorted.
 fn signature(policy: &PolicySet, input: &Input) -> Vec<(String, usize, String)> {

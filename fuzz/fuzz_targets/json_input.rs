@@ -2,7 +2,7 @@
 //! panic; what reads as forms can be checked with the default pack.
 #![no_main]
 
-use jixiao::input::{Input, InputFormat};
+use jixiao::read::{Input, InputFormat};
 use jixiao::policy::PolicyLoader;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

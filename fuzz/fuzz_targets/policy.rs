@@ -2,7 +2,7 @@
 //! policy that compiles runs over real forms without a panic or a hang.
 #![no_main]
 
-use jixiao::input::Input;
+use jixiao::read::Input;
 use jixiao::policy::PolicyLoader;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

@@ -2,8 +2,8 @@
 //! pieces (as large documents are, in parallel) gives what one pass gives.
 #![no_main]
 
-use jixiao::input::Input;
-use jixiao::text::parse_document_in_pieces;
+use jixiao::read::Input;
+use jixiao::read::recognize::parse_document_in_pieces;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //! exactly as the grammar does (differential).
 #![no_main]
 
-use jixiao::value::{parse_amount, parse_amount_with_grammar, parse_value, parse_value_with_grammar};
+use jixiao::read::value_text::{parse_amount, parse_amount_with_grammar, parse_value, parse_value_with_grammar};
 use libfuzzer_sys::fuzz_target;
 use rust_decimal::Decimal;
 

@@ -1,10 +1,10 @@
 //! `jixiao check` and `jixiao config`.
 
 use crate::baseline::{Baseline, write_atomically_with};
-use crate::check::{Checker, FileFilter, Selection, Timings};
 use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
 use crate::config::Config;
+use crate::lint::{Checker, FileFilter, Selection, Timings};
 use crate::report::{
     FileReport, Format, HumanOptions, RuleInfo, Summary, render_github, render_human, render_json,
     render_junit, render_sarif, render_short,
@@ -35,7 +35,7 @@ pub struct CheckArgs {
     /// Read inputs in this format (default: by extension — .json, .toml, .csv, .xlsx/.xls/.ods,
     /// anything else as text).
     #[arg(long, value_enum)]
-    pub input_format: Option<crate::input::InputFormat>,
+    pub input_format: Option<crate::read::InputFormat>,
     /// Write the report to this file (atomically); the terminal gets the summary.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -331,8 +331,8 @@ pub fn run_config(args: &ConfigCommandArgs) -> u8 {
     let mut text = config.describe();
     text.push_str("\n# 已加载规则的全部参数（当前值）\n");
     for p in &policy.params {
-        let value = crate::policy::value::Val::from_const(&p.value);
-        let default = crate::policy::value::Val::from_const(&p.default);
+        let value = crate::policy::runtime::Val::from_const(&p.value);
+        let default = crate::policy::runtime::Val::from_const(&p.default);
         let origin = if config.params.iter().any(|c| c.name == p.name) {
             "jixiao.toml".to_owned()
         } else if args

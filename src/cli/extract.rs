@@ -2,7 +2,7 @@
 
 use crate::cli::{ColorChoice, exit, stderr_is_terminal};
 use crate::diagnostic::Severity;
-use crate::input::Input;
+use crate::read::Input;
 use crate::report::{FileReport, HumanOptions, render_human};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub struct ExtractArgs {
     pub format: ExtractFormat,
     /// Read inputs in this format (default: by extension).
     #[arg(long, value_enum)]
-    pub input_format: Option<crate::input::InputFormat>,
+    pub input_format: Option<crate::read::InputFormat>,
     /// Colour the parse diagnostics printed on standard error.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,

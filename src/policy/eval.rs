@@ -8,11 +8,11 @@
 use crate::diagnostic::{Diagnostic, Label, ProjectRef, Severity};
 use crate::model::{Project, ValueKind};
 use crate::policy::ast::{Aggregate, CmpOp, Quantifier};
-use crate::policy::check::ParamDef;
 use crate::policy::ir::*;
+use crate::policy::runtime::*;
 use crate::policy::types::{FieldId, Func, Ty};
-use crate::policy::value::*;
-use crate::source::SourceFile;
+use crate::policy::validate::ParamDef;
+use crate::read::source::SourceFile;
 use crate::span::Span;
 use foldhash::HashMap;
 use rust_decimal::Decimal;

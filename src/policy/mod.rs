@@ -18,20 +18,19 @@
 //! ```
 
 pub mod ast;
-pub mod check;
 pub mod eval;
 pub mod ir;
 pub mod parser;
+pub mod runtime;
 pub mod types;
-pub mod value;
+pub mod validate;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Project;
 use crate::pack;
+use crate::read::source::SourceFile;
 use crate::report::FileReport;
-use crate::source::SourceFile;
 use ast::Item;
-use check::ParamDef;
 use ir::CompiledRule;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -39,6 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+use validate::ParamDef;
 
 /// Where a policy source came from; imports and example paths are resolved against it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,7 +222,7 @@ impl PolicyLoader {
 
     /// Check and compile everything loaded.
     pub fn finish(mut self) -> Loaded {
-        let (params, rules, diags) = check::check(&self.items);
+        let (params, rules, diags) = validate::check(&self.items);
         self.diagnostics.extend(diags);
         Loaded {
             policy: PolicySet {
@@ -249,7 +249,7 @@ impl PolicySet {
     /// The value is checked against the parameter's declared type.
     pub fn set_param(&mut self, name: &str, literal: &str) -> Result<(), String> {
         let expr = parser::parse_literal(literal).map_err(|d| d.message)?;
-        let constant = check::const_eval(&expr).map_err(|d| d.message)?;
+        let constant = validate::const_eval(&expr).map_err(|d| d.message)?;
         self.set_param_const(name, constant)
     }
 
@@ -258,7 +258,7 @@ impl PolicySet {
         let Some(param) = self.params.iter_mut().find(|p| p.name == name) else {
             return Err(format!("没有名为 {name} 的参数"));
         };
-        param.value = check::coerce_const(value, &param.ty, crate::span::Span::point(0))
+        param.value = validate::coerce_const(value, &param.ty, crate::span::Span::point(0))
             .map_err(|d| d.message)?;
         Ok(())
     }

@@ -135,7 +135,7 @@ pub fn render_human(
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
+    use crate::read::source::SourceFile;
     use crate::span::Span;
     use std::sync::Arc;
 

@@ -1,8 +1,8 @@
 //! `json` output: `{"diagnostics": [...], "summary": {...}}` with positions in characters.
 
 use crate::diagnostic::{Diagnostic, Label, Region};
+use crate::read::source::SourceFile;
 use crate::report::{FileReport, Summary};
-use crate::source::SourceFile;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 

@@ -16,7 +16,7 @@ pub use junit::render_junit;
 pub use sarif::{render_sarif, uri};
 
 use crate::diagnostic::{Diagnostic, Region, Severity};
-use crate::source::SourceFile;
+use crate::read::source::SourceFile;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -45,7 +45,7 @@ impl RuleInfo {
             })
             .collect();
         out.extend(
-            crate::text::READER_CODES
+            crate::read::recognize::READER_CODES
                 .iter()
                 .map(|(code, title)| RuleInfo {
                     id: (*code).to_owned(),

@@ -2,8 +2,8 @@
 //! jixiao's machine output (`columnKind: unicodeCodePoints`); end columns are exclusive.
 
 use crate::diagnostic::{Diagnostic, Label, Region, Severity};
+use crate::read::source::SourceFile;
 use crate::report::{FileReport, RuleInfo};
-use crate::source::SourceFile;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{self, Write};

@@ -8,8 +8,8 @@
 )]
 
 use jixiao::diagnostic::Diagnostic;
-use jixiao::input::Input;
 use jixiao::policy::{Loaded, PolicyLoader, PolicySet};
+use jixiao::read::Input;
 use jixiao::report::{HumanOptions, render_human};
 
 pub const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";

@@ -7,10 +7,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Indicator, LevelName, ValueKind, derive_category, recognise_level};
+use crate::read::recognize::normalize::{fold_spaces, join_cjk_spaces, label_key};
+use crate::read::recognize::row::{Cell, Row};
+use crate::read::value_text::parse_value;
 use crate::span::Spanned;
-use crate::text::normalize::{fold_spaces, join_cjk_spaces, label_key};
-use crate::text::row::{Cell, Row};
-use crate::value::parse_value;
 
 /// State carried down the rows of one indicator table.
 #[derive(Debug, Default)]

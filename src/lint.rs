@@ -4,13 +4,13 @@
 
 use crate::config::{Config, Level};
 use crate::diagnostic::Diagnostic;
-use crate::input::{Input, InputFormat};
 use crate::policy::types::suggest;
 use crate::policy::{PolicySet, RuleTimings};
+use crate::read::recognize::READER_CODES;
+use crate::read::recognize::{PIECE_BYTES, parse_document_in_windows};
+use crate::read::source::SourceFile;
+use crate::read::{Input, InputFormat};
 use crate::report::FileReport;
-use crate::source::SourceFile;
-use crate::text::READER_CODES;
-use crate::text::{PIECE_BYTES, parse_document_in_windows};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::io::Read;

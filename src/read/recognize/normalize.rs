@@ -1,7 +1,7 @@
 //! Repairs for text broken by PDF extraction, and label normalisation.
 
-use crate::text::row::is_blank;
-use crate::value::is_han;
+use crate::read::recognize::row::is_blank;
+use crate::read::value_text::is_han;
 
 /// Text with every kind of whitespace removed: for matching labels and level names.
 pub fn compact(text: &str) -> String {

@@ -10,10 +10,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
     Department, Document, Funds, Goal, Indicator, Project, Value, derive_category, recognise_level,
 };
-use crate::source::SourceFile;
+use crate::read::recognize::join_cjk_spaces;
+use crate::read::source::SourceFile;
+use crate::read::value_text::{parse_amount, parse_value};
 use crate::span::{Span, Spanned};
-use crate::text::join_cjk_spaces;
-use crate::value::{parse_amount, parse_value};
 use rust_decimal::Decimal;
 
 /// Deepest nesting accepted before parsing (the parsers recurse).

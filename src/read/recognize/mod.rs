@@ -14,7 +14,7 @@ pub use normalize::{compact, join_cjk_spaces};
 
 use crate::diagnostic::{Diagnostic, ProjectRef, Severity};
 use crate::model::{Document, Project};
-use crate::source::SourceFile;
+use crate::read::source::SourceFile;
 use crate::span::{Span, Spanned};
 use fields::{Field, funds_scale, recognise_field, split_department};
 use goals::GoalSplitter;
@@ -586,7 +586,7 @@ fn attach_projects(forms: &[Project], diags: &mut [Diagnostic]) {
 fn assign_field(form: &mut Form, field: Field, value: &row::Cell<'_>, diags: &mut Vec<Diagnostic>) {
     let project = &mut form.project;
     let text_field = || Some(Spanned::new(join_cjk_spaces(value.text), value.span));
-    let amount = |diags: &mut Vec<Diagnostic>| match crate::value::parse_amount(
+    let amount = |diags: &mut Vec<Diagnostic>| match crate::read::value_text::parse_amount(
         value.text,
         funds_scale(form.funds_wan),
     ) {

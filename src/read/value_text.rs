@@ -605,7 +605,7 @@ mod tests {
     /// unit tests cover (a property test in tests/ checks generated values too).
     #[test]
     fn fast_path_agrees_with_the_grammar() {
-        let sample = include_str!("../tests/fixtures/qiannan-hrss-2025.txt");
+        let sample = include_str!("../../tests/fixtures/qiannan-hrss-2025.txt");
         let cells = sample
             .lines()
             .flat_map(|l| l.split('\t'))

@@ -1,10 +1,16 @@
 //! Reading inputs: a path or standard input, decoded and read into the form model by the reader
 //! its format calls for — chosen by extension, or given with `--input-format`.
 
+pub mod model_file;
+pub mod recognize;
+pub mod sheet;
+pub mod source;
+pub mod value_text;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::Document;
-use crate::source::SourceFile;
-use crate::text::parse_document;
+use crate::read::recognize::parse_document;
+use crate::read::source::SourceFile;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -59,7 +65,9 @@ impl Input {
     /// Decode and read `bytes` from `name` in the given format.
     pub fn from_bytes_as(name: impl Into<String>, bytes: &[u8], format: InputFormat) -> Input {
         match format {
-            InputFormat::Csv | InputFormat::Xlsx => crate::sheet::read(name.into(), bytes, format),
+            InputFormat::Csv | InputFormat::Xlsx => {
+                crate::read::sheet::read(name.into(), bytes, format)
+            }
             _ => Input::from_vec_as(name, bytes.to_vec(), format),
         }
     }
@@ -69,7 +77,7 @@ impl Input {
         let name = name.into();
         match format {
             InputFormat::Csv | InputFormat::Xlsx => {
-                return crate::sheet::read(name, &bytes, format);
+                return crate::read::sheet::read(name, &bytes, format);
             }
             InputFormat::Text | InputFormat::Json | InputFormat::Toml => {}
         }
@@ -77,13 +85,13 @@ impl Input {
         let document = match format {
             InputFormat::Json | InputFormat::Toml => {
                 let tree = if format == InputFormat::Json {
-                    crate::structured::parse_json(&source)
+                    crate::read::model_file::parse_json(&source)
                 } else {
-                    crate::structured::parse_toml(&source)
+                    crate::read::model_file::parse_toml(&source)
                 };
                 match tree {
                     Ok(tree) => {
-                        let (document, diags) = crate::structured::read_model(&source, &tree);
+                        let (document, diags) = crate::read::model_file::read_model(&source, &tree);
                         diagnostics.extend(diags);
                         document
                     }

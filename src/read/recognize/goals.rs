@@ -5,10 +5,10 @@
 //! marker (`目标1:`) and of its text.
 
 use crate::model::Goal;
+use crate::read::recognize::normalize::fold_spaces;
+use crate::read::recognize::row::is_blank;
+use crate::read::value_text::is_han;
 use crate::span::{Span, Spanned};
-use crate::text::normalize::fold_spaces;
-use crate::text::row::is_blank;
-use crate::value::is_han;
 
 /// A character of goal text and its byte offset in the source; tags become `None` (a break).
 type Glyph = Option<(char, usize)>;

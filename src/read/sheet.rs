@@ -9,11 +9,11 @@
 //! from the rows above applies unchanged.
 
 use crate::diagnostic::Diagnostic;
-use crate::input::{Input, InputFormat};
 use crate::model::Document;
-use crate::source::{SheetLines, SourceFile};
+use crate::read::recognize::parse_document;
+use crate::read::source::{SheetLines, SourceFile};
+use crate::read::{Input, InputFormat};
 use crate::span::Span;
-use crate::text::parse_document;
 use std::sync::Arc;
 
 /// Most rows and columns read from one sheet (a spreadsheet can claim a million of each).

@@ -3,7 +3,7 @@
 //! Column positions drift from row to row in PDF text, so a cell keeps its column index only as a
 //! hint; the parser classifies cells by what they say.
 
-use crate::source::SourceFile;
+use crate::read::source::SourceFile;
 use crate::span::Span;
 
 /// One non-empty cell: its trimmed text, the span of that text, and its tab column.

@@ -1,8 +1,8 @@
 //! The header of a form: labels such as 项目名称 / 主管部门及代码 / 资金总额(元), and their values.
 
+use crate::read::recognize::normalize::{join_cjk_spaces, label_key};
+use crate::read::recognize::row::Cell;
 use crate::span::{Span, Spanned};
-use crate::text::normalize::{join_cjk_spaces, label_key};
-use crate::text::row::Cell;
 use rust_decimal::Decimal;
 
 /// A header label the parser understands.
