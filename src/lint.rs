@@ -151,6 +151,7 @@ impl Checker<'_> {
         let mut in_rules = Duration::ZERO;
         let parsed = parse_document_in_windows(
             &source,
+            crate::read::vocabulary::Vocabulary::builtin(),
             PIECE_BYTES,
             rayon::current_num_threads().max(1) * 2,
             |forms| {

@@ -81,7 +81,7 @@ fn a_ten_megabyte_line_is_read_and_drawn_short() {
     let (input, _) = check("line.txt", line.as_bytes());
     assert_eq!(
         codes(&input.diagnostics),
-        ["parse::unrecognized-line", "parse::no-forms"]
+        ["parse::outside-form", "parse::no-forms"]
     );
     // The code frame shows a window of the line, not ten megabytes of it.
     let report =

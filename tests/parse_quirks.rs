@@ -267,9 +267,11 @@ fn missing_required_fields_are_reported() {
 
 #[test]
 fn lines_outside_any_form_are_reported() {
-    let input = parse("一些说明文字\n");
+    // Page text around forms is one note per stretch, not a warning per line.
+    let input = parse("一些说明文字\n更多说明\n");
     let codes = codes(&input);
-    assert_eq!(codes, ["parse::unrecognized-line", "parse::no-forms"]);
+    assert_eq!(codes, ["parse::outside-form", "parse::no-forms"]);
+    assert!(input.diagnostics[0].message.contains("2 行"));
 }
 
 #[test]

@@ -52,6 +52,8 @@ pub struct LevelName {
     pub can_be_level2: bool,
     /// The category this name implies when it is the 二级 (or the 一级 when there is no 二级).
     pub category: Option<Category>,
+    /// The 一级 a 二级 name belongs to (`数量指标` → `产出指标`).
+    pub parent: Option<&'static str>,
 }
 
 const fn level(
@@ -59,37 +61,75 @@ const fn level(
     l1: bool,
     l2: bool,
     category: Option<Category>,
+    parent: Option<&'static str>,
 ) -> LevelName {
     LevelName {
         canonical,
         can_be_level1: l1,
         can_be_level2: l2,
         category,
+        parent,
     }
 }
 
+const OUTPUT: Option<&str> = Some("产出指标");
+const BENEFIT: Option<&str> = Some("效益指标");
+const SATISFACTION: Option<&str> = Some("满意度指标");
+const COST: Option<&str> = Some("成本指标");
+
 /// Every level name jixiao knows. `成本指标` and `满意度指标` are both 一级 and 二级 names.
 pub const LEVEL_NAMES: &[LevelName] = &[
-    level("产出指标", true, false, None),
-    level("效益指标", true, false, Some(Category::Benefit)),
-    level("满意度指标", true, true, Some(Category::Satisfaction)),
-    level("成本指标", true, true, Some(Category::Cost)),
-    level("数量指标", false, true, Some(Category::Quantity)),
-    level("质量指标", false, true, Some(Category::Quality)),
-    level("时效指标", false, true, Some(Category::Timeliness)),
-    level("经济效益指标", false, true, Some(Category::Benefit)),
-    level("社会效益指标", false, true, Some(Category::Benefit)),
-    level("生态效益指标", false, true, Some(Category::Benefit)),
-    level("可持续影响指标", false, true, Some(Category::Benefit)),
+    level("产出指标", true, false, None, None),
+    level("效益指标", true, false, Some(Category::Benefit), None),
+    level(
+        "满意度指标",
+        true,
+        true,
+        Some(Category::Satisfaction),
+        SATISFACTION,
+    ),
+    level("成本指标", true, true, Some(Category::Cost), OUTPUT),
+    level("数量指标", false, true, Some(Category::Quantity), OUTPUT),
+    level("质量指标", false, true, Some(Category::Quality), OUTPUT),
+    level("时效指标", false, true, Some(Category::Timeliness), OUTPUT),
+    level(
+        "经济效益指标",
+        false,
+        true,
+        Some(Category::Benefit),
+        BENEFIT,
+    ),
+    level(
+        "社会效益指标",
+        false,
+        true,
+        Some(Category::Benefit),
+        BENEFIT,
+    ),
+    level(
+        "生态效益指标",
+        false,
+        true,
+        Some(Category::Benefit),
+        BENEFIT,
+    ),
+    level(
+        "可持续影响指标",
+        false,
+        true,
+        Some(Category::Benefit),
+        BENEFIT,
+    ),
     level(
         "服务对象满意度指标",
         false,
         true,
         Some(Category::Satisfaction),
+        SATISFACTION,
     ),
-    level("经济成本指标", false, true, Some(Category::Cost)),
-    level("社会成本指标", false, true, Some(Category::Cost)),
-    level("生态环境成本指标", false, true, Some(Category::Cost)),
+    level("经济成本指标", false, true, Some(Category::Cost), COST),
+    level("社会成本指标", false, true, Some(Category::Cost), COST),
+    level("生态环境成本指标", false, true, Some(Category::Cost), COST),
 ];
 
 /// Recognise a cell as a level name. Whitespace inside the cell is ignored (`社会效益指 标`), and

@@ -11,6 +11,7 @@ pub use level::{
 };
 pub use value::{Comparator, Value, ValueKind, format_decimal};
 
+pub use crate::read::vocabulary::{FundsRole, Period};
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -28,7 +29,7 @@ impl Document {
 }
 
 /// One performance-target form (one spending project).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Project {
     pub name: Option<Spanned<String>>,
     pub year: Option<Spanned<i32>>,
@@ -36,7 +37,16 @@ pub struct Project {
     pub implementer: Option<Spanned<String>>,
     pub funds: Funds,
     pub goals: Vec<Goal>,
+    /// 中期(长期)目标, when the form states them apart from the year's goals.
+    pub midterm_goals: Vec<Goal>,
     pub indicators: Vec<Indicator>,
+    /// False when the reader found no indicator table it could read: the rules that look at
+    /// indicators do not run on this form (the reader has reported why).
+    pub indicators_read: bool,
+    /// The money unit the form declares (`金额单位:万元`, `资金情况(万元)`); amounts are in 元.
+    pub money_unit: Option<Spanned<String>>,
+    /// Labelled fields beyond the ones above (项目属性, 项目起止时间 …), as written.
+    pub extra: Vec<ExtraField>,
     /// 1-based line where the form starts.
     pub line: usize,
     /// From the form's first line to its last.
@@ -45,6 +55,35 @@ pub struct Project {
     /// 1-based ordinal of the form in its input.
     #[serde(skip)]
     pub index: usize,
+}
+
+impl Default for Project {
+    fn default() -> Self {
+        Project {
+            name: None,
+            year: None,
+            department: Department::default(),
+            implementer: None,
+            funds: Funds::default(),
+            goals: Vec::new(),
+            midterm_goals: Vec::new(),
+            indicators: Vec::new(),
+            indicators_read: true,
+            money_unit: None,
+            extra: Vec::new(),
+            line: 0,
+            span: Span::default(),
+            index: 0,
+        }
+    }
+}
+
+/// A labelled field of the form header that the model has no place of its own for.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtraField {
+    /// The label as written, normalised (`项目属性`).
+    pub label: String,
+    pub value: Spanned<String>,
 }
 
 impl Project {
@@ -80,6 +119,56 @@ pub struct Funds {
     pub own_level: Option<Spanned<Decimal>>,
     /// 其他资金
     pub other: Option<Spanned<Decimal>>,
+    /// Every funds line of the form as written, in order; the fields above are the ones whose
+    /// meaning is certain (the year's total, not a multi-year one).
+    pub sources: Vec<FundsSource>,
+}
+
+/// One funds line: `其中:上级补助  0`, `(一)财政拨款小计 4.00`, `中期资金总额: 170.00`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FundsSource {
+    /// The label, normalised (`上级补助`).
+    pub label: Spanned<String>,
+    /// The amount as written (`136,000`, `5.00`), when there is one.
+    pub text: Option<String>,
+    /// In 元; absent when the cell is empty, not an amount, or in a unit the form does not say.
+    pub amount: Option<Spanned<Decimal>>,
+    /// What the line is: `total`, `fiscal`, `superior`, `own_level`, `other` or `source`.
+    pub role: FundsRole,
+    /// `annual` or `midterm` when the label or its column says so.
+    pub period: Option<Period>,
+}
+
+/// A declared indicator direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// 正向: higher is better.
+    Positive,
+    /// 反向: lower is better.
+    Reverse,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Positive => "positive",
+            Direction::Reverse => "reverse",
+        }
+    }
+
+    /// `正向`, `正向指标`, `反向`, `逆向` …
+    pub fn from_text(text: &str) -> Option<Direction> {
+        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if t.starts_with("正向") || t == "正" || t == "越大越好" {
+            Some(Direction::Positive)
+        } else if t.starts_with("反向") || t.starts_with("逆向") || t == "反" || t == "越小越好"
+        {
+            Some(Direction::Reverse)
+        } else {
+            None
+        }
+    }
 }
 
 /// One numbered overall goal (年度总体目标). `number` is absent for a lone `目标:`.
@@ -102,8 +191,20 @@ pub struct Indicator {
     pub name: Spanned<String>,
     /// 指标值; absent when the cell is empty.
     pub value: Option<Spanned<Value>>,
-    /// 说明
+    /// 说明 / 备注 / 指标解释
     pub note: Option<Spanned<String>>,
+    /// 一级/二级 as written, when another template's word was mapped to the standard name
+    /// (`项目完成指标` → 产出指标).
+    pub level1_text: Option<String>,
+    pub level2_text: Option<String>,
+    /// 中期(长期)指标值, when the table gives one beside the year's.
+    pub midterm_value: Option<Spanned<Value>>,
+    /// 权重 / 分值.
+    pub weight: Option<Spanned<Decimal>>,
+    /// 指标方向(性): `positive` (正向, higher is better) or `reverse` (反向).
+    pub direction: Option<Spanned<Direction>>,
+    /// 指标性质 as written (定量 / 定性).
+    pub nature: Option<Spanned<String>>,
     /// 1-based line of the row.
     pub line: usize,
     /// The whole row.

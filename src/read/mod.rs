@@ -1,11 +1,14 @@
 //! Reading inputs: a path or standard input, decoded and read into the form model by the reader
 //! its format calls for — chosen by extension, or given with `--input-format`.
 
+pub mod grid;
 pub mod model_file;
 pub mod recognize;
+pub mod segment;
 pub mod sheet;
 pub mod source;
 pub mod value_text;
+pub mod vocabulary;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Document;

@@ -8,7 +8,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{
-    Department, Document, Funds, Goal, Indicator, Project, Value, derive_category, recognise_level,
+    Department, Direction, Document, ExtraField, Funds, FundsRole, FundsSource, Goal, Indicator,
+    Period, Project, Value, derive_category, recognise_level,
 };
 use crate::read::recognize::join_cjk_spaces;
 use crate::read::source::SourceFile;
@@ -411,7 +412,11 @@ impl Reader<'_> {
                 "implementer",
                 "funds",
                 "goals",
+                "midterm_goals",
                 "indicators",
+                "indicators_read",
+                "money_unit",
+                "extra",
                 "line",
             ],
         );
@@ -431,29 +436,50 @@ impl Reader<'_> {
             self.known_keys(
                 f,
                 "资金",
-                &["total", "fiscal", "superior", "own_level", "other"],
+                &[
+                    "total",
+                    "fiscal",
+                    "superior",
+                    "own_level",
+                    "other",
+                    "sources",
+                ],
             );
             funds.total = self.amount(f.get("total"), "funds.total");
             funds.fiscal = self.amount(f.get("fiscal"), "funds.fiscal");
             funds.superior = self.amount(f.get("superior"), "funds.superior");
             funds.own_level = self.amount(f.get("own_level"), "funds.own_level");
             funds.other = self.amount(f.get("other"), "funds.other");
+            for source in self.array(f.get("sources"), "funds.sources") {
+                if let Some(source) = self.funds_source(source) {
+                    funds.sources.push(source);
+                }
+            }
         }
-        let mut goals = Vec::new();
-        for g in self.array(node.get("goals"), "goals") {
-            self.known_keys(g, "目标", &["number", "text"]);
-            let number = self
-                .integer(g.get("number"), "goals.number")
-                .and_then(|n| u32::try_from(n.value).ok().map(|v| Spanned::new(v, n.span)));
-            match self.string(g.get("text"), "goals.text") {
-                Some(text) => goals.push(Goal { number, text }),
-                None => self.problem(
-                    Severity::Warning,
-                    "parse::missing-value",
-                    "目标没有内容（text）".into(),
-                    g.span,
-                    None,
-                ),
+        let goals = self.goals(node.get("goals"), "goals");
+        let midterm_goals = self.goals(node.get("midterm_goals"), "midterm_goals");
+        let indicators_read = match node.get("indicators_read").map(|n| &n.kind) {
+            Some(NodeKind::Bool(b)) => *b,
+            Some(NodeKind::Null) | None => true,
+            Some(_) => {
+                if let Some(n) = node.get("indicators_read") {
+                    self.wrong_type("indicators_read", "布尔值", n);
+                }
+                true
+            }
+        };
+        let money_unit = self.string(node.get("money_unit"), "money_unit");
+        let mut extra = Vec::new();
+        for e in self.array(node.get("extra"), "extra") {
+            self.known_keys(e, "其他栏目", &["label", "value"]);
+            if let (Some(label), Some(value)) = (
+                self.string(e.get("label"), "extra.label"),
+                self.string(e.get("value"), "extra.value"),
+            ) {
+                extra.push(ExtraField {
+                    label: label.value,
+                    value,
+                });
             }
         }
         let year_value = year.as_ref().map(|y| y.value);
@@ -471,7 +497,11 @@ impl Reader<'_> {
             implementer,
             funds,
             goals,
+            midterm_goals,
             indicators,
+            indicators_read,
+            money_unit,
+            extra,
             line: self.source.line_number(node.span.start),
             span: node.span,
             index,
@@ -513,6 +543,61 @@ impl Reader<'_> {
         Some(project)
     }
 
+    fn goals(&mut self, node: Option<&Node>, field: &str) -> Vec<Goal> {
+        let mut goals = Vec::new();
+        for g in self.array(node, field) {
+            self.known_keys(g, "目标", &["number", "text"]);
+            let number = self
+                .integer(g.get("number"), "goals.number")
+                .and_then(|n| u32::try_from(n.value).ok().map(|v| Spanned::new(v, n.span)));
+            match self.string(g.get("text"), "goals.text") {
+                Some(text) => goals.push(Goal { number, text }),
+                None => self.problem(
+                    Severity::Warning,
+                    "parse::missing-value",
+                    "目标没有内容（text）".into(),
+                    g.span,
+                    None,
+                ),
+            }
+        }
+        goals
+    }
+
+    fn funds_source(&mut self, node: &Node) -> Option<FundsSource> {
+        self.known_keys(
+            node,
+            "资金来源",
+            &["label", "text", "amount", "role", "period"],
+        );
+        let label = self.string(node.get("label"), "funds.sources.label")?;
+        let role = match self.string(node.get("role"), "funds.sources.role") {
+            Some(r) => match r.value.as_str() {
+                "total" => FundsRole::Total,
+                "fiscal" => FundsRole::Fiscal,
+                "superior" => FundsRole::Superior,
+                "own_level" => FundsRole::OwnLevel,
+                "other" => FundsRole::Other,
+                _ => FundsRole::Source,
+            },
+            None => FundsRole::Source,
+        };
+        let period = match self.string(node.get("period"), "funds.sources.period") {
+            Some(p) if p.value == "midterm" => Some(Period::Midterm),
+            Some(p) if p.value == "annual" => Some(Period::Annual),
+            _ => None,
+        };
+        Some(FundsSource {
+            label,
+            text: self
+                .string(node.get("text"), "funds.sources.text")
+                .map(|t| t.value),
+            amount: self.amount(node.get("amount"), "funds.sources.amount"),
+            role,
+            period,
+        })
+    }
+
     fn indicator(&mut self, node: &Node, year: Option<i32>) -> Option<Indicator> {
         if !matches!(node.kind, NodeKind::Object(_)) {
             self.wrong_type("indicators 的元素", "对象", node);
@@ -522,7 +607,19 @@ impl Reader<'_> {
             node,
             "指标",
             &[
-                "level1", "level2", "category", "name", "value", "note", "line",
+                "level1",
+                "level2",
+                "category",
+                "name",
+                "value",
+                "note",
+                "level1_text",
+                "level2_text",
+                "midterm_value",
+                "weight",
+                "direction",
+                "nature",
+                "line",
             ],
         );
         let canonical = |s: Spanned<String>| match recognise_level(&s.value) {
@@ -559,7 +656,38 @@ impl Reader<'_> {
             );
         }
         let value = node.get("value").and_then(|v| self.value(v, year));
+        let midterm_value = node.get("midterm_value").and_then(|v| self.value(v, year));
         let note = self.string(node.get("note"), "note");
+        let weight = node.get("weight").and_then(|w| match &w.kind {
+            NodeKind::Null => None,
+            NodeKind::Number(n) | NodeKind::Str(n) => match Decimal::from_str_exact(n.trim()) {
+                Ok(d) => Some(Spanned::new(d, w.span)),
+                Err(_) => {
+                    self.problem(
+                        Severity::Error,
+                        "model::invalid",
+                        format!("“weight”的值“{n}”不是数值"),
+                        w.span,
+                        None,
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type("weight", "数值", w);
+                None
+            }
+        });
+        let direction = self
+            .string(node.get("direction"), "direction")
+            .and_then(|d| {
+                match d.value.as_str() {
+                    "positive" => Some(Direction::Positive),
+                    "reverse" => Some(Direction::Reverse),
+                    other => Direction::from_text(other),
+                }
+                .map(|dir| Spanned::new(dir, d.span))
+            });
         Some(Indicator {
             level1,
             level2,
@@ -567,6 +695,16 @@ impl Reader<'_> {
             name,
             value,
             note,
+            level1_text: self
+                .string(node.get("level1_text"), "level1_text")
+                .map(|s| s.value),
+            level2_text: self
+                .string(node.get("level2_text"), "level2_text")
+                .map(|s| s.value),
+            midterm_value,
+            weight,
+            direction,
+            nature: self.string(node.get("nature"), "nature"),
             line: self.source.line_number(node.span.start),
             span: node.span,
         })

@@ -10,8 +10,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Document;
-use crate::read::recognize::parse_document;
+use crate::read::grid::{Cell, Columns, Row};
+use crate::read::recognize::parse_rows;
 use crate::read::source::{SheetLines, SourceFile};
+use crate::read::vocabulary::Vocabulary;
 use crate::read::{Input, InputFormat};
 use crate::span::Span;
 use std::sync::Arc;
@@ -42,7 +44,7 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat) -> Input {
     let document = if sheets.iter().all(|s| s.rows.is_empty()) && !diagnostics.is_empty() {
         Document::default()
     } else {
-        let parsed = parse_document(&source);
+        let parsed = parse_rows(&source, rows(&source), Vocabulary::builtin());
         diagnostics.extend(parsed.diagnostics);
         parsed.document
     };
@@ -51,6 +53,37 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat) -> Input {
         document,
         diagnostics,
     }
+}
+
+/// The rows of the sheets written out in `source`: one row per line, the cell in column k after
+/// k tabs — the sheet's own columns.
+fn rows(source: &SourceFile) -> Vec<Row<'_>> {
+    (0..source.line_count())
+        .filter_map(|index| {
+            let span = source.line_span(index);
+            let text = source.slice(span);
+            let mut cells = Vec::new();
+            let mut start = 0;
+            for (column, piece) in text.split('\t').enumerate() {
+                if !piece.is_empty() {
+                    let at = span.start + start;
+                    cells.push(Cell::borrowed(
+                        piece,
+                        Span::new(at, at + piece.len()),
+                        column,
+                    ));
+                }
+                start += piece.len() + 1;
+            }
+            (!cells.is_empty()).then(|| Row {
+                line: index + 1,
+                span,
+                loose: false,
+                cells,
+                columns: Columns::Exact,
+            })
+        })
+        .collect()
 }
 
 /// One cell as text: line breaks inside a cell become spaces (the parser joins Chinese words

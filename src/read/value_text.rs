@@ -141,6 +141,7 @@ pub fn parse_amount_with_grammar(text: &str, scale: Decimal) -> Result<Decimal, 
         match part.as_rule() {
             Rule::number => number = Some(parse_number(part.as_str())?),
             Rule::money_unit => scale = money_scale(part.as_str()),
+            Rule::money_short => scale = money_scale(&format!("{}元", part.as_str())),
             _ => {}
         }
     }
@@ -533,7 +534,7 @@ mod fast {
         let (number, unit) = number(rest)?;
         let (kind, unit, scale) = match unit {
             "" => (ValueKind::Number, None, Decimal::ONE),
-            "%" => (ValueKind::Percent, Some("%".to_owned()), Decimal::ONE),
+            "%" | "百分比" => (ValueKind::Percent, Some("%".to_owned()), Decimal::ONE),
             "元" | "千元" | "万元" | "亿元" => {
                 (ValueKind::Money, Some("元".to_owned()), money_scale(unit))
             }

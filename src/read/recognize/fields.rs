@@ -1,95 +1,39 @@
-//! The header of a form: labels such as 项目名称 / 主管部门及代码 / 资金总额(元), and their values.
+//! The header of a form: the department and its code, and the funds block.
 
-use crate::read::recognize::normalize::{join_cjk_spaces, label_key};
-use crate::read::recognize::row::Cell;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Funds, FundsRole, FundsSource, Period};
+use crate::read::grid::Cell;
+use crate::read::recognize::normalize::join_cjk_spaces;
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
 
-/// A header label the parser understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    Name,
-    Department,
-    Implementer,
-    /// 资金总额; carries the scale its label states (`(万元)` → 10⁴).
-    Total {
-        wan: bool,
-    },
-    Fiscal,
-    Superior,
-    OwnLevel,
-    Other,
-    /// 资金来源 / 年度资金情况: a heading with no value of its own (may state `(万元)`).
-    FundsHeading {
-        wan: bool,
-    },
-    Goals,
-}
-
-impl Field {
-    pub fn takes_value(self) -> bool {
-        !matches!(self, Field::FundsHeading { .. })
-    }
-
-    /// The label as written on the standard form, for messages.
-    pub fn display(self) -> &'static str {
-        match self {
-            Field::Name => "项目名称",
-            Field::Department => "主管部门及代码",
-            Field::Implementer => "实施单位",
-            Field::Total { .. } => "资金总额",
-            Field::Fiscal => "财政拨款",
-            Field::Superior => "上级补助",
-            Field::OwnLevel => "本级安排",
-            Field::Other => "其他资金",
-            Field::FundsHeading { .. } => "资金来源",
-            Field::Goals => "年度总体目标",
-        }
-    }
-}
-
-/// Recognise a label cell. Templates differ (`预算资金`/`自有资金` for 财政拨款/其他资金), and PDF
-/// text adds spaces and full-width punctuation, all of which [`label_key`] removes.
-pub fn recognise_field(cell: &str) -> Option<Field> {
-    // Nearly every cell is a name or a value: reject them by their first character without
-    // building the normalised key.
-    let first = cell.trim_start().chars().next()?;
-    if !matches!(
-        first,
-        '项' | '主' | '实' | '资' | '财' | '其' | '上' | '本' | '预' | '自' | '年' | '总'
-    ) || cell.len() > 96
-    {
-        return None;
-    }
-    let key = label_key(cell);
-    let key = key.strip_prefix("其中:").unwrap_or(&key);
-    let wan = key.contains("万元");
-    let field = match key {
-        "项目名称" => Field::Name,
-        "主管部门及代码" | "主管部门" | "主管部门及编码" | "主管部门(代码)" | "主管单位及代码" => {
-            Field::Department
-        }
-        "实施单位" | "项目实施单位" => Field::Implementer,
-        "财政拨款" | "财政资金" | "预算资金" | "财政拨款资金" => Field::Fiscal,
-        "上级补助" | "上级补助资金" => Field::Superior,
-        "本级安排" | "本级资金" | "本级安排资金" => Field::OwnLevel,
-        "其他资金" | "自有资金" | "其他" => Field::Other,
-        "年度总体目标" | "总体目标" | "年度绩效目标" | "年度目标" => {
-            Field::Goals
-        }
-        k if k.starts_with("资金总额") => Field::Total { wan },
-        k if k.starts_with("资金来源") || k.starts_with("年度资金情况") || k == "资金情况" => {
-            Field::FundsHeading { wan }
-        }
-        _ => return None,
-    };
-    Some(field)
-}
-
 /// `[164]黔南布依族苗族自治州人力资源和社会保障局` → code `164`, name with PDF word breaks joined.
-/// Brackets may be `[]`, `【】`, `()` or `（）`; a value with no bracketed code is all name.
+/// Also `【164】…`, `(164)…`, `820001-井研县马踏镇人民政府`, `037001 黄山市公安局` and
+/// `湘潭市城市管理和综合执法局 308001`. A value with no code is all name.
 pub fn split_department(cell: &Cell<'_>) -> (Option<Spanned<String>>, Option<Spanned<String>>) {
-    let text = cell.text;
+    let text: &str = &cell.text;
+    let exact = cell.span.len() == text.len();
+    // Spans inside the cell only where its text is the source's.
+    let span_of = |start: usize, end: usize| {
+        if exact {
+            Span::new(cell.span.start + start, cell.span.start + end)
+        } else {
+            cell.span
+        }
+    };
+    let is_code = |s: &str| {
+        !s.is_empty() && s.len() <= 24 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let name_from = |start: usize| {
+        let rest = text.get(start..).unwrap_or("");
+        let trimmed = rest.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '-' | '—' | '－' | ':' | '：')
+        });
+        (!trimmed.trim().is_empty()).then(|| {
+            let at = start + (rest.len() - trimmed.len());
+            Spanned::new(join_cjk_spaces(trimmed), span_of(at, text.len()))
+        })
+    };
     let open = text
         .char_indices()
         .next()
@@ -105,35 +49,184 @@ pub fn split_department(cell: &Cell<'_>) -> (Option<Spanned<String>>, Option<Spa
         let inner_start = open_char.len_utf8();
         if let Some(close) = text.find(close_char) {
             let code = text.get(inner_start..close).unwrap_or("").trim();
-            if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if is_code(code) && code.chars().any(|c| c.is_ascii_digit()) {
                 let code_offset = text
                     .get(inner_start..)
                     .map_or(0, |s| s.find(code).unwrap_or(0));
-                let code_start = cell.span.start + inner_start + code_offset;
+                let code_start = inner_start + code_offset;
                 let code = Spanned::new(
                     code.to_owned(),
-                    Span::new(code_start, code_start + code.len()),
+                    span_of(code_start, code_start + code.len()),
                 );
-                let rest_start = close + close_char.len_utf8();
-                let rest = text.get(rest_start..).unwrap_or("");
-                let trimmed = rest.trim_start();
-                let name = (!trimmed.trim().is_empty()).then(|| {
-                    let start = cell.span.start + rest_start + (rest.len() - trimmed.len());
-                    Spanned::new(join_cjk_spaces(trimmed), Span::new(start, cell.span.end))
-                });
-                return (Some(code), name);
+                return (Some(code), name_from(close + close_char.len_utf8()));
             }
+        }
+    }
+    // `820001-井研县…`, `037001 黄山市公安局`: digits, then a dash or a space.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if digits >= 2 {
+        let rest = text.get(digits..).unwrap_or("");
+        if rest.starts_with(['-', '—', '－', ' ', '\u{3000}']) && name_from(digits).is_some() {
+            let code = Spanned::new(
+                text.get(..digits).unwrap_or("").to_owned(),
+                span_of(0, digits),
+            );
+            return (Some(code), name_from(digits));
+        }
+    }
+    // `湘潭市城市管理和综合执法局 308001`: a space, then digits to the end.
+    let trimmed = text.trim_end();
+    let tail = trimmed
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .count();
+    if tail >= 3 {
+        let code_start = trimmed.len() - tail;
+        let before = trimmed.get(..code_start).unwrap_or("");
+        if before.ends_with([' ', '\u{3000}']) && !before.trim().is_empty() {
+            let name = before.trim_end();
+            let code = Spanned::new(
+                trimmed.get(code_start..).unwrap_or("").to_owned(),
+                span_of(code_start, trimmed.len()),
+            );
+            let lead = text.len() - text.trim_start().len();
+            return (
+                Some(code),
+                Some(Spanned::new(
+                    join_cjk_spaces(name),
+                    span_of(lead, name.len()),
+                )),
+            );
         }
     }
     (None, Some(Spanned::new(join_cjk_spaces(text), cell.span)))
 }
 
-/// The scale of a funds amount: 10⁴ when the label (or the funds heading) says 万元.
-pub fn funds_scale(wan: bool) -> Decimal {
-    if wan {
-        Decimal::from(10_000)
-    } else {
-        Decimal::ONE
+/// How sure a funds line is that it is about the year (or the whole project period).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Evidence {
+    /// The label says the whole period (项目总预算, 中期资金总额): never the year's amount when the
+    /// form gives one.
+    Midterm,
+    /// Nothing says which.
+    Unmarked,
+    /// Its column is the year's (the right-hand pair of `中期资金总额 | 170 | 年度资金总额 | 340`).
+    AnnualColumn,
+    /// The label says the year (年度资金总额, 当年财政拨款).
+    AnnualLabel,
+}
+
+/// The funds block being read: every line, and the periods of its columns when the form puts
+/// the mid-term and the year's amounts side by side.
+#[derive(Debug, Default)]
+pub struct FundsBlock {
+    lines: Vec<(FundsSource, Evidence)>,
+    /// The period of the k-th label–amount pair of a row, from the first row that said.
+    columns: Vec<Period>,
+}
+
+impl FundsBlock {
+    /// A funds line: its label (normalised), role, the period its label states, its amount,
+    /// and its position among the funds pairs of its row.
+    pub fn add(
+        &mut self,
+        label: Spanned<String>,
+        role: FundsRole,
+        label_period: Period,
+        text: Option<String>,
+        amount: Option<Spanned<Decimal>>,
+        pair: Option<usize>,
+    ) {
+        let says_year = ["年度", "当年", "本年", "年初"]
+            .iter()
+            .any(|w| label.value.contains(w))
+            && !label.value.contains("中期");
+        let says_period = label_period == Period::Midterm
+            || ["中期", "长期", "总投资", "总预算", "实施期"]
+                .iter()
+                .any(|w| label.value.contains(w));
+        let column = pair.and_then(|k| self.columns.get(k).copied());
+        let evidence = if says_period {
+            Evidence::Midterm
+        } else if says_year {
+            Evidence::AnnualLabel
+        } else {
+            match column {
+                Some(Period::Annual) => Evidence::AnnualColumn,
+                Some(Period::Midterm) => Evidence::Midterm,
+                None => Evidence::Unmarked,
+            }
+        };
+        let period = match evidence {
+            Evidence::Midterm => Some(Period::Midterm),
+            Evidence::AnnualLabel | Evidence::AnnualColumn => Some(Period::Annual),
+            Evidence::Unmarked => None,
+        };
+        self.lines.push((
+            FundsSource {
+                label,
+                text,
+                amount,
+                role,
+                period,
+            },
+            evidence,
+        ));
+    }
+
+    /// A row held several label–amount pairs: learn which period each position is.
+    pub fn learn_columns(&mut self, periods: &[Option<Period>]) {
+        if self.columns.is_empty()
+            && periods.len() > 1
+            && periods.contains(&Some(Period::Midterm))
+            && periods.contains(&Some(Period::Annual))
+        {
+            self.columns = periods
+                .iter()
+                .map(|p| p.unwrap_or(Period::Annual))
+                .collect();
+        }
+    }
+
+    /// The period a label states by its words, for [`FundsBlock::learn_columns`].
+    pub fn label_period(label: &str, vocab_period: Period) -> Option<Period> {
+        if vocab_period == Period::Midterm || label.contains("中期") || label.contains("长期") {
+            Some(Period::Midterm)
+        } else if ["年度", "当年", "本年"].iter().any(|w| label.contains(w)) {
+            Some(Period::Annual)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the form has a line of this role, with an amount or not.
+    pub fn has(&self, role: FundsRole) -> bool {
+        self.lines
+            .iter()
+            .any(|(s, _)| s.role == role && s.text.is_some())
+    }
+
+    /// The model's funds: each field from the line that most surely states the year's amount;
+    /// a multi-year total never stands for the year's.
+    pub fn finish(self, diags: &mut Vec<Diagnostic>) -> Funds {
+        let pick = |role: FundsRole| {
+            self.lines
+                .iter()
+                .filter(|(s, e)| s.role == role && *e != Evidence::Midterm && s.amount.is_some())
+                .max_by(|a, b| a.1.cmp(&b.1).then(std::cmp::Ordering::Greater))
+                .and_then(|(s, _)| s.amount.clone())
+        };
+        let funds = Funds {
+            total: pick(FundsRole::Total),
+            fiscal: pick(FundsRole::Fiscal),
+            superior: pick(FundsRole::Superior),
+            own_level: pick(FundsRole::OwnLevel),
+            other: pick(FundsRole::Other),
+            sources: self.lines.iter().map(|(s, _)| s.clone()).collect(),
+        };
+        let _ = diags;
+        funds
     }
 }
 
@@ -141,34 +234,16 @@ pub fn funds_scale(wan: bool) -> Decimal {
 mod tests {
     use super::*;
 
-    #[test]
-    fn labels_in_their_variants() {
-        assert_eq!(recognise_field("其中: 上级补助"), Some(Field::Superior));
-        assert_eq!(recognise_field("其中:上级补助"), Some(Field::Superior));
-        assert_eq!(
-            recognise_field("资金总额(元):"),
-            Some(Field::Total { wan: false })
-        );
-        assert_eq!(
-            recognise_field("资金总额（万元）"),
-            Some(Field::Total { wan: true })
-        );
-        assert_eq!(
-            recognise_field("年度资金情况"),
-            Some(Field::FundsHeading { wan: false })
-        );
-        assert_eq!(recognise_field("主管部门及代码"), Some(Field::Department));
-        assert_eq!(recognise_field("项目实施成本"), None);
+    fn dept(text: &str) -> (Option<String>, Option<String>) {
+        let cell = Cell::borrowed(text, Span::new(100, 100 + text.len()), 0);
+        let (c, n) = split_department(&cell);
+        (c.map(|c| c.value), n.map(|n| n.value))
     }
 
     #[test]
-    fn department_code_and_name() {
+    fn department_codes_in_every_shape() {
         let text = "[164]黔南布依族苗族自治州人力资源和 社会保障局";
-        let cell = Cell {
-            text,
-            span: Span::new(100, 100 + text.len()),
-            column: 2,
-        };
+        let cell = Cell::borrowed(text, Span::new(100, 100 + text.len()), 2);
         let (code, name) = split_department(&cell);
         let code = code.unwrap();
         assert_eq!(code.value, "164");
@@ -176,13 +251,67 @@ mod tests {
         let name = name.unwrap();
         assert_eq!(name.value, "黔南布依族苗族自治州人力资源和社会保障局");
         assert_eq!(name.span, Span::new(105, 100 + text.len()));
-        let plain = Cell {
-            text: "某局",
-            span: Span::new(0, 6),
-            column: 0,
-        };
-        let (code, name) = split_department(&plain);
-        assert!(code.is_none());
-        assert_eq!(name.unwrap().value, "某局");
+        assert_eq!(dept("某局"), (None, Some("某局".into())));
+        assert_eq!(
+            dept("820001-井研县马踏镇人民政府"),
+            (Some("820001".into()), Some("井研县马踏镇人民政府".into()))
+        );
+        assert_eq!(
+            dept("湘潭市城市管理和综合执法局 308001"),
+            (
+                Some("308001".into()),
+                Some("湘潭市城市管理和综合执法局".into())
+            )
+        );
+        assert_eq!(
+            dept("037001 黄山市公安局"),
+            (Some("037001".into()), Some("黄山市公安局".into()))
+        );
+        assert_eq!(dept("2023年某项目"), (None, Some("2023年某项目".into())));
+    }
+
+    #[test]
+    fn the_years_amount_wins_over_the_periods() {
+        let mut block = FundsBlock::default();
+        let at = |v: &str| Spanned::new(v.to_owned(), Span::default());
+        let amount = |n: i64| Some(Spanned::new(Decimal::from(n), Span::default()));
+        block.learn_columns(&[Some(Period::Midterm), Some(Period::Annual)]);
+        block.add(
+            at("中期资金总额"),
+            FundsRole::Total,
+            Period::Midterm,
+            None,
+            amount(170),
+            Some(0),
+        );
+        block.add(
+            at("年度资金总额"),
+            FundsRole::Total,
+            Period::Annual,
+            None,
+            amount(340),
+            Some(1),
+        );
+        block.add(
+            at("财政拨款"),
+            FundsRole::Fiscal,
+            Period::Annual,
+            None,
+            amount(170),
+            Some(0),
+        );
+        block.add(
+            at("财政拨款"),
+            FundsRole::Fiscal,
+            Period::Annual,
+            None,
+            amount(340),
+            Some(1),
+        );
+        let funds = block.finish(&mut Vec::new());
+        assert_eq!(funds.total.unwrap().value, Decimal::from(340));
+        assert_eq!(funds.fiscal.unwrap().value, Decimal::from(340));
+        assert_eq!(funds.sources.len(), 4);
+        assert_eq!(funds.sources[0].period, Some(Period::Midterm));
     }
 }

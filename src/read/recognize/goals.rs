@@ -6,7 +6,7 @@
 
 use crate::model::Goal;
 use crate::read::recognize::normalize::fold_spaces;
-use crate::read::recognize::row::is_blank;
+use crate::read::recognize::normalize::is_blank;
 use crate::read::value_text::is_han;
 use crate::span::{Span, Spanned};
 
@@ -17,6 +17,9 @@ type Glyph = Option<(char, usize)>;
 #[derive(Default)]
 pub struct GoalSplitter {
     goals: Vec<PendingGoal>,
+    /// Cells are lines of wrapped text: Chinese text continued on the next line joins without
+    /// a space.
+    wrapped: bool,
 }
 
 struct PendingGoal {
@@ -31,42 +34,86 @@ impl GoalSplitter {
     pub fn push_cell(&mut self, text: &str, base: usize) {
         let glyphs = strip_tags(text, base);
         let markers = find_markers(&glyphs);
-        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(markers.len() + 1);
-        // Text before the first marker continues the previous goal, or starts an unnumbered one.
-        let first = markers.first().map_or(glyphs.len(), |m| m.start);
-        bounds.push((0, first));
-        for (i, m) in markers.iter().enumerate() {
-            let end = markers.get(i + 1).map_or(glyphs.len(), |n| n.start);
-            bounds.push((m.end, end));
+        let mut bounds: Vec<(usize, usize, Option<&Marker>)> =
+            Vec::with_capacity(markers.len() + 1);
+        if markers.is_empty() {
+            // Unnumbered text: paragraphs, line breaks and `；` separate goals.
+            let mut start = 0;
+            for (i, g) in glyphs.iter().enumerate() {
+                if g.is_none_or(|(c, _)| matches!(c, '\n' | '；' | ';')) {
+                    bounds.push((start, i, None));
+                    start = i + 1;
+                }
+            }
+            bounds.push((start, glyphs.len(), None));
+        } else {
+            // Text before the first marker continues the previous goal, or starts an unnumbered one.
+            let first = markers.first().map_or(glyphs.len(), |m| m.start);
+            bounds.push((0, first, None));
+            for (i, m) in markers.iter().enumerate() {
+                let end = markers.get(i + 1).map_or(glyphs.len(), |n| n.start);
+                bounds.push((m.end, end, Some(m)));
+            }
         }
-        for (i, &(start, end)) in bounds.iter().enumerate() {
+        for (i, &(start, end, marker)) in bounds.iter().enumerate() {
             let piece = glyphs.get(start..end).unwrap_or(&[]);
             let (text, span) = collect_text(piece);
-            if i == 0 {
-                if text.is_empty() {
-                    continue;
-                }
-                match self.goals.last_mut() {
-                    Some(goal) => goal.extend(&text, span),
+            match marker {
+                None if text.is_empty() => {}
+                None if i == 0 => match self.goals.last_mut() {
+                    Some(goal) => goal.extend(&text, span, self.wrapped),
                     None => self.goals.push(PendingGoal {
                         number: None,
                         marker: None,
                         text,
                         span,
                     }),
-                }
-                continue;
+                },
+                None => self.goals.push(PendingGoal {
+                    number: None,
+                    marker: None,
+                    text,
+                    span,
+                }),
+                Some(marker) => self.goals.push(PendingGoal {
+                    number: marker.number.map(|n| Spanned::new(n, marker.span)),
+                    marker: Some(marker.span),
+                    text,
+                    span,
+                }),
             }
-            let Some(marker) = markers.get(i - 1) else {
-                continue;
-            };
-            self.goals.push(PendingGoal {
-                number: marker.number.map(|n| Spanned::new(n, marker.span)),
-                marker: Some(marker.span),
-                text,
-                span,
-            });
         }
+    }
+
+    /// Add one cell of goal text whose characters are not spelled in the source as they are
+    /// (decoded or joined): every goal it gives points at the whole cell.
+    pub fn push_cell_at(&mut self, text: &str, span: Span) {
+        let before = self.goals.len();
+        let extended = self.goals.last().and_then(|g| g.span);
+        let extended_text = self.goals.last().map(|g| g.text.len());
+        self.push_cell(text, 0);
+        for (k, goal) in self.goals.iter_mut().enumerate() {
+            if k + 1 == before {
+                // The goal the cell's first text continued.
+                if Some(goal.text.len()) != extended_text {
+                    goal.span = Some(extended.map_or(span, |e| e.cover(span)));
+                }
+            } else if k >= before {
+                goal.span = Some(span);
+                goal.number = goal.number.take().map(|n| Spanned::new(n.value, span));
+                goal.marker = goal.marker.map(|_| span);
+            }
+        }
+    }
+
+    /// Add one line of goal text wrapped from the line before (one cell per line).
+    pub fn push_line(&mut self, text: &str, base: Option<usize>, span: Span) {
+        self.wrapped = true;
+        match base {
+            Some(base) => self.push_cell(text, base),
+            None => self.push_cell_at(text, span),
+        }
+        self.wrapped = false;
     }
 
     pub fn finish(self) -> Vec<Goal> {
@@ -84,8 +131,11 @@ impl GoalSplitter {
 }
 
 impl PendingGoal {
-    fn extend(&mut self, text: &str, span: Option<Span>) {
-        if !self.text.is_empty() {
+    fn extend(&mut self, text: &str, span: Option<Span>, wrapped: bool) {
+        let joins = wrapped
+            && self.text.chars().next_back().is_some_and(is_han)
+            && text.chars().next().is_some_and(is_han);
+        if !self.text.is_empty() && !joins {
             self.text.push(' ');
         }
         self.text.push_str(text);
@@ -138,65 +188,127 @@ fn is_tag_start(rest: &str) -> bool {
             .unwrap_or(false)
 }
 
+/// Goal markers: `目标1:` (also `目标:` without a number), and numbering at the start of the text
+/// or after a break, a space or sentence punctuation: `1、` `1.` `(1)` `（1）` `①`.
 fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
     let ch = |i: usize| glyphs.get(i).copied().flatten().map(|(c, _)| c);
+    let offset = |i: usize| glyphs.get(i).copied().flatten().map(|(_, o)| o);
     let mut markers = Vec::new();
     let mut i = 0;
-    while i + 1 < glyphs.len() {
-        let starts = ch(i) == Some('目') && ch(i + 1) == Some('标');
+    while i < glyphs.len() {
         let after_boundary = i == 0 || ch(i - 1).is_none_or(|p| !is_han(p));
-        if !(starts && after_boundary) {
-            i += 1;
+        if let Some(m) = target_marker(glyphs, i, after_boundary) {
+            i = m.end;
+            markers.push(m);
             continue;
         }
-        let mut j = i + 2;
-        while ch(j).is_some_and(is_blank) {
-            j += 1;
-        }
-        let digits_start = j;
-        let mut number: Option<u32> = None;
-        let mut overflow = false;
-        while let Some(d) = ch(j).and_then(numeral_value) {
-            number = match number
-                .unwrap_or(0)
-                .checked_mul(10)
-                .and_then(|n| n.checked_add(d))
-            {
-                Some(n) => Some(n),
-                None => {
-                    overflow = true;
-                    None
-                }
-            };
-            j += 1;
-        }
-        let had_digits = j > digits_start;
-        while ch(j).is_some_and(is_blank) {
-            j += 1;
-        }
-        if matches!(ch(j), Some(':' | '：')) {
-            let start_offset = glyphs.get(i).copied().flatten().map_or(0, |(_, o)| o);
+        let at_break =
+            i == 0 || ch(i - 1).is_none_or(|p| is_blank(p) || "。；;，,：:！!？?".contains(p));
+        if at_break && let Some((number, end)) = numbering_at(glyphs, i) {
+            let start_offset = offset(i).unwrap_or(0);
             let end_offset = glyphs
-                .get(j)
+                .get(end.saturating_sub(1))
                 .copied()
                 .flatten()
                 .map_or(start_offset, |(c, o)| o + c.len_utf8());
             markers.push(Marker {
                 start: i,
-                end: j + 1,
-                number: if had_digits && !overflow {
-                    number
-                } else {
-                    None
-                },
+                end,
+                number: Some(number),
                 span: Span::new(start_offset, end_offset),
             });
-            i = j + 1;
-        } else {
-            i += 1;
+            i = end;
+            continue;
         }
+        i += 1;
     }
     markers
+}
+
+/// `1、` `1.` `1．` `(1)` `（1）` `①` at glyph `i`: the number and the glyph after the marker.
+fn numbering_at(glyphs: &[Glyph], i: usize) -> Option<(u32, usize)> {
+    let ch = |k: usize| glyphs.get(k).copied().flatten().map(|(c, _)| c);
+    let first = ch(i)?;
+    if let Some(n) = circled(first) {
+        return Some((n, i + 1));
+    }
+    let digits = |from: usize| {
+        let mut j = from;
+        let mut n: u32 = 0;
+        while let Some(d) = ch(j).and_then(numeral_value) {
+            n = n.checked_mul(10)?.checked_add(d)?;
+            j += 1;
+        }
+        (j > from && j - from <= 2).then_some((n, j))
+    };
+    if matches!(first, '(' | '（') {
+        let (n, j) = digits(i + 1)?;
+        return matches!(ch(j), Some(')' | '）')).then_some((n, j + 1));
+    }
+    let (n, j) = digits(i)?;
+    match ch(j) {
+        Some('、') => Some((n, j + 1)),
+        // `1.` but not `1.5万`.
+        Some('.' | '．') if ch(j + 1).is_some_and(|c| !c.is_ascii_digit()) => Some((n, j + 1)),
+        _ => None,
+    }
+}
+
+fn circled(c: char) -> Option<u32> {
+    let n = c as u32;
+    ('①'..='⑳').contains(&c).then(|| n - '①' as u32 + 1)
+}
+
+/// `目标1:` / `目标:` at glyph `i`.
+fn target_marker(glyphs: &[Glyph], i: usize, after_boundary: bool) -> Option<Marker> {
+    let ch = |k: usize| glyphs.get(k).copied().flatten().map(|(c, _)| c);
+    if !(ch(i) == Some('目') && ch(i + 1) == Some('标') && after_boundary) {
+        return None;
+    }
+    let mut j = i + 2;
+    while ch(j).is_some_and(is_blank) {
+        j += 1;
+    }
+    let digits_start = j;
+    let mut number: Option<u32> = None;
+    let mut overflow = false;
+    while let Some(d) = ch(j).and_then(numeral_value) {
+        number = match number
+            .unwrap_or(0)
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(d))
+        {
+            Some(n) => Some(n),
+            None => {
+                overflow = true;
+                None
+            }
+        };
+        j += 1;
+    }
+    let had_digits = j > digits_start;
+    while ch(j).is_some_and(is_blank) {
+        j += 1;
+    }
+    if !matches!(ch(j), Some(':' | '：')) {
+        return None;
+    }
+    let start_offset = glyphs.get(i).copied().flatten().map_or(0, |(_, o)| o);
+    let end_offset = glyphs
+        .get(j)
+        .copied()
+        .flatten()
+        .map_or(start_offset, |(c, o)| o + c.len_utf8());
+    Some(Marker {
+        start: i,
+        end: j + 1,
+        number: if had_digits && !overflow {
+            number
+        } else {
+            None
+        },
+        span: Span::new(start_offset, end_offset),
+    })
 }
 
 fn numeral_value(c: char) -> Option<u32> {
@@ -211,9 +323,25 @@ fn numeral_value(c: char) -> Option<u32> {
 fn collect_text(glyphs: &[Glyph]) -> (String, Option<Span>) {
     let mut raw = String::new();
     let mut span: Option<Span> = None;
-    for glyph in glyphs {
+    for (i, glyph) in glyphs.iter().enumerate() {
         match glyph {
             Some((c, offset)) => {
+                // A line break inside Chinese text is where a cell wrapped, not a space.
+                if *c == '\n' {
+                    let before = raw.trim_end().chars().next_back();
+                    let after = glyphs
+                        .get(i + 1..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .flatten()
+                        .map(|(c, _)| *c)
+                        .find(|c| !is_blank(*c));
+                    if before.is_some_and(is_han) && after.is_some_and(is_han) {
+                        let trimmed = raw.trim_end().len();
+                        raw.truncate(trimmed);
+                        continue;
+                    }
+                }
                 raw.push(*c);
                 if !is_blank(*c) {
                     let s = Span::new(*offset, offset + c.len_utf8());

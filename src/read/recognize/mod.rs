@@ -1,25 +1,30 @@
-//! The text-form parser: performance-target forms as text extracted from PDF approval tables.
+//! The form recognizer: reads performance-target forms from the rows of a grid, whatever format
+//! the grid was cut from, the way a person reads a form: find a title or a block of known labels,
+//! read label → value pairs, find the indicator table by its header row and give each column its
+//! role from the header words, then read the rows under it, carrying merged 一级/二级 cells down.
 //!
-//! A document is a sequence of forms, each opened by its title line (`项目支出绩效目标批复表`) and
-//! year line (`(2025年度)`). Lines are rows of tab-separated cells. The parser is a single pass over
-//! the lines (linear time); anything it cannot place becomes a diagnostic and parsing goes on.
+//! The words it knows are data ([`Vocabulary`]). A document is read in one pass over its rows
+//! (linear time); what cannot be placed becomes a diagnostic at its place, and reading goes on.
 
 mod fields;
 mod goals;
 mod normalize;
-mod row;
+mod split;
 mod table;
 
-pub use normalize::{compact, join_cjk_spaces};
+pub use normalize::{compact, is_blank, join_cjk_spaces};
 
 use crate::diagnostic::{Diagnostic, ProjectRef, Severity};
-use crate::model::{Document, Project};
+use crate::model::{Document, ExtraField, Period, Project};
+use crate::read::grid::{Cell, Columns, Row};
 use crate::read::source::SourceFile;
+use crate::read::value_text::parse_amount;
+use crate::read::vocabulary::{ColumnRole, FieldRole, Label, LabelMatch, Vocabulary, key};
 use crate::span::{Span, Spanned};
-use fields::{Field, funds_scale, recognise_field, split_department};
+use fields::{FundsBlock, split_department};
 use goals::GoalSplitter;
-use row::Row;
-use table::{Table, table_heading};
+use rust_decimal::Decimal;
+use table::{RowRead, Table};
 
 /// Every code the reader reports, with what it means (for `--ignore`, `[severity]` and SARIF).
 pub const READER_CODES: &[(&str, &str)] = &[
@@ -30,13 +35,26 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("source::binary", "文件是二进制文件，不是文本表格"),
     ("parse::no-forms", "文件中没有找到任何绩效目标表"),
     (
+        "parse::other-document",
+        "文件中是另一种文书（如部门整体支出绩效目标表），不是项目绩效目标表",
+    ),
+    (
         "parse::missing-field",
         "表中缺少项目名称、主管部门、资金总额、指标表或年度",
     ),
     ("parse::missing-value", "栏目没有填写内容"),
     ("parse::bad-amount", "资金金额无法识别"),
+    (
+        "parse::amount-unit",
+        "资金金额没有单位，表中也没有写明金额单位（元或万元）",
+    ),
     ("parse::unrecognized-line", "无法归入表中任何位置的行"),
     ("parse::unrecognized-cell", "表头中无法识别的单元格"),
+    (
+        "parse::unreadable-table",
+        "指标表无法识别：依赖指标的规则不检查这张表",
+    ),
+    ("parse::glued-cell", "指标名称和指标值连在一起，无法分开"),
     (
         "parse::missing-indicator-name",
         "指标行只有指标值，没有三级指标名称",
@@ -45,6 +63,11 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "parse::extra-cells",
         "指标行的单元格多于三级指标、指标值和说明",
     ),
+    (
+        "parse::midterm-only",
+        "指标表只填写了中期指标：按中期指标读取",
+    ),
+    ("parse::outside-form", "表格之外的文字（已跳过）"),
     ("value::unrecognized", "无法识别的指标值"),
     ("value::out-of-range", "指标值中的数值超出可精确计算的范围"),
     ("value::invalid-date", "指标值不是有效日期"),
@@ -74,7 +97,8 @@ pub struct ParseOutput {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parse every form in `source`. Large documents are parsed in pieces, in parallel.
+/// Read every form in a text `source` with the built-in vocabulary. Large documents are read
+/// in pieces, in parallel.
 pub fn parse_document(source: &SourceFile) -> ParseOutput {
     parse_document_in_pieces(source, PIECE_BYTES)
 }
@@ -84,21 +108,26 @@ pub const PIECE_BYTES: usize = 1 << 20;
 
 /// [`parse_document`] with pieces of about `piece_bytes` (for tests: the result must not depend
 /// on it).
-///
-/// A piece begins at a title line. A title line always ends the form before it and begins a new
-/// one, whatever the parser's state, so parsing the pieces apart and joining them gives exactly
-/// what one pass over the whole document gives — once the forms are renumbered.
 pub fn parse_document_in_pieces(source: &SourceFile, piece_bytes: usize) -> ParseOutput {
-    parse_document_in_windows(source, piece_bytes, usize::MAX, |_| {})
+    parse_document_in_windows(
+        source,
+        Vocabulary::builtin(),
+        piece_bytes,
+        usize::MAX,
+        |_| {},
+    )
 }
 
-/// Parse `source` a window of pieces at a time (each window in parallel) and hand each window's
-/// forms, numbered through the document, to `on_forms` before the next window is parsed.
+/// Read `source` a window of pieces at a time (each window in parallel) and hand each window's
+/// forms, numbered through the document, to `on_forms` before the next window is read.
 ///
-/// `jixiao check` runs the rules that look at one form at a time there and keeps only what the
-/// rules comparing forms need, so the full models of at most one window are alive at once.
+/// A piece of text begins at a title line. A title line always ends the form before it and
+/// begins a new one, whatever the reader's state, so reading the pieces apart and joining them
+/// gives exactly what one pass over the whole document gives — once the forms are renumbered.
+/// Documents with HTML tables are read in one piece (rows of a table span lines).
 pub fn parse_document_in_windows(
     source: &SourceFile,
+    vocab: &Vocabulary,
     piece_bytes: usize,
     pieces_per_window: usize,
     mut on_forms: impl FnMut(&mut [Project]),
@@ -119,19 +148,28 @@ pub fn parse_document_in_windows(
         assembled.add(piece);
         return assembled.finish();
     }
-    let ranges = piece_ranges(source, piece_bytes);
+    if crate::read::segment::html::has_table(source.text()) {
+        let rows = crate::read::segment::html::rows(source);
+        let mut piece = parse_rows_piece(source, rows, vocab);
+        if let Some(first) = piece.forms.first_mut() {
+            let _ = first;
+        }
+        assembled.add(piece);
+        let all = assembled.forms.as_mut_slice();
+        on_forms(all);
+        return assembled.finish();
+    }
+    let ranges = piece_ranges(source, piece_bytes, vocab);
     for window in ranges.chunks(pieces_per_window.max(1)) {
+        let read = |lines: &std::ops::Range<usize>| {
+            let rows = crate::read::segment::lines::rows(source, lines.clone());
+            parse_rows_piece(source, rows, vocab)
+        };
         let pieces: Vec<Piece> = if window.len() > 1 {
             use rayon::prelude::*;
-            window
-                .par_iter()
-                .map(|lines| parse_piece(source, lines.clone()))
-                .collect()
+            window.par_iter().map(read).collect()
         } else {
-            window
-                .iter()
-                .map(|lines| parse_piece(source, lines.clone()))
-                .collect()
+            window.iter().map(read).collect()
         };
         let first_new = assembled.forms.len();
         for piece in pieces {
@@ -144,16 +182,32 @@ pub fn parse_document_in_windows(
     assembled.finish()
 }
 
-fn parse_piece(source: &SourceFile, lines: std::ops::Range<usize>) -> Piece {
-    let mut parser = Parser::new(source);
-    for index in lines {
-        parser.line(index);
+/// Read forms from rows a segmenter cut (spreadsheets, Word and PDF tables), in one piece.
+pub fn parse_rows<'s>(
+    source: &'s SourceFile,
+    rows: Vec<Row<'s>>,
+    vocab: &Vocabulary,
+) -> ParseOutput {
+    let mut assembled = Assembler::default();
+    assembled.add(parse_rows_piece(source, rows, vocab));
+    assembled.finish()
+}
+
+fn parse_rows_piece<'s>(source: &'s SourceFile, rows: Vec<Row<'s>>, vocab: &Vocabulary) -> Piece {
+    let rows = split::merge_fragments(rows, vocab);
+    let mut parser = Parser::new(source, vocab);
+    for row in rows {
+        parser.row(row);
     }
     parser.finish_piece()
 }
 
 /// Line ranges of about `piece_bytes` each, every one after the first beginning at a title line.
-fn piece_ranges(source: &SourceFile, piece_bytes: usize) -> Vec<std::ops::Range<usize>> {
+fn piece_ranges(
+    source: &SourceFile,
+    piece_bytes: usize,
+    vocab: &Vocabulary,
+) -> Vec<std::ops::Range<usize>> {
     let lines = source.line_count();
     let mut starts = vec![0];
     let mut line = 0;
@@ -167,7 +221,7 @@ fn piece_ranges(source: &SourceFile, piece_bytes: usize) -> Vec<std::ops::Range<
         }
         line = line.max(source.line_index(target));
         // The next title line at or after the target; none before the end: one piece.
-        while line < lines && !opens_form(&Row::read(source, line)) {
+        while line < lines && !opens_form(source, line, vocab) {
             line += 1;
         }
         if line >= lines {
@@ -185,15 +239,17 @@ fn piece_ranges(source: &SourceFile, piece_bytes: usize) -> Vec<std::ops::Range<
         .collect()
 }
 
-/// A title line: it ends the form before it and begins a new one, whatever came before.
-fn opens_form(row: &Row<'_>) -> bool {
-    row.single().is_some_and(|cell| {
-        let key = compact(cell.text);
-        !is_page_furniture(&key) && is_title(&key)
-    })
+/// A line that is a title alone: it ends the form before it and begins a new one.
+fn opens_form(source: &SourceFile, line: usize, vocab: &Vocabulary) -> bool {
+    let text = source.slice(source.line_span(line));
+    if text.contains('\t') || text.contains('|') || text.len() > 240 {
+        return false;
+    }
+    let k = key(text);
+    !is_page_furniture(&k) && matches!(title(&k, vocab), Some(t) if t.rest.is_empty())
 }
 
-/// What parsing one piece of a document gives, numbered from 1 within the piece.
+/// What reading one piece of a document gives, numbered from 1 within the piece.
 #[derive(Default)]
 struct Piece {
     forms: Vec<Project>,
@@ -221,6 +277,8 @@ struct Assembler {
     diags: Vec<Diagnostic>,
     unrecognized: usize,
     listed: usize,
+    /// Whether a piece found another kind of document (so "no forms" is not an error).
+    other_document: bool,
 }
 
 impl Assembler {
@@ -259,6 +317,9 @@ impl Assembler {
             while let Some(m) = missing.next_if(|m| m.after <= k) {
                 self.diags.extend(missing_field(m));
             }
+            if d.code == "parse::other-document" {
+                self.other_document = true;
+            }
             if d.code == "parse::unrecognized-line" {
                 self.listed += 1;
                 if self.listed > MAX_UNRECOGNIZED_LINES {
@@ -275,6 +336,7 @@ impl Assembler {
             forms,
             mut diags,
             unrecognized,
+            other_document,
             ..
         } = self;
         if unrecognized > MAX_UNRECOGNIZED_LINES {
@@ -284,7 +346,8 @@ impl Assembler {
                 format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
             ));
         }
-        if forms.is_empty() && !diags.iter().any(|d| d.code == "source::binary") {
+        if forms.is_empty() && !other_document && !diags.iter().any(|d| d.code == "source::binary")
+        {
             diags.push(
                 Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
                     .with_primary(Span::point(0), None)
@@ -305,193 +368,1603 @@ impl Assembler {
 enum Section {
     /// 项目名称 … 资金 rows.
     Header,
-    /// After 年度总体目标, until the table heading: continuation lines are goal text.
-    Goals,
+    /// After a goals label, until the table heading: text is goal text.
+    Goals(Period),
     Table,
 }
 
-struct Form {
+/// A label waiting for its value in the next one-cell row (one cell per line).
+struct PendingLabel {
+    label: LabelMatch,
+    cell_span: Span,
+    written: String,
+}
+
+/// The text field read last from a line of its own.
+struct LastField<'s> {
+    label: LabelMatch,
+    written: String,
+    label_span: Span,
+    cells: Vec<Cell<'s>>,
+}
+
+/// A value wrapped over lines, joined: Chinese text runs on without a space.
+fn join_wrapped<'s>(cells: &[Cell<'s>]) -> Cell<'s> {
+    let span = cells
+        .iter()
+        .map(|c| c.span)
+        .reduce(Span::cover)
+        .unwrap_or_default();
+    let text: String = cells.iter().map(|c| c.text.trim()).collect();
+    Cell {
+        text: std::borrow::Cow::Owned(text),
+        span,
+        column: cells.first().map_or(0, |c| c.column),
+        col_span: 1,
+    }
+}
+
+/// A run of one-cell rows that are the header words of an indicator table (one per line).
+#[derive(Default)]
+struct HeaderRun<'s> {
+    cells: Vec<Cell<'s>>,
+}
+
+struct Form<'s> {
     project: Project,
+    /// A field or the indicator table was seen: until then a title opens only a candidate, so a
+    /// sentence or a page header that names a form does not make one.
+    established: bool,
     section: Section,
     /// The title line, or the first line when the title is missing.
     opening: Span,
     last_line_end: usize,
-    funds_wan: bool,
+    /// The money unit the form declares: every amount without its own unit is scaled by it.
+    scale: Option<Decimal>,
+    funds: FundsBlock,
     goals: GoalSplitter,
+    midterm_goals: GoalSplitter,
+    /// Goal columns named in one row (`中期目标 | 年度目标`): the periods of the texts below.
+    goal_columns: Vec<(Period, usize)>,
+    /// Goal texts given one per line, placed once the goals end (see `flush_goal_queue`).
+    goal_queue: Vec<Cell<'s>>,
+    /// The text field read last from a line of its own: a line that continues it (a value
+    /// wrapped over lines) is joined to it.
+    last_field: Option<LastField<'s>>,
     table: Option<Table>,
     saw_table: bool,
+    pending: Option<PendingLabel>,
+    header_run: HeaderRun<'s>,
+    /// The goal label read last is a heading of others (`总体目标` above `中期目标 | 年度目标`).
+    last_goal_label_generic: bool,
+    /// 预算单位 and the like: the department only when the form names no 主管部门.
+    fallback_department: Option<Cell<'s>>,
+    /// Rows under the table's header that gave no indicator and a diagnostic.
+    unread_rows: usize,
+    /// Labels present with an empty value (reported there, not again as missing fields).
+    empty_labels: Vec<Label>,
 }
 
-struct Parser<'s> {
+struct Parser<'s, 'v> {
     source: &'s SourceFile,
+    vocab: &'v Vocabulary,
     forms: Vec<Project>,
-    current: Option<Form>,
+    current: Option<Form<'s>>,
     diags: Vec<Diagnostic>,
     missing: Vec<MissingField>,
     unrecognized: usize,
+    /// A year line seen before the title it belongs to.
+    pending_year: Option<Spanned<i32>>,
+    /// A `金额单位:万元` line seen before the form it belongs to.
+    pending_scale: Option<(Spanned<String>, Decimal)>,
+    /// Text outside any form, not yet reported: its first row and how many rows.
+    outside: Option<(Span, usize)>,
+    /// Another kind of document (部门整体支出绩效目标表) was reported: its rows are skipped.
+    in_other_document: bool,
+    /// A field is being read again with the line that continues it.
+    continuing: bool,
 }
 
-impl<'s> Parser<'s> {
-    fn new(source: &'s SourceFile) -> Self {
+/// A title found in a row: the title's end, and what follows it in the same cell.
+struct Title<'k> {
+    year: Option<i32>,
+    rest: &'k str,
+    other: Option<String>,
+}
+
+/// Whether `k` (a normalised cell) is a form title: ends with a title ending, then at most a
+/// year or a note in brackets, then nothing or a glued label.
+fn title<'k>(k: &'k str, vocab: &Vocabulary) -> Option<Title<'k>> {
+    if k.chars().count() > 80 && !k.contains("绩效目标") && !k.contains("绩效指标") {
+        return None;
+    }
+    let end = vocab.title_ending(k)?;
+    let mut rest = k.get(end..)?;
+    let head = k.get(..end)?;
+    // A title is a short line; a title inside longer glued text starts a form where it stands
+    // (see `glued_form_start`).
+    if head.chars().count() > 48 {
+        return None;
+    }
+    // Page metadata that names a form (`标题:项目支出绩效目标表3`, `名称:…`) and sentences
+    // (`详见单位的项目绩效目标表`) are not titles.
+    if [
+        "标题",
+        "名称:",
+        "文号",
+        "详见",
+        "见附件",
+        "关于",
+        "公示",
+        "通知",
+        "附表",
+    ]
+    .iter()
+    .any(|w| head.contains(w))
+    {
+        return None;
+    }
+    let mut year = leading_year(head);
+    // `(2023年度)`, `（高标准农田建设）`: brackets after the ending.
+    while let Some(inner_end) = rest
+        .strip_prefix('(')
+        .and_then(|r| r.find(')').map(|i| i + 1))
+    {
+        let inner = rest.get(1..inner_end).unwrap_or("");
+        if let Some(y) = year_line(&format!("({inner})")) {
+            year = Some(y);
+        }
+        rest = rest.get(inner_end + 1..).unwrap_or("");
+    }
+    if let Some(y) = year_line(rest) {
+        year = Some(y);
+        rest = "";
+    } else if let Some(after) = rest.strip_prefix(|c: char| c.is_ascii_digit()) {
+        // `2023年度…` glued after the title.
+        let digits = 1 + after.chars().take_while(char::is_ascii_digit).count();
+        if let Some(y) = rest.get(..digits + "年度".len()).and_then(year_line) {
+            year = Some(y);
+            rest = rest.get(digits + "年度".len()..).unwrap_or("");
+        }
+    }
+    // Glued: a label right after the title (OCR may leave a stray character before it).
+    if !rest.is_empty()
+        && vocab.label_prefix(rest).is_none()
+        && glued_label_start(rest, vocab)
+            .is_none_or(|i| rest.get(..i).is_none_or(|h| h.chars().count() > 3))
+    {
+        return None;
+    }
+    let other = vocab.other_document(head).map(|o| o.name.clone());
+    Some(Title { year, rest, other })
+}
+
+impl<'s, 'v> Parser<'s, 'v> {
+    fn new(source: &'s SourceFile, vocab: &'v Vocabulary) -> Self {
         Parser {
             source,
+            vocab,
             forms: Vec::new(),
             current: None,
             diags: Vec::new(),
             missing: Vec::new(),
             unrecognized: 0,
+            pending_year: None,
+            pending_scale: None,
+            outside: None,
+            in_other_document: false,
+            continuing: false,
         }
     }
 
-    fn line(&mut self, index: usize) {
-        let row = Row::read(self.source, index);
+    fn row(&mut self, row: Row<'s>) {
         if row.is_blank() {
             return;
         }
-        if let Some(cell) = row.single() {
-            let key = compact(cell.text);
-            if is_page_furniture(&key) {
+        let first_key = row.cells.first().map(|c| key(&c.text)).unwrap_or_default();
+        if row.cells.len() == 1
+            && (is_page_furniture(&first_key) || self.vocab.is_furniture(&first_key))
+        {
+            return;
+        }
+        // Titles, alone or glued to the first field.
+        if row.cells.len() <= 2
+            && let Some(t) = title(&first_key, self.vocab)
+        {
+            let cell_span = row.cells.first().map_or(row.span, |c| c.span);
+            if let Some(name) = t.other {
+                self.other_document(&name, cell_span);
                 return;
             }
-            // Keep in step with `opens_form`, which cuts documents into pieces at these lines.
-            if is_title(&key) {
-                self.start_form(row.span);
-                if let Some(year) = leading_year(&key) {
-                    self.set_year(year, cell.span);
+            self.in_other_document = false;
+            self.open_candidate(row.span);
+            if let Some(year) = t.year {
+                self.set_year(year, cell_span);
+            }
+            if !t.rest.is_empty()
+                && let Some(cell) = row.cells.first()
+            {
+                // The first field glued to the title: read from the label on.
+                let used = first_key.chars().count() - t.rest.chars().count();
+                let at = byte_after_key_chars(&cell.text, used);
+                let at = glued_label_start(cell.text.get(at..).unwrap_or(""), self.vocab)
+                    .map_or(at, |i| at + i);
+                if let Some(rest) = split::sub_cell(cell, at..cell.text.len()) {
+                    self.loose_cell(rest, row.columns);
+                }
+            }
+            if let Some(second) = row.cells.get(1).cloned() {
+                self.loose_cell(second, row.columns);
+            }
+            return;
+        }
+        if self.in_other_document {
+            return;
+        }
+        if self
+            .vocab
+            .is_footer(first_key.trim_start_matches(['-', '•', '·', '*', '—']))
+        {
+            self.end_form(row.span);
+            return;
+        }
+        if row.cells.len() == 1 {
+            if let Some(year) = year_line(&first_key) {
+                let span = row.cells.first().map_or(row.span, |c| c.span);
+                // Before any form: the year of the form whose title follows. In a form that has
+                // its year already: a stray line (a page header), ignored.
+                match self.current.as_ref() {
+                    Some(form) if form.project.year.is_none() => self.set_year(year, span),
+                    Some(_) => {}
+                    None => self.pending_year = Some(Spanned::new(year, span)),
                 }
                 return;
             }
-            if let Some(year) = year_line(&key) {
-                if self.current.is_none() {
-                    self.start_form(row.span);
-                }
-                self.set_year(year, cell.span);
+            if let Some(cell) = row.cells.first()
+                && let Some(scale) = self.money_unit_line(cell)
+            {
+                self.set_scale(scale);
                 return;
             }
         }
-        let first_field = row.cells.iter().find_map(|c| recognise_field(c.text));
-        if first_field.is_some() {
-            let restarts = first_field == Some(Field::Name)
-                && self
-                    .current
-                    .as_ref()
-                    .is_none_or(|f| f.project.name.is_some() || f.saw_table);
-            if restarts {
-                // A second 项目名称 in one form, or one with no title: a new form begins.
-                self.start_form(row.span);
+        // Outside any form, only a 项目名称 with its value opens one (not the header of a list
+        // whose columns are 序号 | 项目名称 | 金额).
+        if self.current.is_none() {
+            let opens = row.cells.iter().enumerate().any(|(k, c)| {
+                let is_name = matches!(
+                    self.vocab
+                        .label_prefix(&c.text)
+                        .map(|(m, end)| (m.label, end)),
+                    Some((
+                        Label::Field {
+                            role: FieldRole::Name,
+                            ..
+                        },
+                        _
+                    ))
+                );
+                let glued = self
+                    .vocab
+                    .label_prefix(&c.text)
+                    .is_some_and(|(_, end)| end < c.text.len());
+                let next_is_value = row.cells.get(k + 1).is_none_or(|n| {
+                    self.vocab.label(&n.text).is_none() && self.vocab.column(&n.text).is_none()
+                });
+                is_name && (glued || next_is_value)
+            });
+            if !opens {
+                self.outside_row(&row);
+                return;
             }
+            self.open_candidate(row.span);
+        }
+        self.in_form(row);
+    }
+
+    fn in_form(&mut self, row: Row<'s>) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        form.last_line_end = form.last_line_end.max(row.span.end);
+        // A table header row.
+        if !row.loose
+            && let Some(heading) = table::heading(&row.cells, row.columns, self.vocab)
+        {
+            self.start_table(heading, false, row.span);
+            return;
+        }
+        let section = form.section;
+        // A one-cell row in a header or goals section: label, header word, value or goal text.
+        if row.loose && section != Section::Table {
+            if let Some(cell) = row.cells.into_iter().next() {
+                self.loose_cell(cell, row.columns);
+            }
+            return;
+        }
+        if section == Section::Table {
+            self.table_row(row);
+            return;
+        }
+        self.flush_header_run();
+        let has_label = row
+            .cells
+            .iter()
+            .any(|c| self.vocab.label_prefix(&c.text).is_some());
+        if has_label {
             self.fields_row(&row);
             return;
         }
-        let Some(form) = self.current.as_mut() else {
-            self.unrecognized(&row, "这一行不属于任何绩效目标表");
-            return;
+        match section {
+            Section::Goals(period) => {
+                self.goal_cells_in(&row.cells, period, row.columns);
+            }
+            Section::Header if self.truncated_goals(&row) => {}
+            Section::Header => {
+                let established = self.current.as_ref().is_some_and(|f| f.established);
+                let starts_with_level = row
+                    .cells
+                    .first()
+                    .is_some_and(|c| self.vocab.level(&c.text).is_some());
+                if !starts_with_level {
+                    if established {
+                        self.unrecognized(&row, "无法识别的表头行");
+                    } else {
+                        // Text after a title, before any field: the page around the form.
+                        self.note_outside(row.cells_span(), 1);
+                    }
+                    return;
+                }
+                // Indicator rows before (or without) the table heading: read them as a table.
+                let year = self.year();
+                let mut table = Table::headless();
+                let read = table.read_row(
+                    &row.cells,
+                    row.columns,
+                    row.line,
+                    row.span,
+                    year,
+                    self.vocab,
+                    &mut self.diags,
+                );
+                match read {
+                    RowRead::Indicator(indicator) => {
+                        if let Some(form) = self.current.as_mut() {
+                            form.project.indicators.push(*indicator);
+                            form.table = Some(table);
+                            form.section = Section::Table;
+                            form.saw_table = true;
+                            form.established = true;
+                        }
+                    }
+                    _ => self.unrecognized(&row, "无法识别的表头行"),
+                }
+            }
+            Section::Table => {}
+        }
+    }
+
+    /// A row whose first cell is what a merged, vertically written label left of `年度总体目标`
+    /// (`年度`, `总`), followed by long text: the goals.
+    fn truncated_goals(&mut self, row: &Row<'s>) -> bool {
+        let [first, rest @ ..] = row.cells.as_slice() else {
+            return false;
         };
-        form.last_line_end = row.span.end;
-        if let Some(table) = table_heading(&row) {
-            form.table = Some(table);
-            form.saw_table = true;
-            form.section = Section::Table;
+        let k = key(&first.text);
+        let long = !rest.is_empty() && rest.iter().any(|c| c.text.chars().count() >= 12);
+        if !long || k.chars().count() > 3 || !self.vocab.is_goal_label_prefix(&k) {
+            return false;
+        }
+        if let Some(form) = self.current.as_mut() {
+            form.section = Section::Goals(Period::Annual);
+        }
+        self.goal_cells(rest, Period::Annual);
+        true
+    }
+
+    /// One cell that stands alone (one cell per line, or a piece of glued text) in the header
+    /// or goals of a form, or before any form.
+    fn loose_cell(&mut self, cell: Cell<'s>, columns: Columns) {
+        let mut next = Some(cell);
+        // Glued text is read a piece at a time: each piece may change what the rest is (a goals
+        // label makes it goal text, a header makes it table rows, a title starts a new form).
+        while let Some(cell) = next.take() {
+            if self.current.is_none() {
+                self.open_candidate(cell.span);
+            }
+            let section = self.current.as_ref().map_or(Section::Header, |f| f.section);
+            if section == Section::Table {
+                self.table_cell(cell, columns);
+                return;
+            }
+            let k = key(&cell.text);
+            // A title, alone or glued to the first field.
+            if let Some(t) = title(&k, self.vocab) {
+                if let Some(name) = t.other {
+                    self.other_document(&name, cell.span);
+                    return;
+                }
+                self.open_candidate(cell.span);
+                if let Some(year) = t.year {
+                    self.set_year(year, cell.span);
+                }
+                if !t.rest.is_empty() {
+                    let used = k.chars().count() - t.rest.chars().count();
+                    let at = byte_after_key_chars(&cell.text, used);
+                    let at = glued_label_start(cell.text.get(at..).unwrap_or(""), self.vocab)
+                        .map_or(at, |i| at + i);
+                    next = split::sub_cell(&cell, at..cell.text.len());
+                }
+                continue;
+            }
+            // A whole header row in one line (`一级指标 二级指标 三级指标 指标值`, glued or
+            // spaced): the table starts, in rows (each line one row).
+            if let Some((header, rest)) = header_in_cell(&cell, self.vocab) {
+                self.flush_header_run();
+                if let Some(heading) = table::heading(&header, Columns::Drifting, self.vocab) {
+                    let span = header
+                        .iter()
+                        .map(|c| c.span)
+                        .reduce(Span::cover)
+                        .unwrap_or(cell.span);
+                    self.start_table(heading, false, span);
+                    if let Some(rest) =
+                        rest.and_then(|r| split::sub_cell(&cell, r..cell.text.len()))
+                    {
+                        self.table_cell(rest, columns);
+                    }
+                    return;
+                }
+            }
+            // The next form glued after this text, or the next label or header word.
+            let form_start = glued_form_start(&cell.text, self.vocab, false);
+            let cut = first_glued_cut(&cell, section, self.vocab);
+            match (form_start, cut) {
+                (Some(f), c) if c.is_none_or(|(_, tail)| f <= tail) => {
+                    if let Some(head) = split::sub_cell(&cell, 0..f) {
+                        self.one_loose_cell(head, columns);
+                    }
+                    if let Some(tail) = split::sub_cell(&cell, f..cell.text.len()) {
+                        self.end_form(tail.span);
+                        next = Some(tail);
+                    }
+                }
+                (_, Some((head_end, tail))) => {
+                    if let Some(head) = split::sub_cell(&cell, 0..head_end) {
+                        self.one_loose_cell(head, columns);
+                    }
+                    next = split::sub_cell(&cell, tail..cell.text.len());
+                }
+                _ => self.one_loose_cell(cell, columns),
+            }
+        }
+    }
+
+    fn one_loose_cell(&mut self, cell: Cell<'s>, columns: Columns) {
+        let k = key(&cell.text);
+        // A header word of the indicator table, one per line: 一级/二级/三级/指标值 or 绩效指标
+        // start a header; other words (说明, 权重 …) only continue one.
+        if let Some(col) = self.vocab.column(&cell.text) {
+            let run = self
+                .current
+                .as_ref()
+                .is_some_and(|f| !f.header_run.cells.is_empty());
+            let starts = matches!(
+                col.role,
+                ColumnRole::Level1
+                    | ColumnRole::Level2
+                    | ColumnRole::Name
+                    | ColumnRole::Value
+                    | ColumnRole::MidtermValue
+                    | ColumnRole::Group
+            );
+            if run || starts && self.vocab.label(&cell.text).is_none() {
+                self.drop_pending();
+                if let Some(form) = self.current.as_mut() {
+                    form.last_field = None;
+                    form.header_run.cells.push(cell);
+                }
+                return;
+            }
+        }
+        self.flush_header_run();
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|f| f.section == Section::Table)
+        {
+            self.table_cell(cell, columns);
             return;
         }
-        match form.section {
-            Section::Table => {
-                let year = form.project.year.as_ref().map(|y| y.value);
-                if let Some(table) = form.table.as_mut() {
-                    if let Some(indicator) = table.read_row(&row, year, &mut self.diags) {
-                        form.project.indicators.push(indicator);
+        if let Some(year) = year_line(&k) {
+            if self
+                .current
+                .as_ref()
+                .is_some_and(|f| f.project.year.is_none())
+            {
+                self.set_year(year, cell.span);
+            }
+            return;
+        }
+        if let Some(scale) = self.money_unit_line(&cell) {
+            self.set_scale(scale);
+            return;
+        }
+        let in_goals = matches!(
+            self.current.as_ref().map(|f| f.section),
+            Some(Section::Goals(_))
+        );
+        // In goal text a label counts only in a short cell that is not a sentence (a goal may
+        // mention 资金总额).
+        let label = if in_goals {
+            let sentence = cell.text.chars().count() > 40 || cell.text.trim_end().ends_with('。');
+            self.vocab
+                .label(&cell.text)
+                .map(|m| (m, cell.text.len()))
+                .or_else(|| {
+                    (!sentence)
+                        .then(|| self.vocab.label_prefix(&cell.text))
+                        .flatten()
+                        .filter(|(m, _)| m.key.chars().count() >= 4)
+                })
+        } else {
+            self.vocab.label_prefix(&cell.text)
+        };
+        if let Some((m, end)) = label {
+            self.drop_pending();
+            self.flush_goal_queue_if_leaving(&m);
+            if !matches!(m.label, Label::Goals(_))
+                && let Some(form) = self.current.as_mut()
+                && matches!(form.section, Section::Goals(_))
+            {
+                form.section = Section::Header;
+            }
+            let label_cell = split::sub_cell(&cell, 0..end);
+            let value = split::sub_cell(&cell, end..cell.text.len());
+            let written = label_cell
+                .as_ref()
+                .map_or_else(|| k.clone(), |c| key(&c.text));
+            let label_span = label_cell.map_or(cell.span, |c| c.span);
+            if let Some(form) = self.current.as_mut() {
+                form.last_field = None;
+                // A label on a line of its own is a form's field (a title alone is not enough).
+                if !matches!(m.label, Label::MoneyUnit) {
+                    form.established = true;
+                }
+            }
+            if !m.label.takes_value() {
+                self.heading_label(&m);
+                return;
+            }
+            match value {
+                Some(value) => {
+                    let remember = matches!(m.label, Label::Field { .. });
+                    self.assign(&m, &written, label_span, std::slice::from_ref(&value), None);
+                    if remember && let Some(form) = self.current.as_mut() {
+                        form.last_field = Some(LastField {
+                            label: m,
+                            written,
+                            label_span,
+                            cells: vec![value],
+                        });
+                    }
+                }
+                None => {
+                    self.heading_label(&m);
+                    if let Some(form) = self.current.as_mut() {
+                        // Goal labels switch to goal text at once; the texts come next.
+                        if let Label::Goals(period) = m.label {
+                            form.section = Section::Goals(period);
+                            form.established = true;
+                            let generic = ["总体目标", "项目绩效目标", "绩效目标"];
+                            if form
+                                .goal_columns
+                                .last()
+                                .is_some_and(|_| form.goal_queue.is_empty())
+                                && form.last_goal_label_generic
+                            {
+                                form.goal_columns.pop();
+                            }
+                            form.last_goal_label_generic = generic.contains(&m.key.as_str());
+                            let column = form.goal_columns.len();
+                            form.goal_columns.push((period, column));
+                            return;
+                        }
+                        form.pending = Some(PendingLabel {
+                            label: m,
+                            cell_span: label_span,
+                            written,
+                        });
                     }
                 }
             }
-            Section::Goals => {
-                for cell in &row.cells {
-                    form.goals.push_cell(cell.text, cell.span.start);
-                }
+            return;
+        }
+        // The value of the label on the line before.
+        let pending = self.current.as_mut().and_then(|f| f.pending.take());
+        // A funds label's value is an amount: text that is not one is something else (the
+        // label's own cell was empty).
+        let pending = match pending {
+            Some(p)
+                if matches!(p.label.label, Label::Funds { .. })
+                    && parse_amount(cell.text.trim(), Decimal::ONE).is_err() =>
+            {
+                self.report_missing(&p);
+                None
             }
-            Section::Header => {
-                // Indicator rows before (or without) the table heading: read them as a table.
-                let mut table = Table::default();
-                let year = form.project.year.as_ref().map(|y| y.value);
-                if let Some(indicator) = table.read_row(&row, year, &mut self.diags) {
-                    form.project.indicators.push(indicator);
-                    form.table = Some(table);
-                    form.section = Section::Table;
-                    form.saw_table = true;
-                } else {
-                    self.unrecognized(&row, "无法识别的表头行");
+            p => p,
+        };
+        if let Some(pending) = pending {
+            let remember = matches!(pending.label.label, Label::Field { .. });
+            self.assign(
+                &pending.label,
+                &pending.written,
+                pending.cell_span,
+                std::slice::from_ref(&cell),
+                None,
+            );
+            if remember && let Some(form) = self.current.as_mut() {
+                form.last_field = Some(LastField {
+                    label: pending.label,
+                    written: pending.written,
+                    label_span: pending.cell_span,
+                    cells: vec![cell],
+                });
+            }
+            return;
+        }
+        match self.current.as_ref().map(|f| f.section) {
+            Some(Section::Goals(_)) => self.goal_stream_text(cell),
+            _ => {
+                // More of the field on the line before (a value wrapped over lines), or a line
+                // that fits nowhere.
+                let established = self.current.as_ref().is_some_and(|f| f.established);
+                if !established {
+                    // Text after a title, before any field: the page around the form.
+                    self.note_outside(cell.span, 1);
+                } else if !self.continue_field(&cell) {
+                    self.unrecognized_cell(&cell, "无法识别的内容");
                 }
             }
         }
     }
 
-    fn fields_row(&mut self, row: &Row<'_>) {
-        if self.current.is_none() {
-            self.start_form(row.span);
+    /// Goal texts end where a label other than a goal label begins.
+    fn flush_goal_queue_if_leaving(&mut self, m: &LabelMatch) {
+        if !matches!(m.label, Label::Goals(_)) {
+            self.flush_goal_queue();
         }
+    }
+
+    /// A line right after a text field's value, with no label: the value wrapped over lines.
+    fn continue_field(&mut self, cell: &Cell<'s>) -> bool {
+        let Some(mut last) = self.current.as_mut().and_then(|f| f.last_field.take()) else {
+            return false;
+        };
+        let ends = last
+            .cells
+            .last()
+            .is_some_and(|c| c.text.trim_end().ends_with(['。', '；', ';', ':', '：']));
+        if ends || cell.text.chars().count() > 40 {
+            return false;
+        }
+        if let Some(form) = self.current.as_mut()
+            && matches!(
+                last.label.label,
+                Label::Field {
+                    role: FieldRole::Extra,
+                    ..
+                } | Label::Field { fallback: true, .. }
+            )
+        {
+            // The extra field is read again whole.
+            if form
+                .project
+                .extra
+                .last()
+                .is_some_and(|e| e.label == last.written)
+            {
+                form.project.extra.pop();
+            }
+        }
+        last.cells.push(cell.clone());
+        let joined: Vec<Cell<'s>> = vec![join_wrapped(&last.cells)];
+        if let Some(form) = self.current.as_mut()
+            && let Label::Field {
+                role: FieldRole::Department,
+                fallback: true,
+            } = last.label.label
+        {
+            form.fallback_department = None;
+        }
+        // The same field read again whole: its name does not start another form.
+        if let Some(form) = self.current.as_mut()
+            && matches!(
+                last.label.label,
+                Label::Field {
+                    role: FieldRole::Name,
+                    ..
+                }
+            )
+        {
+            form.project.name = None;
+        }
+        self.continuing = true;
+        self.assign(&last.label, &last.written, last.label_span, &joined, None);
+        self.continuing = false;
+        if let Some(form) = self.current.as_mut() {
+            form.last_field = Some(last);
+        }
+        true
+    }
+
+    /// A label whose value cell is empty: said at the label (the line is kept in the funds).
+    fn report_missing(&mut self, pending: &PendingLabel) {
+        let m = &pending.label;
+        if let Some(form) = self.current.as_mut() {
+            form.empty_labels.push(m.label);
+        }
+        if matches!(
+            m.label,
+            Label::MoneyUnit
+                | Label::FundsHeading
+                | Label::Field {
+                    role: FieldRole::Extra,
+                    ..
+                }
+        ) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                "parse::missing-value",
+                format!("“{}”一栏没有填写内容", display_label(m, &pending.written)),
+            )
+            .with_primary(pending.cell_span, Some("这一栏的值为空".into())),
+        );
+        if let Label::Funds { role, period } = m.label
+            && let Some(form) = self.current.as_mut()
+        {
+            form.funds.add(
+                Spanned::new(pending.written.clone(), pending.cell_span),
+                role,
+                period,
+                None,
+                None,
+                None,
+            );
+        }
+    }
+
+    /// A label still waiting for its value gets none.
+    fn drop_pending(&mut self) {
+        if let Some(pending) = self.current.as_mut().and_then(|f| f.pending.take()) {
+            self.report_missing(&pending);
+        }
+    }
+
+    /// A label that takes no value of its own (a funds heading `项目资金(万元)`).
+    fn heading_label(&mut self, m: &LabelMatch) {
+        if let Some(scale) = m.scale {
+            self.set_scale_from_label(scale);
+        }
+        if let Some(form) = self.current.as_mut()
+            && matches!(m.label, Label::FundsHeading | Label::Funds { .. })
+        {
+            form.established = true;
+        }
+    }
+
+    /// Collected header words (one per line) become the table's header row.
+    fn flush_header_run(&mut self) {
         let Some(form) = self.current.as_mut() else {
             return;
         };
-        form.last_line_end = row.span.end;
-        let cells = &row.cells;
+        if form.header_run.cells.is_empty() {
+            return;
+        }
+        let cells: Vec<Cell<'s>> = std::mem::take(&mut form.header_run.cells)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut c)| {
+                c.column = i;
+                c
+            })
+            .collect();
+        let span = cells
+            .iter()
+            .map(|c| c.span)
+            .reduce(Span::cover)
+            .unwrap_or_default();
+        match table::heading(&cells, Columns::Drifting, self.vocab) {
+            Some(heading) => self.start_table(heading, true, span),
+            None => {
+                for cell in &cells {
+                    self.unrecognized_cell(cell, "单独出现的表头文字");
+                }
+            }
+        }
+    }
+
+    fn start_table(&mut self, heading: table::Heading, streamed: bool, span: Span) {
+        self.flush_goal_queue();
+        let unreadable = !heading.layout.has_values();
+        for unknown in heading.unknown.iter().filter(|_| !unreadable) {
+            let text = self.source.slice(*unknown).to_owned();
+            self.diags.push(
+                Diagnostic::warning(
+                    "parse::unrecognized-cell",
+                    format!("指标表表头中无法识别的栏目“{text}”"),
+                )
+                .with_primary(*unknown, Some("不是已知的表头".into()))
+                .with_help("这一列的内容不会被读取；如果它是常见的栏目，请在 jixiao.toml 的 [reader] 中把它加为表头词"),
+            );
+        }
+        self.drop_pending();
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        form.established = true;
+        form.saw_table = true;
+        form.last_line_end = form.last_line_end.max(span.end);
+        if !heading.layout.has_values() {
+            form.project.indicators_read = false;
+            let primary = heading.unknown.first().copied().unwrap_or(span);
+            let mut d = Diagnostic::error(
+                "parse::unreadable-table",
+                "指标表没有可以识别的“指标值”列，无法读取指标",
+            )
+            .with_primary(primary, Some("不是已知的表头".into()))
+            .with_help("依赖指标的规则不检查这张表；如果指标值写在这些栏目中，请在 jixiao.toml 的 [reader].columns 中把它们加为 value");
+            for unknown in heading.unknown.iter().skip(1).take(8) {
+                d = d.with_label(*unknown, "不是已知的表头");
+            }
+            self.diags.push(d);
+            form.section = Section::Table;
+            form.table = None;
+            return;
+        }
+        form.table = Some(Table::new(heading.layout, streamed));
+        form.section = Section::Table;
+    }
+
+    /// A row under the indicator table's header.
+    fn table_row(&mut self, row: Row<'s>) {
+        // A second 项目名称 starts the next form (no title between them).
+        let restarts = row.cells.first().is_some_and(|c| {
+            matches!(
+                self.vocab.label_prefix(&c.text).map(|(m, _)| m.label),
+                Some(Label::Field {
+                    role: FieldRole::Name,
+                    ..
+                })
+            ) && self.vocab.level(&c.text).is_none()
+        }) && !self
+            .current
+            .as_ref()
+            .and_then(|f| f.table.as_ref())
+            .is_some_and(|t| t.layout.holds_projects());
+        if restarts {
+            self.open_form(row.span);
+            self.in_form(row);
+            return;
+        }
+        let streamed = self
+            .current
+            .as_ref()
+            .and_then(|f| f.table.as_ref())
+            .is_some_and(Table::is_streamed);
+        if row.loose || streamed {
+            for cell in row.cells {
+                self.table_cell(cell, row.columns);
+            }
+            return;
+        }
+        self.read_table_row(&row.cells, row.columns, row.line, row.span);
+    }
+
+    /// One cell of a table given one cell per line (or a one-cell row of any table).
+    fn table_cell(&mut self, cell: Cell<'s>, columns: Columns) {
+        // Another header row inside the table's text (a second table: 年度 after 长期).
+        if let Some(at) = header_start_in(&cell.text, self.vocab) {
+            if at > 0
+                && let Some(before) = split::sub_cell(&cell, 0..at)
+            {
+                self.table_cell(before, columns);
+            }
+            if let Some(after) = split::sub_cell(&cell, at..cell.text.len())
+                && let Some((header, rest)) = header_in_cell(&after, self.vocab)
+                && let Some(heading) = table::heading(&header, Columns::Drifting, self.vocab)
+            {
+                let streamed = self
+                    .current
+                    .as_ref()
+                    .and_then(|f| f.table.as_ref())
+                    .is_some_and(Table::is_streamed);
+                self.finish_table();
+                let span = header
+                    .iter()
+                    .map(|c| c.span)
+                    .reduce(Span::cover)
+                    .unwrap_or(after.span);
+                self.start_table(heading, streamed, span);
+                if let Some(rest) = rest.and_then(|r| split::sub_cell(&after, r..after.text.len()))
+                {
+                    self.table_cell(rest, columns);
+                }
+            }
+            return;
+        }
+        // A title or a 项目名称 glued into table text: the next form starts there.
+        if let Some(at) = glued_form_start(&cell.text, self.vocab, true) {
+            if let Some(before) = split::sub_cell(&cell, 0..at) {
+                self.table_cell(before, columns);
+            }
+            if let Some(after) = split::sub_cell(&cell, at..cell.text.len()) {
+                self.end_form(after.span);
+                self.loose_cell(after, columns);
+            }
+            return;
+        }
+        let year = self.year();
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let Some(table) = form.table.as_mut() else {
+            // A table that could not be read: its rows are part of it.
+            return;
+        };
+        let streamed = table.is_streamed();
+        if streamed || table.holds_several_rows(&cell, year, self.vocab) {
+            // Several rows glued into one cell come apart here; rows of a table given one cell
+            // per line are assembled as the cells come.
+            let glued = !streamed || cell.text.chars().count() > 40;
+            let rows = table.stream_cell(cell, year, self.vocab);
+            for cells in rows {
+                let span = cells
+                    .iter()
+                    .map(|c| c.span)
+                    .reduce(Span::cover)
+                    .unwrap_or_default();
+                let line = self.source.line_number(span.start);
+                self.read_table_row_from(&cells, Columns::Unknown, line, span, glued);
+            }
+            return;
+        }
+        let span = cell.span;
+        let line = self.source.line_number(span.start);
+        self.read_table_row(std::slice::from_ref(&cell), columns, line, span);
+    }
+
+    fn read_table_row(&mut self, cells: &[Cell<'s>], columns: Columns, line: usize, span: Span) {
+        self.read_table_row_from(cells, columns, line, span, false);
+    }
+
+    fn read_table_row_from(
+        &mut self,
+        cells: &[Cell<'s>],
+        columns: Columns,
+        line: usize,
+        span: Span,
+        glued: bool,
+    ) {
+        let year = self.year();
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let Some(table) = form.table.as_mut() else {
+            return;
+        };
+        let before = self.diags.len();
+        let read = table.read_row_from(
+            cells,
+            columns,
+            line,
+            span,
+            year,
+            self.vocab,
+            glued,
+            &mut self.diags,
+        );
+        if matches!(read, RowRead::Nothing) && self.diags.len() > before {
+            form.unread_rows += 1;
+        }
+        match read {
+            RowRead::Indicator(indicator) => {
+                if let Some(form) = self.current.as_mut() {
+                    form.project.indicators.push(*indicator);
+                }
+            }
+            RowRead::Project(project, indicator) => {
+                self.project_row(project);
+                if let Some(indicator) = indicator
+                    && let Some(form) = self.current.as_mut()
+                {
+                    form.project.indicators.push(*indicator);
+                }
+            }
+            RowRead::Subtotal | RowRead::Nothing => {}
+        }
+    }
+
+    /// A project's own cells in a table that holds several projects.
+    fn project_row(&mut self, cells: table::ProjectCells<'s>) {
+        let has_name = self
+            .current
+            .as_ref()
+            .is_some_and(|f| f.project.name.is_some());
+        if has_name {
+            // The next project of the same table: a new form with the same header.
+            let Some(mut old) = self.current.take() else {
+                return;
+            };
+            let table = old.table.take();
+            let year = old.project.year.clone();
+            let unit = old.project.money_unit.clone();
+            let scale = old.scale;
+            let department = old.project.department.clone();
+            let fallback = old.fallback_department.clone();
+            let opening = cells.fields.first().map_or(old.opening, |(_, c)| c.span);
+            self.current = Some(old);
+            self.finish_form();
+            self.open_candidate(opening);
+            if let Some(form) = self.current.as_mut() {
+                form.table = table;
+                form.section = Section::Table;
+                form.saw_table = true;
+                form.project.year = year;
+                form.project.money_unit = unit;
+                form.scale = scale;
+                form.project.department = department;
+                form.fallback_department = fallback;
+                form.established = true;
+            }
+        }
+        for (label, cell) in cells.fields {
+            let m = LabelMatch {
+                label,
+                scale: None,
+                key: String::new(),
+            };
+            let written = match label {
+                Label::Field {
+                    role: FieldRole::Name,
+                    ..
+                } => "项目名称",
+                Label::Field { .. } => "单位名称",
+                Label::Funds { .. } => "预算数",
+                _ => "年度目标",
+            };
+            let span = cell.span;
+            self.assign(&m, written, span, std::slice::from_ref(&cell), None);
+        }
+        if let Some(form) = self.current.as_mut() {
+            form.section = Section::Table;
+        }
+    }
+
+    fn fields_row(&mut self, row: &Row<'s>) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        form.last_line_end = form.last_line_end.max(row.span.end);
+        form.last_field = None;
+        // The value of a label that ended the row before (a two-column layout written out
+        // line by line: `0.00      其他资金` / `0.00`).
+        let pending = form.pending.take();
+        let mut skip_first = false;
+        if let Some(pending) = pending {
+            let first = row.cells.first();
+            let fits = first.is_some_and(|c| {
+                self.vocab.label_prefix(&c.text).is_none()
+                    && (!matches!(pending.label.label, Label::Funds { .. })
+                        || parse_amount(c.text.trim(), Decimal::ONE).is_ok())
+            });
+            match first {
+                Some(value) if fits => {
+                    self.assign(
+                        &pending.label,
+                        &pending.written,
+                        pending.cell_span,
+                        std::slice::from_ref(value),
+                        None,
+                    );
+                    skip_first = true;
+                }
+                _ => self.report_missing(&pending),
+            }
+        }
+        // A label cell split from its glued value; a label followed by `(万元)` cells …
+        let mut cells: Vec<Cell<'s>> = Vec::with_capacity(row.cells.len() + 2);
+        let mut k = usize::from(skip_first);
+        while let Some(cell) = row.cells.get(k) {
+            k += 1;
+            // A label wrapped by a run of spaces (`年度主要目标     和成果 新建…`): the next
+            // cell's first word completes it.
+            if let Some(next) = row.cells.get(k)
+                && let Some(word) = split::words(next).into_iter().next()
+                && self
+                    .vocab
+                    .label(&format!("{}{}", cell.text, word.text))
+                    .is_some()
+                && let Some(m) = self.vocab.label(&format!("{}{}", cell.text, word.text))
+                && m.key.chars().count() > key(&cell.text).chars().count()
+            {
+                let span = cell.span.cover(word.span);
+                cells.push(Cell {
+                    text: std::borrow::Cow::Owned(m.key.clone()),
+                    span,
+                    column: cell.column,
+                    col_span: 1,
+                });
+                let used = word.span.end.saturating_sub(next.span.start);
+                if let Some(rest) =
+                    split::sub_cell(next, used.min(next.text.len())..next.text.len())
+                {
+                    cells.push(rest);
+                }
+                k += 1;
+                continue;
+            }
+            match self.vocab.label_prefix(&cell.text) {
+                Some((_, end))
+                    if end < cell.text.len() && self.vocab.label(&cell.text).is_none() =>
+                {
+                    cells.extend(split::sub_cell(cell, 0..end));
+                    cells.extend(split::sub_cell(cell, end..cell.text.len()));
+                }
+                _ => cells.push(cell.clone()),
+            }
+        }
+        // The period of each funds pair of the row, for forms that put the mid-term and the
+        // year's amounts side by side.
+        let mut funds_pairs = 0;
+        let mut periods = Vec::new();
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
-            let Some(field) = recognise_field(cell.text) else {
+            let Some(m) = self.vocab.label(&cell.text) else {
+                // What a merged, vertically written label left (`总` of 总体目标).
+                let k = key(&cell.text);
+                if k.chars().count() <= 2 && self.vocab.is_goal_label_prefix(&k) {
+                    continue;
+                }
                 self.diags.push(
                     Diagnostic::warning(
                         "parse::unrecognized-cell",
                         format!("无法识别的单元格“{}”", cell.text),
                     )
                     .with_primary(cell.span, Some("不是已知的栏目名或其值".into()))
-                    .with_help("栏目名应为 项目名称、主管部门及代码、实施单位、资金总额、财政拨款、上级补助、本级安排、其他资金 或 年度总体目标"),
+                    .with_help("栏目名应为 项目名称、主管部门及代码、实施单位、资金总额、财政拨款、上级补助、本级安排、其他资金 或 年度总体目标；其他模板的栏目名可以在 jixiao.toml 的 [reader] 中加入"),
                 );
                 continue;
             };
-            if let Field::FundsHeading { wan } | Field::Total { wan } = field {
-                form.funds_wan |= wan;
-            }
-            if !field.takes_value() {
+            if !m.label.takes_value() {
+                self.heading_label(&m);
                 continue;
             }
-            if field == Field::Goals {
-                form.section = Section::Goals;
-                for goal_cell in cells.get(i..).unwrap_or(&[]) {
-                    form.goals.push_cell(goal_cell.text, goal_cell.span.start);
+            if let Label::Goals(period) = m.label {
+                // Goal labels side by side (`中期目标 | 年度目标`): texts below go by column.
+                let labels_only = cells.get(i..).unwrap_or(&[]).iter().all(|c| {
+                    matches!(
+                        self.vocab.label(&c.text).map(|m| m.label),
+                        Some(Label::Goals(_))
+                    )
+                });
+                if let Some(form) = self.current.as_mut() {
+                    form.section = Section::Goals(period);
+                    form.established = true;
+                    if labels_only {
+                        let generic =
+                            ["总体目标", "项目绩效目标", "绩效目标"].contains(&m.key.as_str());
+                        let next_is_goal = cells.get(i).is_some();
+                        if !(generic && next_is_goal) {
+                            form.goal_columns.push((period, cell.column));
+                        }
+                        continue;
+                    }
                 }
+                let values: Vec<Cell<'s>> = cells.get(i..).unwrap_or(&[]).to_vec();
+                self.goal_cells(&values, period);
                 break;
             }
-            let value = cells.get(i).filter(|c| recognise_field(c.text).is_none());
-            let Some(value) = value else {
-                self.diags.push(
-                    Diagnostic::warning(
-                        "parse::missing-value",
-                        format!("“{}”一栏没有填写内容", field.display()),
-                    )
-                    .with_primary(cell.span, Some("这一栏的值为空".into())),
-                );
+            let values: Vec<Cell<'s>> = cells
+                .get(i..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|c| self.vocab.label(&c.text).is_none())
+                .cloned()
+                .collect();
+            let written = key(&cell.text);
+            if values.is_empty() {
+                if let Some(scale) = m.scale {
+                    self.set_scale_from_label(scale);
+                }
+                let pending = PendingLabel {
+                    label: m,
+                    cell_span: cell.span,
+                    written,
+                };
+                if i >= cells.len() {
+                    // The last cell of its row: the value may come on the next line.
+                    if let Some(form) = self.current.as_mut() {
+                        form.pending = Some(pending);
+                    }
+                } else {
+                    if let Label::Funds { period, .. } = pending.label.label {
+                        funds_pairs += 1;
+                        periods.push(FundsBlock::label_period(&pending.written, period));
+                    }
+                    self.report_missing(&pending);
+                }
                 continue;
+            }
+            // A label takes one value cell; a field's value may have several (wrapped).
+            let take = match m.label {
+                Label::Field { .. } => values.len().min(1),
+                _ => 1,
             };
-            i += 1;
-            assign_field(form, field, value, &mut self.diags);
+            i += take;
+            let pair = matches!(m.label, Label::Funds { .. }).then(|| {
+                funds_pairs += 1;
+                funds_pairs - 1
+            });
+            if let Label::Funds { period, .. } = m.label {
+                periods.push(FundsBlock::label_period(&written, period));
+            }
+            if pair == Some(0) || pair.is_none() {
+                // Learn the columns' periods before the first pair is placed.
+                let upcoming = funds_periods(&cells, self.vocab);
+                if let Some(form) = self.current.as_mut() {
+                    form.funds.learn_columns(&upcoming);
+                }
+            }
+            self.assign(
+                &m,
+                &written,
+                cell.span,
+                values.get(..take).unwrap_or(&[]),
+                pair,
+            );
         }
     }
 
-    fn start_form(&mut self, opening: Span) {
+    /// Give a label its value.
+    fn assign(
+        &mut self,
+        m: &LabelMatch,
+        written: &str,
+        label_span: Span,
+        values: &[Cell<'s>],
+        pair: Option<usize>,
+    ) {
+        let Some(first) = values.first() else {
+            return;
+        };
+        let span = values
+            .iter()
+            .map(|c| c.span)
+            .reduce(Span::cover)
+            .unwrap_or(first.span);
+        let joined = values
+            .iter()
+            .map(|c| c.text.as_ref())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text_value = Spanned::new(join_cjk_spaces(&joined), span);
+        if let Some(scale) = m.scale {
+            self.set_scale_from_label(scale);
+        }
+        match m.label {
+            Label::Field { role, fallback } => {
+                // A second 项目名称 in an established form: the next form begins.
+                // `二级项目名称` names the project of a form whose `一级项目名称` came first.
+                let sub_project = written.contains("二级项目名称");
+                let restart = role == FieldRole::Name
+                    && !fallback
+                    && !sub_project
+                    && !self.continuing
+                    && self.current.as_ref().is_some_and(|f| {
+                        (f.project.name.is_some() || f.saw_table)
+                            && !f.table.as_ref().is_some_and(|t| t.layout.holds_projects())
+                    });
+                if restart {
+                    self.open_form(label_span);
+                }
+                let Some(form) = self.current.as_mut() else {
+                    return;
+                };
+                form.established = true;
+                match (role, fallback) {
+                    (FieldRole::Name, _) => {
+                        if sub_project && let Some(parent) = form.project.name.take() {
+                            form.project.extra.push(ExtraField {
+                                label: "一级项目名称".to_owned(),
+                                value: parent,
+                            });
+                        }
+                        form.project.name = Some(text_value);
+                    }
+                    (FieldRole::Department, false) => {
+                        let cell = joined_cell(values, span);
+                        let (code, name) = split_department(&cell);
+                        form.project.department.code = code;
+                        form.project.department.name = name;
+                    }
+                    (FieldRole::Department, true) => {
+                        form.project.extra.push(ExtraField {
+                            label: written.to_owned(),
+                            value: text_value,
+                        });
+                        if form.fallback_department.is_none() {
+                            form.fallback_department = Some(joined_cell(values, span));
+                        }
+                    }
+                    (FieldRole::Implementer, _) => form.project.implementer = Some(text_value),
+                    (FieldRole::Extra, _) => form.project.extra.push(ExtraField {
+                        label: written.to_owned(),
+                        value: text_value,
+                    }),
+                }
+            }
+            Label::Funds { role, period } => {
+                let declared = m.scale.or(self.current.as_ref().and_then(|f| f.scale));
+                let trimmed = joined.trim();
+                // An amount with no unit in a form that states none: 5.00 could be 元 or 万元.
+                let unit_unknown = declared.is_none() && !has_money_unit(trimmed);
+                let amount = if unit_unknown && parse_amount(trimmed, Decimal::ONE).is_ok() {
+                    self.diags.push(
+                        Diagnostic::warning(
+                            "parse::amount-unit",
+                            format!("“{written}”的金额“{trimmed}”没有单位，表中也没有写明金额单位"),
+                        )
+                        .with_primary(span, Some("元还是万元？".into()))
+                        .with_help("在表中写明“金额单位：万元”（或在栏目名、金额后写上单位）；单位不明的金额不参与金额比较"),
+                    );
+                    None
+                } else {
+                    match parse_amount(trimmed, declared.unwrap_or(Decimal::ONE)) {
+                        Ok(d) => Some(Spanned::new(d, span)),
+                        Err(problem) => {
+                            self.diags.push(
+                                Diagnostic::warning(
+                                    "parse::bad-amount",
+                                    format!("“{}”的金额“{}”无法识别", written, trimmed),
+                                )
+                                .with_primary(span, Some("应为金额，如 136,000".into()))
+                                .with_help(problem.help()),
+                            );
+                            None
+                        }
+                    }
+                };
+                if let Some(form) = self.current.as_mut() {
+                    form.established = true;
+                    form.funds.add(
+                        Spanned::new(written.to_owned(), label_span),
+                        role,
+                        period,
+                        Some(trimmed.to_owned()),
+                        amount,
+                        pair,
+                    );
+                }
+            }
+            Label::Goals(period) => {
+                if let Some(form) = self.current.as_mut() {
+                    form.section = Section::Goals(period);
+                    form.established = true;
+                }
+                self.goal_cells(values, period);
+            }
+            Label::MoneyUnit => {
+                if let Some((unit, scale)) = self.vocab.money_unit(&joined) {
+                    self.set_scale((Spanned::new(unit, span), scale));
+                }
+            }
+            Label::FundsHeading => {}
+        }
+    }
+
+    /// Goal text cells of a row: by the goal columns named above, or all to `period`.
+    fn goal_cells(&mut self, cells: &[Cell<'s>], period: Period) {
+        self.goal_cells_in(cells, period, Columns::Exact);
+    }
+
+    fn goal_cells_in(&mut self, cells: &[Cell<'s>], period: Period, row_columns: Columns) {
+        let columns = self
+            .current
+            .as_ref()
+            .map(|f| f.goal_columns.clone())
+            .unwrap_or_default();
+        for (k, cell) in cells.iter().enumerate() {
+            let p = if columns.len() > 1 && row_columns != Columns::Exact {
+                // Columns that drift: the k-th text under the k-th goal label.
+                columns
+                    .get(k)
+                    .or(columns.last())
+                    .map_or(period, |(p, _)| *p)
+            } else if columns.len() > 1 {
+                // The goal column whose header is nearest at or before the cell.
+                columns
+                    .iter()
+                    .rev()
+                    .find(|(_, c)| *c <= cell.column)
+                    .or(columns.first())
+                    .map_or(period, |(p, _)| *p)
+            } else {
+                period
+            };
+            self.push_goal(cell, p);
+        }
+    }
+
+    /// A goal text on a line of its own: kept until the goals end.
+    fn goal_stream_text(&mut self, cell: Cell<'s>) {
+        if let Some(form) = self.current.as_mut() {
+            form.goal_queue.push(cell);
+        }
+    }
+
+    /// Place the goal texts given one per line under the goal labels named before them: one
+    /// text per label when the counts agree; otherwise texts are grouped by sentence ends (a
+    /// wrapped goal ends with `。`), and what cannot be grouped goes to the year's goals.
+    fn flush_goal_queue(&mut self) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let texts = std::mem::take(&mut form.goal_queue);
+        let columns: Vec<Period> = std::mem::take(&mut form.goal_columns)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        if texts.is_empty() {
+            return;
+        }
+        let fallback = match form.section {
+            Section::Goals(p) => p,
+            _ => Period::Annual,
+        };
+        let groups: Vec<Vec<Cell<'s>>> = if columns.len() > 1 && texts.len() == columns.len() {
+            texts.into_iter().map(|t| vec![t]).collect()
+        } else if columns.len() > 1 {
+            let mut groups: Vec<Vec<Cell<'s>>> = vec![Vec::new()];
+            for t in texts {
+                let ends = t.text.trim_end().ends_with(['。', '；', ';']);
+                if let Some(g) = groups.last_mut() {
+                    g.push(t);
+                }
+                if ends {
+                    groups.push(Vec::new());
+                }
+            }
+            if groups.last().is_some_and(Vec::is_empty) {
+                groups.pop();
+            }
+            if groups.len() == columns.len() {
+                groups
+            } else {
+                vec![groups.into_iter().flatten().collect()]
+            }
+        } else {
+            vec![texts]
+        };
+        let single = groups.len() == 1;
+        for (k, group) in groups.into_iter().enumerate() {
+            let period = if single {
+                columns.last().copied().unwrap_or(fallback)
+            } else {
+                columns.get(k).copied().unwrap_or(fallback)
+            };
+            for cell in &group {
+                self.push_goal_line(cell, period);
+            }
+        }
+    }
+
+    /// A line of goal text given on a line of its own: it may continue the line before.
+    fn push_goal_line(&mut self, cell: &Cell<'s>, period: Period) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let splitter = match period {
+            Period::Annual => &mut form.goals,
+            Period::Midterm => &mut form.midterm_goals,
+        };
+        let exact = self.source.slice(cell.span) == cell.text.as_ref();
+        splitter.push_line(&cell.text, exact.then_some(cell.span.start), cell.span);
+    }
+
+    fn push_goal(&mut self, cell: &Cell<'s>, period: Period) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let splitter = match period {
+            Period::Annual => &mut form.goals,
+            Period::Midterm => &mut form.midterm_goals,
+        };
+        let exact = cell.span.len() == cell.text.len()
+            && self.source.slice(cell.span) == cell.text.as_ref();
+        if exact {
+            splitter.push_cell(&cell.text, cell.span.start);
+        } else {
+            splitter.push_cell_at(&cell.text, cell.span);
+        }
+    }
+
+    fn open_candidate(&mut self, opening: Span) {
+        // A title after a title that got nothing yet (a repeated page header, a page title
+        // above the form's own): the form starts at the later one.
+        if let Some(form) = self.current.as_mut()
+            && !form.established
+        {
+            let earlier = form.opening;
+            form.opening = opening;
+            form.project.line = self.source.line_number(opening.start);
+            form.last_line_end = form.last_line_end.max(opening.end);
+            self.note_outside(earlier, 1);
+            return;
+        }
+        self.open_form(opening);
+    }
+
+    fn open_form(&mut self, opening: Span) {
         self.finish_form();
+        self.flush_outside();
+        let year = self.pending_year.take();
+        let unit = self.pending_scale.take();
         self.current = Some(Form {
             project: Project {
                 index: self.forms.len() + 1,
                 line: self.source.line_number(opening.start),
+                year,
+                money_unit: unit.as_ref().map(|(u, _)| u.clone()),
                 ..Project::default()
             },
+            established: false,
             section: Section::Header,
             opening,
             last_line_end: opening.end,
-            funds_wan: false,
+            scale: unit.map(|(_, s)| s),
+            funds: FundsBlock::default(),
             goals: GoalSplitter::default(),
+            midterm_goals: GoalSplitter::default(),
+            goal_columns: Vec::new(),
+            goal_queue: Vec::new(),
+            last_field: None,
             table: None,
             saw_table: false,
+            pending: None,
+            header_run: HeaderRun::default(),
+            last_goal_label_generic: false,
+            fallback_department: None,
+            unread_rows: 0,
+            empty_labels: Vec::new(),
         });
+    }
+
+    /// The rows a streamed table still holds are read before another table starts.
+    fn finish_table(&mut self) {
+        let rows = self
+            .current
+            .as_mut()
+            .and_then(|f| f.table.as_mut())
+            .map(Table::finish_stream)
+            .unwrap_or_default();
+        for cells in rows {
+            let span = cells
+                .iter()
+                .map(|c| c.span)
+                .reduce(Span::cover)
+                .unwrap_or_default();
+            let line = self.source.line_number(span.start);
+            self.read_table_row(&cells, Columns::Unknown, line, span);
+        }
+    }
+
+    /// A footer (`扫一扫`, `附件:`, `填表人`) or another form's glued start ends the form.
+    fn end_form(&mut self, at: Span) {
+        self.finish_form();
+        let _ = at;
     }
 
     fn set_year(&mut self, year: i32, span: Span) {
@@ -501,26 +1974,174 @@ impl<'s> Parser<'s> {
         }
     }
 
+    fn year(&self) -> Option<i32> {
+        self.current
+            .as_ref()
+            .and_then(|f| f.project.year.as_ref().map(|y| y.value))
+    }
+
+    /// `金额单位:万元`, `单位:元`, `填报单位:(盖章) 单位:万元`: the unit the form's amounts are in.
+    fn money_unit_line(&self, cell: &Cell<'s>) -> Option<(Spanned<String>, Decimal)> {
+        let k = key(&cell.text);
+        for marker in ["金额单位:", "资金单位:", "单位:"] {
+            if let Some(at) = k.rfind(marker) {
+                let unit = k.get(at + marker.len()..).unwrap_or("");
+                if let Some((u, scale)) = self.vocab.money_unit(unit) {
+                    return Some((Spanned::new(u, cell.span), scale));
+                }
+            }
+        }
+        None
+    }
+
+    fn set_scale(&mut self, (unit, scale): (Spanned<String>, Decimal)) {
+        match self.current.as_mut() {
+            Some(form) => {
+                form.scale = Some(scale);
+                form.project.money_unit = Some(unit);
+            }
+            None => self.pending_scale = Some((unit, scale)),
+        }
+    }
+
+    fn set_scale_from_label(&mut self, scale: Decimal) {
+        if let Some(form) = self.current.as_mut() {
+            form.scale = Some(scale);
+            if form.project.money_unit.is_none() {
+                let unit = match scale.to_string().as_str() {
+                    "1" => "元",
+                    "1000" => "千元",
+                    "10000" => "万元",
+                    "100000000" => "亿元",
+                    _ => return,
+                };
+                form.project.money_unit = Some(Spanned::new(unit.to_owned(), form.opening));
+            }
+        }
+    }
+
+    fn other_document(&mut self, name: &str, span: Span) {
+        self.finish_form();
+        self.in_other_document = true;
+        self.diags.push(
+            Diagnostic::new(
+                "parse::other-document",
+                Severity::Info,
+                format!("这是一份{name}，不是项目支出绩效目标表，未按项目表检查"),
+            )
+            .with_primary(span, Some(name.to_owned()))
+            .with_help("jixiao 检查的是项目支出绩效目标表；这份文书的内容已跳过"),
+        );
+    }
+
     fn finish_form(&mut self) {
-        let Some(form) = self.current.take() else {
+        self.drop_pending();
+        self.flush_header_run();
+        self.flush_goal_queue();
+        let Some(mut form) = self.current.take() else {
             return;
         };
+        // The last streamed rows.
+        if let Some(table) = form.table.as_mut() {
+            let rows = table.finish_stream();
+            self.current = Some(form);
+            for cells in rows {
+                let span = cells
+                    .iter()
+                    .map(|c| c.span)
+                    .reduce(Span::cover)
+                    .unwrap_or_default();
+                let line = self.source.line_number(span.start);
+                self.read_table_row(&cells, Columns::Unknown, line, span);
+            }
+            let Some(f) = self.current.take() else {
+                return;
+            };
+            form = f;
+        }
+        if !form.established {
+            // A title with nothing after it: not a form. Its lines were text outside forms.
+            self.note_outside(form.opening, 1);
+            return;
+        }
         let mut project = form.project;
         project.goals = form.goals.finish();
+        project.midterm_goals = form.midterm_goals.finish();
+        let has_total_line = form.funds.has(crate::model::FundsRole::Total);
+        let mut funds_diags = Vec::new();
+        project.funds = std::mem::take(&mut form.funds).finish(&mut funds_diags);
+        self.diags.extend(funds_diags);
+        if project.department.name.is_none()
+            && project.department.code.is_none()
+            && let Some(cell) = form.fallback_department.as_ref()
+        {
+            let (code, name) = split_department(cell);
+            project.department.code = code;
+            project.department.name = name;
+        }
+        if project.indicators.is_empty() && form.unread_rows > 0 && project.indicators_read {
+            // Rows under the header, none of them an indicator (numbers without names …).
+            project.indicators_read = false;
+            self.diags.push(
+                Diagnostic::error("parse::unreadable-table", "指标表中没有可以读取的三级指标")
+                    .with_primary(form.opening, Some("这张表".into()))
+                    .with_help(
+                        "依赖指标的规则不检查这张表；请核对指标表每一行的三级指标名称和指标值",
+                    ),
+            );
+        }
+        if let Some(table) = form.table.as_ref()
+            && table.annual_values == 0
+            && table.midterm_values > 0
+        {
+            // Only the mid-term track is filled: read it as the indicators.
+            for indicator in &mut project.indicators {
+                indicator.value = indicator.midterm_value.take();
+            }
+            let at = project.indicators.first().map_or(form.opening, |i| i.span);
+            self.diags.push(
+                Diagnostic::new(
+                    "parse::midterm-only",
+                    Severity::Info,
+                    "指标表的年度指标值都是空的，只填写了中期指标值：按中期指标值读取",
+                )
+                .with_primary(at, Some("中期指标".into()))
+                .with_help("如果年度指标与中期指标相同，请在年度一栏也填写"),
+            );
+        }
         // The model of every form is kept for the whole run: no growth slack.
         project.indicators.shrink_to_fit();
         project.span = Span::new(form.opening.start, form.last_line_end.max(form.opening.end));
         let mut missing = Vec::new();
-        if project.name.is_none() {
+        let empty = |role: FieldRole| {
+            form.empty_labels
+                .iter()
+                .any(|l| matches!(l, Label::Field { role: r, .. } if *r == role))
+        };
+        if project.name.is_none() && !empty(FieldRole::Name) {
             missing.push(("项目名称", Severity::Error));
         }
-        if project.department.name.is_none() && project.department.code.is_none() {
+        if project.department.name.is_none()
+            && project.department.code.is_none()
+            && !empty(FieldRole::Department)
+        {
             missing.push(("主管部门及代码", Severity::Error));
         }
-        if project.funds.total.is_none() {
+        // A total whose amount could not be used was reported where it stands.
+        let total_label_empty = form.empty_labels.iter().any(|l| {
+            matches!(
+                l,
+                Label::Funds {
+                    role: crate::model::FundsRole::Total,
+                    ..
+                }
+            )
+        });
+        if project.funds.total.is_none() && !has_total_line && !total_label_empty {
             missing.push(("资金总额", Severity::Error));
         }
         if !form.saw_table && project.indicators.is_empty() {
+            project.indicators_read = false;
             missing.push(("绩效指标表", Severity::Error));
         }
         if project.year.is_none() {
@@ -543,11 +2164,7 @@ impl<'s> Parser<'s> {
         if self.unrecognized > MAX_UNRECOGNIZED_LINES {
             return;
         }
-        let span = row
-            .cells
-            .first()
-            .zip(row.cells.last())
-            .map_or(row.span, |(a, b)| a.span.cover(b.span));
+        let span = row.cells_span();
         self.diags.push(
             Diagnostic::warning("parse::unrecognized-line", why)
                 .with_primary(span, Some("无法归入表中任何位置".into()))
@@ -555,8 +2172,54 @@ impl<'s> Parser<'s> {
         );
     }
 
+    fn unrecognized_cell(&mut self, cell: &Cell<'_>, why: &str) {
+        self.unrecognized += 1;
+        if self.unrecognized > MAX_UNRECOGNIZED_LINES {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::warning(
+                "parse::unrecognized-line",
+                format!("{why}：“{}”", cell.text),
+            )
+            .with_primary(cell.span, Some("无法归入表中任何位置".into()))
+            .with_help("这一行的内容没有被读取；如果它属于某张表，请检查它的位置和格式"),
+        );
+    }
+
+    /// A row outside any form: page text around the forms, reported once per stretch.
+    fn outside_row(&mut self, row: &Row<'_>) {
+        self.note_outside(row.cells_span(), 1);
+    }
+
+    fn note_outside(&mut self, span: Span, rows: usize) {
+        match self.outside.as_mut() {
+            Some((first, count)) => {
+                *count += rows;
+                let _ = first;
+            }
+            None => self.outside = Some((span, rows)),
+        }
+    }
+
+    fn flush_outside(&mut self) {
+        let Some((span, rows)) = self.outside.take() else {
+            return;
+        };
+        self.diags.push(
+            Diagnostic::new(
+                "parse::outside-form",
+                Severity::Info,
+                format!("跳过了绩效目标表之外的 {rows} 行文字"),
+            )
+            .with_primary(span, Some("从这里开始不属于任何表".into()))
+            .with_help("网页或文件中表格之外的文字不检查；如果其中有表的内容，请检查表的标题和“项目名称”一栏"),
+        );
+    }
+
     fn finish_piece(mut self) -> Piece {
         self.finish_form();
+        self.flush_outside();
         Piece {
             forms: self.forms,
             diags: self.diags,
@@ -564,6 +2227,362 @@ impl<'s> Parser<'s> {
             unrecognized: self.unrecognized,
         }
     }
+}
+
+/// Whether an amount states its own money unit (`10000万元`, `250万`, `13.6 万元`).
+fn has_money_unit(text: &str) -> bool {
+    text.contains(['元', '万', '亿'])
+}
+
+/// The periods of the funds pairs of a row (`中期资金总额 | 170 | 年度资金总额 | 340`).
+fn funds_periods(cells: &[Cell<'_>], vocab: &Vocabulary) -> Vec<Option<Period>> {
+    cells
+        .iter()
+        .filter_map(|c| match vocab.label(&c.text) {
+            Some(LabelMatch {
+                label: Label::Funds { period, .. },
+                key,
+                ..
+            }) => Some(FundsBlock::label_period(&key, period)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn joined_cell<'s>(values: &[Cell<'s>], span: Span) -> Cell<'s> {
+    match values {
+        [one] => one.clone(),
+        _ => Cell {
+            text: std::borrow::Cow::Owned(
+                values
+                    .iter()
+                    .map(|c| c.text.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            span,
+            column: values.first().map_or(0, |c| c.column),
+            col_span: 1,
+        },
+    }
+}
+
+fn display_label(m: &LabelMatch, written: &str) -> String {
+    if written.is_empty() {
+        m.key.clone()
+    } else {
+        written.to_owned()
+    }
+}
+
+/// Where the first label glued after a title begins (`…绩效目标表(2023年度)一级项目名称…`).
+fn glued_label_start(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    text.char_indices().map(|(i, _)| i).find(|&i| {
+        text.get(i..).is_some_and(|rest| {
+            vocab
+                .label_prefix(rest)
+                .is_some_and(|(m, _)| i == 0 || m.key.chars().count() >= 4)
+        })
+    })
+}
+
+/// Where a new form begins inside a cell of glued text: a title (`…绩效目标表`, followed by
+/// nothing but a year and a label), or — in table text, `names` — a `项目名称` glued after the
+/// last indicator.
+fn glued_form_start(text: &str, vocab: &Vocabulary, names: bool) -> Option<usize> {
+    if text.len() < 12 {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    for ending in vocab.title_endings() {
+        for (at, _) in text.match_indices(ending.as_str()) {
+            let end = at + ending.len();
+            let after = text.get(end..).unwrap_or("");
+            // `(2023年度)`, `2023年度`, then a label or nothing.
+            let mut rest = after.trim_start_matches(is_blank);
+            if let Some(inner) = rest.strip_prefix(['(', '（'])
+                && let Some(close) = inner.find([')', '）'])
+            {
+                rest = inner.get(close..).map_or("", |r| {
+                    r.get(r.chars().next().map_or(1, char::len_utf8)..)
+                        .unwrap_or("")
+                });
+            }
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 4 {
+                rest = rest.get(4..).unwrap_or("");
+                rest = rest.strip_prefix("年度").unwrap_or(rest);
+            }
+            let ok = rest.trim_matches(is_blank).is_empty()
+                || glued_label_start(rest, vocab)
+                    .is_some_and(|i| rest.get(..i).is_some_and(|h| h.chars().count() <= 3));
+            if !ok {
+                continue;
+            }
+            let start = title_start_before(text, end, vocab).unwrap_or(at);
+            if start > 0 {
+                best = Some(best.map_or(start, |b| b.min(start)));
+            }
+        }
+    }
+    if names {
+        for (i, _) in text.char_indices().skip(1) {
+            if best.is_some_and(|b| i >= b) {
+                break;
+            }
+            let rest = text.get(i..).unwrap_or("");
+            if let Some((m, _)) = vocab.label_prefix(rest)
+                && matches!(
+                    m.label,
+                    Label::Field {
+                        role: FieldRole::Name,
+                        fallback: false
+                    }
+                )
+                && m.key.chars().count() >= 4
+                && !m.key.starts_with("二级")
+            {
+                return Some(i);
+            }
+        }
+    }
+    best
+}
+
+/// The start of a title that ends just before byte `end` of `text`.
+fn title_start_before(text: &str, end: usize, vocab: &Vocabulary) -> Option<usize> {
+    let head = text.get(..end)?;
+    let k = key(head);
+    // Years after the ending: `…绩效目标表(2023年度)`, `…绩效目标表2023年度`.
+    let ending_at = vocab
+        .title_endings()
+        .iter()
+        .filter_map(|e| head.rfind(e.as_str()))
+        .max()?;
+    let _ = (k, vocab);
+    // Back over the Chinese words of the title (at most sixteen characters), then forward
+    // over a unit that belongs to a number before them (`=99百分比省级部门…`).
+    let mut start = ending_at;
+    for (i, c) in head.get(..ending_at)?.char_indices().rev().take(16) {
+        if !crate::read::value_text::is_han(c) {
+            break;
+        }
+        start = i;
+    }
+    let after_number = head
+        .get(..start)
+        .and_then(|h| h.chars().next_back())
+        .is_some_and(|c| c.is_ascii_digit() || c == '%');
+    if after_number {
+        let unit = split::glued_unit_len(head.get(start..).unwrap_or(""));
+        start += unit;
+    }
+    Some(start)
+}
+
+/// Where glued text must be cut first: the end of its first piece and where the rest begins.
+/// A label or header word at the start is the first piece; otherwise the text up to the next
+/// one. In goal text only header words cut (a goal may mention 资金总额); inside text, only
+/// words of four characters or more, or after a space, cut (short words such as 其他 occur in
+/// values).
+fn first_glued_cut(
+    cell: &Cell<'_>,
+    section: Section,
+    vocab: &Vocabulary,
+) -> Option<(usize, usize)> {
+    let text: &str = &cell.text;
+    if text.chars().count() < 5 {
+        return None;
+    }
+    let in_header = section == Section::Header;
+    let word_at = |i: usize, previous: Option<char>| -> Option<usize> {
+        let rest = text.get(i..)?;
+        if !vocab.may_be_label(rest) {
+            return None;
+        }
+        let inner_ok = |chars: usize| i == 0 || chars >= 4 || previous.is_some_and(is_blank);
+        // In goal text only other goal labels cut (`年度目标 年度总体目标完成情况`).
+        let label_end = vocab
+            .label_prefix(rest)
+            .filter(|(m, _)| {
+                in_header
+                    || matches!(m.label, Label::Goals(_))
+                        && (i == 0 || previous.is_some_and(is_blank))
+            })
+            .filter(|(m, _)| inner_ok(m.key.chars().count()))
+            .map(|(_, end)| end);
+        let column_end = column_word_prefix(rest, vocab);
+        match (label_end, column_end) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+        .filter(|e| *e > 0)
+    };
+    if let Some(end) = word_at(0, None) {
+        // The cell is one word: nothing to cut.
+        return (end < text.len()).then_some((end, end));
+    }
+    let mut previous = None;
+    for (i, c) in text.char_indices() {
+        if i > 0 && word_at(i, previous).is_some() {
+            return Some((i, i));
+        }
+        previous = Some(c);
+    }
+    None
+}
+
+/// The byte offset in `text` after its first `chars` non-blank characters (a position in a
+/// normalised key, found again in the text).
+fn byte_after_key_chars(text: &str, chars: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in text.char_indices() {
+        if seen == chars {
+            return i;
+        }
+        if !is_blank(c) {
+            seen += 1;
+        }
+    }
+    text.len()
+}
+
+/// Whether the words of the indicator table's header take part in a header row.
+fn is_key_column(role: ColumnRole) -> bool {
+    matches!(
+        role,
+        ColumnRole::Level1
+            | ColumnRole::Level2
+            | ColumnRole::Name
+            | ColumnRole::Value
+            | ColumnRole::MidtermValue
+    )
+}
+
+/// A header row written in one cell (`年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值`,
+/// `绩效指标一级指标二级指标指标内容指标值`): its words as cells, and where the text after them
+/// begins. At least two of 一级/二级/三级/指标值, one after the other.
+fn header_in_cell<'s>(
+    cell: &Cell<'s>,
+    vocab: &Vocabulary,
+) -> Option<(Vec<Cell<'s>>, Option<usize>)> {
+    let text: &str = &cell.text;
+    let start = header_start_in(text, vocab)?;
+    // Only a short group word may come before the header words (`年度绩效目标(90分)`).
+    if text.get(..start).is_some_and(|b| {
+        b.chars().count() > 14 || !b.trim().is_empty() && !b.contains("指标") && !b.contains("绩效")
+    }) {
+        return None;
+    }
+    let mut cells = Vec::new();
+    // What comes before the header words (a group cell such as 年度绩效目标(90分)).
+    if let Some(before) = split::sub_cell(cell, 0..start) {
+        cells.push(before);
+    }
+    let mut i = start;
+    let mut keys = 0;
+    loop {
+        let rest = text.get(i..).unwrap_or("");
+        let blank = rest.len() - rest.trim_start_matches(is_blank).len();
+        let word = rest.get(blank..).unwrap_or("");
+        let Some(end) = column_word_any(word, vocab) else {
+            break;
+        };
+        if vocab
+            .column(word.get(..end).unwrap_or(""))
+            .is_some_and(|c| is_key_column(c.role))
+        {
+            keys += 1;
+        }
+        cells.extend(split::sub_cell(cell, i + blank..i + blank + end));
+        i += blank + end;
+    }
+    if keys < 2 {
+        return None;
+    }
+    for (k, c) in cells.iter_mut().enumerate() {
+        c.column = k;
+    }
+    let rest = text.get(i..).unwrap_or("");
+    let rest_at = (!rest.trim_matches(is_blank).is_empty()).then_some(i);
+    Some((cells, rest_at))
+}
+
+/// Where a run of header words (two key words or more) begins in `text`.
+fn header_start_in(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    if !text.contains("指标") && !text.contains('值') {
+        return None;
+    }
+    for (i, _) in text.char_indices() {
+        let rest = text.get(i..).unwrap_or("");
+        let Some(end) = column_word_any(rest, vocab) else {
+            continue;
+        };
+        let first_key = vocab
+            .column(rest.get(..end).unwrap_or(""))
+            .is_some_and(|c| is_key_column(c.role) || c.role == ColumnRole::Group);
+        if !first_key {
+            continue;
+        }
+        // The next word must be a key header word too.
+        let after = rest.get(end..).unwrap_or("");
+        let blank = after.len() - after.trim_start_matches(is_blank).len();
+        let next = after.get(blank..).unwrap_or("");
+        if let Some(next_end) = column_word_any(next, vocab)
+            && vocab
+                .column(next.get(..next_end).unwrap_or(""))
+                .is_some_and(|c| is_key_column(c.role))
+        {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A header word (two characters or more) at the start of `text`: its byte length.
+fn column_word_any(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    let mut best = None;
+    let mut chars = 0;
+    for (i, c) in text.char_indices() {
+        if is_blank(c) {
+            break;
+        }
+        chars += 1;
+        if chars > 14 {
+            break;
+        }
+        let end = i + c.len_utf8();
+        if chars >= 2
+            && let Some(candidate) = text.get(..end)
+            && vocab.column(candidate).is_some()
+        {
+            best = Some(end);
+        }
+    }
+    best
+}
+
+/// A header word of at least four characters at the start of `text` (`一级指标`, `指标目标值`):
+/// its byte length.
+fn column_word_prefix(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    let mut best = None;
+    let mut chars = 0;
+    for (i, c) in text.char_indices() {
+        chars += 1;
+        if chars > 12 {
+            break;
+        }
+        let end = i + c.len_utf8();
+        if chars >= 3
+            && let Some(candidate) = text.get(..end)
+            && vocab
+                .column(candidate)
+                .is_some_and(|col| col.role != ColumnRole::Unit)
+        {
+            best = Some(end);
+        }
+    }
+    best
 }
 
 /// Tag each diagnostic with the form it falls in, so reports can name the project.
@@ -583,72 +2602,19 @@ fn attach_projects(forms: &[Project], diags: &mut [Diagnostic]) {
     }
 }
 
-fn assign_field(form: &mut Form, field: Field, value: &row::Cell<'_>, diags: &mut Vec<Diagnostic>) {
-    let project = &mut form.project;
-    let text_field = || Some(Spanned::new(join_cjk_spaces(value.text), value.span));
-    let amount = |diags: &mut Vec<Diagnostic>| match crate::read::value_text::parse_amount(
-        value.text,
-        funds_scale(form.funds_wan),
-    ) {
-        Ok(d) => Some(Spanned::new(d, value.span)),
-        Err(problem) => {
-            diags.push(
-                Diagnostic::warning(
-                    "parse::bad-amount",
-                    format!("“{}”的金额“{}”无法识别", field.display(), value.text),
-                )
-                .with_primary(value.span, Some("应为金额，如 136,000".into()))
-                .with_help(problem.help()),
-            );
-            None
-        }
-    };
-    let slot = match field {
-        Field::Name => {
-            project.name = text_field();
-            return;
-        }
-        Field::Department => {
-            let (code, name) = split_department(value);
-            project.department.code = code;
-            project.department.name = name;
-            return;
-        }
-        Field::Implementer => {
-            project.implementer = text_field();
-            return;
-        }
-        Field::Total { .. } => &mut project.funds.total,
-        Field::Fiscal => &mut project.funds.fiscal,
-        Field::Superior => &mut project.funds.superior,
-        Field::OwnLevel => &mut project.funds.own_level,
-        Field::Other => &mut project.funds.other,
-        Field::FundsHeading { .. } | Field::Goals => return,
-    };
-    *slot = amount(diags);
-}
-
-/// `项目支出绩效目标批复表`, `项目支出绩效目标表`, `2025年度项目支出绩效目标申报表` …
-fn is_title(key: &str) -> bool {
-    key.contains("绩效目标")
-        && (key.ends_with('表') || key.ends_with("表)"))
-        && key.chars().count() <= 40
-}
-
-/// `2025年度项目支出绩效目标表` → 2025.
+/// `2025年度项目支出绩效目标申报表` → 2025.
 fn leading_year(key: &str) -> Option<i32> {
+    let key = key.strip_prefix('(').unwrap_or(key);
     let digits: String = key.chars().take_while(char::is_ascii_digit).collect();
     (digits.len() == 4 && key.get(4..).is_some_and(|r| r.starts_with('年')))
         .then(|| digits.parse().ok())
         .flatten()
 }
 
-/// `(2025年度)`, `（2025年度）`, `2025年度`.
+/// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
 fn year_line(key: &str) -> Option<i32> {
-    let inner = key
-        .strip_prefix(['(', '（'])
-        .and_then(|k| k.strip_suffix([')', '）']))
-        .unwrap_or(key);
+    let inner = key.strip_prefix(['(', '（']).unwrap_or(key);
+    let inner = inner.strip_suffix([')', '）']).unwrap_or(inner);
     let digits = inner
         .strip_suffix("年度")
         .or_else(|| inner.strip_suffix('年'))?;
@@ -705,11 +2671,44 @@ mod tests {
 
     #[test]
     fn titles_and_years() {
-        assert!(is_title("项目支出绩效目标批复表"));
-        assert!(is_title("项目支出绩效目标表"));
-        assert_eq!(leading_year("2025年度项目支出绩效目标申报表"), Some(2025));
+        let v = Vocabulary::builtin();
+        assert!(title("项目支出绩效目标批复表", v).is_some());
+        assert!(title("项目支出绩效目标表", v).is_some());
+        assert_eq!(
+            title("2025年度项目支出绩效目标申报表", v).unwrap().year,
+            Some(2025)
+        );
+        assert_eq!(
+            title("部门预算项目绩效目标申报表(2023年度)", v)
+                .unwrap()
+                .year,
+            Some(2023)
+        );
+        assert!(title("绩效目标申报表(基础设施建设类)", v).is_some());
+        assert!(title("标题项目支出绩效目标表3文号", v).is_none());
+        assert!(title("项目支出绩效目标表3", v).is_none());
+        assert!(title("详见单位的项目绩效目标表", v).is_none());
+        assert!(
+            title(
+                "东莞市财政项目支出绩效目标批复表(镇际联网路升级改造工程一期)-文号:",
+                v
+            )
+            .is_none()
+        );
+        assert!(
+            title("2022年部门整体支出绩效目标表", v)
+                .unwrap()
+                .other
+                .is_some()
+        );
+        let glued = title(
+            "省级部门预算项目支出绩效目标表(2023年度)一*级项目名称文化",
+            v,
+        );
+        assert!(glued.is_some_and(|t| !t.rest.is_empty()));
         assert_eq!(year_line("(2025年度)"), Some(2025));
         assert_eq!(year_line("（2024年度）"), Some(2024));
+        assert_eq!(year_line("2020年度)"), Some(2020));
         assert_eq!(year_line("(20255年度)"), None);
     }
 }

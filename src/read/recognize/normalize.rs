@@ -1,36 +1,16 @@
 //! Repairs for text broken by PDF extraction, and label normalisation.
 
-use crate::read::recognize::row::is_blank;
 use crate::read::value_text::is_han;
+
+/// Whitespace as extracted text has it: ASCII, ideographic space, no-break space, form feed,
+/// BOM, zero-width space.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
+}
 
 /// Text with every kind of whitespace removed: for matching labels and level names.
 pub fn compact(text: &str) -> String {
     text.chars().filter(|c| !is_blank(*c)).collect()
-}
-
-/// A label cell in canonical form: whitespace removed, full-width `：（）` as ASCII, no trailing
-/// colon. `其中： 上级补助` → `其中:上级补助`.
-pub fn label_key(text: &str) -> std::borrow::Cow<'_, str> {
-    // Most labels are written plainly: no copy for them.
-    let plain = !text.ends_with(':')
-        && !text.contains(|c: char| is_blank(c) || matches!(c, '：' | '（' | '）'));
-    if plain {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut key: String = text
-        .chars()
-        .filter(|c| !is_blank(*c))
-        .map(|c| match c {
-            '：' => ':',
-            '（' => '(',
-            '）' => ')',
-            c => c,
-        })
-        .collect();
-    while key.ends_with(':') {
-        key.pop();
-    }
-    std::borrow::Cow::Owned(key)
 }
 
 /// Characters that written Chinese runs together without spaces.
@@ -92,12 +72,5 @@ mod tests {
         );
         assert_eq!(join_cjk_spaces("  a  b "), "a b");
         assert_eq!(join_cjk_spaces("“三支一扶” 人员"), "“三支一扶”人员");
-    }
-
-    #[test]
-    fn label_keys() {
-        assert_eq!(label_key("其中： 上级补助"), "其中:上级补助");
-        assert_eq!(label_key("资金总额（元）:"), "资金总额(元)");
-        assert_eq!(label_key("绩效 指 标"), "绩效指标");
     }
 }

@@ -1,0 +1,329 @@
+//! Text cut line by line: each line is cut by its own shape, so one document may mix them.
+//!
+//! - tab-separated cells (text extracted from PDF tables);
+//! - `|`-separated rows (markdown tables, with or without a leading `|` or the `|---|` row, with
+//!   `| ||||` runs of empty cells), including rows whose cells continue on the next lines and
+//!   tables flattened to one `cell |` per line with `|||` lines between rows;
+//! - cells separated by runs of spaces, an ideographic space (U+3000) or no-break spaces;
+//! - anything else is a one-cell row; the recognizer pairs such rows with their neighbours and
+//!   splits them at known labels (one cell per line, text glued together).
+
+use crate::read::grid::{Cell, Columns, Row};
+use crate::read::recognize::is_blank;
+use crate::read::source::SourceFile;
+use crate::span::Span;
+use std::ops::Range;
+
+/// The rows of lines `lines` of `source`.
+pub fn rows(source: &SourceFile, lines: Range<usize>) -> Vec<Row<'_>> {
+    let mut rows = Vec::with_capacity(lines.len());
+    let mut open: Option<OpenPipeRow> = None;
+    let end = lines.end;
+    let mut index = lines.start;
+    while index < end {
+        let span = source.line_span(index);
+        index += 1;
+        let text = source.slice(span);
+        let trimmed = text.trim_matches(is_blank);
+        // A cell in quotes that runs over several lines (`"1.完成…` … `…目标管理。"`), as
+        // PDF-to-text tools write a cell with line breaks.
+        if !text.contains('\t')
+            && trimmed.starts_with('"')
+            && trimmed.matches('"').count() % 2 == 1
+            && let Some((cell_row, next)) = quoted_cell(source, span, index, end)
+        {
+            close(source, &mut open, &mut rows);
+            rows.push(cell_row);
+            index = next;
+            continue;
+        }
+        if text.contains('\t') || !trimmed.contains('|') {
+            close(source, &mut open, &mut rows);
+            if !trimmed.is_empty() {
+                rows.extend(segment_line(source, span));
+            }
+            continue;
+        }
+        if trimmed.chars().all(|c| c == '|' || is_blank(c)) {
+            // `|||||`: the empty cells that end a row of a flattened table.
+            close(source, &mut open, &mut rows);
+            continue;
+        }
+        let lead = text.len() - text.trim_start_matches(is_blank).len();
+        let start = span.start + lead;
+        let starts_with_pipe = trimmed.starts_with('|');
+        if starts_with_pipe {
+            close(source, &mut open, &mut rows);
+        }
+        let row = open.get_or_insert(OpenPipeRow {
+            start,
+            end: start,
+            lines: 0,
+            opened_by_pipe: starts_with_pipe,
+        });
+        row.end = span.end;
+        row.lines += 1;
+        if ends_with_empty_cells(trimmed) {
+            close(source, &mut open, &mut rows);
+        }
+    }
+    close(source, &mut open, &mut rows);
+    rows
+}
+
+/// At most this many lines make one quoted cell (a stray quote must not swallow a document).
+const MAX_QUOTED_LINES: usize = 60;
+
+/// A quoted cell opened on the line `span` and closed on a later line before `end`: the row of
+/// that one cell and the index of the line after it.
+fn quoted_cell(
+    source: &SourceFile,
+    span: Span,
+    next: usize,
+    end: usize,
+) -> Option<(Row<'_>, usize)> {
+    let text = source.slice(span);
+    let open = span.start + text.find('"')? + 1;
+    for index in next..end.min(next + MAX_QUOTED_LINES) {
+        let line = source.slice(source.line_span(index));
+        let trimmed = line.trim_end_matches(is_blank);
+        if trimmed.matches('"').count() % 2 == 1 {
+            if !trimmed.ends_with('"') {
+                return None;
+            }
+            let close = source.line_span(index).start + trimmed.len() - 1;
+            let inner = source.slice(Span::new(open, close));
+            let lead = inner.len() - inner.trim_start_matches(is_blank).len();
+            let body = inner.trim_matches(is_blank);
+            if body.is_empty() {
+                return None;
+            }
+            let start = open + lead;
+            let cell = Cell::borrowed(body, Span::new(start, start + body.len()), 0);
+            return Some((
+                Row {
+                    line: source.line_number(span.start),
+                    span: Span::new(span.start, close + 1),
+                    cells: vec![cell],
+                    columns: Columns::Drifting,
+                    loose: true,
+                },
+                index + 1,
+            ));
+        }
+    }
+    None
+}
+
+/// A row of a `|` table being collected over one or more lines.
+struct OpenPipeRow {
+    start: usize,
+    end: usize,
+    lines: usize,
+    opened_by_pipe: bool,
+}
+
+fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut Vec<Row<'s>>) {
+    let Some(row) = open.take() else {
+        return;
+    };
+    let span = Span::new(row.start, row.end);
+    let text = source.slice(span);
+    let mut cells = Vec::new();
+    let mut column = 0;
+    let mut offset = 0;
+    let mut pieces = text.split('|').peekable();
+    if row.opened_by_pipe {
+        // The empty piece before the opening `|`.
+        if let Some(first) = pieces.next() {
+            offset += first.len() + 1;
+        }
+    }
+    while let Some(piece) = pieces.next() {
+        let is_last = pieces.peek().is_none();
+        let trimmed = piece.trim_matches(is_blank);
+        if !trimmed.is_empty() {
+            let lead = piece.len() - piece.trim_start_matches(is_blank).len();
+            let cell_start = span.start + offset + lead;
+            cells.push(Cell::borrowed(
+                trimmed,
+                Span::new(cell_start, cell_start + trimmed.len()),
+                column,
+            ));
+        } else if is_last {
+            break;
+        }
+        column += 1;
+        offset += piece.len() + 1;
+    }
+    // `|---|:---:|`: the line under a markdown header.
+    if cells
+        .iter()
+        .all(|c| c.text.chars().all(|ch| matches!(ch, '-' | ':' | '—')))
+    {
+        return;
+    }
+    let exact = row.opened_by_pipe && row.lines == 1;
+    rows.push(Row {
+        line: source.line_number(span.start),
+        span,
+        loose: cells.len() == 1 && !exact,
+        cells,
+        // A row flattened to one `cell |` per line lost its empty cells: only the order remains.
+        columns: if exact {
+            Columns::Exact
+        } else if row.lines > 1 {
+            Columns::Unknown
+        } else {
+            Columns::Drifting
+        },
+    });
+}
+
+/// `… | |||` or `… ||`: a run of two or more `|` (spaces between them allowed) ends the line.
+fn ends_with_empty_cells(trimmed: &str) -> bool {
+    trimmed
+        .chars()
+        .rev()
+        .filter(|c| !is_blank(*c))
+        .take_while(|c| *c == '|')
+        .count()
+        >= 2
+}
+
+/// One line (or the part of a line `span` covers) that is not part of a `|` table: cut at tabs,
+/// or at runs of spaces two columns wide or more; none or one row.
+pub fn segment_line(source: &SourceFile, span: Span) -> Option<Row<'_>> {
+    let text = source.slice(span);
+    let mut cells = Vec::new();
+    if text.contains('\t') {
+        let mut start = 0;
+        for (column, piece) in text.split('\t').enumerate() {
+            push_trimmed(&mut cells, piece, span.start + start, column);
+            start += piece.len() + 1;
+        }
+    } else {
+        let mut piece_start = 0;
+        let mut gap_start = None;
+        let mut gap_width = 0;
+        for (offset, c) in text.char_indices() {
+            if is_blank(c) {
+                if gap_start.is_none() {
+                    gap_start = Some(offset);
+                    gap_width = 0;
+                }
+                gap_width += if c == '\u{3000}' { 2 } else { 1 };
+                continue;
+            }
+            if let Some(gap) = gap_start.take()
+                && gap_width >= 2
+            {
+                let column = cells.len();
+                push_trimmed(
+                    &mut cells,
+                    text.get(piece_start..gap).unwrap_or(""),
+                    span.start + piece_start,
+                    column,
+                );
+                piece_start = offset;
+            }
+        }
+        let column = cells.len();
+        push_trimmed(
+            &mut cells,
+            text.get(piece_start..).unwrap_or(""),
+            span.start + piece_start,
+            column,
+        );
+    }
+    if cells.is_empty() {
+        return None;
+    }
+    Some(Row {
+        line: source.line_number(span.start),
+        span,
+        loose: cells.len() == 1,
+        cells,
+        columns: Columns::Drifting,
+    })
+}
+
+fn push_trimmed<'s>(cells: &mut Vec<Cell<'s>>, piece: &'s str, base: usize, column: usize) {
+    let trimmed = piece.trim_matches(is_blank);
+    if trimmed.is_empty() {
+        return;
+    }
+    let lead = piece.len() - piece.trim_start_matches(is_blank).len();
+    let start = base + lead;
+    cells.push(Cell::borrowed(
+        trimmed,
+        Span::new(start, start + trimmed.len()),
+        column,
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &SourceFile) -> Vec<Vec<String>> {
+        rows(source, 0..source.line_count())
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn tabs_keep_their_columns() {
+        let source = SourceFile::from_text("x", "\t\t资金总额(元):\t\t 136,000 \t\r\nnext");
+        let rows = rows(&source, 0..2);
+        assert_eq!(rows[0].cells.len(), 2);
+        assert_eq!(rows[0].cells[0].column, 2);
+        assert_eq!(source.slice(rows[0].cells[1].span), "136,000");
+        assert_eq!(rows[0].cells[1].column, 4);
+        assert!(rows[1].loose);
+    }
+
+    #[test]
+    fn markdown_rows_with_empty_cells_and_separator() {
+        let source = SourceFile::from_text(
+            "x",
+            "| 一级指标 | 二级指标 | 指标值 |\n|---|---|---|\n| 产出指标 | | ≥5人 | ||||\n",
+        );
+        let rows = rows(&source, 0..source.line_count());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].columns, Columns::Exact);
+        let cols: Vec<usize> = rows[1].cells.iter().map(|c| c.column).collect();
+        assert_eq!(cols, [0, 2]);
+    }
+
+    #[test]
+    fn flattened_pipe_tables_and_continued_rows() {
+        let text = "项目名称 |\n农村文化建设配套补助经费 |\n|||||\n主管部门及代码 |\n[077]某局 |\n|||\n\
+                    | 项目 名称 |\n镇际联网路 | 中期预算(万元) | 284500.00 | ||||\n";
+        let source = SourceFile::from_text("x", text);
+        assert_eq!(
+            texts(&source),
+            vec![
+                vec!["项目名称", "农村文化建设配套补助经费"],
+                vec!["主管部门及代码", "[077]某局"],
+                vec!["项目 名称", "镇际联网路", "中期预算(万元)", "284500.00"],
+            ]
+        );
+    }
+
+    #[test]
+    fn runs_of_spaces_and_ideographic_spaces_separate_cells() {
+        let source = SourceFile::from_text(
+            "x",
+            "项目名称  某项目　主管部门 某局\n黔南布依族苗族自 治州\n",
+        );
+        assert_eq!(
+            texts(&source),
+            vec![
+                vec!["项目名称", "某项目", "主管部门 某局"],
+                vec!["黔南布依族苗族自 治州"]
+            ]
+        );
+    }
+}

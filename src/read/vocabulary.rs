@@ -1,0 +1,936 @@
+//! The reader's vocabulary: titles, labels and their synonyms, funds lines, goal labels, the
+//! indicator table's header words and other templates' level names.
+//!
+//! The words are data (`src/read/vocabulary.toml`, embedded in the binary); a `[reader]` table in
+//! jixiao.toml adds to them ([`ReaderAdditions`]). Every word is looked up by its normalised key
+//! ([`key`]): whitespace removed, full-width `：（）［］` read as ASCII, trailing colons dropped.
+
+use crate::model::{LevelName, level_by_name, recognise_level};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The built-in vocabulary, as shipped.
+pub const BUILTIN_TOML: &str = include_str!("vocabulary.toml");
+
+/// What a header label stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldRole {
+    Name,
+    Department,
+    Implementer,
+    /// Kept as it is on the project (`project.extra`).
+    Extra,
+}
+
+/// What a funds line stands for in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundsRole {
+    Total,
+    Fiscal,
+    Superior,
+    OwnLevel,
+    Other,
+    /// A named source kept in the list but mapped onto no model field (上年结转, 事业收入 …).
+    Source,
+}
+
+impl FundsRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FundsRole::Total => "total",
+            FundsRole::Fiscal => "fiscal",
+            FundsRole::Superior => "superior",
+            FundsRole::OwnLevel => "own_level",
+            FundsRole::Other => "other",
+            FundsRole::Source => "source",
+        }
+    }
+}
+
+/// Whether a funds line or goal is about the year or the whole project period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Period {
+    #[default]
+    Annual,
+    Midterm,
+}
+
+/// A recognised label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Field {
+        role: FieldRole,
+        fallback: bool,
+    },
+    /// 资金来源 / 项目资金: a heading of the funds block (may state `(万元)`).
+    FundsHeading,
+    Funds {
+        role: FundsRole,
+        period: Period,
+    },
+    Goals(Period),
+    /// `金额单位` / `单位`: the money unit of the form follows.
+    MoneyUnit,
+}
+
+impl Label {
+    /// Whether the label's value is text that belongs to the header (not a goal).
+    pub fn takes_value(self) -> bool {
+        !matches!(self, Label::FundsHeading)
+    }
+}
+
+/// The role of a column of the indicator table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnRole {
+    /// 绩效指标: a merged cell grouping the table; holds nothing.
+    Group,
+    Level1,
+    Level2,
+    Name,
+    Value,
+    MidtermValue,
+    Comparator,
+    Nature,
+    Unit,
+    Direction,
+    Weight,
+    Note,
+}
+
+/// A header word of the indicator table: its role, and the track it belongs to when the table
+/// gives the mid-term and the year's indicators side by side (`二级指标(长期)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub role: ColumnRole,
+    pub period: Option<Period>,
+}
+
+/// A document that is not a project form (部门整体支出绩效目标表 …).
+#[derive(Debug, Clone)]
+pub struct OtherDocument {
+    pub contains: String,
+    pub name: String,
+}
+
+/// The vocabulary, ready for look-ups.
+#[derive(Debug, Clone)]
+pub struct Vocabulary {
+    labels: HashMap<String, Label>,
+    columns: HashMap<String, ColumnRole>,
+    level_aliases: HashMap<String, &'static LevelName>,
+    title_endings: Vec<String>,
+    other_documents: Vec<OtherDocument>,
+    footers: Vec<String>,
+    furniture: Vec<String>,
+    money_units: Vec<(String, Decimal)>,
+    /// The longest label, in characters (glued labels are searched up to this length).
+    max_label_chars: usize,
+    /// First characters of every label and column word: most cells start with none of them.
+    first_chars: Vec<char>,
+}
+
+/// Additions from a `[reader]` table in jixiao.toml: more words for the same things.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReaderAdditions {
+    /// More title endings (`…绩效目标表`).
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Field label synonyms by role: `name`, `department`, `implementer`, `extra`.
+    #[serde(default)]
+    pub labels: HashMap<String, Vec<String>>,
+    /// Funds line synonyms by role: `total`, `fiscal`, `superior`, `own_level`, `other`, `source`.
+    #[serde(default)]
+    pub funds: HashMap<String, Vec<String>>,
+    /// Goal labels: `annual`, `midterm`.
+    #[serde(default)]
+    pub goals: HashMap<String, Vec<String>>,
+    /// Header words of the indicator table by role: `level1`, `level2`, `name`, `value`,
+    /// `midterm_value`, `unit`, `weight`, `direction`, `note` …
+    #[serde(default)]
+    pub columns: HashMap<String, Vec<String>>,
+    /// Other words for the standard level names: `{ "产出指标" = ["完成指标"] }`.
+    #[serde(default)]
+    pub levels: HashMap<String, Vec<String>>,
+    /// More footer starts (rows that end a form).
+    #[serde(default)]
+    pub footers: Vec<String>,
+}
+
+// ------------------------------------------------------------------ the TOML file
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVocabulary {
+    titles: RawTitles,
+    footers: RawStarts,
+    furniture: RawExact,
+    field: Vec<RawField>,
+    money_units: RawMoneyUnits,
+    funds: RawFunds,
+    goals: RawGoals,
+    columns: HashMap<String, Vec<String>>,
+    levels: HashMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTitles {
+    endings: Vec<String>,
+    other_documents: Vec<RawOther>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOther {
+    contains: String,
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStarts {
+    starts: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExact {
+    exact: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    role: FieldRole,
+    #[serde(default)]
+    fallback: bool,
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoneyUnits {
+    labels: Vec<String>,
+    units: Vec<RawUnit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawUnit {
+    unit: String,
+    scale: Decimal,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFunds {
+    headings: Vec<String>,
+    line: Vec<RawFundsLine>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFundsLine {
+    role: FundsRole,
+    #[serde(default)]
+    period: Period,
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGoals {
+    annual: Vec<String>,
+    midterm: Vec<String>,
+}
+
+fn column_role(name: &str) -> Option<ColumnRole> {
+    Some(match name {
+        "group" => ColumnRole::Group,
+        "level1" => ColumnRole::Level1,
+        "level2" => ColumnRole::Level2,
+        "name" => ColumnRole::Name,
+        "value" => ColumnRole::Value,
+        "midterm_value" => ColumnRole::MidtermValue,
+        "comparator" => ColumnRole::Comparator,
+        "nature" => ColumnRole::Nature,
+        "unit" => ColumnRole::Unit,
+        "direction" => ColumnRole::Direction,
+        "weight" => ColumnRole::Weight,
+        "note" => ColumnRole::Note,
+        _ => return None,
+    })
+}
+
+fn field_role(name: &str) -> Option<FieldRole> {
+    Some(match name {
+        "name" => FieldRole::Name,
+        "department" => FieldRole::Department,
+        "implementer" => FieldRole::Implementer,
+        "extra" => FieldRole::Extra,
+        _ => return None,
+    })
+}
+
+fn funds_role(name: &str) -> Option<FundsRole> {
+    Some(match name {
+        "total" => FundsRole::Total,
+        "fiscal" => FundsRole::Fiscal,
+        "superior" => FundsRole::Superior,
+        "own_level" => FundsRole::OwnLevel,
+        "other" => FundsRole::Other,
+        "source" => FundsRole::Source,
+        _ => return None,
+    })
+}
+
+/// The key a word is looked up by: whitespace removed, full-width `：（）［］` as ASCII, no
+/// trailing colon.
+pub fn key(text: &str) -> String {
+    // `?` and `*` are what OCR leaves inside labels (`绩???效???目???标`, `一*级项目名称`).
+    let mut key: String = text
+        .chars()
+        .filter(|c| !crate::read::recognize::is_blank(*c) && !matches!(c, '?' | '？' | '*' | '＊'))
+        .map(|c| match c {
+            '：' => ':',
+            '（' => '(',
+            '）' => ')',
+            '［' => '[',
+            '］' => ']',
+            c => c,
+        })
+        .collect();
+    while key.ends_with(':') {
+        key.pop();
+    }
+    key
+}
+
+impl Vocabulary {
+    /// The shipped vocabulary.
+    pub fn builtin() -> &'static Vocabulary {
+        static BUILTIN: OnceLock<Vocabulary> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // The embedded file is checked by a unit test; should it ever fail to parse, the
+            // reader still works with an empty vocabulary rather than aborting.
+            Vocabulary::from_toml(BUILTIN_TOML).unwrap_or_else(|_| Vocabulary::empty())
+        })
+    }
+
+    fn empty() -> Vocabulary {
+        Vocabulary {
+            labels: HashMap::new(),
+            columns: HashMap::new(),
+            level_aliases: HashMap::new(),
+            title_endings: Vec::new(),
+            other_documents: Vec::new(),
+            footers: Vec::new(),
+            furniture: Vec::new(),
+            money_units: Vec::new(),
+            max_label_chars: 0,
+            first_chars: Vec::new(),
+        }
+    }
+
+    /// Build a vocabulary from the text of a vocabulary file.
+    pub fn from_toml(text: &str) -> Result<Vocabulary, String> {
+        let raw: RawVocabulary = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut v = Vocabulary::empty();
+        v.title_endings = raw.titles.endings.iter().map(|t| key(t)).collect();
+        v.other_documents = raw
+            .titles
+            .other_documents
+            .into_iter()
+            .map(|o| OtherDocument {
+                contains: key(&o.contains),
+                name: o.name,
+            })
+            .collect();
+        v.footers = raw.footers.starts.iter().map(|t| key(t)).collect();
+        v.furniture = raw.furniture.exact.iter().map(|t| key(t)).collect();
+        for f in raw.field {
+            for l in &f.labels {
+                v.add_label(
+                    l,
+                    Label::Field {
+                        role: f.role,
+                        fallback: f.fallback,
+                    },
+                );
+            }
+        }
+        for l in &raw.money_units.labels {
+            v.add_label(l, Label::MoneyUnit);
+        }
+        v.money_units = raw
+            .money_units
+            .units
+            .into_iter()
+            .map(|u| (key(&u.unit), u.scale))
+            .collect();
+        // Longest unit first, so `万元` is not read as `元`.
+        v.money_units
+            .sort_by_key(|(u, _)| std::cmp::Reverse(u.chars().count()));
+        for l in &raw.funds.headings {
+            v.add_label(l, Label::FundsHeading);
+        }
+        for line in raw.funds.line {
+            for l in &line.labels {
+                v.add_label(
+                    l,
+                    Label::Funds {
+                        role: line.role,
+                        period: line.period,
+                    },
+                );
+            }
+        }
+        for l in &raw.goals.annual {
+            v.add_label(l, Label::Goals(Period::Annual));
+        }
+        for l in &raw.goals.midterm {
+            v.add_label(l, Label::Goals(Period::Midterm));
+        }
+        for (role, words) in &raw.columns {
+            let role = column_role(role).ok_or_else(|| format!("未知的列角色 {role}"))?;
+            for w in words {
+                v.columns.insert(key(w), role);
+            }
+        }
+        for (canonical, aliases) in &raw.levels {
+            let level =
+                level_by_name(canonical).ok_or_else(|| format!("未知的指标层级 {canonical}"))?;
+            for a in aliases {
+                v.level_aliases.insert(key(a), level);
+            }
+        }
+        v.refresh_index();
+        Ok(v)
+    }
+
+    /// This vocabulary with a `[reader]` table's additions.
+    pub fn with(&self, add: &ReaderAdditions) -> Result<Vocabulary, String> {
+        let mut v = self.clone();
+        v.title_endings.extend(add.titles.iter().map(|t| key(t)));
+        v.footers.extend(add.footers.iter().map(|t| key(t)));
+        for (role, words) in &add.labels {
+            let role = field_role(role).ok_or_else(|| {
+                format!("[reader].labels 中未知的角色 “{role}”（应为 name、department、implementer 或 extra）")
+            })?;
+            for w in words {
+                v.add_label(
+                    w,
+                    Label::Field {
+                        role,
+                        fallback: false,
+                    },
+                );
+            }
+        }
+        for (role, words) in &add.funds {
+            let role = funds_role(role).ok_or_else(|| {
+                format!("[reader].funds 中未知的角色 “{role}”（应为 total、fiscal、superior、own_level、other 或 source）")
+            })?;
+            for w in words {
+                v.add_label(
+                    w,
+                    Label::Funds {
+                        role,
+                        period: Period::Annual,
+                    },
+                );
+            }
+        }
+        for (period, words) in &add.goals {
+            let period = match period.as_str() {
+                "annual" => Period::Annual,
+                "midterm" => Period::Midterm,
+                _ => {
+                    return Err(format!(
+                        "[reader].goals 中未知的类别 “{period}”（应为 annual 或 midterm）"
+                    ));
+                }
+            };
+            for w in words {
+                v.add_label(w, Label::Goals(period));
+            }
+        }
+        for (role, words) in &add.columns {
+            let role = column_role(role)
+                .ok_or_else(|| format!("[reader].columns 中未知的列角色 “{role}”"))?;
+            for w in words {
+                v.columns.insert(key(w), role);
+            }
+        }
+        for (canonical, aliases) in &add.levels {
+            let level = level_by_name(canonical).ok_or_else(|| {
+                format!(
+                    "[reader].levels 中未知的标准指标名称 “{canonical}”（如 产出指标、数量指标）"
+                )
+            })?;
+            for a in aliases {
+                v.level_aliases.insert(key(a), level);
+            }
+        }
+        v.refresh_index();
+        Ok(v)
+    }
+
+    fn add_label(&mut self, word: &str, label: Label) {
+        self.labels.insert(key(word), label);
+    }
+
+    fn refresh_index(&mut self) {
+        self.max_label_chars = self
+            .labels
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut first: Vec<char> = self
+            .labels
+            .keys()
+            .chain(self.columns.keys())
+            .filter_map(|k| k.chars().next())
+            .collect();
+        first.sort_unstable();
+        first.dedup();
+        self.first_chars = first;
+    }
+
+    /// Whether a cell may start with a label or header word (a cheap test on its first
+    /// character, after the enumerators and `其中` a label may carry).
+    pub fn may_be_label(&self, text: &str) -> bool {
+        let text = strip_enumerator(text.trim_start_matches(crate::read::recognize::is_blank));
+        text.chars()
+            .next()
+            .is_some_and(|c| self.first_chars.binary_search(&c).is_ok())
+    }
+
+    /// The label a whole cell is, with the money scale its `(万元)` states.
+    pub fn label(&self, text: &str) -> Option<LabelMatch> {
+        if !self.may_be_label(text) || text.len() > 160 {
+            return None;
+        }
+        let (bare, scale) = label_parts(&key(text), self);
+        self.labels.get(bare.as_str()).map(|&label| LabelMatch {
+            label,
+            scale,
+            key: bare,
+        })
+    }
+
+    /// The longest label `text` starts with (after an enumerator or `其中:`), and the byte
+    /// length of the text it covers (through a following `(万元)` and colon). For glued cells:
+    /// `项目名称农村义务教育…`, `年度资金总额:16`.
+    pub fn label_prefix(&self, text: &str) -> Option<(LabelMatch, usize)> {
+        if !self.may_be_label(text) {
+            return None;
+        }
+        let mut best = None;
+        let mut compact = String::new();
+        let mut chars = 0;
+        let lead = leading_enumerator_len(text);
+        for (offset, c) in text.char_indices().skip_while(|(o, _)| *o < lead) {
+            if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
+                continue;
+            }
+            compact.push(normalise_char(c));
+            chars += 1;
+            if chars > self.max_label_chars + 3 {
+                break;
+            }
+            let end = offset + c.len_utf8();
+            let bare = strip_qizhong(&compact);
+            if let Some(&label) = self.labels.get(bare) {
+                best = Some((label, bare.to_owned(), end));
+            }
+        }
+        let (label, key, mut end) = best?;
+        // Through a unit in brackets and a colon: `资金总额(万元):`.
+        let rest = text.get(end..).unwrap_or("");
+        let (scale, used) = bracketed_unit(rest, self);
+        end += used;
+        // A note in brackets right after a goals label or a heading belongs to the label
+        // (`中期目标(2023年—2023年)`, `项目总体目标(2024 年-2026 年)`).
+        if used == 0
+            && matches!(label, Label::Goals(_) | Label::FundsHeading)
+            && let Some(inner) = text.get(end..).and_then(|r| r.strip_prefix(['(', '（']))
+            && let Some(close) = inner.find([')', '）'])
+            && close <= 60
+        {
+            let close_len = inner
+                .get(close..)
+                .and_then(|c| c.chars().next())
+                .map_or(1, char::len_utf8);
+            end = text.len() - inner.len() + close + close_len;
+        }
+        let rest = text.get(end..).unwrap_or("");
+        let trimmed = rest.trim_start_matches(crate::read::recognize::is_blank);
+        if let Some(after) = trimmed.strip_prefix([':', '：']) {
+            end = text.len() - after.len();
+        }
+        Some((LabelMatch { label, scale, key }, end))
+    }
+
+    /// Whether `key` is the start of a goals label (`年度` of 年度总体目标, `总` of 总体目标).
+    pub fn is_goal_label_prefix(&self, key: &str) -> bool {
+        !key.is_empty()
+            && self
+                .labels
+                .iter()
+                .any(|(k, l)| matches!(l, Label::Goals(_)) && k.starts_with(key) && k != key)
+    }
+
+    /// The role of a header word of the indicator table (`一级指标`, `指标值(长期)` …).
+    pub fn column(&self, text: &str) -> Option<Column> {
+        if text.len() > 120 {
+            return None;
+        }
+        let k = key(text);
+        if let Some(&role) = self.columns.get(k.as_str()) {
+            return Some(Column { role, period: None });
+        }
+        // `指标值(长期)`, `二级指标(年度)`, `指标值(或计划水平)`, `中期指标值`.
+        let (bare, note) = split_bracket_note(&k);
+        let period = if note.contains("长期") || note.contains("中期") {
+            Some(Period::Midterm)
+        } else if note.contains("年度") {
+            Some(Period::Annual)
+        } else {
+            None
+        };
+        if let Some(&role) = self.columns.get(bare) {
+            return Some(Column { role, period });
+        }
+        None
+    }
+
+    /// A standard level name or another template's word for one (`项目完成指标`, `社会效益指`).
+    pub fn level(&self, text: &str) -> Option<&'static LevelName> {
+        if let Some(level) = recognise_level(text) {
+            return Some(level);
+        }
+        let first = text.trim_start().chars().next()?;
+        if text.len() > 96 || first.is_ascii_digit() {
+            return None;
+        }
+        let k = key(text);
+        if let Some(level) = self.level_aliases.get(k.as_str()) {
+            return Some(level);
+        }
+        // `成本指标(0-20)分`, `产出指标(40-50)分`: a score range after the name.
+        let scored = k.trim_end_matches(|c: char| c.is_ascii_digit() || c == '分');
+        let (bare, _) = split_bracket_note(scored);
+        if bare.len() < k.len() && !bare.is_empty() {
+            return recognise_level(bare).or_else(|| self.level_aliases.get(bare).copied());
+        }
+        // An alias cut after its stem: `项目完成` for 项目完成指标.
+        let stem = k
+            .strip_suffix("指标")
+            .or_else(|| k.strip_suffix('指'))
+            .unwrap_or(&k);
+        if stem.chars().count() >= 2 {
+            let full = format!("{stem}指标");
+            if let Some(level) = self.level_aliases.get(full.as_str()) {
+                return Some(level);
+            }
+        }
+        None
+    }
+
+    /// Whether `key` (a normalised row text) ends with a title ending; the ending's end offset.
+    pub fn title_ending(&self, key: &str) -> Option<usize> {
+        self.title_endings
+            .iter()
+            .filter_map(|e| key.rfind(e.as_str()).map(|i| i + e.len()))
+            .max()
+    }
+
+    /// The title endings (normalised).
+    pub fn title_endings(&self) -> &[String] {
+        &self.title_endings
+    }
+
+    /// The other document a title names, if it is not a project form.
+    pub fn other_document(&self, key: &str) -> Option<&OtherDocument> {
+        self.other_documents
+            .iter()
+            .find(|o| key.contains(o.contains.as_str()))
+    }
+
+    /// Whether a row starting with this text ends a form (a footer, a signature, a review box).
+    pub fn is_footer(&self, key: &str) -> bool {
+        self.footers.iter().any(|f| key.starts_with(f.as_str()))
+    }
+
+    pub fn is_furniture(&self, key: &str) -> bool {
+        self.furniture.iter().any(|f| f == key)
+    }
+
+    /// The scale of a money unit (`万元` → 10⁴), also read from `万` alone.
+    pub fn money_unit(&self, text: &str) -> Option<(String, Decimal)> {
+        let k = key(text);
+        self.money_units
+            .iter()
+            .find(|(u, _)| k == *u || (u.ends_with('元') && k == u.trim_end_matches('元')))
+            .map(|(u, s)| (u.clone(), *s))
+    }
+
+    /// The money unit a `(万元)` at the start of `text` states, and its byte length.
+    fn unit_in_brackets(&self, inner: &str) -> Option<Decimal> {
+        let k = key(inner);
+        let k = k
+            .strip_prefix("金额单位:")
+            .or_else(|| k.strip_prefix("单位:"))
+            .unwrap_or(&k);
+        self.money_units
+            .iter()
+            .find(|(u, _)| k == u)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// A label found in a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelMatch {
+    pub label: Label,
+    /// The money scale a `(万元)` in the label states.
+    pub scale: Option<Decimal>,
+    /// The label's normalised key, as the vocabulary has it.
+    pub key: String,
+}
+
+fn normalise_char(c: char) -> char {
+    match c {
+        '：' => ':',
+        '（' => '(',
+        '）' => ')',
+        '［' => '[',
+        '］' => ']',
+        c => c,
+    }
+}
+
+/// `其中:上级补助` → `上级补助`.
+fn strip_qizhong(key: &str) -> &str {
+    key.strip_prefix("其中:")
+        .or_else(|| key.strip_prefix("其中"))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(key)
+}
+
+/// Enumerators before a label: `一、`, `(一)`, `1、`, `1.`, `(1)`.
+fn leading_enumerator_len(text: &str) -> usize {
+    let trimmed = text.trim_start_matches(crate::read::recognize::is_blank);
+    let lead = text.len() - trimmed.len();
+    lead + (trimmed.len() - strip_enumerator(trimmed).len())
+}
+
+fn strip_enumerator(text: &str) -> &str {
+    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let mut chars = text.char_indices();
+    match chars.next() {
+        Some((_, '(' | '（')) => {
+            let inner: Vec<(usize, char)> = chars.by_ref().take(4).collect();
+            if let Some(pos) = inner.iter().position(|(_, c)| matches!(c, ')' | '）'))
+                && pos > 0
+                && inner.iter().take(pos).all(|(_, c)| numeral(*c))
+                && let Some((offset, close)) = inner.get(pos)
+            {
+                return text.get(offset + close.len_utf8()..).unwrap_or(text);
+            }
+            text
+        }
+        Some((_, c)) if numeral(c) => {
+            let digits_end = text
+                .char_indices()
+                .find(|(_, c)| !numeral(*c))
+                .map_or(text.len(), |(i, _)| i);
+            let rest = text.get(digits_end..).unwrap_or("");
+            match rest.chars().next() {
+                Some(sep @ ('、' | '.' | '．')) if digits_end <= 6 => {
+                    rest.get(sep.len_utf8()..).unwrap_or(text)
+                }
+                _ => text,
+            }
+        }
+        _ => text,
+    }
+}
+
+/// A label key without its enumerator, `其中:` and `(万元)`, and the scale the unit states.
+fn label_parts(key: &str, vocab: &Vocabulary) -> (String, Option<Decimal>) {
+    let key = strip_enumerator(key);
+    let key = strip_qizhong(key);
+    if vocab.labels.contains_key(key) {
+        return (key.to_owned(), None);
+    }
+    // `资金总额(万元)`: a unit; `中期目标(2023年—2023年)`: a note.
+    let (bare, note) = split_bracket_note(key);
+    if !note.is_empty() {
+        return (bare.to_owned(), vocab.unit_in_brackets(note));
+    }
+    (key.to_owned(), None)
+}
+
+/// `资金总额(万元)` → (`资金总额`, `万元`); `指标值(长期)` → (`指标值`, `长期`). Only a bracket at
+/// the end counts; text without one comes back whole with an empty note.
+fn split_bracket_note(key: &str) -> (&str, &str) {
+    if let Some(inner) = key.strip_suffix(')')
+        && let Some(open) = inner.rfind('(')
+        && open > 0
+    {
+        return (
+            inner.get(..open).unwrap_or(key),
+            inner.get(open + 1..).unwrap_or(""),
+        );
+    }
+    (key, "")
+}
+
+/// A `(万元)` / `（元）` at the start of `rest`: its scale and byte length.
+fn bracketed_unit(rest: &str, vocab: &Vocabulary) -> (Option<Decimal>, usize) {
+    let trimmed = rest.trim_start_matches(crate::read::recognize::is_blank);
+    let lead = rest.len() - trimmed.len();
+    let Some(open) = trimmed.chars().next().filter(|c| matches!(c, '(' | '（')) else {
+        return (None, 0);
+    };
+    let after = trimmed.get(open.len_utf8()..).unwrap_or("");
+    let Some(close) = after.find([')', '）']) else {
+        return (None, 0);
+    };
+    let inner = after.get(..close).unwrap_or("");
+    match vocab.unit_in_brackets(inner) {
+        Some(scale) => {
+            let close_len = after
+                .get(close..)
+                .and_then(|s| s.chars().next())
+                .map_or(1, char::len_utf8);
+            (Some(scale), lead + open.len_utf8() + close + close_len)
+        }
+        None => (None, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v() -> Vocabulary {
+        Vocabulary::from_toml(BUILTIN_TOML).unwrap()
+    }
+
+    #[test]
+    fn the_shipped_vocabulary_parses() {
+        let v = v();
+        assert!(v.labels.len() > 100);
+        assert!(v.title_ending("项目支出绩效目标批复表").is_some());
+    }
+
+    #[test]
+    fn labels_with_units_enumerators_and_qizhong() {
+        let v = v();
+        let m = v.label("资金总额（万元）:").unwrap();
+        assert_eq!(
+            m.label,
+            Label::Funds {
+                role: FundsRole::Total,
+                period: Period::Annual
+            }
+        );
+        assert_eq!(m.scale, Some(Decimal::from(10_000)));
+        assert!(matches!(
+            v.label("其中: 上级补助").unwrap().label,
+            Label::Funds {
+                role: FundsRole::Superior,
+                ..
+            }
+        ));
+        assert!(matches!(
+            v.label("(一)财政拨款小计").unwrap().label,
+            Label::Funds {
+                role: FundsRole::Fiscal,
+                ..
+            }
+        ));
+        assert!(matches!(
+            v.label("二、自有资金").unwrap().label,
+            Label::Funds {
+                role: FundsRole::Other,
+                ..
+            }
+        ));
+        assert!(v.label("项目实施成本").is_none());
+    }
+
+    #[test]
+    fn glued_labels() {
+        let v = v();
+        let text = "项目名称农村义务教育薄弱学校改造补助资金";
+        let (m, end) = v.label_prefix(text).unwrap();
+        assert_eq!(m.key, "项目名称");
+        assert_eq!(&text[end..], "农村义务教育薄弱学校改造补助资金");
+        let text = "年度资金总额:16";
+        let (_, end) = v.label_prefix(text).unwrap();
+        assert_eq!(&text[end..], "16");
+        let text = "资金总额(万元)：100";
+        let (m, end) = v.label_prefix(text).unwrap();
+        assert_eq!(m.scale, Some(Decimal::from(10_000)));
+        assert_eq!(&text[end..], "100");
+    }
+
+    #[test]
+    fn columns_and_tracks() {
+        let v = v();
+        assert_eq!(v.column("一级指标").unwrap().role, ColumnRole::Level1);
+        let c = v.column("指标值(长期)").unwrap();
+        assert_eq!(c.role, ColumnRole::Value);
+        assert_eq!(c.period, Some(Period::Midterm));
+        assert_eq!(v.column("指标 值").unwrap().role, ColumnRole::Value);
+        assert_eq!(v.column("权重").unwrap().role, ColumnRole::Weight);
+        assert!(v.column("项目名称").is_none());
+    }
+
+    #[test]
+    fn level_aliases_and_scores() {
+        let v = v();
+        assert_eq!(v.level("项目完成指标").unwrap().canonical, "产出指标");
+        assert_eq!(v.level("项目完成").unwrap().canonical, "产出指标");
+        assert_eq!(v.level("成本指标(0-20)分").unwrap().canonical, "成本指标");
+        assert_eq!(
+            v.level("社会公众或服务对象满意度指标").unwrap().canonical,
+            "服务对象满意度指标"
+        );
+        assert_eq!(v.level("社会效益指").unwrap().canonical, "社会效益指标");
+        assert!(v.level("项目实施成本").is_none());
+    }
+
+    #[test]
+    fn additions_extend_and_are_checked() {
+        let add = ReaderAdditions {
+            labels: HashMap::from([("name".to_owned(), vec!["工程名称".to_owned()])]),
+            ..ReaderAdditions::default()
+        };
+        let v2 = v().with(&add).unwrap();
+        assert!(matches!(
+            v2.label("工程名称").unwrap().label,
+            Label::Field {
+                role: FieldRole::Name,
+                ..
+            }
+        ));
+        let bad = ReaderAdditions {
+            labels: HashMap::from([("nmae".to_owned(), vec!["x".to_owned()])]),
+            ..ReaderAdditions::default()
+        };
+        assert!(v().with(&bad).unwrap_err().contains("nmae"));
+    }
+}
