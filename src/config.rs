@@ -13,6 +13,7 @@ use crate::policy::types::{Ty, suggest};
 use crate::policy::validate::{coerce_const, const_eval};
 use crate::read::recognize::READER_CODES;
 use crate::read::source::SourceFile;
+use crate::read::vocabulary::{ReaderAdditions, Vocabulary};
 use crate::report::Format;
 use crate::span::Span;
 use globset::{Glob, GlobMatcher};
@@ -45,6 +46,7 @@ struct RawConfig {
     params: Option<BTreeMap<Spanned<String>, Spanned<toml::Value>>>,
     per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     suppress: Option<Vec<RawSuppression>>,
+    reader: Option<Spanned<ReaderAdditions>>,
 }
 
 const KEYS: &[&str] = &[
@@ -62,6 +64,7 @@ const KEYS: &[&str] = &[
     "params",
     "per-path-ignores",
     "suppress",
+    "reader",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -206,6 +209,10 @@ pub struct Config {
     pub params: Vec<ParamSetting>,
     pub per_path_ignores: Vec<PathIgnore>,
     pub suppressions: Vec<Suppression>,
+    /// `[reader]`: words the reader knows beyond its vocabulary, merged over the files read.
+    pub reader: ReaderAdditions,
+    /// The reader's vocabulary with the `[reader]` additions.
+    pub vocabulary: Arc<Vocabulary>,
     /// Every entry of a `select` or `ignore` list in the files read, with its own span: the
     /// effective lists keep one provenance for the whole list.
     rule_list_entries: Vec<(String, Provenance)>,
@@ -233,6 +240,8 @@ impl Default for Config {
             per_path_ignores: Vec::new(),
             rule_list_entries: Vec::new(),
             suppressions: Vec::new(),
+            reader: ReaderAdditions::default(),
+            vocabulary: Arc::new(Vocabulary::builtin().clone()),
         }
     }
 }
@@ -418,6 +427,22 @@ impl Config {
                     "config::invalid",
                     format!("fail-level 不能是 “{}”", f.get_ref()),
                     Some(one_of(f.get_ref(), &["error", "warning", "info"])),
+                ),
+            }
+        }
+        if let Some(reader) = &raw.reader {
+            let mut merged = self.reader.clone();
+            merged.extend(reader.get_ref());
+            match Vocabulary::builtin().with(&merged) {
+                Ok(vocabulary) => {
+                    self.reader = merged;
+                    self.vocabulary = Arc::new(vocabulary);
+                }
+                Err(message) => error(
+                    reader.span(),
+                    "config::invalid",
+                    message,
+                    Some("[reader] 的键：titles、labels、funds、goals、columns、levels、footers；见 docs/configuration.md".into()),
                 ),
             }
         }

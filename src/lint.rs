@@ -151,7 +151,7 @@ impl Checker<'_> {
         let mut in_rules = Duration::ZERO;
         let parsed = parse_document_in_windows(
             &source,
-            crate::read::vocabulary::Vocabulary::builtin(),
+            &self.config.vocabulary,
             PIECE_BYTES,
             rayon::current_num_threads().max(1) * 2,
             |forms| {
@@ -233,7 +233,7 @@ impl Checker<'_> {
         });
         if format != InputFormat::Text {
             let started = Instant::now();
-            let input = Input::read_as(path, Some(format))?;
+            let input = Input::read_with(path, Some(format), &self.config.vocabulary)?;
             if let Some(t) = self.timings {
                 t.add_read(started.elapsed());
             }

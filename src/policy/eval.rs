@@ -287,6 +287,14 @@ impl<'a> Frame<'a> {
                 }
                 for index in candidates {
                     let element = coll.element(index).unwrap_or(Val::Missing);
+                    // A form whose indicator table could not be read: rules that read indicators
+                    // say nothing about it (the reader said why).
+                    if outermost
+                        && rule.needs_indicators
+                        && matches!(element, Val::Project(p) if !p.indicators_read)
+                    {
+                        continue;
+                    }
                     self.set(*slot, element);
                     if outermost {
                         self.forget_element_caches();
@@ -833,6 +841,9 @@ impl<'a> Frame<'a> {
             (Val::Project(p), ProjectImplementer) => text(&p.implementer),
             (Val::Project(p), ProjectFunds) => Val::Funds(&p.funds),
             (Val::Project(p), ProjectGoals) => Val::Goals(&p.goals),
+            (Val::Project(p), ProjectMidtermGoals) => Val::Goals(&p.midterm_goals),
+            (Val::Project(p), ProjectIndicatorsRead) => Val::Bool(p.indicators_read),
+            (Val::Project(p), ProjectMoneyUnit) => text(&p.money_unit),
             (Val::Project(p), ProjectIndicators) => Val::Indicators(&p.indicators),
             (Val::Department(d), DepartmentCode) => text(&d.code),
             (Val::Department(d), DepartmentName) => text(&d.name),
@@ -860,6 +871,21 @@ impl<'a> Frame<'a> {
             (Val::Indicator(i, _), IndicatorNote) => text(&i.note),
             (Val::Indicator(i, _), IndicatorLine) => Val::Num(Decimal::from(i.line)),
             (Val::Indicator(_, k), IndicatorIndex) => Val::Num(Decimal::from(k)),
+            (Val::Indicator(i, _), IndicatorMidtermValue) => i
+                .midterm_value
+                .as_ref()
+                .map_or(Val::Missing, |v| Val::Value(&v.value)),
+            (Val::Indicator(i, _), IndicatorWeight) => i
+                .weight
+                .as_ref()
+                .map_or(Val::Missing, |w| Val::Num(w.value)),
+            (Val::Indicator(i, _), IndicatorDirection) => i
+                .direction
+                .as_ref()
+                .map_or(Val::Missing, |d| Val::str(d.value.as_str())),
+            (Val::Indicator(i, _), IndicatorNature) => text(&i.nature),
+            (Val::Indicator(i, _), IndicatorLevel1Text) => Val::opt_str(i.level1_text.as_deref()),
+            (Val::Indicator(i, _), IndicatorLevel2Text) => Val::opt_str(i.level2_text.as_deref()),
             (Val::Value(v), ValueText) => Val::str(&v.text),
             (Val::Value(v), ValueKind) => Val::Kind(v.kind),
             (Val::Value(v), ValueOp) => v.op.map_or(Val::Missing, Val::Op),
@@ -1261,6 +1287,14 @@ fn field_span<'a>(v: &Val<'a>, f: FieldId) -> (Option<Val<'a>>, Option<Span>) {
             i.value.as_ref().map(|v| Val::Value(&v.value)),
             i.value.as_ref().map(|v| v.span),
         ),
+        (Val::Indicator(i, _), IndicatorMidtermValue) => (
+            i.midterm_value.as_ref().map(|v| Val::Value(&v.value)),
+            i.midterm_value.as_ref().map(|v| v.span),
+        ),
+        (Val::Indicator(i, _), IndicatorWeight) => (None, i.weight.as_ref().map(|w| w.span)),
+        (Val::Indicator(i, _), IndicatorDirection) => (None, i.direction.as_ref().map(|d| d.span)),
+        (Val::Indicator(i, _), IndicatorNature) => (None, spanned(&i.nature)),
+        (Val::Project(p), ProjectMoneyUnit) => (None, spanned(&p.money_unit)),
         // Fields of a value are parts of its cell: the cell's span stands.
         _ => (None, None),
     }

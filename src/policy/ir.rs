@@ -194,6 +194,8 @@ pub struct CompiledRule {
     pub params: Vec<usize>,
     /// See [`CompiledRule::looks_at_one_form`].
     pub per_form: bool,
+    /// See [`CompiledRule::reads_indicators`].
+    pub needs_indicators: bool,
 }
 
 impl Ir {
@@ -299,6 +301,22 @@ impl CompiledRule {
                 template(t, visit);
             }
         }
+    }
+
+    /// Whether the rule reads a form's indicators: it does not run on a form whose indicator
+    /// table the reader could not read (`indicators_read` false), where a missing 效益指标 would
+    /// be the reader's failing, not the form's.
+    pub fn reads_indicators(&self) -> bool {
+        let mut reads = false;
+        self.walk(&mut |ir| {
+            if matches!(
+                ir.kind,
+                IrKind::Field(_, crate::policy::types::FieldId::ProjectIndicators)
+            ) {
+                reads = true;
+            }
+        });
+        reads
     }
 
     /// Whether the rule's outer loop is `for p in projects`: its findings on different forms

@@ -141,7 +141,10 @@ pub enum FieldId {
     ProjectImplementer,
     ProjectFunds,
     ProjectGoals,
+    ProjectMidtermGoals,
     ProjectIndicators,
+    ProjectIndicatorsRead,
+    ProjectMoneyUnit,
     DepartmentCode,
     DepartmentName,
     FundsTotal,
@@ -160,6 +163,12 @@ pub enum FieldId {
     IndicatorNote,
     IndicatorLine,
     IndicatorIndex,
+    IndicatorMidtermValue,
+    IndicatorWeight,
+    IndicatorDirection,
+    IndicatorNature,
+    IndicatorLevel1Text,
+    IndicatorLevel2Text,
     ValueText,
     ValueKind,
     ValueOp,
@@ -202,6 +211,9 @@ fields! {
     Ty::Project, "funds", ProjectFunds, "资金情况（total、fiscal、superior、own_level、other）";
     Ty::Project, "goals", ProjectGoals, "年度总体目标列表";
     Ty::Project, "indicators", ProjectIndicators, "绩效指标列表";
+    Ty::Project, "midterm_goals", ProjectMidtermGoals, "中期（长期）目标列表";
+    Ty::Project, "indicators_read", ProjectIndicatorsRead, "指标表是否读出（否：读表时已报告，依赖指标的规则不检查这张表）";
+    Ty::Project, "money_unit", ProjectMoneyUnit, "表中写明的金额单位（如 万元；金额都已换算为元）";
     Ty::Department, "code", DepartmentCode, "主管部门代码（如 164）";
     Ty::Department, "name", DepartmentName, "主管部门名称";
     Ty::Funds, "total", FundsTotal, "资金总额（元）";
@@ -220,6 +232,12 @@ fields! {
     Ty::Indicator, "note", IndicatorNote, "说明";
     Ty::Indicator, "line", IndicatorLine, "指标所在行号";
     Ty::Indicator, "index", IndicatorIndex, "指标在表中的序号，从 1 开始";
+    Ty::Indicator, "midterm_value", IndicatorMidtermValue, "中期（长期）指标值";
+    Ty::Indicator, "weight", IndicatorWeight, "权重或分值";
+    Ty::Indicator, "direction", IndicatorDirection, "表中写明的指标方向：positive（正向）或 reverse（反向）";
+    Ty::Indicator, "nature", IndicatorNature, "指标性质（如 定量、定性）";
+    Ty::Indicator, "level1_text", IndicatorLevel1Text, "一级指标的原文（与规范名称不同时）";
+    Ty::Indicator, "level2_text", IndicatorLevel2Text, "二级指标的原文（与规范名称不同时）";
     Ty::Value, "text", ValueText, "指标值原文";
     Ty::Value, "kind", ValueKind, "指标值类型：money、percent、count、date、qualitative、number、rate、text";
     Ty::Value, "op", ValueOp, "比较符：ge（≥）、le（≤）、eq（=）、gt（>）、lt（<）";
@@ -240,18 +258,20 @@ impl FieldId {
         match self {
             ProjectName | ProjectImplementer | ProjectFile | DepartmentCode | DepartmentName
             | GoalText | IndicatorLevel1 | IndicatorLevel2 | IndicatorName | IndicatorNote
-            | ValueText | ValueUnit => Ty::Str,
+            | ValueText | ValueUnit | ProjectMoneyUnit | IndicatorDirection | IndicatorNature
+            | IndicatorLevel1Text | IndicatorLevel2Text => Ty::Str,
             ProjectYear | ProjectIndex | ProjectLine | GoalNumber | GoalIndex | IndicatorLine
-            | IndicatorIndex | ValueNumber => Ty::Num,
+            | IndicatorIndex | ValueNumber | IndicatorWeight => Ty::Num,
+            ProjectIndicatorsRead => Ty::Bool,
             ProjectDepartment => Ty::Department,
             ProjectFunds => Ty::Funds,
-            ProjectGoals => Ty::List(Box::new(Ty::Goal)),
+            ProjectGoals | ProjectMidtermGoals => Ty::List(Box::new(Ty::Goal)),
             ProjectIndicators => Ty::List(Box::new(Ty::Indicator)),
             FundsTotal | FundsFiscal | FundsSuperior | FundsOwnLevel | FundsOther | ValueMoney => {
                 Ty::Money
             }
             IndicatorCategory => Ty::Category,
-            IndicatorValue => Ty::Value,
+            IndicatorValue | IndicatorMidtermValue => Ty::Value,
             ValueKind => Ty::Kind,
             ValueOp => Ty::Op,
             ValueAmount => Ty::Measure,

@@ -622,8 +622,10 @@ impl<'p> RuleCx<'p> {
             anchor_slot: for_slots.last().copied().unwrap_or(0),
             params: self.used_params.iter().copied().collect(),
             per_form: false,
+            needs_indicators: false,
         };
         rule.per_form = rule.looks_at_one_form();
+        rule.needs_indicators = rule.reads_indicators();
         Some(rule)
     }
 

@@ -64,6 +64,9 @@ pub struct Row<'s> {
     /// The row is one line of text whose table row is unknown (one cell per line or per
     /// paragraph, text glued together): the recognizer pairs it with the rows around it.
     pub loose: bool,
+    /// A table of the source ends here (`</table>`): a row with no cells that marks the end of
+    /// a form's indicator table.
+    pub table_end: bool,
 }
 
 impl<'s> Row<'s> {

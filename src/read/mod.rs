@@ -12,8 +12,8 @@ pub mod vocabulary;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Document;
-use crate::read::recognize::parse_document;
 use crate::read::source::SourceFile;
+use crate::read::vocabulary::Vocabulary;
 use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
@@ -27,6 +27,9 @@ pub enum InputFormat {
     Json,
     /// The model as `jixiao extract --format toml` prints it.
     Toml,
+    /// A web page or HTML file with the form as a `<table>` (read like text: the reader finds
+    /// the tables).
+    Html,
     /// A sheet laid out like the approval form, as comma-separated values.
     Csv,
     /// An Excel workbook (`.xlsx`, `.xlsm`, `.xls`) or OpenDocument spreadsheet (`.ods`).
@@ -45,6 +48,7 @@ impl InputFormat {
             "json" => InputFormat::Json,
             "toml" => InputFormat::Toml,
             "csv" => InputFormat::Csv,
+            "html" | "htm" => InputFormat::Html,
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => InputFormat::Xlsx,
             _ => InputFormat::Text,
         }
@@ -67,22 +71,27 @@ impl Input {
 
     /// Decode and read `bytes` from `name` in the given format.
     pub fn from_bytes_as(name: impl Into<String>, bytes: &[u8], format: InputFormat) -> Input {
-        match format {
-            InputFormat::Csv | InputFormat::Xlsx => {
-                crate::read::sheet::read(name.into(), bytes, format)
-            }
-            _ => Input::from_vec_as(name, bytes.to_vec(), format),
-        }
+        Input::from_vec_with(name, bytes.to_vec(), format, Vocabulary::builtin())
     }
 
     /// [`Input::from_bytes_as`] taking the bytes: UTF-8 text becomes the source without a copy.
     pub fn from_vec_as(name: impl Into<String>, bytes: Vec<u8>, format: InputFormat) -> Input {
+        Input::from_vec_with(name, bytes, format, Vocabulary::builtin())
+    }
+
+    /// [`Input::from_vec_as`] with the vocabulary a configuration extends.
+    pub fn from_vec_with(
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+        format: InputFormat,
+        vocab: &Vocabulary,
+    ) -> Input {
         let name = name.into();
         match format {
             InputFormat::Csv | InputFormat::Xlsx => {
-                return crate::read::sheet::read(name, &bytes, format);
+                return crate::read::sheet::read(name, &bytes, format, vocab);
             }
-            InputFormat::Text | InputFormat::Json | InputFormat::Toml => {}
+            InputFormat::Text | InputFormat::Html | InputFormat::Json | InputFormat::Toml => {}
         }
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
         let document = match format {
@@ -105,7 +114,13 @@ impl Input {
                 }
             }
             _ => {
-                let parsed = parse_document(&source);
+                let parsed = crate::read::recognize::parse_document_in_windows(
+                    &source,
+                    vocab,
+                    crate::read::recognize::PIECE_BYTES,
+                    usize::MAX,
+                    |_| {},
+                );
                 diagnostics.extend(parsed.diagnostics);
                 parsed.document
             }
@@ -124,21 +139,32 @@ impl Input {
 
     /// Read a file in `format`, or in the format its extension implies.
     pub fn read_as(path: &Path, format: Option<InputFormat>) -> io::Result<Input> {
+        Input::read_with(path, format, Vocabulary::builtin())
+    }
+
+    /// [`Input::read_as`] with the vocabulary a configuration extends.
+    pub fn read_with(
+        path: &Path,
+        format: Option<InputFormat>,
+        vocab: &Vocabulary,
+    ) -> io::Result<Input> {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             io::stdin().read_to_end(&mut bytes)?;
-            return Ok(Input::from_vec_as(
+            return Ok(Input::from_vec_with(
                 "<stdin>",
                 bytes,
                 format.unwrap_or(InputFormat::Text),
+                vocab,
             ));
         }
         let bytes = std::fs::read(path)?;
         let format = format.unwrap_or_else(|| InputFormat::from_path(path));
-        Ok(Input::from_vec_as(
+        Ok(Input::from_vec_with(
             path.display().to_string(),
             bytes,
             format,
+            vocab,
         ))
     }
 }

@@ -29,7 +29,7 @@ struct Sheet {
 }
 
 /// Read a CSV file or a workbook.
-pub fn read(name: String, bytes: &[u8], format: InputFormat) -> Input {
+pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary) -> Input {
     let mut diagnostics = Vec::new();
     let sheets = match format {
         InputFormat::Csv => {
@@ -44,7 +44,7 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat) -> Input {
     let document = if sheets.iter().all(|s| s.rows.is_empty()) && !diagnostics.is_empty() {
         Document::default()
     } else {
-        let parsed = parse_rows(&source, rows(&source), Vocabulary::builtin());
+        let parsed = parse_rows(&source, rows(&source), vocab);
         diagnostics.extend(parsed.diagnostics);
         parsed.document
     };
@@ -79,6 +79,7 @@ fn rows(source: &SourceFile) -> Vec<Row<'_>> {
                 line: index + 1,
                 span,
                 loose: false,
+                table_end: false,
                 cells,
                 columns: Columns::Exact,
             })
@@ -220,7 +221,12 @@ mod tests {
     #[test]
     fn csv_rows_become_lines_and_cells_are_found_again() {
         let csv = "项目支出绩效目标批复表\n(2025年度)\n项目名称,,\"甲, 乙\"\n";
-        let input = read("a.csv".into(), csv.as_bytes(), InputFormat::Csv);
+        let input = read(
+            "a.csv".into(),
+            csv.as_bytes(),
+            InputFormat::Csv,
+            Vocabulary::builtin(),
+        );
         assert_eq!(
             input.source.text(),
             "项目支出绩效目标批复表\n(2025年度)\n项目名称\t\t甲, 乙\n"
@@ -233,7 +239,12 @@ mod tests {
 
     #[test]
     fn not_a_workbook() {
-        let input = read("a.xlsx".into(), b"PK not really", InputFormat::Xlsx);
+        let input = read(
+            "a.xlsx".into(),
+            b"PK not really",
+            InputFormat::Xlsx,
+            Vocabulary::builtin(),
+        );
         assert_eq!(input.diagnostics[0].code, "sheet::unreadable");
         assert!(input.document.projects.is_empty());
     }

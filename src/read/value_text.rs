@@ -399,6 +399,50 @@ fn is_qualitative(text: &str) -> bool {
     has_han
 }
 
+/// A count whose unit is `万`/`亿` alone (`250万`) or per something (`620万/月`), read as money:
+/// what a cost target written without `元` means. Other values are returned as they are.
+pub fn as_money(value: Value) -> Value {
+    if value.kind != ValueKind::Count {
+        return value;
+    }
+    let Some(unit) = value.unit.as_deref() else {
+        return value;
+    };
+    // `620万/月` was read as a count of 6200000 `/月`: 元 a month.
+    if let Some(per) = unit.strip_prefix(['/', '／'])
+        && !per.is_empty()
+    {
+        let unit = Some(format!("元/{per}"));
+        return Value {
+            kind: ValueKind::Rate,
+            unit,
+            ..value
+        };
+    }
+    let (scale, per) = match unit.split_once(['/', '／']) {
+        Some((head, per)) => (head, Some(per)),
+        None => (unit, None),
+    };
+    let factor = match scale {
+        "万" => Decimal::from(10_000),
+        "亿" => Decimal::from(100_000_000),
+        _ => return value,
+    };
+    let Some(amount) = value.amount.and_then(|a| a.checked_mul(factor)) else {
+        return value;
+    };
+    Value {
+        kind: if per.is_some() {
+            ValueKind::Rate
+        } else {
+            ValueKind::Money
+        },
+        amount: Some(amount.normalize()),
+        unit: Some(per.map_or_else(|| "元".to_owned(), |p| format!("元/{p}"))),
+        ..value
+    }
+}
+
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }

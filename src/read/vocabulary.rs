@@ -163,6 +163,24 @@ pub struct ReaderAdditions {
     pub footers: Vec<String>,
 }
 
+impl ReaderAdditions {
+    /// Add another file's additions to these.
+    pub fn extend(&mut self, other: &ReaderAdditions) {
+        let merge = |a: &mut HashMap<String, Vec<String>>, b: &HashMap<String, Vec<String>>| {
+            for (k, v) in b {
+                a.entry(k.clone()).or_default().extend(v.iter().cloned());
+            }
+        };
+        self.titles.extend(other.titles.iter().cloned());
+        self.footers.extend(other.footers.iter().cloned());
+        merge(&mut self.labels, &other.labels);
+        merge(&mut self.funds, &other.funds);
+        merge(&mut self.goals, &other.goals);
+        merge(&mut self.columns, &other.columns);
+        merge(&mut self.levels, &other.levels);
+    }
+}
+
 // ------------------------------------------------------------------ the TOML file
 
 #[derive(Deserialize)]

@@ -558,6 +558,17 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn row(&mut self, row: Row<'s>) {
+        if row.table_end {
+            // The end of an HTML table ends the form whose indicator table it held.
+            if self
+                .current
+                .as_ref()
+                .is_some_and(|f| f.section == Section::Table)
+            {
+                self.finish_form();
+            }
+            return;
+        }
         if row.is_blank() {
             return;
         }
@@ -875,6 +886,10 @@ impl<'s, 'v> Parser<'s, 'v> {
             self.table_cell(cell, columns);
             return;
         }
+        // A score written beside a section (`10分`, `(40-50)分`): nothing to read.
+        if split::score_len(&cell.text) == cell.text.len() {
+            return;
+        }
         if let Some(year) = year_line(&k) {
             if self
                 .current
@@ -909,6 +924,29 @@ impl<'s, 'v> Parser<'s, 'v> {
         } else {
             self.vocab.label_prefix(&cell.text)
         };
+        // A category name that is also a funds line (`资金性质 一般公共预算`): the value of the
+        // label before it.
+        let label = label.filter(|(m, end)| {
+            let value_of_extra = matches!(
+                m.label,
+                Label::Funds {
+                    role: crate::model::FundsRole::Source,
+                    ..
+                }
+            ) && *end == cell.text.len()
+                && self.current.as_ref().is_some_and(|f| {
+                    f.pending.as_ref().is_some_and(|p| {
+                        matches!(
+                            p.label.label,
+                            Label::Field {
+                                role: FieldRole::Extra,
+                                ..
+                            }
+                        )
+                    })
+                });
+            !value_of_extra
+        });
         if let Some((m, end)) = label {
             self.drop_pending();
             self.flush_goal_queue_if_leaving(&m);
@@ -933,6 +971,32 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             if !m.label.takes_value() {
                 self.heading_label(&m);
+                return;
+            }
+            // An amount with more text glued after it: the text is the next piece.
+            let (value, tail) = match value {
+                Some(v) if matches!(m.label, Label::Funds { .. }) => {
+                    let text = v.text.trim();
+                    match leading_amount_len(text) {
+                        Some(end)
+                            if end < text.len() && parse_amount(text, Decimal::ONE).is_err() =>
+                        {
+                            let lead = v.text.len() - v.text.trim_start().len();
+                            (
+                                split::sub_cell(&v, 0..lead + end),
+                                split::sub_cell(&v, lead + end..v.text.len()),
+                            )
+                        }
+                        _ => (Some(v), None),
+                    }
+                }
+                v => (v, None),
+            };
+            if let Some(tail) = tail {
+                if let Some(value) = value {
+                    self.assign(&m, &written, label_span, std::slice::from_ref(&value), None);
+                }
+                self.loose_cell(tail, columns);
                 return;
             }
             match value {
@@ -981,15 +1045,39 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
         // The value of the label on the line before.
         let pending = self.current.as_mut().and_then(|f| f.pending.take());
-        // A funds label's value is an amount: text that is not one is something else (the
-        // label's own cell was empty).
+        // A funds label's value is an amount: an amount with text glued after it is cut there
+        // (`174.78万元中央补…`), other text is something else (the label's cell was empty).
         let pending = match pending {
-            Some(p)
-                if matches!(p.label.label, Label::Funds { .. })
-                    && parse_amount(cell.text.trim(), Decimal::ONE).is_err() =>
-            {
-                self.report_missing(&p);
-                None
+            Some(p) if matches!(p.label.label, Label::Funds { .. }) => {
+                let text = cell.text.trim();
+                match leading_amount_len(text) {
+                    Some(end) if end < text.len() && parse_amount(text, Decimal::ONE).is_err() => {
+                        let lead = cell.text.len() - cell.text.trim_start().len();
+                        if let (Some(head), tail) = (
+                            split::sub_cell(&cell, 0..lead + end),
+                            split::sub_cell(&cell, lead + end..cell.text.len()),
+                        ) {
+                            self.assign(
+                                &p.label,
+                                &p.written,
+                                p.cell_span,
+                                std::slice::from_ref(&head),
+                                None,
+                            );
+                            if let Some(tail) = tail {
+                                self.loose_cell(tail, columns);
+                            }
+                            return;
+                        }
+                        Some(p)
+                    }
+                    Some(_) => Some(p),
+                    None if text.starts_with(|c: char| c.is_ascii_digit()) => Some(p),
+                    None => {
+                        self.report_missing(&p);
+                        None
+                    }
+                }
             }
             p => p,
         };
@@ -1018,9 +1106,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 // More of the field on the line before (a value wrapped over lines), or a line
                 // that fits nowhere.
                 let established = self.current.as_ref().is_some_and(|f| f.established);
+                let punctuation_only = !cell.text.chars().any(|c| c.is_alphanumeric());
                 if !established {
                     // Text after a title, before any field: the page around the form.
                     self.note_outside(cell.span, 1);
+                } else if punctuation_only {
+                    // `(`, `;` left between the pieces of glued text.
                 } else if !self.continue_field(&cell) {
                     self.unrecognized_cell(&cell, "无法识别的内容");
                 }
@@ -1710,8 +1801,10 @@ impl<'s, 'v> Parser<'s, 'v> {
                 let declared = m.scale.or(self.current.as_ref().and_then(|f| f.scale));
                 let trimmed = joined.trim();
                 // An amount with no unit in a form that states none: 5.00 could be 元 or 万元.
-                let unit_unknown = declared.is_none() && !has_money_unit(trimmed);
-                let amount = if unit_unknown && parse_amount(trimmed, Decimal::ONE).is_ok() {
+                let unit_unknown = declared.is_none()
+                    && !has_money_unit(trimmed)
+                    && parse_amount(trimmed, Decimal::ONE).is_ok_and(|d| !d.is_zero());
+                let amount = if unit_unknown {
                     self.diags.push(
                         Diagnostic::warning(
                             "parse::amount-unit",
@@ -2079,11 +2172,12 @@ impl<'s, 'v> Parser<'s, 'v> {
             project.department.code = code;
             project.department.name = name;
         }
-        if project.indicators.is_empty() && form.unread_rows > 0 && project.indicators_read {
-            // Rows under the header, none of them an indicator (numbers without names …).
+        if form.unread_rows > project.indicators.len() && project.indicators_read {
+            // Rows under the header, most of them no indicator (numbers without names …): what
+            // was read of the table is not the table.
             project.indicators_read = false;
             self.diags.push(
-                Diagnostic::error("parse::unreadable-table", "指标表中没有可以读取的三级指标")
+                Diagnostic::error("parse::unreadable-table", "指标表的大多数行读不出三级指标")
                     .with_primary(form.opening, Some("这张表".into()))
                     .with_help(
                         "依赖指标的规则不检查这张表；请核对指标表每一行的三级指标名称和指标值",
@@ -2227,6 +2321,27 @@ impl<'s, 'v> Parser<'s, 'v> {
             unrecognized: self.unrecognized,
         }
     }
+}
+
+/// The length of the amount a text starts with (`174.78万元中央补` → `174.78万元`).
+fn leading_amount_len(text: &str) -> Option<usize> {
+    let digits = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | ' ')))
+        .map_or(text.len(), |(i, _)| i);
+    let number = text.get(..digits)?.trim_end();
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let rest = text.get(digits..).unwrap_or("");
+    let unit = ["亿元", "万元", "千元", "元", "万", "亿"]
+        .iter()
+        .find(|u| rest.starts_with(**u))
+        .map_or(0, |u| u.len());
+    let end = digits + unit;
+    parse_amount(text.get(..end)?, Decimal::ONE)
+        .is_ok()
+        .then_some(end)
 }
 
 /// Whether an amount states its own money unit (`10000万元`, `250万`, `13.6 万元`).

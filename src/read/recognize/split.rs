@@ -127,6 +127,7 @@ fn join_rows<'s>(group: &[Row<'s>]) -> Row<'s> {
         }],
         columns: first.map_or(crate::read::grid::Columns::Drifting, |r| r.columns),
         loose: true,
+        table_end: false,
     }
 }
 

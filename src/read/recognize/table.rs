@@ -727,6 +727,13 @@ impl Table {
             self.level1.as_ref().map(|l| l.value.as_str()),
             self.level2.as_ref().map(|l| l.value.as_str()),
         );
+        // A cost target is money: `250万` there is 250万元, `620万/月` is 元 a month.
+        let value = match (category, value) {
+            (Some(crate::model::Category::Cost), Some(v)) => {
+                Some(v.map(crate::read::value_text::as_money))
+            }
+            (_, v) => v,
+        };
         Indicator {
             level1: self.level1.clone(),
             level2: self.level2.clone(),

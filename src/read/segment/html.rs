@@ -284,6 +284,7 @@ impl<'s> Reader<'s> {
             cells: vec![cell],
             columns: Columns::Drifting,
             loose: true,
+            table_end: false,
         });
     }
 
@@ -300,6 +301,7 @@ impl<'s> Reader<'s> {
                 cells: Vec::new(),
                 columns: Columns::Exact,
                 loose: false,
+                table_end: false,
             });
         }
     }
@@ -365,7 +367,17 @@ impl<'s> Reader<'s> {
 
     fn finish_table(&mut self) {
         self.finish_row();
-        self.table = None;
+        if self.table.take().is_some() {
+            let at = self.rows.last().map_or(0, |r| r.span.end);
+            self.rows.push(Row {
+                line: self.source.line_number(at),
+                span: Span::new(at, at),
+                cells: Vec::new(),
+                columns: Columns::Exact,
+                loose: false,
+                table_end: true,
+            });
+        }
     }
 }
 
@@ -606,6 +618,7 @@ mod tests {
     fn cells(source: &SourceFile) -> Vec<Vec<(String, usize)>> {
         rows(source)
             .iter()
+            .filter(|r| !r.table_end)
             .map(|r| {
                 r.cells
                     .iter()
@@ -661,6 +674,7 @@ mod tests {
         let source = SourceFile::from_text("t.html", html);
         let texts: Vec<String> = rows(&source)
             .iter()
+            .filter(|r| !r.table_end)
             .map(|r| r.cells[0].text.to_string())
             .collect();
         assert_eq!(texts, ["项目支出绩效目标表", "(2025年度)", "a", "扫一扫"]);
@@ -671,6 +685,7 @@ mod tests {
         let html = "<table><tr><td rowspan=999999999 colspan=99999999>a</td><td>b</td></tr><tr><td>c</td></tr></table> 1 < 2";
         let source = SourceFile::from_text("t.html", html);
         let rows = rows(&source);
+        assert!(rows[2].table_end);
         assert_eq!(rows[0].cells[1].column, MAX_SPAN);
         assert_eq!(rows[1].cells[0].column, MAX_SPAN);
         assert!(has_table(html));

@@ -107,6 +107,7 @@ fn quoted_cell(
                     cells: vec![cell],
                     columns: Columns::Drifting,
                     loose: true,
+                    table_end: false,
                 },
                 index + 1,
             ));
@@ -168,6 +169,7 @@ fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut 
         line: source.line_number(span.start),
         span,
         loose: cells.len() == 1 && !exact,
+        table_end: false,
         cells,
         // A row flattened to one `cell |` per line lost its empty cells: only the order remains.
         columns: if exact {
@@ -243,6 +245,7 @@ pub fn segment_line(source: &SourceFile, span: Span) -> Option<Row<'_>> {
         line: source.line_number(span.start),
         span,
         loose: cells.len() == 1,
+        table_end: false,
         cells,
         columns: Columns::Drifting,
     })

@@ -1,0 +1,579 @@
+//! Real published forms in the layouts they were published in (tests/fixtures/layouts, see its
+//! SOURCES.md): each reads to its hand-verified facts, and what jixiao reads and finds is pinned
+//! by a snapshot a reviewer has read against the form.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use jixiao::diagnostic::Diagnostic;
+use jixiao::model::{Category, Project, ValueKind};
+use jixiao::read::Input;
+use rust_decimal::Decimal;
+use std::fmt::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+const DIR: &str = "tests/fixtures/layouts";
+
+fn read(name: &str) -> Input {
+    Input::read(&Path::new(DIR).join(name)).unwrap()
+}
+
+fn yuan(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn total(p: &Project) -> Option<Decimal> {
+    p.funds.total.as_ref().map(|t| t.value)
+}
+
+fn names(p: &Project) -> Vec<&str> {
+    p.indicators.iter().map(|i| i.name.value.as_str()).collect()
+}
+
+/// The value of the indicator named `name`: its text and kind.
+fn value<'p>(p: &'p Project, name: &str) -> (&'p str, ValueKind) {
+    let i = p
+        .indicators
+        .iter()
+        .find(|i| i.name.value == name)
+        .unwrap_or_else(|| panic!("no indicator {name} in {:?}", names(p)));
+    let v = &i.value.as_ref().unwrap().value;
+    (v.text.as_str(), v.kind)
+}
+
+/// What was read, in a form a reviewer can check against the source line by line.
+fn summary(input: &Input) -> String {
+    let mut out = String::new();
+    for p in &input.document.projects {
+        let d = &p.department;
+        writeln!(
+            out,
+            "form {} (line {}): {} · {} · 主管部门 {}{} · 实施单位 {} · 金额单位 {}",
+            p.index,
+            p.line,
+            p.name_str(),
+            p.year.as_ref().map_or("—".into(), |y| y.value.to_string()),
+            d.code
+                .as_ref()
+                .map_or(String::new(), |c| format!("[{}]", c.value)),
+            d.name.as_ref().map_or("—", |n| n.value.as_str()),
+            p.implementer.as_ref().map_or("—", |n| n.value.as_str()),
+            p.money_unit.as_ref().map_or("—", |u| u.value.as_str()),
+        )
+        .unwrap();
+        let f = &p.funds;
+        let amount = |a: &Option<jixiao::span::Spanned<Decimal>>| {
+            a.as_ref().map_or("—".into(), |a| a.value.to_string())
+        };
+        writeln!(
+            out,
+            "  资金（元）: 总额 {} · 财政拨款 {} · 上级补助 {} · 本级安排 {} · 其他 {}",
+            amount(&f.total),
+            amount(&f.fiscal),
+            amount(&f.superior),
+            amount(&f.own_level),
+            amount(&f.other)
+        )
+        .unwrap();
+        for s in &f.sources {
+            writeln!(
+                out,
+                "    {} {} → {} ({}{})",
+                s.label.value,
+                s.text.as_deref().unwrap_or("（空）"),
+                s.amount
+                    .as_ref()
+                    .map_or("—".into(), |a| a.value.to_string()),
+                s.role.as_str(),
+                s.period
+                    .map_or(String::new(), |p| format!(", {}", period(p)))
+            )
+            .unwrap();
+        }
+        for e in &p.extra {
+            writeln!(out, "  {}: {}", e.label, e.value.value).unwrap();
+        }
+        for (what, goals) in [("年度目标", &p.goals), ("中期目标", &p.midterm_goals)] {
+            for g in goals {
+                writeln!(
+                    out,
+                    "  {what}{}: {}",
+                    g.number
+                        .as_ref()
+                        .map_or(String::new(), |n| n.value.to_string()),
+                    g.text.value
+                )
+                .unwrap();
+            }
+        }
+        writeln!(
+            out,
+            "  指标 {}{}:",
+            p.indicators.len(),
+            if p.indicators_read {
+                ""
+            } else {
+                "（指标表未能读取）"
+            }
+        )
+        .unwrap();
+        for i in &p.indicators {
+            let v = i.value.as_ref().map(|v| &v.value);
+            writeln!(
+                out,
+                "    {}/{} · {} · {} [{}{}]{}{}{}{}",
+                i.level1.as_ref().map_or("—", |l| l.value.as_str()),
+                i.level2.as_ref().map_or("—", |l| l.value.as_str()),
+                i.name.value,
+                v.map_or("（空）", |v| v.text.as_str()),
+                v.map_or("—", |v| v.kind.as_str()),
+                v.and_then(|v| v.amount).map_or(String::new(), |a| format!(
+                    " {a}{}",
+                    v.and_then(|v| v.unit.as_deref()).unwrap_or("")
+                )),
+                i.midterm_value
+                    .as_ref()
+                    .map_or(String::new(), |m| format!(" 中期 {}", m.value.text)),
+                i.weight
+                    .as_ref()
+                    .map_or(String::new(), |w| format!(" 权重 {}", w.value)),
+                i.direction
+                    .as_ref()
+                    .map_or(String::new(), |d| format!(" {}", d.value.as_str())),
+                i.note
+                    .as_ref()
+                    .map_or(String::new(), |n| format!(" 说明 {}", n.value)),
+            )
+            .unwrap();
+        }
+    }
+    out
+}
+
+fn period(p: jixiao::model::Period) -> &'static str {
+    match p {
+        jixiao::model::Period::Annual => "年度",
+        jixiao::model::Period::Midterm => "中期",
+    }
+}
+
+/// The reader's diagnostics and the default pack's findings, one line each, in document order.
+fn findings(input: &Input) -> Vec<Diagnostic> {
+    let policy = common::default_policy();
+    let mut all = input.diagnostics.clone();
+    all.extend(policy.check_projects(&input.document.projects, input.source.name(), |_| true));
+    all.sort_by_key(Diagnostic::sort_key);
+    all
+}
+
+fn findings_text(input: &Input) -> String {
+    let mut out = String::new();
+    for d in findings(input) {
+        let at = d.primary.as_ref().map_or("—".into(), |l| {
+            let p = input.source.position(l.span.start);
+            format!("{}:{}", p.line, p.column)
+        });
+        writeln!(out, "{at} {}[{}] {}", d.severity, d.code, d.message).unwrap();
+    }
+    out
+}
+
+fn snapshot(name: &str) -> Input {
+    let input = read(name);
+    let text = format!(
+        "# what was read\n{}\n# what jixiao reports\n{}",
+        summary(&input),
+        findings_text(&input)
+    );
+    insta::assert_snapshot!(name, text);
+    input
+}
+
+fn codes(input: &Input) -> Vec<String> {
+    findings(input).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn fengjie_2023_space_aligned_with_a_wan_yuan_unit() {
+    let input = snapshot("01-fengjie-2023-spaces.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(p.name_str(), "2023年云雾土家族乡加工园配套设施建设项目");
+    assert_eq!(p.year.as_ref().unwrap().value, 2023);
+    // 项目总预算 65 is the whole project; 当年年度预算 65 万元 the year's total.
+    assert_eq!(total(p), Some(yuan("650000")));
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(value(p, "项目建设成本"), ("≤65万元", ValueKind::Money));
+    assert_eq!(p.indicators[0].weight.as_ref().unwrap().value, yuan("10"));
+}
+
+#[test]
+fn jingyan_2023_several_projects_in_one_pipe_table() {
+    let input = snapshot("02-jingyan-2023-pipes-several-projects.txt");
+    let ps = &input.document.projects;
+    assert_eq!(
+        ps.len(),
+        2,
+        "the 820 department subtotal row is not a project"
+    );
+    assert_eq!(ps[0].name_str(), "村组干部报酬");
+    assert_eq!(total(&ps[0]), Some(yuan("3309840")));
+    assert_eq!(ps[0].department.code.as_ref().unwrap().value, "820001");
+    assert_eq!(ps[0].indicators.len(), 8);
+    // 指标性质 | 指标值 | 度量单位 make one value.
+    assert_eq!(value(&ps[0], "维护社会稳定"), ("≥95%", ValueKind::Percent));
+    let weights: Decimal = ps[0]
+        .indicators
+        .iter()
+        .filter_map(|i| i.weight.as_ref().map(|w| w.value))
+        .sum();
+    assert_eq!(weights, yuan("90"));
+    assert_eq!(ps[1].name_str(), "基层组织活动经费");
+    assert_eq!(total(&ps[1]), Some(yuan("660000")));
+    assert_eq!(
+        ps[1].department.name.as_ref().unwrap().value,
+        "井研县马踏镇人民政府"
+    );
+    assert_eq!(value(&ps[1], "行政村数量"), ("=11个", ValueKind::Count));
+    // The real defect: neither project has a cost indicator.
+    let no_cost = findings(&input)
+        .iter()
+        .filter(|d| d.code == "indicators.required-level1" && d.message.contains("成本指标"))
+        .count();
+    assert_eq!(no_cost, 2);
+}
+
+#[test]
+fn xiangtan_2023_table_flattened_to_one_cell_per_line() {
+    let input = snapshot("03-xiangtan-2023-flattened-pipes.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "雾炮车降尘抑尘服务");
+    assert_eq!(total(p), Some(yuan("2500000")));
+    assert_eq!(p.indicators.len(), 7);
+    // A cost target written `250万` in a form in 万元 is money.
+    assert_eq!(value(p, "控制在预算成本内"), ("250万", ValueKind::Money));
+    assert_eq!(value(p, "市民满意度"), ("≥90%", ValueKind::Percent));
+    assert_eq!(p.goals.len(), 1);
+    assert_eq!(p.midterm_goals.len(), 1);
+}
+
+#[test]
+fn yueyang_2022_one_cell_per_paragraph() {
+    let input = snapshot("04-yueyang-2022-one-cell-per-paragraph.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(p.name_str(), "岳阳县2022年高标准农田建设项目");
+    assert_eq!(p.year.as_ref().unwrap().value, 2022);
+    assert_eq!(total(p), Some(yuan("8540000")));
+    assert_eq!(p.implementer.as_ref().unwrap().value, "农田建设服务中心");
+    assert_eq!(p.indicators.len(), 12);
+    assert_eq!(value(p, "财政资金补助"), ("1600元/亩", ValueKind::Rate));
+    assert_eq!(
+        value(p, "受益脱贫(监测)户满意度"),
+        ("≥95%", ValueKind::Percent)
+    );
+    // `经济效益` / `指标` on two lines is one 二级 name.
+    let grain = p
+        .indicators
+        .iter()
+        .find(|i| i.name.value == "年增粮食")
+        .unwrap();
+    assert_eq!(grain.level2.as_ref().unwrap().value, "经济效益指标");
+}
+
+#[test]
+fn nanyue_2018_single_spaces_and_template_leftovers() {
+    let input = snapshot("05-nanyue-2018-single-spaces.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("100000")));
+    assert_eq!(p.indicators.len(), 16);
+    assert_eq!(
+        value(p, "贫困地区旅游景点开发数量( ≥**个 )"),
+        (">=4个", ValueKind::Count)
+    );
+    assert_eq!(
+        value(p, "流转土地补助标准"),
+        ("<=475元/亩", ValueKind::Rate)
+    );
+    // The template's `≥**` left in names is the form's own defect.
+    assert!(
+        codes(&input)
+            .iter()
+            .filter(|c| *c == "indicators.placeholder")
+            .count()
+            >= 10
+    );
+}
+
+#[test]
+fn qingshan_2020_two_tracks_one_cell_per_paragraph() {
+    let input = snapshot("06-qingshan-2020-two-tracks-paragraphs.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.code.as_ref().unwrap().value, "015001");
+    assert_eq!(total(p), Some(yuan("100000000")));
+    assert_eq!(p.indicators.len(), 7);
+    assert_eq!(p.midterm_goals.len(), 1);
+    assert_eq!(
+        p.goals[0].text.value,
+        "按工作计划完成教育局重点项目建设经费预算安排"
+    );
+    assert_eq!(
+        value(p, "学生、家长、社会满意度"),
+        ("≥90%", ValueKind::Percent)
+    );
+    // The cost target has no amount: a real defect.
+    assert!(codes(&input).contains(&"indicators.cost-in-money".to_owned()));
+}
+
+#[test]
+fn qingshan_2020_rows_glued_without_separators() {
+    let input = snapshot("07-qingshan-2020-glued-rows.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "农村义务教育薄弱学校改造补助资金");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "化工区学校");
+    assert_eq!(total(p), Some(yuan("160000")));
+    assert_eq!(p.indicators.len(), 9);
+    assert_eq!(
+        value(p, "农村义务教育学校改造覆盖率"),
+        ("100%", ValueKind::Percent)
+    );
+    assert_eq!(value(p, "学校满意度"), ("≥90%", ValueKind::Percent));
+    // A name and a value in words run together cannot be cut: said, not guessed.
+    assert!(codes(&input).contains(&"parse::glued-cell".to_owned()));
+}
+
+#[test]
+fn mengcheng_2024_cells_between_pipe_lines() {
+    let input = snapshot("08-mengcheng-2024-pipe-lines.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "国家基本公共卫生服务项目");
+    assert_eq!(total(p), Some(yuan("22790480")));
+    assert_eq!(
+        value(p, "适龄儿童国家免疫规划疫苗接种率"),
+        ("≧90%", ValueKind::Percent)
+    );
+}
+
+#[test]
+fn anxi_2022_a_table_with_one_value_column_per_village_is_unreadable() {
+    let input = snapshot("09-anxi-2022-village-matrix.txt");
+    let ps = &input.document.projects;
+    assert_eq!(
+        ps.len(),
+        1,
+        "the allocation table before the form is not a form"
+    );
+    assert_eq!(ps[0].name_str(), "省级第七批水利专项资金");
+    assert_eq!(total(&ps[0]), Some(yuan("1000000")));
+    assert!(!ps[0].indicators_read);
+    // One error, and no rule speaks of indicators it could not read.
+    let c = codes(&input);
+    assert!(c.contains(&"parse::unreadable-table".to_owned()));
+    assert!(!c.iter().any(|c| c.starts_with("indicators.")));
+}
+
+#[test]
+fn jiayuguan_2023_ocr_text_glued_into_one_paragraph() {
+    let input = snapshot("10-jiayuguan-2023-glued-ocr.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "博物馆纪念馆市级免费开放补助资金");
+    assert!(p.extra.iter().any(|e| e.label == "一级项目名称"));
+    assert_eq!(total(p), Some(yuan("200000")));
+    assert_eq!(value(p, "免费开放天数"), ("=300天", ValueKind::Count));
+    assert_eq!(
+        value(p, "免费开放接待观众人数"),
+        ("=30000人次", ValueKind::Count)
+    );
+    assert_eq!(input.document.projects[1].name_str(), "博物馆提升改造项目");
+}
+
+#[test]
+fn huaibei_2025_flattened_pipes_with_no_money_unit() {
+    let input = snapshot("11-huaibei-2025-flattened-pipes.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.code.as_ref().unwrap().value, "077");
+    // `5.00` with no unit anywhere on the form: 元 or 万元 is not guessed.
+    assert_eq!(total(p), None);
+    assert!(codes(&input).contains(&"parse::amount-unit".to_owned()));
+    assert!(!codes(&input).contains(&"funds.cost-within-total".to_owned()));
+    assert_eq!(p.indicators.len(), 9);
+    assert_eq!(value(p, "项目金额"), ("5万元", ValueKind::Money));
+}
+
+#[test]
+fn dongguan_2019_two_tracks_in_pipes() {
+    let input = snapshot("12-dongguan-2019-pipes-two-tracks.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("9190000")));
+    let first = &p.indicators[0];
+    assert_eq!(first.name.value, "镇街补助款完成结算项目数");
+    assert_eq!(first.midterm_value.as_ref().unwrap().value.text, "3");
+    assert_eq!(
+        first.level2_text.as_deref(),
+        Some("数量指标(或建筑规模指标)")
+    );
+    assert_eq!(p.midterm_goals.len(), 1);
+    assert_eq!(p.goals.len(), 1);
+}
+
+#[test]
+fn qingjian_2021_flattened_pipes() {
+    let input = snapshot("13-qingjian-2021-flattened-pipes.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "2021年交通局寨山石坪、鲍家沟果园路");
+    assert_eq!(p.goals.len(), 3);
+    assert_eq!(
+        value(p, "硬化水泥砼公路补助标准"),
+        ("≤120万元", ValueKind::Money)
+    );
+}
+
+#[test]
+fn chengguanwei_2020_pipes() {
+    let input = snapshot("14-chengguanwei-2020-pipes.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("56520000")));
+    assert_eq!(p.indicators.len(), 11);
+    assert_eq!(value(p, "人工成本"), ("≤620万/月", ValueKind::Rate));
+    assert!(!p.goals.is_empty());
+}
+
+#[test]
+fn xiangtan_2024_one_cell_per_paragraph_with_empty_cells() {
+    let input = snapshot("15-xiangtan-2024-one-cell-per-paragraph.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.code.as_ref().unwrap().value, "308001");
+    assert_eq!(
+        p.implementer.as_ref().unwrap().value,
+        "湘潭市环境卫生管理处"
+    );
+    assert_eq!(total(p), Some(yuan("2500000")));
+    assert_eq!(p.indicators.len(), 7);
+    let satisfaction = p.indicators.last().unwrap();
+    assert_eq!(satisfaction.category, Some(Category::Satisfaction));
+    assert_eq!(satisfaction.level1.as_ref().unwrap().value, "满意度指标");
+}
+
+#[test]
+fn taihu_2023_pipes_with_the_year_and_midterm_funds_side_by_side() {
+    let input = snapshot("16-taihu-2023-pipes-two-tracks.txt");
+    let p = &input.document.projects[0];
+    // 中期资金总额 170 | 年度资金总额 340 (万元): the year's.
+    assert_eq!(total(p), Some(yuan("3400000")));
+    assert_eq!(p.funds.fiscal.as_ref().unwrap().value, yuan("3400000"));
+    let cost = p
+        .indicators
+        .iter()
+        .find(|i| i.name.value == "项目总成本")
+        .unwrap();
+    assert_eq!(cost.level1.as_ref().unwrap().value, "产出指标");
+    assert_eq!(cost.level2.as_ref().unwrap().value, "成本指标");
+}
+
+#[test]
+fn putuo_2026_pdf_text_one_cell_per_line() {
+    let input = snapshot("17-putuo-jianguanwei-2026-pdf-lines.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(p.name_str(), "兰溪路-真南路下立交工程");
+    assert_eq!(
+        p.department.name.as_ref().unwrap().value,
+        "上海市普陀区建设和管理委员会"
+    );
+    // 项目资金总额 covers 2026–2027; 年度资金申请总额 is the year's.
+    assert_eq!(total(p), Some(yuan("226145100")));
+    assert_eq!(p.indicators.len(), 9);
+    assert_eq!(
+        value(p, "项目验收达标率"),
+        ("=100.00(%)", ValueKind::Percent)
+    );
+    let civil = p
+        .indicators
+        .iter()
+        .find(|i| i.name.value == "文明施工情况")
+        .unwrap();
+    assert_eq!(civil.category, Some(Category::Cost));
+}
+
+#[test]
+fn putuo_chengguan_2026_pdf_text_with_quoted_goal_cells() {
+    let input = snapshot("18-putuo-chengguan-2026-pdf-lines.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "拆违经费");
+    assert_eq!(total(p), Some(yuan("3498000")));
+    assert_eq!(p.goals.len(), 4);
+    assert_eq!(p.midterm_goals.len(), 4);
+    assert_eq!(
+        p.goals[0].text.value,
+        "完成市、区相关部门下达的年度拆违任务。"
+    );
+    assert_eq!(p.indicators.len(), 8);
+}
+
+#[test]
+fn zhaohua_2021_single_spaces_and_old_level_names() {
+    let input = snapshot("19-zhaohua-2021-single-spaces.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "麻风病防治");
+    assert_eq!(p.funds.fiscal.as_ref().unwrap().value, yuan("40000"));
+    assert_eq!(p.indicators.len(), 12);
+    assert_eq!(
+        value(p, "每年春节慰问麻风村休养员、村外康复者和现症病人"),
+        ("32人", ValueKind::Count)
+    );
+    let first = &p.indicators[0];
+    assert_eq!(first.level1.as_ref().unwrap().value, "产出指标");
+}
+
+#[test]
+fn ningxiang_2021_numbers_without_names_are_not_read_as_indicators() {
+    let input = snapshot("20-ningxiang-2021-glued-degenerate.txt");
+    let p = &input.document.projects[0];
+    assert!(!p.indicators_read);
+    assert!(!codes(&input).iter().any(|c| c.starts_with("indicators.")));
+}
+
+#[test]
+fn tongxin_2023_a_notice_in_prose_is_no_form() {
+    let input = snapshot("21-tongxin-2023-prose.txt");
+    assert!(input.document.projects.is_empty());
+    assert!(codes(&input).contains(&"parse::no-forms".to_owned()));
+}
+
+#[test]
+fn huaibei_2025_as_an_html_page() {
+    let input = snapshot("22-huaibei-2025-html-table.html");
+    let p = &input.document.projects[0];
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(total(p), Some(yuan("50000")));
+    assert_eq!(p.indicators.len(), 9);
+    assert_eq!(value(p, "开展送戏进万村"), ("≥70村", ValueKind::Count));
+    // The same form as text reads to the same indicators.
+    let text = read("11-huaibei-2025-flattened-pipes.txt");
+    assert_eq!(names(&text.document.projects[0]), names(p));
+}
+
+#[test]
+fn putuo_2026_as_markdown_with_an_html_table() {
+    let input = snapshot("23-putuo-chengguan-2026-markdown-html-table.md");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("3498000")));
+    assert_eq!(p.indicators.len(), 8);
+    assert_eq!(p.goals.len(), 4);
+    // Text after the table is not read into it.
+    let pdf = read("18-putuo-chengguan-2026-pdf-lines.txt");
+    assert_eq!(names(&pdf.document.projects[0]), names(p));
+}
+
+#[test]
+fn a_department_wide_form_is_reported_once_and_not_read_as_a_project() {
+    let input = snapshot("24-department-wide-other-document.txt");
+    assert!(input.document.projects.is_empty());
+    assert_eq!(codes(&input), ["parse::other-document"]);
+}
