@@ -12,6 +12,9 @@ use jixiao::read::Input;
 use jixiao::report::{FileReport, HumanOptions, render_human};
 use std::hint::black_box;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn default_pack() -> PolicySet {
     let mut loader = PolicyLoader::new();
     loader.add_builtin_pack("default").unwrap();

@@ -140,7 +140,14 @@ pub fn recognise_level(cell: &str) -> Option<&'static LevelName> {
     if !"产效满成数质时经社生可服".contains(first) || cell.len() > 64 {
         return None;
     }
-    let compact: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: std::borrow::Cow<'_, str> = if cell.contains(char::is_whitespace) {
+        cell.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        cell.into()
+    };
     let stem = compact
         .strip_suffix("指标")
         .or_else(|| compact.strip_suffix('指'))

@@ -6,8 +6,11 @@
 //! ([`key`]): whitespace removed, full-width `：（）［］` read as ASCII, trailing colons dropped.
 
 use crate::model::{LevelName, level_by_name, recognise_level};
+use aho_corasick::AhoCorasick;
+use foldhash::HashMap as FastMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -121,10 +124,20 @@ pub struct OtherDocument {
 /// The vocabulary, ready for look-ups.
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
-    labels: HashMap<String, Label>,
-    columns: HashMap<String, ColumnRole>,
-    level_aliases: HashMap<String, &'static LevelName>,
+    labels: FastMap<String, Label>,
+    /// The label keys as a trie of characters: a glued cell is walked only while what has
+    /// been read so far could still become a label.
+    label_trie: LabelTrie,
+    columns: FastMap<String, ColumnRole>,
+    level_aliases: FastMap<String, &'static LevelName>,
+    /// Aliases ending in `指标` by their stem (`项目完成` → 项目完成指标): a cell cut after the stem.
+    level_stems: FastMap<String, &'static LevelName>,
     title_endings: Vec<String>,
+    /// All title endings in one automaton: every row is searched for them.
+    title_finder: Option<AhoCorasick>,
+    /// The last character every title ending shares (`表`), if they share one: rows without it
+    /// are not searched.
+    title_last_char: Option<char>,
     other_documents: Vec<OtherDocument>,
     footers: Vec<String>,
     furniture: Vec<String>,
@@ -132,7 +145,13 @@ pub struct Vocabulary {
     /// The longest label, in characters (glued labels are searched up to this length).
     max_label_chars: usize,
     /// First characters of every label and column word: most cells start with none of them.
-    first_chars: Vec<char>,
+    first_chars: CharSet,
+    /// First characters of the column words alone.
+    column_first_chars: CharSet,
+    /// First characters of the footers.
+    footer_first_chars: CharSet,
+    /// First characters of the level aliases.
+    level_first_chars: CharSet,
 }
 
 /// Additions from a `[reader]` table in jixiao.toml: more words for the same things.
@@ -311,7 +330,17 @@ fn funds_role(name: &str) -> Option<FundsRole> {
 
 /// The key a word is looked up by: whitespace removed, full-width `：（）［］` as ASCII, no
 /// trailing colon.
-pub fn key(text: &str) -> String {
+pub fn key(text: &str) -> Cow<'_, str> {
+    // Most cells need no change: look before allocating.
+    if !text.ends_with(':')
+        && !crate::read::recognize::normalize::any_special(
+            text,
+            |b| b.is_ascii_whitespace() || matches!(b, 0x0B | b'?' | b'*'),
+            changes_in_key,
+        )
+    {
+        return Cow::Borrowed(text);
+    }
     // `?` and `*` are what OCR leaves inside labels (`绩???效???目???标`, `一*级项目名称`).
     let mut key: String = text
         .chars()
@@ -328,7 +357,16 @@ pub fn key(text: &str) -> String {
     while key.ends_with(':') {
         key.pop();
     }
-    key
+    Cow::Owned(key)
+}
+
+/// Whether `key` removes or replaces this character.
+fn changes_in_key(c: char) -> bool {
+    crate::read::recognize::is_blank(c)
+        || matches!(
+            c,
+            '?' | '？' | '*' | '＊' | '：' | '（' | '）' | '［' | '］'
+        )
 }
 
 impl Vocabulary {
@@ -344,16 +382,23 @@ impl Vocabulary {
 
     fn empty() -> Vocabulary {
         Vocabulary {
-            labels: HashMap::new(),
-            columns: HashMap::new(),
-            level_aliases: HashMap::new(),
+            labels: FastMap::default(),
+            label_trie: LabelTrie::default(),
+            columns: FastMap::default(),
+            level_aliases: FastMap::default(),
+            level_stems: FastMap::default(),
             title_endings: Vec::new(),
+            title_finder: None,
+            title_last_char: None,
             other_documents: Vec::new(),
             footers: Vec::new(),
             furniture: Vec::new(),
             money_units: Vec::new(),
             max_label_chars: 0,
-            first_chars: Vec::new(),
+            first_chars: CharSet::default(),
+            column_first_chars: CharSet::default(),
+            footer_first_chars: CharSet::default(),
+            level_first_chars: CharSet::default(),
         }
     }
 
@@ -361,18 +406,33 @@ impl Vocabulary {
     pub fn from_toml(text: &str) -> Result<Vocabulary, String> {
         let raw: RawVocabulary = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut v = Vocabulary::empty();
-        v.title_endings = raw.titles.endings.iter().map(|t| key(t)).collect();
+        v.title_endings = raw
+            .titles
+            .endings
+            .iter()
+            .map(|t| key(t).into_owned())
+            .collect();
         v.other_documents = raw
             .titles
             .other_documents
             .into_iter()
             .map(|o| OtherDocument {
-                contains: key(&o.contains),
+                contains: key(&o.contains).into_owned(),
                 name: o.name,
             })
             .collect();
-        v.footers = raw.footers.starts.iter().map(|t| key(t)).collect();
-        v.furniture = raw.furniture.exact.iter().map(|t| key(t)).collect();
+        v.footers = raw
+            .footers
+            .starts
+            .iter()
+            .map(|t| key(t).into_owned())
+            .collect();
+        v.furniture = raw
+            .furniture
+            .exact
+            .iter()
+            .map(|t| key(t).into_owned())
+            .collect();
         for f in raw.field {
             for l in &f.labels {
                 v.add_label(
@@ -391,7 +451,7 @@ impl Vocabulary {
             .money_units
             .units
             .into_iter()
-            .map(|u| (key(&u.unit), u.scale))
+            .map(|u| (key(&u.unit).into_owned(), u.scale))
             .collect();
         // Longest unit first, so `万元` is not read as `元`.
         v.money_units
@@ -419,14 +479,14 @@ impl Vocabulary {
         for (role, words) in &raw.columns {
             let role = column_role(role).ok_or_else(|| format!("未知的列角色 {role}"))?;
             for w in words {
-                v.columns.insert(key(w), role);
+                v.columns.insert(key(w).into_owned(), role);
             }
         }
         for (canonical, aliases) in &raw.levels {
             let level =
                 level_by_name(canonical).ok_or_else(|| format!("未知的指标层级 {canonical}"))?;
             for a in aliases {
-                v.level_aliases.insert(key(a), level);
+                v.level_aliases.insert(key(a).into_owned(), level);
             }
         }
         v.refresh_index();
@@ -436,8 +496,10 @@ impl Vocabulary {
     /// This vocabulary with a `[reader]` table's additions.
     pub fn with(&self, add: &ReaderAdditions) -> Result<Vocabulary, String> {
         let mut v = self.clone();
-        v.title_endings.extend(add.titles.iter().map(|t| key(t)));
-        v.footers.extend(add.footers.iter().map(|t| key(t)));
+        v.title_endings
+            .extend(add.titles.iter().map(|t| key(t).into_owned()));
+        v.footers
+            .extend(add.footers.iter().map(|t| key(t).into_owned()));
         for (role, words) in &add.labels {
             let role = field_role(role).ok_or_else(|| {
                 format!("[reader].labels 中未知的角色 “{role}”（应为 name、department、implementer 或 extra）")
@@ -484,7 +546,7 @@ impl Vocabulary {
             let role = column_role(role)
                 .ok_or_else(|| format!("[reader].columns 中未知的列角色 “{role}”"))?;
             for w in words {
-                v.columns.insert(key(w), role);
+                v.columns.insert(key(w).into_owned(), role);
             }
         }
         for (canonical, aliases) in &add.levels {
@@ -494,7 +556,7 @@ impl Vocabulary {
                 )
             })?;
             for a in aliases {
-                v.level_aliases.insert(key(a), level);
+                v.level_aliases.insert(key(a).into_owned(), level);
             }
         }
         v.refresh_index();
@@ -502,7 +564,7 @@ impl Vocabulary {
     }
 
     fn add_label(&mut self, word: &str, label: Label) {
-        self.labels.insert(key(word), label);
+        self.labels.insert(key(word).into_owned(), label);
     }
 
     fn refresh_index(&mut self) {
@@ -512,29 +574,78 @@ impl Vocabulary {
             .map(|k| k.chars().count())
             .max()
             .unwrap_or(0);
-        let mut first: Vec<char> = self
-            .labels
-            .keys()
-            .chain(self.columns.keys())
-            .filter_map(|k| k.chars().next())
+        let mut trie = LabelTrie::default();
+        for (k, &label) in &self.labels {
+            trie.insert(k, label);
+        }
+        self.label_trie = trie;
+        self.title_finder = AhoCorasick::new(&self.title_endings).ok();
+        let last: Vec<Option<char>> = self
+            .title_endings
+            .iter()
+            .map(|e| e.chars().next_back())
             .collect();
-        first.sort_unstable();
-        first.dedup();
-        self.first_chars = first;
+        self.title_last_char = match last.split_first() {
+            Some((first, rest)) if rest.iter().all(|l| l == first) => *first,
+            _ => None,
+        };
+        self.first_chars = first_chars(self.labels.keys().chain(self.columns.keys()));
+        self.column_first_chars = first_chars(self.columns.keys());
+        self.footer_first_chars = first_chars(self.footers.iter());
+        self.level_first_chars = first_chars(self.level_aliases.keys());
+        for level in crate::model::LEVEL_NAMES {
+            if let Some(c) = level.canonical.chars().next() {
+                self.level_first_chars.insert(c);
+            }
+        }
+        self.level_stems = self
+            .level_aliases
+            .iter()
+            .filter_map(|(k, &l)| Some((k.strip_suffix("指标")?.to_owned(), l)))
+            .collect();
+    }
+
+    /// Whether a cell may be a header word of the indicator table (a cheap test on its first
+    /// character).
+    pub fn may_be_column(&self, text: &str) -> bool {
+        text.chars()
+            .find(|&c| !changes_in_key(c))
+            .is_some_and(|c| self.column_first_chars.contains(c))
     }
 
     /// Whether a cell may start with a label or header word (a cheap test on its first
     /// character, after the enumerators and `其中` a label may carry).
     pub fn may_be_label(&self, text: &str) -> bool {
-        let text = strip_enumerator(text.trim_start_matches(crate::read::recognize::is_blank));
-        text.chars()
+        let text = text.trim_start_matches(crate::read::recognize::is_blank);
+        let Some(first) = text.chars().next() else {
+            return false;
+        };
+        if self.first_chars.contains(first) {
+            return true;
+        }
+        // Only a cell that opens with an enumerator needs it stripped to be sure.
+        if !(first.is_ascii_digit() || matches!(first, '(' | '（') || is_chinese_numeral(first)) {
+            return false;
+        }
+        strip_enumerator(text)
+            .chars()
             .next()
-            .is_some_and(|c| self.first_chars.binary_search(&c).is_ok())
+            .is_some_and(|c| self.first_chars.contains(c))
     }
 
     /// The label a whole cell is, with the money scale its `(万元)` states.
     pub fn label(&self, text: &str) -> Option<LabelMatch> {
         if !self.may_be_label(text) || text.len() > 160 {
+            return None;
+        }
+        // A label cell is an enumerator, the label, and perhaps a note in brackets: longer text
+        // without a closing bracket is a value (goal text), not worth normalising.
+        let trimmed = text.trim_end_matches(|c: char| {
+            crate::read::recognize::is_blank(c) || matches!(c, ':' | '：')
+        });
+        if !trimmed.ends_with([')', '）'])
+            && trimmed.chars().filter(|&c| in_key(c)).count() > self.max_label_chars + 8
+        {
             return None;
         }
         let (bare, scale) = label_parts(&key(text), self);
@@ -552,26 +663,27 @@ impl Vocabulary {
         if !self.may_be_label(text) {
             return None;
         }
-        let mut best = None;
-        let mut compact = String::new();
-        let mut chars = 0;
         let lead = leading_enumerator_len(text);
-        for (offset, c) in text.char_indices().skip_while(|(o, _)| *o < lead) {
-            if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
+        let body = text.get(lead..).unwrap_or("");
+        // `其中:上级补助`: the label is what follows `其中`.
+        let from = lead + qizhong_len(body);
+        let mut node = LabelTrie::ROOT;
+        let mut best = None;
+        for (offset, c) in text.get(from..).unwrap_or("").char_indices() {
+            if !in_key(c) {
                 continue;
             }
-            compact.push(normalise_char(c));
-            chars += 1;
-            if chars > self.max_label_chars + 3 {
+            let Some(next) = self.label_trie.step(node, normalise_char(c)) else {
+                // Nothing longer can match.
                 break;
-            }
-            let end = offset + c.len_utf8();
-            let bare = strip_qizhong(&compact);
-            if let Some(&label) = self.labels.get(bare) {
-                best = Some((label, bare.to_owned(), end));
+            };
+            node = next;
+            if let Some(label) = self.label_trie.label(node) {
+                best = Some((label, node, from + offset + c.len_utf8()));
             }
         }
-        let (label, key, mut end) = best?;
+        let (label, node, mut end) = best?;
+        let key = self.label_trie.key(node).to_owned();
         // Through a unit in brackets and a colon: `资金总额(万元):`.
         let rest = text.get(end..).unwrap_or("");
         let (scale, used) = bracketed_unit(rest, self);
@@ -598,6 +710,18 @@ impl Vocabulary {
         Some((LabelMatch { label, scale, key }, end))
     }
 
+    /// Whether `text` is the start of a longer label (`年度主要目标` of 年度主要目标和成果): a
+    /// cheap test before joining it with the next cell.
+    pub fn is_label_start(&self, text: &str) -> bool {
+        if !self.may_be_label(text) {
+            return false;
+        }
+        let k = key(text);
+        self.label_trie
+            .find(strip_qizhong(strip_enumerator(&k)))
+            .is_some_and(|node| self.label_trie.has_children(node))
+    }
+
     /// Whether `key` is the start of a goals label (`年度` of 年度总体目标, `总` of 总体目标).
     pub fn is_goal_label_prefix(&self, key: &str) -> bool {
         !key.is_empty()
@@ -613,7 +737,14 @@ impl Vocabulary {
             return None;
         }
         let k = key(text);
-        if let Some(&role) = self.columns.get(k.as_str()) {
+        if !k
+            .chars()
+            .next()
+            .is_some_and(|c| self.column_first_chars.contains(c))
+        {
+            return None;
+        }
+        if let Some(&role) = self.columns.get(&*k) {
             return Some(Column { role, period: None });
         }
         // `指标值(长期)`, `二级指标(年度)`, `指标值(或计划水平)`, `中期指标值`.
@@ -641,7 +772,14 @@ impl Vocabulary {
             return None;
         }
         let k = key(text);
-        if let Some(level) = self.level_aliases.get(k.as_str()) {
+        if !k
+            .chars()
+            .next()
+            .is_some_and(|c| self.level_first_chars.contains(c))
+        {
+            return None;
+        }
+        if let Some(level) = self.level_aliases.get(&*k) {
             return Some(level);
         }
         // `成本指标(0-20)分`, `产出指标(40-50)分`: a score range after the name.
@@ -656,20 +794,27 @@ impl Vocabulary {
             .or_else(|| k.strip_suffix('指'))
             .unwrap_or(&k);
         if stem.chars().count() >= 2 {
-            let full = format!("{stem}指标");
-            if let Some(level) = self.level_aliases.get(full.as_str()) {
-                return Some(level);
-            }
+            return self.level_stems.get(stem).copied();
         }
         None
     }
 
     /// Whether `key` (a normalised row text) ends with a title ending; the ending's end offset.
     pub fn title_ending(&self, key: &str) -> Option<usize> {
-        self.title_endings
+        self.title_endings_in(key).map(|(_, end)| end).max()
+    }
+
+    /// Every place a title ending occurs in `text`: (start, end) byte offsets.
+    pub fn title_endings_in<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> impl Iterator<Item = (usize, usize)> + 't {
+        let may_hold = self.title_last_char.is_none_or(|c| text.contains(c));
+        self.title_finder
             .iter()
-            .filter_map(|e| key.rfind(e.as_str()).map(|i| i + e.len()))
-            .max()
+            .filter(move |_| may_hold)
+            .flat_map(move |f| f.find_overlapping_iter(text))
+            .map(|m| (m.start(), m.end()))
     }
 
     /// The title endings (normalised).
@@ -686,7 +831,10 @@ impl Vocabulary {
 
     /// Whether a row starting with this text ends a form (a footer, a signature, a review box).
     pub fn is_footer(&self, key: &str) -> bool {
-        self.footers.iter().any(|f| key.starts_with(f.as_str()))
+        key.chars()
+            .next()
+            .is_some_and(|c| self.footer_first_chars.contains(c))
+            && self.footers.iter().any(|f| key.starts_with(f.as_str()))
     }
 
     pub fn is_furniture(&self, key: &str) -> bool {
@@ -714,6 +862,103 @@ impl Vocabulary {
             .find(|(u, _)| k == u)
             .map(|(_, s)| *s)
     }
+}
+
+/// Label keys as a trie over characters. Walking a cell a character at a time costs one small
+/// hash look-up per character, where looking up every prefix as a string would hash it again.
+#[derive(Debug, Clone, Default)]
+struct LabelTrie {
+    /// (node, character) → child node.
+    edges: FastMap<(u32, char), u32>,
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    /// The label (and its key) that ends at this node.
+    label: Option<(Label, String)>,
+    children: u32,
+}
+
+impl LabelTrie {
+    const ROOT: u32 = 0;
+
+    fn insert(&mut self, key: &str, label: Label) {
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
+        }
+        let mut node = Self::ROOT;
+        for c in key.chars() {
+            node = match self.edges.get(&(node, c)) {
+                Some(&child) => child,
+                None => {
+                    let child = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+                    self.nodes.push(TrieNode::default());
+                    self.edges.insert((node, c), child);
+                    if let Some(parent) = self.nodes.get_mut(node as usize) {
+                        parent.children += 1;
+                    }
+                    child
+                }
+            };
+        }
+        if let Some(end) = self.nodes.get_mut(node as usize) {
+            end.label = Some((label, key.to_owned()));
+        }
+    }
+
+    fn step(&self, node: u32, c: char) -> Option<u32> {
+        self.edges.get(&(node, c)).copied()
+    }
+
+    /// The node `key` leads to, if it is a label or the start of one.
+    fn find(&self, key: &str) -> Option<u32> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        key.chars()
+            .try_fold(Self::ROOT, |node, c| self.step(node, c))
+    }
+
+    fn label(&self, node: u32) -> Option<Label> {
+        self.nodes
+            .get(node as usize)
+            .and_then(|n| n.label.as_ref())
+            .map(|(l, _)| *l)
+    }
+
+    fn key(&self, node: u32) -> &str {
+        self.nodes
+            .get(node as usize)
+            .and_then(|n| n.label.as_ref())
+            .map_or("", |(_, k)| k.as_str())
+    }
+
+    fn has_children(&self, node: u32) -> bool {
+        self.nodes
+            .get(node as usize)
+            .is_some_and(|n| n.children > 0)
+    }
+}
+
+/// Whether a character is kept in a key (not a blank, nor the `?`/`*` OCR leaves in labels).
+fn in_key(c: char) -> bool {
+    !crate::read::recognize::is_blank(c) && !matches!(c, '?' | '？' | '*' | '＊')
+}
+
+/// The byte length of a leading `其中` (and its colon) before a label, when something follows.
+fn qizhong_len(text: &str) -> usize {
+    let mut kept = text.char_indices().filter(|&(_, c)| in_key(c));
+    let (Some((_, '其')), Some((at, '中'))) = (kept.next(), kept.next()) else {
+        return 0;
+    };
+    let mut end = at + '中'.len_utf8();
+    let mut rest = kept.peekable();
+    if let Some(&(colon, c @ (':' | '：'))) = rest.peek() {
+        end = colon + c.len_utf8();
+        rest.next();
+    }
+    if rest.peek().is_some() { end } else { 0 }
 }
 
 /// A label found in a cell.
@@ -752,8 +997,59 @@ fn leading_enumerator_len(text: &str) -> usize {
     lead + (trimmed.len() - strip_enumerator(trimmed).len())
 }
 
+fn is_chinese_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
+/// The first characters of `words`.
+fn first_chars<'w>(words: impl Iterator<Item = &'w String>) -> CharSet {
+    let mut set = CharSet::default();
+    for c in words.filter_map(|k| k.chars().next()) {
+        set.insert(c);
+    }
+    set
+}
+
+/// A set of characters with a constant-time test: one bit per character of the Basic
+/// Multilingual Plane (8 KiB), a list for the rest. Every cell is tested against these.
+#[derive(Debug, Clone)]
+struct CharSet {
+    bmp: Box<[u64]>,
+    other: Vec<char>,
+}
+
+impl Default for CharSet {
+    fn default() -> CharSet {
+        CharSet {
+            bmp: vec![0; 1024].into_boxed_slice(),
+            other: Vec::new(),
+        }
+    }
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        let code = c as usize;
+        match self.bmp.get_mut(code >> 6) {
+            Some(word) => *word |= 1 << (code & 63),
+            None => self.other.push(c),
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let code = c as usize;
+        match self.bmp.get(code >> 6) {
+            Some(word) => word & (1 << (code & 63)) != 0,
+            None => self.other.contains(&c),
+        }
+    }
+}
+
 fn strip_enumerator(text: &str) -> &str {
-    let numeral = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let numeral = |c: char| c.is_ascii_digit() || is_chinese_numeral(c);
     let mut chars = text.char_indices();
     match chars.next() {
         Some((_, '(' | '（')) => {

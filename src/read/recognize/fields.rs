@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{Funds, FundsRole, FundsSource, Period};
 use crate::read::grid::Cell;
-use crate::read::recognize::normalize::join_cjk_spaces;
+use crate::read::recognize::normalize::{contains_any, join_cjk_spaces};
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
 
@@ -138,14 +138,13 @@ impl FundsBlock {
         amount: Option<Spanned<Decimal>>,
         pair: Option<usize>,
     ) {
-        let says_year = ["年度", "当年", "本年", "年初"]
-            .iter()
-            .any(|w| label.value.contains(w))
-            && !label.value.contains("中期");
+        let says_year = contains_any(&label.value, &["年度", "当年", "本年", "年初"])
+            && !contains_any(&label.value, &["中期"]);
         let says_period = label_period == Period::Midterm
-            || ["中期", "长期", "总投资", "总预算", "实施期"]
-                .iter()
-                .any(|w| label.value.contains(w));
+            || contains_any(
+                &label.value,
+                &["中期", "长期", "总投资", "总预算", "实施期"],
+            );
         let column = pair.and_then(|k| self.columns.get(k).copied());
         let evidence = if says_period {
             Evidence::Midterm
@@ -191,9 +190,9 @@ impl FundsBlock {
 
     /// The period a label states by its words, for [`FundsBlock::learn_columns`].
     pub fn label_period(label: &str, vocab_period: Period) -> Option<Period> {
-        if vocab_period == Period::Midterm || label.contains("中期") || label.contains("长期") {
+        if vocab_period == Period::Midterm || contains_any(label, &["中期", "长期"]) {
             Some(Period::Midterm)
-        } else if ["年度", "当年", "本年"].iter().any(|w| label.contains(w)) {
+        } else if contains_any(label, &["年度", "当年", "本年"]) {
             Some(Period::Annual)
         } else {
             None

@@ -321,7 +321,7 @@ fn numeral_value(c: char) -> Option<u32> {
 
 /// The text of a run of glyphs with tags as spaces, folded, and the span of its non-blank part.
 fn collect_text(glyphs: &[Glyph]) -> (String, Option<Span>) {
-    let mut raw = String::new();
+    let mut raw = String::with_capacity(glyphs.len() * 3);
     let mut span: Option<Span> = None;
     for (i, glyph) in glyphs.iter().enumerate() {
         match glyph {

@@ -8,7 +8,7 @@
 
 mod fields;
 mod goals;
-mod normalize;
+pub(crate) mod normalize;
 mod split;
 mod table;
 
@@ -104,7 +104,7 @@ pub fn parse_document(source: &SourceFile) -> ParseOutput {
 }
 
 /// A document is cut into pieces of about this many bytes for parallel parsing.
-pub const PIECE_BYTES: usize = 1 << 20;
+pub const PIECE_BYTES: usize = 256 << 10;
 
 /// [`parse_document`] with pieces of about `piece_bytes` (for tests: the result must not depend
 /// on it).
@@ -150,11 +150,7 @@ pub fn parse_document_in_windows(
     }
     if crate::read::segment::html::has_table(source.text()) {
         let rows = crate::read::segment::html::rows(source);
-        let mut piece = parse_rows_piece(source, rows, vocab);
-        if let Some(first) = piece.forms.first_mut() {
-            let _ = first;
-        }
-        assembled.add(piece);
+        assembled.add(parse_rows_piece(source, rows, vocab));
         let all = assembled.forms.as_mut_slice();
         on_forms(all);
         return assembled.finish();
@@ -162,7 +158,7 @@ pub fn parse_document_in_windows(
     let ranges = piece_ranges(source, piece_bytes, vocab);
     for window in ranges.chunks(pieces_per_window.max(1)) {
         let read = |lines: &std::ops::Range<usize>| {
-            let rows = crate::read::segment::lines::rows(source, lines.clone());
+            let rows = crate::read::segment::lines::LineRows::new(source, lines.clone());
             parse_rows_piece(source, rows, vocab)
         };
         let pieces: Vec<Piece> = if window.len() > 1 {
@@ -193,8 +189,12 @@ pub fn parse_rows<'s>(
     assembled.finish()
 }
 
-fn parse_rows_piece<'s>(source: &'s SourceFile, rows: Vec<Row<'s>>, vocab: &Vocabulary) -> Piece {
-    let rows = split::merge_fragments(rows, vocab);
+fn parse_rows_piece<'s>(
+    source: &'s SourceFile,
+    rows: impl IntoIterator<Item = Row<'s>>,
+    vocab: &Vocabulary,
+) -> Piece {
+    let rows = split::MergeFragments::new(rows.into_iter(), vocab);
     let mut parser = Parser::new(source, vocab);
     for row in rows {
         parser.row(row);
@@ -339,6 +339,10 @@ impl Assembler {
             other_document,
             ..
         } = self;
+        // Document order, whatever order the pieces and the recognizer's look-ahead found them
+        // in (a stretch of page text is reported when it ends); notes on the whole document
+        // follow.
+        diags.sort_by_key(Diagnostic::sort_key);
         if unrecognized > MAX_UNRECOGNIZED_LINES {
             let extra = unrecognized - MAX_UNRECOGNIZED_LINES;
             diags.push(Diagnostic::warning(
@@ -960,7 +964,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             let value = split::sub_cell(&cell, end..cell.text.len());
             let written = label_cell
                 .as_ref()
-                .map_or_else(|| k.clone(), |c| key(&c.text));
+                .map_or_else(|| k.to_string(), |c| key(&c.text).into_owned());
             let label_span = label_cell.map_or(cell.span, |c| c.span);
             if let Some(form) = self.current.as_mut() {
                 form.last_field = None;
@@ -1572,11 +1576,8 @@ impl<'s, 'v> Parser<'s, 'v> {
             // A label wrapped by a run of spaces (`年度主要目标     和成果 新建…`): the next
             // cell's first word completes it.
             if let Some(next) = row.cells.get(k)
-                && let Some(word) = split::words(next).into_iter().next()
-                && self
-                    .vocab
-                    .label(&format!("{}{}", cell.text, word.text))
-                    .is_some()
+                && self.vocab.is_label_start(&cell.text)
+                && let Some(word) = split::first_word(next)
                 && let Some(m) = self.vocab.label(&format!("{}{}", cell.text, word.text))
                 && m.key.chars().count() > key(&cell.text).chars().count()
             {
@@ -1610,10 +1611,15 @@ impl<'s, 'v> Parser<'s, 'v> {
         // year's amounts side by side.
         let mut funds_pairs = 0;
         let mut periods = Vec::new();
+        let mut upcoming: Option<Vec<Option<Period>>> = None;
+        // Each cell's label, looked up once.
+        let labels: Vec<Option<LabelMatch>> =
+            cells.iter().map(|c| self.vocab.label(&c.text)).collect();
+        let is_label = |j: usize| labels.get(j).is_some_and(Option::is_some);
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
-            let Some(m) = self.vocab.label(&cell.text) else {
+            let Some(m) = labels.get(i - 1).cloned().flatten() else {
                 // What a merged, vertically written label left (`总` of 总体目标).
                 let k = key(&cell.text);
                 if k.chars().count() <= 2 && self.vocab.is_goal_label_prefix(&k) {
@@ -1635,10 +1641,13 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             if let Label::Goals(period) = m.label {
                 // Goal labels side by side (`中期目标 | 年度目标`): texts below go by column.
-                let labels_only = cells.get(i..).unwrap_or(&[]).iter().all(|c| {
+                let labels_only = labels.get(i..).unwrap_or(&[]).iter().all(|m| {
                     matches!(
-                        self.vocab.label(&c.text).map(|m| m.label),
-                        Some(Label::Goals(_))
+                        m,
+                        Some(LabelMatch {
+                            label: Label::Goals(_),
+                            ..
+                        })
                     )
                 });
                 if let Some(form) = self.current.as_mut() {
@@ -1662,10 +1671,11 @@ impl<'s, 'v> Parser<'s, 'v> {
                 .get(i..)
                 .unwrap_or(&[])
                 .iter()
-                .take_while(|c| self.vocab.label(&c.text).is_none())
-                .cloned()
+                .enumerate()
+                .take_while(|(j, _)| !is_label(i + j))
+                .map(|(_, c)| c.clone())
                 .collect();
-            let written = key(&cell.text);
+            let written = key(&cell.text).into_owned();
             if values.is_empty() {
                 if let Some(scale) = m.scale {
                     self.set_scale_from_label(scale);
@@ -1704,9 +1714,9 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             if pair == Some(0) || pair.is_none() {
                 // Learn the columns' periods before the first pair is placed.
-                let upcoming = funds_periods(&cells, self.vocab);
+                let upcoming = upcoming.get_or_insert_with(|| funds_periods(&labels));
                 if let Some(form) = self.current.as_mut() {
-                    form.funds.learn_columns(&upcoming);
+                    form.funds.learn_columns(upcoming);
                 }
             }
             self.assign(
@@ -2288,10 +2298,7 @@ impl<'s, 'v> Parser<'s, 'v> {
 
     fn note_outside(&mut self, span: Span, rows: usize) {
         match self.outside.as_mut() {
-            Some((first, count)) => {
-                *count += rows;
-                let _ = first;
-            }
+            Some((_, count)) => *count += rows,
             None => self.outside = Some((span, rows)),
         }
     }
@@ -2350,15 +2357,15 @@ fn has_money_unit(text: &str) -> bool {
 }
 
 /// The periods of the funds pairs of a row (`中期资金总额 | 170 | 年度资金总额 | 340`).
-fn funds_periods(cells: &[Cell<'_>], vocab: &Vocabulary) -> Vec<Option<Period>> {
-    cells
+fn funds_periods(labels: &[Option<LabelMatch>]) -> Vec<Option<Period>> {
+    labels
         .iter()
-        .filter_map(|c| match vocab.label(&c.text) {
+        .filter_map(|m| match m {
             Some(LabelMatch {
                 label: Label::Funds { period, .. },
                 key,
                 ..
-            }) => Some(FundsBlock::label_period(&key, period)),
+            }) => Some(FundsBlock::label_period(key, *period)),
             _ => None,
         })
         .collect()
@@ -2409,9 +2416,8 @@ fn glued_form_start(text: &str, vocab: &Vocabulary, names: bool) -> Option<usize
         return None;
     }
     let mut best: Option<usize> = None;
-    for ending in vocab.title_endings() {
-        for (at, _) in text.match_indices(ending.as_str()) {
-            let end = at + ending.len();
+    for (at, end) in vocab.title_endings_in(text) {
+        {
             let after = text.get(end..).unwrap_or("");
             // `(2023年度)`, `2023年度`, then a label or nothing.
             let mut rest = after.trim_start_matches(is_blank);
@@ -2467,14 +2473,12 @@ fn glued_form_start(text: &str, vocab: &Vocabulary, names: bool) -> Option<usize
 /// The start of a title that ends just before byte `end` of `text`.
 fn title_start_before(text: &str, end: usize, vocab: &Vocabulary) -> Option<usize> {
     let head = text.get(..end)?;
-    let k = key(head);
     // Years after the ending: `…绩效目标表(2023年度)`, `…绩效目标表2023年度`.
     let ending_at = vocab
         .title_endings()
         .iter()
         .filter_map(|e| head.rfind(e.as_str()))
         .max()?;
-    let _ = (k, vocab);
     // Back over the Chinese words of the title (at most sixteen characters), then forward
     // over a unit that belongs to a number before them (`=99百分比省级部门…`).
     let mut start = ending_at;

@@ -8,6 +8,46 @@ pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
 }
 
+/// Whether `text` contains any of `words`. For the short cells and labels the reader tests
+/// against a handful of Chinese words, most of which are absent: one pass over the text rules
+/// them out before any searcher is built.
+pub fn contains_any(text: &str, words: &[&str]) -> bool {
+    // A 64-bit signature of the characters present: a word with a character the text lacks is
+    // ruled out without a search.
+    let present = text.chars().fold(0u64, |sig, c| sig | char_bit(c));
+    words.iter().any(|w| {
+        let needed = w.chars().fold(0u64, |sig, c| sig | char_bit(c));
+        needed & !present == 0 && text.contains(w)
+    })
+}
+
+fn char_bit(c: char) -> u64 {
+    1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
+}
+
+/// Whether `text` may hold a character `special` says yes to, tested on bytes first: besides
+/// the ASCII bytes `ascii` accepts, only characters whose UTF-8 begins with 0xC2, 0xE1, 0xE2,
+/// 0xE3 or 0xEF can be blanks (U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF) or full-width
+/// forms (U+FF00–U+FFEF); Chinese text (0xE4–0xE9) is passed over a byte at a time.
+pub fn any_special(text: &str, ascii: impl Fn(u8) -> bool, special: impl Fn(char) -> bool) -> bool {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b < 0x80 {
+            if ascii(b) {
+                return true;
+            }
+        } else if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
+            // A rare lead byte: decide with the characters from here on.
+            return text.get(i..).is_some_and(|rest| rest.chars().any(&special));
+        }
+    }
+    false
+}
+
+/// Whether `text` holds a blank (any Unicode whitespace, BOM or zero-width space).
+pub fn has_blank(text: &str) -> bool {
+    any_special(text, |b| b.is_ascii_whitespace() || b == 0x0B, is_blank)
+}
+
 /// Text with every kind of whitespace removed: for matching labels and level names.
 pub fn compact(text: &str) -> String {
     text.chars().filter(|c| !is_blank(*c)).collect()
@@ -23,6 +63,9 @@ fn is_cjk(c: char) -> bool {
 /// whitespace between two CJK characters is removed. Other whitespace runs, which separate real
 /// words or follow punctuation (`提高人才质量, 推动`), become a single space.
 pub fn join_cjk_spaces(text: &str) -> String {
+    if !has_blank(text) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut previous: Option<char> = None;

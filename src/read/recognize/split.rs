@@ -12,6 +12,7 @@ use crate::read::recognize::normalize::is_blank;
 use crate::read::value_text::parse_value;
 use crate::read::vocabulary::{Vocabulary, key};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::ops::Range;
 
 /// Part of a cell, as a cell of its own. Text borrowed from the source keeps its exact span;
@@ -47,57 +48,85 @@ pub fn sub_cell<'s>(cell: &Cell<'s>, range: Range<usize>) -> Option<Cell<'s>> {
     })
 }
 
-/// Join one-cell rows that are the pieces of one word wrapped over lines, when together (and
+/// Joins one-cell rows that are the pieces of one word wrapped over lines, when together (and
 /// only together) they are a word of the vocabulary: a label, a header word or a level name.
-pub fn merge_fragments<'s>(rows: Vec<Row<'s>>, vocab: &Vocabulary) -> Vec<Row<'s>> {
+/// Rows stream past: at most four are held, and only while the first of them is a short piece.
+pub struct MergeFragments<'v, 's, I> {
+    rows: I,
+    vocab: &'v Vocabulary,
+    held: VecDeque<Row<'s>>,
+}
+
+/// At most this many pieces make one word.
+const MAX_PIECES: usize = 4;
+
+impl<'v, 's, I: Iterator<Item = Row<'s>>> MergeFragments<'v, 's, I> {
+    pub fn new(rows: I, vocab: &'v Vocabulary) -> Self {
+        MergeFragments {
+            rows,
+            vocab,
+            held: VecDeque::with_capacity(MAX_PIECES),
+        }
+    }
+}
+
+/// The key of a row that may be a piece of a wrapped word: a short one-cell row, or a note in
+/// brackets after a word (`项目总体目标` `(2024 年-2026 年)`).
+fn piece_key<'r>(row: &'r Row<'_>) -> Option<std::borrow::Cow<'r, str>> {
     const MAX_PIECE_CHARS: usize = 8;
-    // A short piece, or a note in brackets after a word (`项目总体目标` `(2024 年-2026 年)`).
-    let short = |row: &Row<'_>| {
-        row.loose
-            && row.single().is_some_and(|c| {
-                let k = key(&c.text);
-                k.chars().count() <= MAX_PIECE_CHARS
-                    || (k.starts_with('(') && k.ends_with(')') && k.chars().count() <= 20)
-            })
-    };
-    let keys: Vec<Option<String>> = rows
-        .iter()
-        .map(|r| short(r).then(|| r.single().map_or(String::new(), |c| key(&c.text))))
-        .collect();
-    let mut out: Vec<Row<'s>> = Vec::with_capacity(rows.len());
-    let mut at = 0;
-    while at < rows.len() {
-        // The longest run of short pieces from `at` (at most four) that is a word while its
-        // last piece alone is not.
+    if !row.loose {
+        return None;
+    }
+    let k = key(&row.single()?.text);
+    let chars = k.chars().count();
+    (chars <= MAX_PIECE_CHARS || (k.starts_with('(') && k.ends_with(')') && chars <= 20))
+        .then_some(k)
+}
+
+impl<'s, I: Iterator<Item = Row<'s>>> Iterator for MergeFragments<'_, 's, I> {
+    type Item = Row<'s>;
+
+    fn next(&mut self) -> Option<Row<'s>> {
+        if self.held.is_empty() {
+            let row = self.rows.next()?;
+            if piece_key(&row).is_none() {
+                return Some(row);
+            }
+            self.held.push_back(row);
+        }
+        while self.held.len() < MAX_PIECES {
+            match self.rows.next() {
+                Some(row) => self.held.push_back(row),
+                None => break,
+            }
+        }
+        // The longest run of short pieces from the first that is a word while its last piece
+        // alone is not.
         let mut best = None;
-        if let Some(Some(first)) = keys.get(at) {
-            let mut joined = first.clone();
-            for end in at + 1..(at + 4).min(rows.len()) {
-                let Some(Some(k)) = keys.get(end) else {
+        if let Some(first) = self.held.front().and_then(piece_key) {
+            let mut joined = first.to_string();
+            for end in 1..self.held.len() {
+                let Some(k) = self.held.get(end).and_then(piece_key) else {
                     break;
                 };
-                joined.push_str(k);
+                joined.push_str(&k);
                 // Not two words side by side (`产出指标` `数量指标`): one of the pieces alone
                 // is no word (`社会效益` `指标`, `生态环境` `成本指标`).
-                if is_word(&joined, vocab) && (!is_word(k, vocab) || !is_word(first, vocab)) {
+                if is_word(&joined, self.vocab)
+                    && (!is_word(&k, self.vocab) || !is_word(&first, self.vocab))
+                {
                     best = Some(end);
                 }
             }
         }
         match best {
             Some(end) => {
-                out.push(join_rows(rows.get(at..=end).unwrap_or(&[])));
-                at = end + 1;
+                let group: Vec<Row<'s>> = self.held.drain(..=end).collect();
+                Some(join_rows(&group))
             }
-            None => {
-                if let Some(r) = rows.get(at) {
-                    out.push(r.clone());
-                }
-                at += 1;
-            }
+            None => self.held.pop_front(),
         }
     }
-    out
 }
 
 fn is_word(key: &str, vocab: &Vocabulary) -> bool {
@@ -297,8 +326,7 @@ pub fn is_level_fragment(text: &str, vocab: &Vocabulary) -> bool {
         return false;
     }
     crate::model::LEVEL_NAMES.iter().any(|l| {
-        l.canonical.contains(k.as_str())
-            && (l.canonical.starts_with(k.as_str()) || l.canonical.ends_with(k.as_str()))
+        l.canonical.contains(&*k) && (l.canonical.starts_with(&*k) || l.canonical.ends_with(&*k))
     })
 }
 
@@ -549,6 +577,15 @@ fn comparator_value_at(text: &str, pos: usize, year: Option<i32>) -> Option<usiz
     is_value_shaped(candidate, year).then_some(pos + end)
 }
 
+/// The first word of a cell (up to its first space), as a cell.
+pub fn first_word<'s>(cell: &Cell<'s>) -> Option<Cell<'s>> {
+    let text: &str = &cell.text;
+    let start = text.find(|c: char| !is_blank(c))?;
+    let rest = text.get(start..)?;
+    let end = start + rest.find(is_blank).unwrap_or(rest.len());
+    sub_cell(cell, start..end)
+}
+
 /// Split a cell at single spaces into its words, each a cell.
 pub fn words<'s>(cell: &Cell<'s>) -> Vec<Cell<'s>> {
     let text: &str = &cell.text;
@@ -648,7 +685,8 @@ mod tests {
         let text = "主管部门\n及编码\n满意度指\n标\n产出指标\n数量指标\n";
         let source = crate::read::source::SourceFile::from_text("x", text);
         let rows = crate::read::segment::lines::rows(&source, 0..source.line_count());
-        let rows = merge_fragments(rows, Vocabulary::builtin());
+        let rows: Vec<Row<'_>> =
+            MergeFragments::new(rows.into_iter(), Vocabulary::builtin()).collect();
         let texts: Vec<String> = rows.iter().map(|r| r.cells[0].text.to_string()).collect();
         assert_eq!(
             texts,

@@ -60,10 +60,13 @@ pub struct Heading {
 /// 指标值 说明`, or any other template's words for them), and the layout it gives.
 pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Option<Heading> {
     // Cheap test first: a header names a level or the value column.
-    let maybe = cells
-        .iter()
-        .any(|c| c.text.contains('级') || c.text.contains("指标") || c.text.contains('值'));
-    if !maybe || cells.len() < 2 {
+    if cells.len() < 2
+        || cells
+            .iter()
+            .filter(|c| vocab.may_be_column(&c.text))
+            .count()
+            < 2
+    {
         return None;
     }
     let mut header = Vec::with_capacity(cells.len());
@@ -525,7 +528,7 @@ impl Table {
             |l: &LevelCell<'_, '_>| Spanned::new(l.level.canonical.to_owned(), l.cell.span);
         let written = |l: &LevelCell<'_, '_>| {
             let k = key(&l.cell.text);
-            (k != l.level.canonical).then_some(k)
+            (k != l.level.canonical).then(|| k.into_owned())
         };
         match levels {
             [] => {}
@@ -693,7 +696,7 @@ impl Table {
                 || same_as_level1
             {
                 let written = key(&level2.text);
-                self.level2_text = (written != level.canonical).then_some(written);
+                self.level2_text = (written != level.canonical).then(|| written.into_owned());
                 self.level2 = Some(Spanned::new(level.canonical.to_owned(), level2.span));
             }
         }
@@ -814,7 +817,7 @@ impl<'c, 's> Parts<'c, 's> {
 
 fn is_comparator_text(text: &str) -> bool {
     matches!(
-        key(text).as_str(),
+        &*key(text),
         "≥" | "≤"
             | "="
             | ">"

@@ -12,48 +12,79 @@ use crate::read::grid::{Cell, Columns, Row};
 use crate::read::recognize::is_blank;
 use crate::read::source::SourceFile;
 use crate::span::Span;
+use std::collections::VecDeque;
 use std::ops::Range;
 
 /// The rows of lines `lines` of `source`.
 pub fn rows(source: &SourceFile, lines: Range<usize>) -> Vec<Row<'_>> {
-    let mut rows = Vec::with_capacity(lines.len());
-    let mut open: Option<OpenPipeRow> = None;
-    let end = lines.end;
-    let mut index = lines.start;
-    while index < end {
-        let span = source.line_span(index);
-        index += 1;
+    LineRows::new(source, lines).collect()
+}
+
+/// The rows of a range of lines, cut as they are asked for: a document is never held as rows
+/// all at once.
+pub struct LineRows<'s> {
+    source: &'s SourceFile,
+    /// The next line to read.
+    index: usize,
+    end: usize,
+    /// A `|` row whose cells continue on the following lines.
+    open: Option<OpenPipeRow>,
+    /// Rows cut but not yet handed out (a line may close one row and give another).
+    ready: VecDeque<Row<'s>>,
+}
+
+impl<'s> LineRows<'s> {
+    pub fn new(source: &'s SourceFile, lines: Range<usize>) -> LineRows<'s> {
+        LineRows {
+            source,
+            index: lines.start,
+            end: lines.end,
+            open: None,
+            ready: VecDeque::with_capacity(2),
+        }
+    }
+
+    /// Read one line, adding the rows it completes to `ready`.
+    fn read_line(&mut self) {
+        let source = self.source;
+        let rows = &mut self.ready;
+        let open = &mut self.open;
+        let end = self.end;
+        let span = source.line_span(self.index);
+        self.index += 1;
+        let index = self.index;
         let text = source.slice(span);
         let trimmed = text.trim_matches(is_blank);
+        let has_tab = memchr::memchr(b'\t', text.as_bytes()).is_some();
         // A cell in quotes that runs over several lines (`"1.完成…` … `…目标管理。"`), as
         // PDF-to-text tools write a cell with line breaks.
-        if !text.contains('\t')
+        if !has_tab
             && trimmed.starts_with('"')
             && trimmed.matches('"').count() % 2 == 1
             && let Some((cell_row, next)) = quoted_cell(source, span, index, end)
         {
-            close(source, &mut open, &mut rows);
-            rows.push(cell_row);
-            index = next;
-            continue;
+            close(source, open, rows);
+            rows.push_back(cell_row);
+            self.index = next;
+            return;
         }
-        if text.contains('\t') || !trimmed.contains('|') {
-            close(source, &mut open, &mut rows);
+        if has_tab || memchr::memchr(b'|', trimmed.as_bytes()).is_none() {
+            close(source, open, rows);
             if !trimmed.is_empty() {
-                rows.extend(segment_line(source, span));
+                rows.extend(cut_line(source, span, index, has_tab));
             }
-            continue;
+            return;
         }
         if trimmed.chars().all(|c| c == '|' || is_blank(c)) {
             // `|||||`: the empty cells that end a row of a flattened table.
-            close(source, &mut open, &mut rows);
-            continue;
+            close(source, open, rows);
+            return;
         }
         let lead = text.len() - text.trim_start_matches(is_blank).len();
         let start = span.start + lead;
         let starts_with_pipe = trimmed.starts_with('|');
         if starts_with_pipe {
-            close(source, &mut open, &mut rows);
+            close(source, open, rows);
         }
         let row = open.get_or_insert(OpenPipeRow {
             start,
@@ -64,11 +95,23 @@ pub fn rows(source: &SourceFile, lines: Range<usize>) -> Vec<Row<'_>> {
         row.end = span.end;
         row.lines += 1;
         if ends_with_empty_cells(trimmed) {
-            close(source, &mut open, &mut rows);
+            close(source, open, rows);
         }
     }
-    close(source, &mut open, &mut rows);
-    rows
+}
+
+impl<'s> Iterator for LineRows<'s> {
+    type Item = Row<'s>;
+
+    fn next(&mut self) -> Option<Row<'s>> {
+        while self.ready.is_empty() && self.index < self.end {
+            self.read_line();
+        }
+        if self.ready.is_empty() {
+            close(self.source, &mut self.open, &mut self.ready);
+        }
+        self.ready.pop_front()
+    }
 }
 
 /// At most this many lines make one quoted cell (a stray quote must not swallow a document).
@@ -124,7 +167,7 @@ struct OpenPipeRow {
     opened_by_pipe: bool,
 }
 
-fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut Vec<Row<'s>>) {
+fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut VecDeque<Row<'s>>) {
     let Some(row) = open.take() else {
         return;
     };
@@ -165,7 +208,7 @@ fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut 
         return;
     }
     let exact = row.opened_by_pipe && row.lines == 1;
-    rows.push(Row {
+    rows.push_back(Row {
         line: source.line_number(span.start),
         span,
         loose: cells.len() == 1 && !exact,
@@ -196,13 +239,25 @@ fn ends_with_empty_cells(trimmed: &str) -> bool {
 /// One line (or the part of a line `span` covers) that is not part of a `|` table: cut at tabs,
 /// or at runs of spaces two columns wide or more; none or one row.
 pub fn segment_line(source: &SourceFile, span: Span) -> Option<Row<'_>> {
+    let has_tab = memchr::memchr(b'\t', source.slice(span).as_bytes()).is_some();
+    cut_line(source, span, source.line_number(span.start), has_tab)
+}
+
+/// [`segment_line`] for a line whose number and tabs the caller knows.
+fn cut_line(source: &SourceFile, span: Span, line: usize, has_tab: bool) -> Option<Row<'_>> {
     let text = source.slice(span);
-    let mut cells = Vec::new();
-    if text.contains('\t') {
+    let mut cells = Vec::with_capacity(8);
+    if has_tab {
         let mut start = 0;
-        for (column, piece) in text.split('\t').enumerate() {
-            push_trimmed(&mut cells, piece, span.start + start, column);
-            start += piece.len() + 1;
+        let ends = memchr::memchr_iter(b'\t', text.as_bytes()).chain([text.len()]);
+        for (column, end) in ends.enumerate() {
+            push_trimmed(
+                &mut cells,
+                text.get(start..end).unwrap_or(""),
+                span.start + start,
+                column,
+            );
+            start = end + 1;
         }
     } else {
         let mut piece_start = 0;
@@ -242,7 +297,7 @@ pub fn segment_line(source: &SourceFile, span: Span) -> Option<Row<'_>> {
         return None;
     }
     Some(Row {
-        line: source.line_number(span.start),
+        line,
         span,
         loose: cells.len() == 1,
         table_end: false,
@@ -252,11 +307,12 @@ pub fn segment_line(source: &SourceFile, span: Span) -> Option<Row<'_>> {
 }
 
 fn push_trimmed<'s>(cells: &mut Vec<Cell<'s>>, piece: &'s str, base: usize, column: usize) {
-    let trimmed = piece.trim_matches(is_blank);
+    let from_start = piece.trim_start_matches(is_blank);
+    let trimmed = from_start.trim_end_matches(is_blank);
     if trimmed.is_empty() {
         return;
     }
-    let lead = piece.len() - piece.trim_start_matches(is_blank).len();
+    let lead = piece.len() - from_start.len();
     let start = base + lead;
     cells.push(Cell::borrowed(
         trimmed,
