@@ -66,6 +66,71 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
+/// The layouts forms are published in (tests/fixtures/layouts, the bundled sample), each
+/// repeated to about 1 MB: how fast each shape is read.
+fn parse_shapes(c: &mut Criterion) {
+    const SHAPES: &[(&str, &str)] = &[
+        ("tabs", "tests/fixtures/qiannan-hrss-2025.txt"),
+        (
+            "spaces",
+            "tests/fixtures/layouts/01-fengjie-2023-spaces.txt",
+        ),
+        (
+            "pipes_wide",
+            "tests/fixtures/layouts/02-jingyan-2023-pipes-several-projects.txt",
+        ),
+        (
+            "pipes_flattened",
+            "tests/fixtures/layouts/03-xiangtan-2023-flattened-pipes.txt",
+        ),
+        (
+            "cell_per_line",
+            "tests/fixtures/layouts/04-yueyang-2022-one-cell-per-paragraph.txt",
+        ),
+        (
+            "glued_ocr",
+            "tests/fixtures/layouts/10-jiayuguan-2023-glued-ocr.txt",
+        ),
+        (
+            "pdf_lines",
+            "tests/fixtures/layouts/17-putuo-jianguanwei-2026-pdf-lines.txt",
+        ),
+        (
+            "html_table",
+            "tests/fixtures/layouts/22-huaibei-2025-html-table.html",
+        ),
+    ];
+    let mut group = c.benchmark_group("parse_shape");
+    group.sample_size(20);
+    for (shape, path) in SHAPES {
+        let one = std::fs::read_to_string(path).unwrap();
+        let name = if path.ends_with(".html") {
+            "s.html"
+        } else {
+            "s.txt"
+        };
+        // HTML: one document of many tables; text: the form again and again.
+        let text = if path.ends_with(".html") {
+            let body = one
+                .split_once("<table")
+                .and_then(|(_, rest)| rest.rsplit_once("</table>"))
+                .map(|(table, _)| format!("<table{table}</table>\n"))
+                .unwrap();
+            format!(
+                "<html><body>{}</body></html>",
+                body.repeat(1_000_000 / body.len() + 1)
+            )
+        } else {
+            format!("{one}\n").repeat(1_000_000 / one.len() + 1)
+        };
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(shape), &text, |b, text| {
+            b.iter(|| black_box(Input::from_bytes(name, black_box(text.as_bytes()))))
+        });
+    }
+    group.finish();
+}
+
 fn compile(c: &mut Criterion) {
     c.bench_function("policy/compile_default_pack", |b| {
         b.iter(|| black_box(default_pack()))
@@ -127,5 +192,13 @@ fn end_to_end(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, values, parse, compile, evaluate, end_to_end);
+criterion_group!(
+    benches,
+    values,
+    parse,
+    parse_shapes,
+    compile,
+    evaluate,
+    end_to_end
+);
 criterion_main!(benches);

@@ -26,6 +26,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/comparator-direction.txt"),
     ),
     (
+        "default/examples/core-indicator-mark.txt",
+        include_str!("../policies/default/examples/core-indicator-mark.txt"),
+    ),
+    (
         "default/examples/cost-in-money.txt",
         include_str!("../policies/default/examples/cost-in-money.txt"),
     ),

@@ -712,3 +712,59 @@ fn a_directory_of_mixed_files_with_one_unreadable() {
         4
     );
 }
+
+/// A form in a local template whose words the shipped vocabulary does not know.
+const LOCAL_TEMPLATE: &str = "某县项目绩效目标核定表\n工程名称\t乡村道路硬化\n主管部门及代码\t[301]某县交通运输局\n年度预算总额(万元)\t50\n本年工作目标\t完成道路硬化5公里。\n一级指标\t二级指标\t三级指标\t目标值(本年)\n产出类指标\t数量指标\t硬化里程\t≥5公里\n满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\n审核人:某某\n";
+
+#[test]
+fn reader_additions_read_a_local_template_end_to_end() {
+    let dir = project("");
+    std::fs::write(dir.path().join("forms/local.txt"), LOCAL_TEMPLATE).unwrap();
+    // Without the additions only the indicator table is found, and not read right.
+    let without = json(jixiao(dir.path()).args(["extract", "forms/local.txt"]));
+    let p = &without["projects"][0];
+    assert!(p["name"].is_null(), "{p:#}");
+    assert!(p["indicators"][0]["level1"].is_null(), "{p:#}");
+
+    std::fs::write(
+        dir.path().join("jixiao.toml"),
+        "[reader]\ntitles = [\"项目绩效目标核定表\"]\nfooters = [\"审核人\"]\n\
+         [reader.labels]\nname = [\"工程名称\"]\n\
+         [reader.funds]\ntotal = [\"年度预算总额\"]\n\
+         [reader.goals]\nannual = [\"本年工作目标\"]\n\
+         [reader.columns]\nvalue = [\"目标值(本年)\"]\n\
+         [reader.levels]\n\"产出指标\" = [\"产出类指标\"]\n",
+    )
+    .unwrap();
+    let with = json(jixiao(dir.path()).args(["extract", "forms/local.txt"]));
+    let p = &with["projects"][0];
+    assert_eq!(p["name"], "乡村道路硬化");
+    assert_eq!(p["funds"]["total"], "500000");
+    assert_eq!(p["goals"][0]["text"], "完成道路硬化5公里。");
+    let inds = p["indicators"].as_array().unwrap();
+    assert_eq!(inds.len(), 2, "{p:#}");
+    assert_eq!(inds[0]["level1"], "产出指标");
+    assert_eq!(inds[0]["value"]["text"], "≥5公里");
+    // `check` reads with the same vocabulary: no reader diagnostics on the form.
+    let checked = json(jixiao(dir.path()).args(["check", "--format", "json", "forms/local.txt"]));
+    let reader_codes: Vec<&str> = checked["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["rule"].as_str())
+        .filter(|r| r.starts_with("parse::"))
+        .collect();
+    assert!(
+        reader_codes.iter().all(|c| *c == "parse::missing-field"),
+        "{reader_codes:?}"
+    );
+}
+
+#[test]
+fn a_reader_addition_with_an_unknown_role_is_a_config_error() {
+    let rendered = config_error("[reader.labels]\nnmae = [\"工程名称\"]\n");
+    assert!(rendered.contains("nmae"), "{rendered}");
+    assert!(rendered.contains("╭─["), "{rendered}");
+    let rendered = config_error("[reader.levels]\n\"产出\" = [\"产出类指标\"]\n");
+    assert!(rendered.contains("产出"), "{rendered}");
+}

@@ -224,7 +224,13 @@ fn jingyan_2023_several_projects_in_one_pipe_table() {
     );
     assert_eq!(ps[0].name_str(), "村组干部报酬");
     assert_eq!(total(&ps[0]), Some(yuan("3309840")));
-    assert_eq!(ps[0].department.code.as_ref().unwrap().value, "820001");
+    // The subtotal row above names the department; 单位名称 is then the implementing unit.
+    assert_eq!(ps[0].department.code.as_ref().unwrap().value, "820");
+    assert_eq!(
+        ps[0].implementer.as_ref().unwrap().value,
+        "井研县马踏镇人民政府"
+    );
+    assert_eq!(ps[1].department.code.as_ref().unwrap().value, "820");
     assert_eq!(ps[0].indicators.len(), 8);
     // 指标性质 | 指标值 | 度量单位 make one value.
     assert_eq!(value(&ps[0], "维护社会稳定"), ("≥95%", ValueKind::Percent));
@@ -236,8 +242,9 @@ fn jingyan_2023_several_projects_in_one_pipe_table() {
     assert_eq!(weights, yuan("90"));
     assert_eq!(ps[1].name_str(), "基层组织活动经费");
     assert_eq!(total(&ps[1]), Some(yuan("660000")));
+    assert_eq!(ps[1].department.name.as_ref().unwrap().value, "马踏镇部门");
     assert_eq!(
-        ps[1].department.name.as_ref().unwrap().value,
+        ps[1].implementer.as_ref().unwrap().value,
         "井研县马踏镇人民政府"
     );
     assert_eq!(value(&ps[1], "行政村数量"), ("=11个", ValueKind::Count));

@@ -294,3 +294,126 @@ fn utf16_with_bom_is_decoded() {
     assert_eq!(input.document.projects.len(), 1);
     assert_eq!(input.document.projects[0].indicators.len(), 1);
 }
+
+#[test]
+fn titles_inside_page_metadata_are_not_forms() {
+    // A page's own metadata names the form; only the title line above the table opens one.
+    let input = parse(&format!(
+        "标题:2025年项目支出绩效目标表3\n发布日期:2025-01-02\n详见单位的项目支出绩效目标表\n{}",
+        form(
+            "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n"
+        )
+    ));
+    assert_eq!(input.document.projects.len(), 1, "{:#?}", input.diagnostics);
+    assert_eq!(input.document.projects[0].line, 4);
+    assert!(codes(&input).iter().all(|c| *c == "parse::outside-form"));
+}
+
+#[test]
+fn a_repeated_page_title_and_a_stray_year_do_not_start_forms() {
+    // A page break repeats the title and the year between rows of the same table.
+    let input = parse(&form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n2025年度\n\t\t质量指标\t合格率\t≥95%\t\n",
+    ));
+    let projects = &input.document.projects;
+    assert_eq!(projects.len(), 1, "{:#?}", input.diagnostics);
+    assert_eq!(projects[0].indicators.len(), 2);
+    assert_eq!(projects[0].year.as_ref().unwrap().value, 2025);
+}
+
+#[test]
+fn a_footer_ends_the_form() {
+    let input = parse(&form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n填报人:某某\t联系电话:00000000\n审核意见:同意\n",
+    ));
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(input.document.projects[0].indicators.len(), 1);
+    assert!(
+        !codes(&input).contains(&"parse::unrecognized-line"),
+        "{:#?}",
+        input.diagnostics
+    );
+}
+
+#[test]
+fn a_title_glued_to_the_first_field() {
+    let input = parse(
+        "项目支出绩效目标表2025年度项目名称 测试项目\n主管部门及代码 [164]某局\n资金总额(万元) 10\n年度总体目标 完成工作。\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 人数 ≥5人\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.name.as_ref().unwrap().value, "测试项目");
+    assert_eq!(p.year.as_ref().unwrap().value, 2025);
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "100000");
+    assert_eq!(p.indicators.len(), 1);
+}
+
+#[test]
+fn blank_optional_funds_lines_are_no_finding() {
+    // 其他资金 and 上级补助 are left blank when there are none; a blank 资金总额 is reported.
+    let text = HEADER
+        .replace("\t\t其他资金\t\t0\t\n", "\t\t其他资金\t\t\t\n")
+        .replace("\t\t其中: 上级补助\t\t0\t\n", "\t\t其中: 上级补助\t\t\t\n");
+    let input = parse(&format!(
+        "{text}绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n"
+    ));
+    assert!(
+        !codes(&input).contains(&"parse::missing-value"),
+        "{:#?}",
+        input.diagnostics
+    );
+    assert!(input.document.projects[0].funds.other.is_none());
+    let blank_total = HEADER.replace(
+        "\t\t资金总额(元):\t\t100,000\t\n",
+        "\t\t资金总额(元):\t\t\t\n",
+    );
+    let input = parse(&format!(
+        "{blank_total}绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n"
+    ));
+    assert!(codes(&input).contains(&"parse::missing-value"));
+}
+
+#[test]
+fn cost_under_output_in_space_separated_rows() {
+    // The 2018 template puts 成本指标 under 产出指标; in text cut at spaces the 一级 cell is lost
+    // on the rows below it, so the 一级 in force decides.
+    let input = parse(
+        "项目名称 测试项目\n主管部门及代码 [164]某局\n资金总额(元) 100000\n绩效指标 一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 人数 >=5人\n时效指标 完成时间 2025年12月31日前\n成本指标 补助标准 <=475元/亩\n效益指标 社会效益指标 知晓率 >=90%\n成本指标 经济成本指标 建设成本 <=10万元\n",
+    );
+    let inds = &input.document.projects[0].indicators;
+    let levels: Vec<(String, String)> = inds
+        .iter()
+        .map(|i| {
+            (
+                i.level1.as_ref().map_or("-".into(), |l| l.value.clone()),
+                i.level2.as_ref().map_or("-".into(), |l| l.value.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(levels[2], ("产出指标".into(), "成本指标".into()));
+    assert_eq!(levels[4], ("成本指标".into(), "经济成本指标".into()));
+}
+
+#[test]
+fn a_subtotal_row_names_the_department_of_the_projects_below() {
+    let input = parse(
+        "| 单位名称 | 项目名称 | 预算数 | 年度目标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+         | 820-马踏镇部门 | 8,827,620.53 | ||||||\n\
+         | 820001-某镇人民政府 | 村组干部报酬 | 3,309,840.00 | 按时发放 | 产出指标 | 数量指标 | 人数 | ≥230人 |\n\
+         | 产出指标 | 时效指标 | 发放时间 | 2023年12月31日前 | ||||\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.code.as_ref().unwrap().value, "820");
+    assert_eq!(p.department.name.as_ref().unwrap().value, "马踏镇部门");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "某镇人民政府");
+    assert_eq!(p.indicators.len(), 2);
+}
+
+#[test]
+fn chinese_quotes_wrapped_over_lines_join_without_a_space() {
+    let input = parse(&form("").replace(
+        "年度总体目标\t\t目标1: 完成工作。\t\t\n",
+        "年度总体目标\n\"1.完成工作，坚决做到“\n无增减存”。\"\n",
+    ));
+    let goals = &input.document.projects[0].goals;
+    assert_eq!(goals[0].text.value, "完成工作，坚决做到“无增减存”。");
+}

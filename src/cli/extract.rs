@@ -30,6 +30,9 @@ pub struct ExtractArgs {
     /// Colour the parse diagnostics printed on standard error.
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+    /// The configuration whose `[reader]` words are used (as `check` finds it).
+    #[command(flatten)]
+    pub config: crate::cli::policies::ConfigArgs,
 }
 
 #[derive(Serialize)]
@@ -45,10 +48,15 @@ struct Files<'a> {
 }
 
 pub fn run(args: &ExtractArgs) -> u8 {
+    // Read as `check` reads: with the vocabulary the configuration extends.
+    let config = match args.config.load(args.color) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
     let mut inputs = Vec::with_capacity(args.files.len());
     let mut code = exit::OK;
     for path in &args.files {
-        match Input::read_as(path, args.input_format) {
+        match Input::read_with(path, args.input_format, &config.vocabulary) {
             Ok(input) => inputs.push(input),
             Err(err) => {
                 eprintln!(

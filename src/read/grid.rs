@@ -44,9 +44,13 @@ pub enum Columns {
     /// cells): a cell's column says which header it is under — though a row whose leading cells
     /// were merged into the rows above may start later, so the reader anchors rows by content.
     Exact,
-    /// Columns drift from row to row (text extracted from PDF, space-aligned text): cells are
-    /// read in order and by what they say.
+    /// Columns drift from row to row (tab-separated text extracted from PDF): cells are read in
+    /// order and by what they say.
     Drifting,
+    /// As [`Columns::Drifting`], and the empty cells a row starts with leave no trace (text cut
+    /// at runs of spaces, `cell | cell |` lines without an opening `|`): the first cell is at
+    /// column 0 whatever header it is under.
+    Packed,
     /// The row was assembled from cells given one per line: its cells have an order only.
     Unknown,
 }

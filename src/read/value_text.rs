@@ -5,7 +5,7 @@
 //! verbatim as [`ValueKind::Text`] together with a [`ValueProblem`]: it is never guessed at.
 
 use crate::model::{Comparator, Value, ValueKind};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use pest::Parser;
 use pest::iterators::Pair;
 use pest_derive::Parser;
@@ -258,6 +258,11 @@ fn build_date(
             Rule::cmp => op = comparator(part),
             Rule::by => by = true,
             Rule::date => date = Some(build_calendar_date(part, year)?),
+            Rule::date_range => {
+                // The deadline of a period is its end.
+                date = Some(build_range_end(part, year)?);
+                by = true;
+            }
             _ => {}
         }
     }
@@ -310,6 +315,52 @@ fn build_calendar_date(
     result.ok_or(ValueProblem::InvalidDate)
 }
 
+/// The last day of a period `2023.07-2024.01` / `2021年1月-12月` / `2025年3月1日至2025年6月30日`.
+fn build_range_end(
+    range: Pair<'_, Rule>,
+    context_year: Option<i32>,
+) -> Result<NaiveDate, ValueProblem> {
+    let mut start_year = None;
+    let mut end = Err(ValueProblem::InvalidDate);
+    for side in range.into_inner() {
+        let rule = side.as_rule();
+        let Some(shape) = side.into_inner().next() else {
+            continue;
+        };
+        let date = match shape.as_rule() {
+            Rule::date => build_calendar_date(shape, context_year),
+            Rule::ym_dot | Rule::m_end => {
+                let mut y = None;
+                let mut m = None;
+                for part in shape.into_inner() {
+                    let n: u32 = digits(part.as_str())
+                        .parse()
+                        .map_err(|_| ValueProblem::InvalidDate)?;
+                    match part.as_rule() {
+                        Rule::year => y = i32::try_from(n).ok(),
+                        Rule::month => m = Some(n),
+                        _ => {}
+                    }
+                }
+                let y = y.or(start_year).ok_or(ValueProblem::InvalidDate)?;
+                m.and_then(|m| last_day_of_month(y, m))
+                    .ok_or(ValueProblem::InvalidDate)
+            }
+            _ => Err(ValueProblem::InvalidDate),
+        };
+        match rule {
+            Rule::range_from => start_year = Some(date?.year()),
+            _ => end = date,
+        }
+    }
+    let end = end?;
+    // An end before the start is not a period anyone meant.
+    if start_year.is_some_and(|y| end.year() < y) {
+        return Err(ValueProblem::InvalidDate);
+    }
+    Ok(end)
+}
+
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     if !(1..=12).contains(&month) {
         return None;
@@ -328,6 +379,8 @@ fn comparator(cmp: Pair<'_, Rule>) -> Option<Comparator> {
         Rule::le => Comparator::Le,
         Rule::gt => Comparator::Gt,
         Rule::lt => Comparator::Lt,
+        // `±3%`: at most 3% either side.
+        Rule::within => Comparator::Le,
         _ => Comparator::Eq,
     })
 }
@@ -879,6 +932,48 @@ mod tests {
             parse_value("2025年2月29日", None).problem,
             Some(ValueProblem::InvalidDate)
         );
+    }
+
+    #[test]
+    fn periods_are_read_as_their_end() {
+        for (text, end) in [
+            ("2023.07-2024.01", (2024, 1, 31)),
+            ("2020年1月--2020年11月", (2020, 11, 30)),
+            ("2021年1月-12月", (2021, 12, 31)),
+            ("2025年3月1日至2025年6月30日", (2025, 6, 30)),
+            ("2024年1月～2024年12月底", (2024, 12, 31)),
+        ] {
+            let v = parse_value(text, None).value;
+            assert_eq!(v.kind, ValueKind::Date, "{text}");
+            assert_eq!(
+                v.date,
+                NaiveDate::from_ymd_opt(end.0, end.1, end.2),
+                "{text}"
+            );
+            assert!(v.by, "{text}");
+        }
+        // An end before its start, or a month that does not exist: not a period.
+        assert_eq!(
+            parse_value("2024.05-2023.01", None).value.kind,
+            ValueKind::Text
+        );
+        assert_eq!(
+            parse_value("2024.05-2024.13", None).value.kind,
+            ValueKind::Text
+        );
+        // A date alone is still a date, not the start of a period.
+        assert_eq!(
+            parse_value("2025-12-31", None).value.date,
+            NaiveDate::from_ymd_opt(2025, 12, 31)
+        );
+    }
+
+    #[test]
+    fn a_tolerance_either_side_is_at_most() {
+        let v = parse_value("±3%以内", None).value;
+        assert_eq!(v.kind, ValueKind::Percent);
+        assert_eq!(v.op, Some(Comparator::Le));
+        assert_eq!(v.amount, Some(Decimal::from(3)));
     }
 
     #[test]

@@ -733,17 +733,10 @@ impl Vocabulary {
 
     /// The role of a header word of the indicator table (`一级指标`, `指标值(长期)` …).
     pub fn column(&self, text: &str) -> Option<Column> {
-        if text.len() > 120 {
+        if text.len() > 120 || !self.may_be_column(text) {
             return None;
         }
         let k = key(text);
-        if !k
-            .chars()
-            .next()
-            .is_some_and(|c| self.column_first_chars.contains(c))
-        {
-            return None;
-        }
         if let Some(&role) = self.columns.get(&*k) {
             return Some(Column { role, period: None });
         }

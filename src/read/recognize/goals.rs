@@ -6,7 +6,7 @@
 
 use crate::model::Goal;
 use crate::read::recognize::normalize::fold_spaces;
-use crate::read::recognize::normalize::is_blank;
+use crate::read::recognize::normalize::{is_blank, is_cjk};
 use crate::read::value_text::is_han;
 use crate::span::{Span, Spanned};
 
@@ -132,9 +132,11 @@ impl GoalSplitter {
 
 impl PendingGoal {
     fn extend(&mut self, text: &str, span: Option<Span>, wrapped: bool) {
+        // Chinese text (and its punctuation: `坚决做到“` / `无增减存”`) wrapped onto the next line
+        // joins without a space.
         let joins = wrapped
-            && self.text.chars().next_back().is_some_and(is_han)
-            && text.chars().next().is_some_and(is_han);
+            && self.text.chars().next_back().is_some_and(is_cjk)
+            && text.chars().next().is_some_and(is_cjk);
         if !self.text.is_empty() && !joins {
             self.text.push(' ');
         }
@@ -336,7 +338,7 @@ fn collect_text(glyphs: &[Glyph]) -> (String, Option<Span>) {
                         .flatten()
                         .map(|(c, _)| *c)
                         .find(|c| !is_blank(*c));
-                    if before.is_some_and(is_han) && after.is_some_and(is_han) {
+                    if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
                         let trimmed = raw.trim_end().len();
                         raw.truncate(trimmed);
                         continue;

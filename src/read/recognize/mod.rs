@@ -443,6 +443,9 @@ struct Form<'s> {
     last_goal_label_generic: bool,
     /// 预算单位 and the like: the department only when the form names no 主管部门.
     fallback_department: Option<Cell<'s>>,
+    /// The department a subtotal row above the project named, in a table of several projects;
+    /// then 单位名称 is the implementing unit.
+    subtotal_department: Option<Cell<'s>>,
     /// Rows under the table's header that gave no indicator and a diagnostic.
     unread_rows: usize,
     /// Labels present with an empty value (reported there, not again as missing fields).
@@ -467,6 +470,8 @@ struct Parser<'s, 'v> {
     in_other_document: bool,
     /// A field is being read again with the line that continues it.
     continuing: bool,
+    /// The department the last subtotal row of a table of several projects named.
+    table_department: Option<Cell<'s>>,
 }
 
 /// A title found in a row: the title's end, and what follows it in the same cell.
@@ -558,6 +563,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             outside: None,
             in_other_document: false,
             continuing: false,
+            table_department: None,
         }
     }
 
@@ -667,7 +673,11 @@ impl<'s, 'v> Parser<'s, 'v> {
                 });
                 is_name && (glued || next_is_value)
             });
-            if !opens {
+            // The header of an indicator table with no title above it (a department's list of
+            // projects, `单位名称 | 项目名称 | … | 一级指标 | 二级指标 | 三级指标 | 指标值`).
+            let table_header =
+                !row.loose && table::heading(&row.cells, row.columns, self.vocab).is_some();
+            if !opens && !table_header {
                 self.outside_row(&row);
                 return;
             }
@@ -1209,13 +1219,24 @@ impl<'s, 'v> Parser<'s, 'v> {
         ) {
             return;
         }
-        self.diags.push(
-            Diagnostic::warning(
-                "parse::missing-value",
-                format!("“{}”一栏没有填写内容", display_label(m, &pending.written)),
-            )
-            .with_primary(pending.cell_span, Some("这一栏的值为空".into())),
+        // Forms leave 其他资金 and 上级补助 blank when there are none; the funds rules read a
+        // blank there as 0, so it is no finding.
+        let optional_line = matches!(
+            m.label,
+            Label::Funds {
+                role: crate::model::FundsRole::Other | crate::model::FundsRole::Superior,
+                ..
+            }
         );
+        if !optional_line {
+            self.diags.push(
+                Diagnostic::warning(
+                    "parse::missing-value",
+                    format!("“{}”一栏没有填写内容", display_label(m, &pending.written)),
+                )
+                .with_primary(pending.cell_span, Some("这一栏的值为空".into())),
+            );
+        }
         if let Label::Funds { role, period } = m.label
             && let Some(form) = self.current.as_mut()
         {
@@ -1282,6 +1303,7 @@ impl<'s, 'v> Parser<'s, 'v> {
 
     fn start_table(&mut self, heading: table::Heading, streamed: bool, span: Span) {
         self.flush_goal_queue();
+        self.table_department = None;
         let unreadable = !heading.layout.has_values();
         for unknown in heading.unknown.iter().filter(|_| !unreadable) {
             let text = self.source.slice(*unknown).to_owned();
@@ -1477,7 +1499,13 @@ impl<'s, 'v> Parser<'s, 'v> {
                     form.project.indicators.push(*indicator);
                 }
             }
-            RowRead::Subtotal | RowRead::Nothing => {}
+            RowRead::Subtotal(Some(first)) => {
+                // `820-马踏镇部门 | 8,827,620.53`: the department of the projects that follow.
+                if let (Some(_), Some(_)) = split_department(&first) {
+                    self.table_department = Some(first);
+                }
+            }
+            RowRead::Subtotal(None) | RowRead::Nothing => {}
         }
     }
 
@@ -1513,6 +1541,9 @@ impl<'s, 'v> Parser<'s, 'v> {
                 form.fallback_department = fallback;
                 form.established = true;
             }
+        }
+        if let Some(form) = self.current.as_mut() {
+            form.subtotal_department = self.table_department.clone();
         }
         for (label, cell) in cells.fields {
             let m = LabelMatch {
@@ -2040,6 +2071,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             header_run: HeaderRun::default(),
             last_goal_label_generic: false,
             fallback_department: None,
+            subtotal_department: None,
             unread_rows: 0,
             empty_labels: Vec::new(),
         });
@@ -2174,10 +2206,20 @@ impl<'s, 'v> Parser<'s, 'v> {
         let mut funds_diags = Vec::new();
         project.funds = std::mem::take(&mut form.funds).finish(&mut funds_diags);
         self.diags.extend(funds_diags);
-        if project.department.name.is_none()
-            && project.department.code.is_none()
-            && let Some(cell) = form.fallback_department.as_ref()
-        {
+        let named = project.department.name.is_some() || project.department.code.is_some();
+        if !named && let Some(subtotal) = form.subtotal_department.as_ref() {
+            let (code, name) = split_department(subtotal);
+            project.department.code = code;
+            project.department.name = name;
+            // Under a department's subtotal, 单位名称 is the unit that carries the project out.
+            if project.implementer.is_none()
+                && let Some(unit) = form.fallback_department.as_ref()
+            {
+                let (_, name) = split_department(unit);
+                project.implementer =
+                    name.or_else(|| Some(Spanned::new(unit.text.to_string(), unit.span)));
+            }
+        } else if !named && let Some(cell) = form.fallback_department.as_ref() {
             let (code, name) = split_department(cell);
             project.department.code = code;
             project.department.name = name;
@@ -2660,6 +2702,9 @@ fn header_start_in(text: &str, vocab: &Vocabulary) -> Option<usize> {
 
 /// A header word (two characters or more) at the start of `text`: its byte length.
 fn column_word_any(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    if !vocab.may_be_column(text) {
+        return None;
+    }
     let mut best = None;
     let mut chars = 0;
     for (i, c) in text.char_indices() {
@@ -2684,6 +2729,9 @@ fn column_word_any(text: &str, vocab: &Vocabulary) -> Option<usize> {
 /// A header word of at least four characters at the start of `text` (`一级指标`, `指标目标值`):
 /// its byte length.
 fn column_word_prefix(text: &str, vocab: &Vocabulary) -> Option<usize> {
+    if !vocab.may_be_column(text) {
+        return None;
+    }
     let mut best = None;
     let mut chars = 0;
     for (i, c) in text.char_indices() {

@@ -54,7 +54,7 @@ pub fn compact(text: &str) -> String {
 }
 
 /// Characters that written Chinese runs together without spaces.
-fn is_cjk(c: char) -> bool {
+pub fn is_cjk(c: char) -> bool {
     is_han(c)
         || matches!(c, '\u{3001}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '“' | '”' | '‘' | '’')
 }

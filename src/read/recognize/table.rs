@@ -192,8 +192,9 @@ pub enum RowRead<'s> {
     /// A row of a table that holds several projects: the project's own cells (its first row),
     /// and the indicator on the same row, if any.
     Project(ProjectCells<'s>, Option<Box<Indicator>>),
-    /// A row with cells but no project and no indicator (a department subtotal in a wide table).
-    Subtotal,
+    /// A row with cells but no project and no indicator (a department subtotal in a wide table):
+    /// its first cell, which names the department (`820-马踏镇部门`).
+    Subtotal(Option<Cell<'s>>),
     Nothing,
 }
 
@@ -397,7 +398,7 @@ impl Table {
                     return if names_project && project_cells.len() == labels.len() {
                         RowRead::Project(ProjectCells { fields }, None)
                     } else {
-                        RowRead::Subtotal
+                        RowRead::Subtotal(project_cells.first().cloned())
                     };
                 }
                 if names_project {
@@ -454,7 +455,7 @@ impl Table {
         let levels = leading_levels(
             cells,
             self.layout.level1_column,
-            columns == Columns::Unknown,
+            columns,
             self.level1.as_ref().map(|l| l.value.as_str()),
             vocab,
         );
@@ -905,7 +906,7 @@ struct LevelCell<'c, 's> {
 fn leading_levels<'c, 's>(
     cells: &'c [Cell<'s>],
     level1_column: usize,
-    no_columns: bool,
+    columns: Columns,
     current_level1: Option<&str>,
     vocab: &Vocabulary,
 ) -> Vec<LevelCell<'c, 's>> {
@@ -948,18 +949,20 @@ fn leading_levels<'c, 's>(
         }
         return out;
     }
+    // 成本指标 / 满意度指标 followed by a name: a 二级 under the 一级 it belongs to when that is
+    // the one in force (成本指标 under 产出指标 in the older layout), a 一级 otherwise.
+    let by_parent = || {
+        let parent = first.parent.unwrap_or(first.canonical);
+        current_level1 != Some(parent) || first.canonical == parent
+    };
     let as_level1 = match (first.can_be_level1, first.can_be_level2) {
         (true, false) => true,
         (false, _) => false,
-        // 成本指标 / 满意度指标 followed by a name, in a row without columns: a 二级 under the
-        // 一级 it belongs to when that is the one in force (成本指标 under 产出指标 in the older
-        // layout), a 一级 otherwise.
-        (true, true) if no_columns => {
-            let parent = first.parent.unwrap_or(first.canonical);
-            current_level1 != Some(parent) || first.canonical == parent
+        // Columns kept (tables, `|` rows, tabs): the column decides.
+        (true, true) if matches!(columns, Columns::Exact | Columns::Drifting) => {
+            first_cell.column <= level1_column
         }
-        // 成本指标 / 满意度指标: the column decides.
-        (true, true) => first_cell.column <= level1_column,
+        (true, true) => by_parent(),
     };
     out.push(LevelCell {
         level: first,

@@ -219,8 +219,10 @@ fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut 
             Columns::Exact
         } else if row.lines > 1 {
             Columns::Unknown
-        } else {
+        } else if row.opened_by_pipe {
             Columns::Drifting
+        } else {
+            Columns::Packed
         },
     });
 }
@@ -302,7 +304,11 @@ fn cut_line(source: &SourceFile, span: Span, line: usize, has_tab: bool) -> Opti
         loose: cells.len() == 1,
         table_end: false,
         cells,
-        columns: Columns::Drifting,
+        columns: if has_tab {
+            Columns::Drifting
+        } else {
+            Columns::Packed
+        },
     })
 }
 
