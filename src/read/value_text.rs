@@ -288,18 +288,7 @@ fn build_calendar_date(
         return Err(ValueProblem::Unrecognized { suggestion: None });
     };
     let rule = shape.as_rule();
-    let (mut y, mut m, mut d) = (None, None, None);
-    for part in shape.into_inner() {
-        let n: u32 = digits(part.as_str())
-            .parse()
-            .map_err(|_| ValueProblem::InvalidDate)?;
-        match part.as_rule() {
-            Rule::year => y = i32::try_from(n).ok(),
-            Rule::month => m = Some(n),
-            Rule::day => d = Some(n),
-            _ => {}
-        }
-    }
+    let (y, m, d) = date_numbers(shape)?;
     let year = match rule {
         Rule::md => context_year.ok_or(ValueProblem::MissingYear)?,
         _ => y.ok_or(ValueProblem::InvalidDate)?,
@@ -330,18 +319,7 @@ fn build_range_end(
         let date = match shape.as_rule() {
             Rule::date => build_calendar_date(shape, context_year),
             Rule::ym_dot | Rule::m_end => {
-                let mut y = None;
-                let mut m = None;
-                for part in shape.into_inner() {
-                    let n: u32 = digits(part.as_str())
-                        .parse()
-                        .map_err(|_| ValueProblem::InvalidDate)?;
-                    match part.as_rule() {
-                        Rule::year => y = i32::try_from(n).ok(),
-                        Rule::month => m = Some(n),
-                        _ => {}
-                    }
-                }
+                let (y, m, _) = date_numbers(shape)?;
                 let y = y.or(start_year).ok_or(ValueProblem::InvalidDate)?;
                 m.and_then(|m| last_day_of_month(y, m))
                     .ok_or(ValueProblem::InvalidDate)
@@ -359,6 +337,25 @@ fn build_range_end(
         return Err(ValueProblem::InvalidDate);
     }
     Ok(end)
+}
+
+/// The year, month and day of a date shape, those it spells.
+type DateNumbers = (Option<i32>, Option<u32>, Option<u32>);
+
+fn date_numbers(shape: Pair<'_, Rule>) -> Result<DateNumbers, ValueProblem> {
+    let (mut y, mut m, mut d) = (None, None, None);
+    for part in shape.into_inner() {
+        let n: u32 = digits(part.as_str())
+            .parse()
+            .map_err(|_| ValueProblem::InvalidDate)?;
+        match part.as_rule() {
+            Rule::year => y = i32::try_from(n).ok(),
+            Rule::month => m = Some(n),
+            Rule::day => d = Some(n),
+            _ => {}
+        }
+    }
+    Ok((y, m, d))
 }
 
 fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
