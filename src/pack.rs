@@ -90,6 +90,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/output-dimensions.txt"),
     ),
     (
+        "default/examples/percent-over-100.txt",
+        include_str!("../policies/default/examples/percent-over-100.txt"),
+    ),
+    (
         "default/examples/placeholder.txt",
         include_str!("../policies/default/examples/placeholder.txt"),
     ),
