@@ -7,7 +7,6 @@
 use crate::diagnostic::Diagnostic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const VERSION: u32 = 1;
@@ -123,7 +122,7 @@ impl Baseline {
         self.remaining.values().sum()
     }
 
-    /// Write the baseline atomically: to a temporary file beside it, then renamed over it.
+    /// Write the baseline (atomically, see [`crate::write::write_file`]).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let file = BaselineFile {
             version: VERSION,
@@ -139,33 +138,8 @@ impl Baseline {
         };
         let mut text = serde_json::to_string_pretty(&file).map_err(std::io::Error::other)?;
         text.push('\n');
-        write_atomically(path, text.as_bytes())
+        crate::write::write_file(path, |out| out.write_all(text.as_bytes()))
     }
-}
-
-/// Write `bytes` to `path` so that readers see the old file or the new one, never half of it.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_atomically_with(path, |out| out.write_all(bytes))
-}
-
-/// [`write_atomically`], with the contents written by `write` (buffered, never held whole).
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(&dir)?;
-    {
-        let mut out = std::io::BufWriter::new(temp.as_file_mut());
-        write(&mut out)?;
-        out.flush()?;
-    }
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -147,6 +147,9 @@ impl Diagnostic {
 /// The longest stretch of text a code frame underlines.
 const MAX_DRAWN_LABEL_BYTES: usize = 480;
 
+/// How far along the primary label's line another label may be and still be drawn.
+const MAX_LABEL_DISTANCE_BYTES: usize = 2048;
+
 /// A diagnostic bound to its source, so miette can draw it.
 pub struct Rendered<'a> {
     pub diagnostic: &'a Diagnostic,
@@ -223,9 +226,19 @@ impl miette::Diagnostic for Rendered<'_> {
             primary.text.clone(),
             clamp(primary.span),
         ));
+        // A frame draws one line at a time: a label far along the primary's line (a cell after
+        // 70 000 spaces) would make it a line wider than any screen — and wider than the
+        // renderer can pad. Machine formats keep every label.
+        let source = self.source;
+        let primary_line = source.line_index(primary.span.start);
+        let near = move |l: &&Label| {
+            source.line_index(l.span.start) != primary_line
+                || l.span.start.abs_diff(primary.span.start) <= MAX_LABEL_DISTANCE_BYTES
+        };
         let rest = d
             .secondary
             .iter()
+            .filter(near)
             .map(move |l| miette::LabeledSpan::new_with_span(l.text.clone(), clamp(l.span)));
         Some(Box::new(first.chain(rest)))
     }

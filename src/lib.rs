@@ -5,6 +5,25 @@
 //! [`read::recognize::parse_document`] (the form model, every field with its span) → policies
 //! ([`policy`]) → diagnostics ([`diagnostic::Diagnostic`]) rendered by [`report`].
 
+/// `eprintln!` that never panics: when standard error is closed or full the message is lost,
+/// not the run (`eprintln!` panics on a failed write).
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics (see [`errln!`]).
+#[macro_export]
+macro_rules! errprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod baseline;
 pub mod cli;
 pub mod config;
@@ -18,3 +37,4 @@ pub mod read;
 pub mod report;
 pub mod span;
 pub mod testing;
+pub mod write;

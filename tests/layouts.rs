@@ -584,3 +584,106 @@ fn a_department_wide_form_is_reported_once_and_not_read_as_a_project() {
     assert!(input.document.projects.is_empty());
     assert_eq!(codes(&input), ["parse::other-document"]);
 }
+
+#[test]
+fn huangshi_2022_a_subheader_and_a_signature_row_are_no_indicators() {
+    let input = snapshot("25-huangshi-2022-pipes-subheader-signatures.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "主体班");
+    // `项目金额 | 164万元`: a funds heading with an amount beside it is the total.
+    assert_eq!(total(p), Some(yuan("1640000")));
+    assert_eq!(p.indicators.len(), 13);
+    assert!(
+        !names(p)
+            .iter()
+            .any(|n| n.contains("实现值") || n.contains("盖章"))
+    );
+    // The form has no 效益指标 at all: found.
+    assert!(codes(&input).contains(&"indicators.required-level1".to_owned()));
+}
+
+#[test]
+fn linyi_2025_levels_named_as_values() {
+    let input = snapshot("26-linyi-2025-value-named-levels.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("4387680")));
+    assert_eq!(p.indicators.len(), 8);
+    let levels: Vec<(&str, &str)> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.level1.as_ref().map_or("", |l| l.value.as_str()),
+                i.level2.as_ref().map_or("", |l| l.value.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(levels[1], ("产出指标", "质量指标"));
+    assert_eq!(levels[3], ("产出指标", "成本指标"));
+    assert_eq!(levels[7], ("效益指标", "可持续影响指标"));
+    // The site footer after the form is not read as indicators.
+    assert!(!names(p).iter().any(|n| n.contains("ICP")));
+}
+
+#[test]
+fn yuanzhou_2022_units_written_in_the_names() {
+    let input = snapshot("27-yuanzhou-2022-pipes-units-in-names.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.year.as_ref().unwrap().value, 2022);
+    assert_eq!(total(p), Some(yuan("60700000")));
+    assert_eq!(p.indicators.len(), 11);
+    let area = p.indicators[0].value.as_ref().unwrap();
+    assert_eq!(area.value.text, "80000");
+    assert_eq!(area.value.kind, ValueKind::Count);
+    assert_eq!(area.value.unit.as_deref(), Some("亩"));
+    assert_eq!(value(p, "项目总投入(≥**万元)"), ("6070", ValueKind::Money));
+    assert!(!codes(&input).contains(&"indicators.value-unit".to_owned()));
+}
+
+#[test]
+fn luan_2024_continuation_rows_keep_their_names_on_both_tracks() {
+    let input = snapshot("28-luan-2024-pipes-two-tracks-continued.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("513500")));
+    let bought = p
+        .indicators
+        .iter()
+        .find(|i| i.name.value == "购买标准试剂")
+        .unwrap();
+    assert_eq!(bought.value.as_ref().unwrap().value.text, "≥100个");
+    assert_eq!(bought.midterm_value.as_ref().unwrap().value.text, "≥100个");
+    assert!(names(p).contains(&"实验室仪器维修维护"));
+}
+
+#[test]
+fn rongchang_2022_flattened_pipes_with_unit_and_comparator_columns() {
+    let input = snapshot("29-rongchang-2022-flattened-pipes-unit-columns.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "古昌镇大青冈村乡村振兴绿化美化项目");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "区林业局");
+    assert_eq!(total(p), Some(yuan("1535184")));
+    assert_eq!(p.goals.len(), 1);
+    assert_eq!(p.midterm_goals.len(), 1);
+    assert_eq!(value(p, "绿化美化公路"), ("=3500米", ValueKind::Count));
+    assert!(!codes(&input).contains(&"goals.present".to_owned()));
+}
+
+#[test]
+fn jinan_2023_a_header_wrapped_over_lines() {
+    let input = snapshot("30-jinan-2023-spaces-wrapped-header.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(total(p), Some(yuan("800000")));
+    assert_eq!(p.indicators.len(), 4);
+    assert!(!codes(&input).contains(&"parse::unrecognized-line".to_owned()));
+}
+
+#[test]
+fn xiuyu_2025_a_form_inside_a_page_on_one_line() {
+    let input = snapshot("31-xiuyu-2025-page-on-one-line.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "省级第七批水利专项资金");
+    assert_eq!(total(p), Some(yuan("350000")));
+    // One value column per town is no 指标值 column: reported, not guessed.
+    assert!(!p.indicators_read);
+    assert!(codes(&input).contains(&"parse::unreadable-table".to_owned()));
+}

@@ -1,6 +1,6 @@
 //! `jixiao check` and `jixiao config`.
 
-use crate::baseline::{Baseline, write_atomically_with};
+use crate::baseline::Baseline;
 use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
 use crate::config::Config;
@@ -106,7 +106,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let (files, unreadable) = filter.expand(&paths);
     let report_unreadable = |path: &PathBuf, err: &std::io::Error| {
-        eprintln!(
+        crate::errln!(
             "error[input::unreadable]: 无法读取 {}: {err}",
             path.display()
         );
@@ -174,13 +174,13 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         let recorded = b.unmatched();
         if let Err(err) = b.write(path) {
-            eprintln!(
+            crate::errln!(
                 "error[baseline::write]: 无法写入基线文件 {}: {err}",
                 path.display()
             );
             return exit::TROUBLE;
         }
-        eprintln!("已将 {recorded} 条发现写入基线 {}", path.display());
+        crate::errln!("已将 {recorded} 条发现写入基线 {}", path.display());
         return code;
     }
 
@@ -201,11 +201,18 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     let writing = Instant::now();
-    if write_output(args, &config, &policy, &reports, &summary, &notes).is_err() {
-        return exit::TROUBLE;
+    if let Err(e) = write_output(args, &config, &policy, &reports, &summary, &notes) {
+        // A closed pipe (`jixiao check … | head`) still exits by the findings.
+        let target = args.output.as_ref().map_or_else(
+            || "标准输出".to_owned(),
+            |p| format!("报告文件 {}", p.display()),
+        );
+        if crate::cli::output::write_failed(&target, &e, code) == exit::TROUBLE {
+            return exit::TROUBLE;
+        }
     }
     if let Some(t) = &timings {
-        eprint!("{}", describe_timings(t, &policy, writing.elapsed()));
+        crate::errprint!("{}", describe_timings(t, &policy, writing.elapsed()));
     }
     if code == exit::OK && failed(&config, &summary, &reports) {
         code = exit::FINDINGS;
@@ -299,9 +306,9 @@ fn write_output(
     }
     match &args.output {
         Some(path) => {
-            write_atomically_with(path, render)?;
-            eprintln!("{summary_line}");
-            eprintln!("报告已写入 {}", path.display());
+            crate::write::write_file(path, render)?;
+            crate::errln!("{summary_line}");
+            crate::errln!("报告已写入 {}", path.display());
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -310,7 +317,7 @@ fn write_output(
             if format == Format::Human {
                 writeln!(out, "{summary_line}")?;
             } else {
-                eprintln!("{summary_line}");
+                crate::errln!("{summary_line}");
             }
             out.flush()?;
         }
@@ -355,6 +362,5 @@ pub fn run_config(args: &ConfigCommandArgs) -> u8 {
             p.name, p.ty, value, default
         ));
     }
-    print!("{text}");
-    exit::OK
+    crate::cli::output::print(&text, exit::OK)
 }

@@ -6,7 +6,6 @@ use crate::read::Input;
 use crate::report::{FileReport, HumanOptions, render_human};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -59,7 +58,7 @@ pub fn run(args: &ExtractArgs) -> u8 {
         match Input::read_with(path, args.input_format, &config.vocabulary) {
             Ok(input) => inputs.push(input),
             Err(err) => {
-                eprintln!(
+                crate::errln!(
                     "error[input::unreadable]: 无法读取 {}: {err}",
                     path.display()
                 );
@@ -87,14 +86,15 @@ pub fn run(args: &ExtractArgs) -> u8 {
         }
     };
     match text {
-        Ok(text) => {
-            let mut out = std::io::stdout().lock();
-            if writeln!(out, "{}", text.trim_end()).is_err() {
+        Ok(mut text) => {
+            text.truncate(text.trim_end().len());
+            text.push('\n');
+            if crate::cli::output::print(&text, exit::OK) == exit::TROUBLE {
                 return exit::TROUBLE;
             }
         }
         Err(err) => {
-            eprintln!("error[output::serialize]: {err}");
+            crate::errln!("error[output::serialize]: {err}");
             return exit::TROUBLE;
         }
     }

@@ -2,6 +2,7 @@
 
 mod check;
 mod extract;
+mod output;
 mod policies;
 mod rules;
 mod test;
@@ -32,9 +33,11 @@ pub mod exit {
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Worker threads for reading and checking (default: one per core; also RAYON_NUM_THREADS).
-    #[arg(long, short = 'j', global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads for reading and checking, 1–256 (default: one per core; also
+    /// RAYON_NUM_THREADS).
+    #[arg(long, short = 'j', global = true, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,14 +91,30 @@ pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()
 }
 
+/// The most worker threads `-j` accepts.
+pub const MAX_THREADS: i64 = 256;
+
+/// Build the worker pool now, so that a machine that will not give us threads (`ulimit -u`)
+/// gets a message and a run on the main thread instead of a panic at the first parallel step.
+fn start_workers(threads: Option<u16>) -> Result<(), String> {
+    let wanted = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from));
+    let Err(e) = wanted.build_global() else {
+        return Ok(());
+    };
+    crate::errln!("warning[threads]: 无法创建工作线程（{e}），改为只用主线程");
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build_global()
+        .map_err(|e| e.to_string())
+}
+
 /// Parse the command line and run it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(threads) = cli.threads {
-        // Only fails if a pool exists already, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build_global();
+    if let Err(e) = start_workers(cli.threads) {
+        crate::errln!("error[threads]: 无法运行：{e}");
+        return ExitCode::from(exit::TROUBLE);
     }
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
@@ -104,10 +123,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => rules::run_explain(&args),
         Command::Config(args) => check::run_config(&args),
         Command::Test(args) => test::run(&args),
-        Command::Schema => {
-            print!("{MODEL_SCHEMA}");
-            exit::OK
-        }
+        Command::Schema => output::print(MODEL_SCHEMA, exit::OK),
     };
     ExitCode::from(code)
 }

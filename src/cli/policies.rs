@@ -98,7 +98,7 @@ impl ConfigArgs {
         };
         Config::load(&path).map_err(|diags| {
             print_diagnostics(&diags, color);
-            eprintln!("配置文件有错误，未进行检查");
+            crate::errln!("配置文件有错误，未进行检查");
             exit::TROUBLE
         })
     }
@@ -111,7 +111,7 @@ impl PolicyArgs {
         let mut loader = PolicyLoader::new();
         if config.default_policy.value && !self.no_default_policy {
             if let Err(e) = loader.add_builtin_pack("default") {
-                eprintln!("error[policy::builtin]: {e}");
+                crate::errln!("error[policy::builtin]: {e}");
                 return Err(exit::TROUBLE);
             }
         }
@@ -120,11 +120,11 @@ impl PolicyArgs {
             let text = path.display().to_string();
             if let Some(pack) = text.strip_prefix("builtin:") {
                 if let Err(e) = loader.add_builtin_pack(pack.trim_end_matches('/')) {
-                    eprintln!("error[policy::builtin]: {e}");
+                    crate::errln!("error[policy::builtin]: {e}");
                     return Err(exit::TROUBLE);
                 }
             } else if let Err(err) = loader.add_file(&path) {
-                eprintln!(
+                crate::errln!(
                     "error[policy::unreadable]: 无法读取规则文件 {}: {err}",
                     path.display()
                 );
@@ -145,23 +145,23 @@ impl PolicyArgs {
             .collect();
         print_diagnostics(&policy_diags, color);
         if has_errors(&policy_diags) {
-            eprintln!("规则文件有错误，未进行检查");
+            crate::errln!("规则文件有错误，未进行检查");
             return Err(exit::TROUBLE);
         }
         let mut policy = loaded.policy;
         let config_diags = config.apply_to(&mut policy);
         print_diagnostics(&config_diags, color);
         if has_errors(&config_diags) {
-            eprintln!("配置文件有错误，未进行检查");
+            crate::errln!("配置文件有错误，未进行检查");
             return Err(exit::TROUBLE);
         }
         for assignment in &self.params {
             let Some((name, value)) = assignment.split_once('=') else {
-                eprintln!("error[usage]: --param 应写作 NAME=VALUE，这里是 “{assignment}”");
+                crate::errln!("error[usage]: --param 应写作 NAME=VALUE，这里是 “{assignment}”");
                 return Err(exit::TROUBLE);
             };
             if let Err(e) = policy.set_param(name.trim(), value.trim()) {
-                eprintln!("error[usage]: 参数 {}: {e}", name.trim());
+                crate::errln!("error[usage]: 参数 {}: {e}", name.trim());
                 return Err(exit::TROUBLE);
             }
         }
@@ -224,6 +224,6 @@ impl SettingsArgs {
 
 /// Report a usage problem; returns the exit code for it.
 pub fn usage(message: impl std::fmt::Display) -> u8 {
-    eprintln!("error[usage]: {message}");
+    crate::errln!("error[usage]: {message}");
     exit::TROUBLE
 }

@@ -89,8 +89,7 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
             out
         }
     };
-    println!("{text}");
-    exit::OK
+    crate::cli::output::print(&format!("{text}\n"), exit::OK)
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
@@ -106,11 +105,10 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
         let hint = suggest(&args.rule, policy.rules.iter().map(|r| r.id.as_str()))
             .map(|s| format!("是否应为 {s}？"))
             .unwrap_or_else(|| "jixiao rules 列出全部规则。".to_owned());
-        eprintln!("error[usage]: 没有规则 {}。{hint}", args.rule);
+        crate::errln!("error[usage]: 没有规则 {}。{hint}", args.rule);
         return exit::TROUBLE;
     };
-    print!("{}", explain(&policy, rule));
-    exit::OK
+    crate::cli::output::print(&explain(&policy, rule), exit::OK)
 }
 
 /// The text `jixiao explain` prints for a rule.

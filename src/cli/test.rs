@@ -6,6 +6,7 @@ use crate::testing::{
     TestCase, example_cases, find_test_files, load_test_file, run_case, uncovered,
 };
 use clap::Args;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -46,6 +47,7 @@ pub fn run(args: &TestArgs) -> u8 {
             }
         }
     }
+    let mut out = String::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut origin = String::new();
     for case in &cases {
@@ -53,54 +55,55 @@ pub fn run(args: &TestArgs) -> u8 {
         if case.origin != origin {
             origin = case.origin.clone();
             if !args.quiet {
-                println!("{origin}");
+                let _ = writeln!(out, "{origin}");
             }
         }
         if result.passed {
             passed += 1;
             if !args.quiet {
-                println!("  ✓ {}", case.name);
+                let _ = writeln!(out, "  ✓ {}", case.name);
             }
             continue;
         }
         failed += 1;
         if args.quiet {
-            println!("{origin}");
+            let _ = writeln!(out, "{origin}");
         }
-        println!("  ✗ {}", case.name);
+        let _ = writeln!(out, "  ✗ {}", case.name);
         if let Some(e) = &result.error {
-            println!("      错误：{e}");
+            let _ = writeln!(out, "      错误：{e}");
         }
         if !result.missing.is_empty() {
-            println!("      期望有、实际没有：");
+            let _ = writeln!(out, "      期望有、实际没有：");
             for m in &result.missing {
-                println!("        - {m}");
+                let _ = writeln!(out, "        - {m}");
             }
         }
         if !result.unexpected.is_empty() {
-            println!("      实际有、期望没有：");
+            let _ = writeln!(out, "      实际有、期望没有：");
             for u in &result.unexpected {
-                println!("        + {u}");
+                let _ = writeln!(out, "        + {u}");
             }
         }
     }
     if args.coverage {
         let missing = uncovered(&policy, &cases);
         if missing.is_empty() {
-            println!("覆盖：每条规则都有测试触发");
+            let _ = writeln!(out, "覆盖：每条规则都有测试触发");
         } else {
-            println!("没有测试触发的规则（{} 条）：", missing.len());
+            let _ = writeln!(out, "没有测试触发的规则（{} 条）：", missing.len());
             for id in missing {
-                println!("  {id}");
+                let _ = writeln!(out, "  {id}");
             }
         }
     }
-    println!("结果：{passed} 个通过，{failed} 个失败");
-    if trouble {
+    let _ = writeln!(out, "结果：{passed} 个通过，{failed} 个失败");
+    let code = if trouble {
         exit::TROUBLE
     } else if failed > 0 {
         exit::FINDINGS
     } else {
         exit::OK
-    }
+    };
+    crate::cli::output::print(&out, code)
 }

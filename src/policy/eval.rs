@@ -1461,17 +1461,3 @@ mod tests {
         assert_eq!(collapse_repeats("黔南州"), "黔南州");
     }
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        eprintln!(
-            "Val {} R<Val> {} Failure {} Text {} Truth R {}",
-            std::mem::size_of::<super::Val>(),
-            std::mem::size_of::<super::R<super::Val>>(),
-            std::mem::size_of::<super::Failure>(),
-            std::mem::size_of::<super::Text>(),
-            std::mem::size_of::<super::R<super::Truth>>()
-        );
-    }
-}

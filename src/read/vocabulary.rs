@@ -140,6 +140,8 @@ pub struct Vocabulary {
     title_last_char: Option<char>,
     other_documents: Vec<OtherDocument>,
     footers: Vec<String>,
+    /// Words that end a form anywhere in a row after its indicator table (`(盖章)`).
+    table_footers: Vec<String>,
     furniture: Vec<String>,
     money_units: Vec<(String, Decimal)>,
     /// The longest label, in characters (glued labels are searched up to this length).
@@ -234,6 +236,9 @@ struct RawOther {
 #[serde(deny_unknown_fields)]
 struct RawStarts {
     starts: Vec<String>,
+    /// Words that end a form wherever they stand in a row, once its indicator table has begun.
+    #[serde(default)]
+    after_table: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -392,6 +397,7 @@ impl Vocabulary {
             title_last_char: None,
             other_documents: Vec::new(),
             footers: Vec::new(),
+            table_footers: Vec::new(),
             furniture: Vec::new(),
             money_units: Vec::new(),
             max_label_chars: 0,
@@ -424,6 +430,12 @@ impl Vocabulary {
         v.footers = raw
             .footers
             .starts
+            .iter()
+            .map(|t| key(t).into_owned())
+            .collect();
+        v.table_footers = raw
+            .footers
+            .after_table
             .iter()
             .map(|t| key(t).into_owned())
             .collect();
@@ -665,8 +677,9 @@ impl Vocabulary {
         }
         let lead = leading_enumerator_len(text);
         let body = text.get(lead..).unwrap_or("");
-        // `其中:上级补助`: the label is what follows `其中`.
-        let from = lead + qizhong_len(body);
+        // `其中:上级补助`, `其中:1.中央资金`: the label is what follows `其中` (and its number).
+        let after_qizhong = lead + qizhong_len(body);
+        let from = after_qizhong + leading_enumerator_len(text.get(after_qizhong..).unwrap_or(""));
         let mut node = LabelTrie::ROOT;
         let mut best = None;
         for (offset, c) in text.get(from..).unwrap_or("").char_indices() {
@@ -828,6 +841,11 @@ impl Vocabulary {
             .next()
             .is_some_and(|c| self.footer_first_chars.contains(c))
             && self.footers.iter().any(|f| key.starts_with(f.as_str()))
+    }
+
+    /// Whether a cell of a row below the indicator table is a signature or stamp box.
+    pub fn is_table_footer(&self, key: &str) -> bool {
+        self.table_footers.iter().any(|f| key.contains(f.as_str()))
     }
 
     pub fn is_furniture(&self, key: &str) -> bool {
@@ -1076,7 +1094,7 @@ fn strip_enumerator(text: &str) -> &str {
 /// A label key without its enumerator, `其中:` and `(万元)`, and the scale the unit states.
 fn label_parts(key: &str, vocab: &Vocabulary) -> (String, Option<Decimal>) {
     let key = strip_enumerator(key);
-    let key = strip_qizhong(key);
+    let key = strip_enumerator(strip_qizhong(key));
     if vocab.labels.contains_key(key) {
         return (key.to_owned(), None);
     }

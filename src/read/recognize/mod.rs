@@ -513,7 +513,7 @@ fn title<'k>(k: &'k str, vocab: &Vocabulary) -> Option<Title<'k>> {
     {
         return None;
     }
-    let mut year = leading_year(head);
+    let mut year = title_year(head);
     // `(2023年度)`, `（高标准农田建设）`: brackets after the ending.
     while let Some(inner_end) = rest
         .strip_prefix('(')
@@ -629,6 +629,19 @@ impl<'s, 'v> Parser<'s, 'v> {
             self.end_form(row.span);
             return;
         }
+        let below_table = self
+            .current
+            .as_ref()
+            .is_some_and(|f| f.section == Section::Table);
+        if below_table
+            && row
+                .cells
+                .iter()
+                .any(|c| self.vocab.is_table_footer(&key(&c.text)))
+        {
+            self.end_form(row.span);
+            return;
+        }
         if row.cells.len() == 1 {
             if let Some(year) = year_line(&first_key) {
                 let span = row.cells.first().map_or(row.span, |c| c.span);
@@ -647,6 +660,20 @@ impl<'s, 'v> Parser<'s, 'v> {
                 self.set_scale(scale);
                 return;
             }
+        }
+        // A page flattened onto one line: the form starts at its title inside the text
+        // (`…附件2秀屿区2025年…绩效目标表项目名称…`).
+        if self.current.is_none()
+            && let [cell] = row.cells.as_slice()
+            && let Some(at) = glued_form_start(&cell.text, self.vocab, false)
+        {
+            if let Some(head) = split::sub_cell(cell, 0..at) {
+                self.note_outside(head.span, 1);
+            }
+            if let Some(tail) = split::sub_cell(cell, at..cell.text.len()) {
+                self.loose_cell(tail, row.columns);
+            }
+            return;
         }
         // Outside any form, only a 项目名称 with its value opens one (not the header of a list
         // whose columns are 序号 | 项目名称 | 金额).
@@ -691,14 +718,14 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         };
         form.last_line_end = form.last_line_end.max(row.span.end);
+        let section = form.section;
         // A table header row.
         if !row.loose
-            && let Some(heading) = table::heading(&row.cells, row.columns, self.vocab)
+            && let Some((heading, span)) = self.heading_after_run(&row.cells, row.columns, row.span)
         {
-            self.start_table(heading, false, row.span);
+            self.start_table(heading, false, span);
             return;
         }
-        let section = form.section;
         // A one-cell row in a header or goals section: label, header word, value or goal text.
         if row.loose && section != Section::Table {
             if let Some(cell) = row.cells.into_iter().next() {
@@ -824,13 +851,13 @@ impl<'s, 'v> Parser<'s, 'v> {
             // A whole header row in one line (`一级指标 二级指标 三级指标 指标值`, glued or
             // spaced): the table starts, in rows (each line one row).
             if let Some((header, rest)) = header_in_cell(&cell, self.vocab) {
-                self.flush_header_run();
-                if let Some(heading) = table::heading(&header, Columns::Drifting, self.vocab) {
-                    let span = header
-                        .iter()
-                        .map(|c| c.span)
-                        .reduce(Span::cover)
-                        .unwrap_or(cell.span);
+                let span = header
+                    .iter()
+                    .map(|c| c.span)
+                    .reduce(Span::cover)
+                    .unwrap_or(cell.span);
+                let found = self.heading_after_run(&header, Columns::Drifting, span);
+                if let Some((heading, span)) = found {
                     self.start_table(heading, false, span);
                     if let Some(rest) =
                         rest.and_then(|r| split::sub_cell(&cell, r..cell.text.len()))
@@ -1224,7 +1251,9 @@ impl<'s, 'v> Parser<'s, 'v> {
         let optional_line = matches!(
             m.label,
             Label::Funds {
-                role: crate::model::FundsRole::Other | crate::model::FundsRole::Superior,
+                role: crate::model::FundsRole::Other
+                    | crate::model::FundsRole::Superior
+                    | crate::model::FundsRole::Source,
                 ..
             }
         );
@@ -1271,6 +1300,44 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     /// Collected header words (one per line) become the table's header row.
+    /// The heading `cells` make, with the header words a wrapped header left on lines of their
+    /// own before them (`一级` / `指标` / `二级指标 三级指标 指标值`); words that do not fit are
+    /// reported.
+    fn heading_after_run(
+        &mut self,
+        cells: &[Cell<'s>],
+        columns: Columns,
+        span: Span,
+    ) -> Option<(table::Heading, Span)> {
+        let heading = table::heading(cells, columns, self.vocab)?;
+        let pending = self
+            .current
+            .as_mut()
+            .map(|f| std::mem::take(&mut f.header_run.cells))
+            .unwrap_or_default();
+        if !pending.is_empty() {
+            let joined: Vec<Cell<'s>> = pending
+                .iter()
+                .chain(cells)
+                .cloned()
+                .enumerate()
+                .map(|(i, mut c)| {
+                    c.column = i;
+                    c
+                })
+                .collect();
+            if let Some(whole) = table::heading(&joined, Columns::Drifting, self.vocab) {
+                let span = pending.iter().map(|c| c.span).fold(span, Span::cover);
+                return Some((whole, span));
+            }
+            if let Some(form) = self.current.as_mut() {
+                form.header_run.cells = pending;
+            }
+            self.flush_header_run();
+        }
+        Some((heading, span))
+    }
+
     fn flush_header_run(&mut self) {
         let Some(form) = self.current.as_mut() else {
             return;
@@ -1650,7 +1717,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
-            let Some(m) = labels.get(i - 1).cloned().flatten() else {
+            let Some(mut m) = labels.get(i - 1).cloned().flatten() else {
                 // What a merged, vertically written label left (`总` of 总体目标).
                 let k = key(&cell.text);
                 if k.chars().count() <= 2 && self.vocab.is_goal_label_prefix(&k) {
@@ -1666,6 +1733,18 @@ impl<'s, 'v> Parser<'s, 'v> {
                 );
                 continue;
             };
+            // A funds heading with an amount beside it (`项目金额 | 164万元`): the total.
+            if m.label == Label::FundsHeading
+                && !is_label(i)
+                && cells
+                    .get(i)
+                    .is_some_and(|c| parse_amount(c.text.trim(), Decimal::ONE).is_ok())
+            {
+                m.label = Label::Funds {
+                    role: crate::model::FundsRole::Total,
+                    period: Period::Annual,
+                };
+            }
             if !m.label.takes_value() {
                 self.heading_label(&m);
                 continue;
@@ -2530,6 +2609,26 @@ fn title_start_before(text: &str, end: usize, vocab: &Vocabulary) -> Option<usiz
         }
         start = i;
     }
+    // A year inside the title (`秀屿区2025年省级…绩效目标表`): through it, and the place before.
+    let before = head.get(..start).unwrap_or("");
+    let year_before = head.get(start..).is_some_and(|r| r.starts_with('年'))
+        && before.len() >= 4
+        && before
+            .get(before.len() - 4..)
+            .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+        && !before
+            .get(..before.len() - 4)
+            .and_then(|b| b.chars().next_back())
+            .is_some_and(|c| c.is_ascii_digit());
+    if year_before {
+        start -= 4;
+        for (i, c) in head.get(..start)?.char_indices().rev().take(8) {
+            if !crate::read::value_text::is_han(c) {
+                break;
+            }
+            start = i;
+        }
+    }
     let after_number = head
         .get(..start)
         .and_then(|h| h.chars().next_back())
@@ -2776,6 +2875,34 @@ fn leading_year(key: &str) -> Option<i32> {
     (digits.len() == 4 && key.get(4..).is_some_and(|r| r.starts_with('年')))
         .then(|| digits.parse().ok())
         .flatten()
+}
+
+/// The year a title names: at its start (`2025年度项目支出…`), or once inside it
+/// (`秀屿区2025年省级第七批水利专项资金绩效目标表`). Two years in a title say nothing certain.
+fn title_year(head: &str) -> Option<i32> {
+    if let Some(year) = leading_year(head) {
+        return Some(year);
+    }
+    let bytes = head.as_bytes();
+    let mut found = None;
+    for (at, _) in head.match_indices('年') {
+        let Some(start) = at.checked_sub(4) else {
+            continue;
+        };
+        let four = bytes.get(start..at).unwrap_or(&[]);
+        let before_is_digit = start
+            .checked_sub(1)
+            .and_then(|b| bytes.get(b))
+            .is_some_and(u8::is_ascii_digit);
+        if four.iter().all(u8::is_ascii_digit) && !before_is_digit {
+            let year = head.get(start..at).and_then(|d| d.parse::<i32>().ok());
+            if found.is_some() && found != year {
+                return None;
+            }
+            found = year;
+        }
+    }
+    found.filter(|y| (1990..=2100).contains(y))
 }
 
 /// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.

@@ -179,6 +179,14 @@ pub fn table_tokens<'s>(
     year: Option<i32>,
 ) -> Vec<(Cell<'s>, TokenKind)> {
     let text: &str = &cell.text;
+    // A cell that is a level name in another template's words (`产出值`, `项目完成`): found
+    // below only inside longer text, where it must end in 指标.
+    if !text.contains(is_blank)
+        && text.chars().count() <= 16
+        && let Some(level) = vocab.level(text)
+    {
+        return vec![(cell.clone(), TokenKind::Level(level))];
+    }
     // Level names and values led by a comparator, and the text between them.
     let mut raw: Vec<(Range<usize>, TokenKind)> = Vec::new();
     let mut pos = 0;

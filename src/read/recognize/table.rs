@@ -351,6 +351,10 @@ impl Table {
         }) {
             cells = cells.get(1..).unwrap_or(&[]);
         }
+        // A second header row naming the value columns (`2021年实际实现值 | 预期2022年实现值`).
+        if !cells.is_empty() && cells.iter().all(|c| is_subheading(&c.text, vocab)) {
+            return RowRead::Nothing;
+        }
         // A row written as one piece of text (`产出指标 数量指标 人数 32人`, glued): cut it.
         let owned;
         let mut glued = glued_text;
@@ -519,7 +523,7 @@ impl Table {
         } else {
             (name, after)
         };
-        let parts = self.assign(name, after, columns);
+        let parts = self.assign(name, after, columns, vocab);
         Some(self.build(name, parts, line, row_span, year, vocab, diags))
     }
 
@@ -574,6 +578,7 @@ impl Table {
         name: &'c Cell<'s>,
         after: &'c [Cell<'s>],
         columns: Columns,
+        vocab: &Vocabulary,
     ) -> Parts<'c, 's> {
         let mut parts = Parts::default();
         let by_column =
@@ -624,7 +629,20 @@ impl Table {
         let has_layout = self.layout.name_at.is_some();
         for cell in after {
             let role = if has_layout {
-                roles.next()
+                // A level column whose cell was merged into the rows above (the year's track
+                // repeats its 二级 only where it changes): the cell is the next column's.
+                let mut role = roles.next();
+                while let Some(HeaderRole::Column(Column {
+                    role: ColumnRole::Level1 | ColumnRole::Level2,
+                    ..
+                })) = role
+                {
+                    if vocab.level(&cell.text).is_some() {
+                        break;
+                    }
+                    role = roles.next();
+                }
+                role
             } else {
                 // No header: value, then note.
                 Some(HeaderRole::Column(Column {
@@ -702,7 +720,8 @@ impl Table {
             }
         }
         let value = combine_value(&parts.comparator, &parts.value, &parts.unit)
-            .map(|(text, span)| read_value(&text, span, year, diags));
+            .map(|(text, span)| read_value(&text, span, year, diags))
+            .map(|v| v.map(|v| with_unit_from_name(v, &name.text, year)));
         let midterm_value = combine_value(&[], &parts.midterm_value, &[])
             .map(|(text, span)| read_value(&text, span, year, diags));
         if value.is_some() {
@@ -866,6 +885,49 @@ fn combine_value(
     Some((text, span))
 }
 
+/// A bare number under a name that states its unit in brackets (`实施营造林总面积(亩) | 80000`,
+/// `苗木成活率(≥**%) | 85`, `项目总投入(≥**万元) | 6070`) is read in that unit. The text stays
+/// as written; only the comparator the name's template leftover suggests is not taken.
+fn with_unit_from_name(value: Value, name: &str, year: Option<i32>) -> Value {
+    if value.kind != ValueKind::Number {
+        return value;
+    }
+    let Some(inner) = name
+        .trim_end_matches(crate::read::recognize::is_blank)
+        .strip_suffix([')', '）'])
+        .and_then(|n| n.rfind(['(', '（']).and_then(|open| n.get(open..)))
+        .map(|note| note.trim_start_matches(['(', '（']))
+    else {
+        return value;
+    };
+    let unit: String = inner
+        .chars()
+        .filter(|c| {
+            !crate::read::recognize::is_blank(*c)
+                && !matches!(
+                    c,
+                    '≥' | '≤' | '=' | '＝' | '>' | '<' | '＞' | '＜' | '*' | '＊'
+                )
+        })
+        .collect();
+    if unit.is_empty() || unit.chars().count() > 4 || unit.chars().any(|c| c.is_ascii_digit()) {
+        return value;
+    }
+    let combined = parse_value(&format!("{}{unit}", value.text), year);
+    match combined.value.kind {
+        ValueKind::Money | ValueKind::Percent | ValueKind::Count | ValueKind::Rate
+            if combined.problem.is_none() =>
+        {
+            Value {
+                text: value.text,
+                op: value.op,
+                ..combined.value
+            }
+        }
+        _ => value,
+    }
+}
+
 fn read_value(
     text: &str,
     span: Span,
@@ -970,6 +1032,35 @@ fn leading_levels<'c, 's>(
         as_level1,
     });
     out
+}
+
+/// A header word under the table's header, naming a value column by year: `2021年实际实现值`,
+/// `预期2022年实现值`, `计划值`.
+fn is_subheading(text: &str, vocab: &Vocabulary) -> bool {
+    let k = key(text);
+    let mut rest: &str = &k;
+    for word in ["预期", "预计", "计划"] {
+        rest = rest.strip_prefix(word).unwrap_or(rest);
+    }
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    if digits == 4 {
+        rest = rest.get(4..).unwrap_or("");
+        rest = rest
+            .strip_prefix("年度")
+            .or_else(|| rest.strip_prefix('年'))
+            .unwrap_or(rest);
+    }
+    if rest.is_empty() || rest.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    vocab
+        .column(rest)
+        .is_some_and(|c| !matches!(c.role, ColumnRole::Level1 | ColumnRole::Level2))
+        || (rest.ends_with('值')
+            && ["实现", "实际", "目标", "计划", "预期", "完成"]
+                .iter()
+                .any(|w| rest.contains(w))
+            && rest.chars().count() <= 8)
 }
 
 /// A cell that reads as a quantity or date (not as a name).

@@ -83,7 +83,7 @@ impl<'s> LineRows<'s> {
         let lead = text.len() - text.trim_start_matches(is_blank).len();
         let start = span.start + lead;
         let starts_with_pipe = trimmed.starts_with('|');
-        if starts_with_pipe {
+        if starts_with_pipe || is_year_line(trimmed) {
             close(source, open, rows);
         }
         let row = open.get_or_insert(OpenPipeRow {
@@ -94,7 +94,7 @@ impl<'s> LineRows<'s> {
         });
         row.end = span.end;
         row.lines += 1;
-        if ends_with_empty_cells(trimmed) {
+        if ends_with_empty_cells(trimmed) || is_year_line(trimmed) {
             close(source, open, rows);
         }
     }
@@ -225,6 +225,27 @@ fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut 
             Columns::Packed
         },
     });
+}
+
+/// `(2022年度) | ||||`, `2022年 |`: a year under a title is a row of its own, never the
+/// continuation of the row above (`标 题: | 项目支出绩效目标申报表 |`).
+fn is_year_line(trimmed: &str) -> bool {
+    let mut cells = trimmed
+        .split('|')
+        .map(|piece| piece.trim_matches(is_blank))
+        .filter(|piece| !piece.is_empty());
+    let (Some(only), None) = (cells.next(), cells.next()) else {
+        return false;
+    };
+    let inner = only
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）']);
+    let inner = inner.trim_matches(is_blank);
+    let digits = inner
+        .strip_suffix("年度")
+        .or_else(|| inner.strip_suffix('年'))
+        .map(|d| d.trim_matches(is_blank));
+    digits.is_some_and(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `… | |||` or `… ||`: a run of two or more `|` (spaces between them allowed) ends the line.
