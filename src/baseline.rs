@@ -55,8 +55,10 @@ impl Baseline {
     }
 
     pub fn read(path: &Path) -> Result<Baseline, String> {
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::limits::read_side_file(path)
             .map_err(|e| format!("无法读取基线文件 {}：{e}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| format!("基线文件 {} 不是 UTF-8 文本：{e}", path.display()))?;
         let file: BaselineFile = serde_json::from_str(&text)
             .map_err(|e| format!("基线文件 {} 格式有误：{e}", path.display()))?;
         if file.version != VERSION {

@@ -26,8 +26,9 @@ use toml::Spanned;
 /// The name of the configuration file.
 pub const CONFIG_FILE: &str = "jixiao.toml";
 
-/// Deepest `extends` chain accepted (a cycle is reported before this).
-const MAX_EXTENDS: usize = 16;
+/// The most configuration files one `extends` chain may have (docs/robustness.md, "Limits").
+/// A cycle is reported as a cycle whatever its length.
+pub const MAX_EXTENDS: usize = 64;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -196,6 +197,9 @@ impl Suppression {
 pub struct Config {
     /// The configuration files read, the one that `extends` others last.
     pub sources: Vec<Arc<SourceFile>>,
+    /// For a configuration found by searching: the directory its `extends` and `policies` (and
+    /// what those policies import) must stay under ([`crate::limits::trust_root`]).
+    pub root: Option<PathBuf>,
     pub policies: Vec<Setting<PathBuf>>,
     pub default_policy: Setting<bool>,
     pub select: Setting<Vec<String>>,
@@ -226,6 +230,7 @@ impl Default for Config {
         let strings = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
         Config {
             sources: Vec::new(),
+            root: None,
             policies: Vec::new(),
             default_policy: Setting::default(true),
             select: Setting::default(Vec::new()),
@@ -257,16 +262,25 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 impl Config {
     /// Read a configuration file and the files it extends.
     pub fn load(path: &Path) -> Result<Config, ConfigDiagnostics> {
-        Config::load_with(path, None)
+        Config::load_with(path, None, None)
+    }
+
+    /// Read a configuration found by searching: what it names must be under `root`.
+    pub fn load_within(path: &Path, root: Option<PathBuf>) -> Result<Config, ConfigDiagnostics> {
+        Config::load_with(path, None, root)
     }
 
     /// The configuration written in `text`, as if read from `path` (`extends` is resolved
     /// relative to it and read from disk).
     pub fn parse(path: &Path, text: &[u8]) -> Result<Config, ConfigDiagnostics> {
-        Config::load_with(path, Some(text))
+        Config::load_with(path, Some(text), None)
     }
 
-    fn load_with(path: &Path, first: Option<&[u8]>) -> Result<Config, ConfigDiagnostics> {
+    fn load_with(
+        path: &Path,
+        first: Option<&[u8]>,
+        root: Option<PathBuf>,
+    ) -> Result<Config, ConfigDiagnostics> {
         let mut chain: Vec<(Arc<SourceFile>, RawConfig, PathBuf)> = Vec::new();
         let mut errors = ConfigDiagnostics::new();
         let mut first = first;
@@ -278,20 +292,31 @@ impl Config {
             });
             if seen || chain.len() >= MAX_EXTENDS {
                 if let Some((source, span)) = extended_from {
-                    errors.push((
-                        source,
+                    let diagnostic = if seen {
                         Diagnostic::error(
                             "config::extends",
                             format!("extends 形成了循环：{}", file.display()),
                         )
-                        .with_primary(span, Some("循环继承".into())),
-                    ));
+                        .with_primary(span, Some("循环继承".into()))
+                    } else {
+                        Diagnostic::error(
+                            "config::extends",
+                            format!("extends 链超过 {MAX_EXTENDS} 层：{}", file.display()),
+                        )
+                        .with_primary(span, Some("继承层数过多".into()))
+                        .with_help("合并几个中间的配置文件，让继承链短一些")
+                    };
+                    errors.push((source, diagnostic));
                 }
                 break;
             }
             let read = match first.take() {
                 Some(given) => Ok(given.to_vec()),
-                None => std::fs::read(&file),
+                // The first file is the one found or named; what it extends is confined.
+                None if extended_from.is_some() => {
+                    crate::limits::read_confined(&file, root.as_deref(), "toml")
+                }
+                None => crate::limits::read_side_file(&file),
             };
             let bytes = match read {
                 Ok(b) => b,
@@ -332,7 +357,10 @@ impl Config {
         }
         // The base of the chain first, so the files that extend it override it.
         chain.reverse();
-        let mut config = Config::default();
+        let mut config = Config {
+            root,
+            ..Config::default()
+        };
         for (index, (source, raw, dir)) in chain.into_iter().enumerate() {
             config.sources.push(source.clone());
             config.merge(index, &source, raw, &dir, &mut errors);

@@ -144,6 +144,49 @@ impl Diagnostic {
     }
 }
 
+/// `text` with the characters a terminal would act on shown instead: control characters
+/// (`\x1b` of an escape sequence becomes `␛`) and the bidirectional overrides that can make text
+/// read other than it is (`<U+202E>`). Form text is written by others; a report must not move
+/// the cursor, recolour the terminal or reorder what it shows.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| (c.is_control() && !matches!(c, '\n' | '\t')) || is_bidi_control(c);
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\u{0}'..='\u{1f}' if !matches!(c, '\n' | '\t') => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?'));
+            }
+            '\u{7f}' => out.push('␡'),
+            c if acts(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` cut to its first `max_chars` characters, saying how long it was: a message quotes a
+/// form's value, and a value can be megabytes long.
+pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max_chars) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let total = text.chars().count();
+            std::borrow::Cow::Owned(format!(
+                "{}…（共 {total} 字）",
+                text.get(..cut).unwrap_or_default()
+            ))
+        }
+    }
+}
+
+/// Unicode's explicit bidirectional embeddings, overrides and isolates.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The longest stretch of text a code frame underlines.
 const MAX_DRAWN_LABEL_BYTES: usize = 480;
 
@@ -164,7 +207,7 @@ impl fmt::Debug for Rendered<'_> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&visible(&self.diagnostic.message))
     }
 }
 
@@ -200,7 +243,7 @@ impl miette::Diagnostic for Rendered<'_> {
         if let Some(help) = &d.help {
             text.push_str(help);
         }
-        Some(Box::new(text.trim_end().to_owned()))
+        Some(Box::new(visible(text.trim_end()).into_owned()))
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -222,8 +265,9 @@ impl miette::Diagnostic for Rendered<'_> {
             }
             (start, end.saturating_sub(start))
         };
+        let shown = |t: &Option<String>| t.as_deref().map(|t| visible(t).into_owned());
         let first = std::iter::once(miette::LabeledSpan::new_primary_with_span(
-            primary.text.clone(),
+            shown(&primary.text),
             clamp(primary.span),
         ));
         // A frame draws one line at a time: a label far along the primary's line (a cell after
@@ -239,7 +283,7 @@ impl miette::Diagnostic for Rendered<'_> {
             .secondary
             .iter()
             .filter(near)
-            .map(move |l| miette::LabeledSpan::new_with_span(l.text.clone(), clamp(l.span)));
+            .map(move |l| miette::LabeledSpan::new_with_span(shown(&l.text), clamp(l.span)));
         Some(Box::new(first.chain(rest)))
     }
 }
@@ -285,5 +329,23 @@ impl Region {
             Some(cell) => format!("{file}:{cell}"),
             None => format!("{file}:{}:{}", self.line, self.column),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{shortened, visible};
+
+    #[test]
+    fn long_values_are_shortened_and_say_how_long_they_were() {
+        assert_eq!(shortened("短", 3), "短");
+        assert_eq!(shortened("名名名名名", 3), "名名名…（共 5 字）");
+    }
+
+    #[test]
+    fn controls_in_messages_are_shown_not_obeyed() {
+        assert_eq!(visible("a\u{1b}[0mb"), "a␛[0mb");
+        assert_eq!(visible("x\u{202e}y"), "x<U+202E>y");
+        assert_eq!(visible("行\t列\n"), "行\t列\n");
     }
 }

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod config;
 pub mod corpus;
 pub mod diagnostic;
+pub mod limits;
 pub mod lint;
 pub mod model;
 pub mod pack;

@@ -13,7 +13,6 @@ use crate::read::{Input, InputFormat};
 use crate::report::FileReport;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -240,11 +239,9 @@ impl Checker<'_> {
             return Ok(self.check(input, path));
         }
         let (bytes, name) = if stdin {
-            let mut bytes = Vec::new();
-            std::io::stdin().read_to_end(&mut bytes)?;
-            (bytes, "<stdin>".to_owned())
+            (crate::limits::read_stdin()?, "<stdin>".to_owned())
         } else {
-            (std::fs::read(path)?, path.display().to_string())
+            (crate::limits::read_input(path)?, path.display().to_string())
         };
         Ok(self.check_text(bytes, name, path))
     }
@@ -298,53 +295,124 @@ impl FileFilter {
     }
 
     /// Files to read: named files as they are (whatever their name), directories searched
-    /// recursively (sorted, skipping hidden directories). Paths that cannot be read are
-    /// returned apart.
-    pub fn expand(&self, paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
+    /// recursively (sorted, skipping hidden directories). In a directory only regular files are
+    /// read, and a symbolic link is followed only to a place inside the directory that has not
+    /// been visited: a link loop, a link to `/`, a FIFO or a device named `*.txt` cannot make the
+    /// walk endless or read what the tree does not hold. Paths that cannot be read are returned
+    /// apart; what was passed over is listed with the reason.
+    pub fn expand(&self, paths: &[PathBuf]) -> Expanded {
+        let mut out = Expanded::default();
         for path in paths {
             if path.as_os_str() == "-" {
-                files.push(path.clone());
+                out.files.push(path.clone());
                 continue;
             }
             match std::fs::metadata(path) {
                 Ok(meta) if meta.is_dir() => {
-                    self.walk(path, Path::new(""), &mut files, &mut errors)
+                    let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                    let mut walk = Walk {
+                        filter: self,
+                        base: path,
+                        root: &root,
+                        visited: std::collections::HashSet::from([root.clone()]),
+                        out: &mut out,
+                    };
+                    walk.dir(Path::new(""), 0);
                 }
-                Ok(_) => files.push(path.clone()),
-                Err(err) => errors.push((path.clone(), err)),
+                Ok(_) => out.files.push(path.clone()),
+                Err(err) => out.errors.push((path.clone(), err)),
             }
         }
-        (files, errors)
+        out
     }
+}
 
-    fn walk(
-        &self,
-        root: &Path,
-        relative: &Path,
-        files: &mut Vec<PathBuf>,
-        errors: &mut Vec<(PathBuf, std::io::Error)>,
-    ) {
-        let dir = root.join(relative);
-        let mut entries: Vec<(PathBuf, bool)> = match std::fs::read_dir(&dir) {
+/// What a search for input files found.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be read.
+    pub errors: Vec<(PathBuf, std::io::Error)>,
+    /// Entries passed over, and why (a FIFO, a device, a link leading out of the tree).
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// How deep a directory walk goes.
+pub const MAX_WALK_DEPTH: usize = 64;
+
+struct Walk<'a> {
+    filter: &'a FileFilter,
+    /// The directory as named on the command line.
+    base: &'a Path,
+    /// Its canonical path: links are followed only to places under it.
+    root: &'a Path,
+    /// Canonical paths of the directories entered.
+    visited: std::collections::HashSet<PathBuf>,
+    out: &'a mut Expanded,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, relative: &Path, depth: usize) {
+        let dir = self.base.join(relative);
+        if depth > MAX_WALK_DEPTH {
+            self.out.skipped.push((dir, "目录层级超过 64 层"));
+            return;
+        }
+        let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&dir) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
-                .map(|e| (relative.join(e.file_name()), e.path().is_dir()))
+                .filter_map(|e| Some((relative.join(e.file_name()), e.file_type().ok()?)))
                 .collect(),
             Err(err) => {
-                errors.push((dir, err));
+                self.out.errors.push((dir, err));
                 return;
             }
         };
-        entries.sort();
-        for (rel, is_dir) in entries {
-            if is_dir {
-                if !self.skips_dir(&rel) {
-                    self.walk(root, &rel, files, errors);
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (rel, file_type) in entries {
+            let path = self.base.join(&rel);
+            // What the entry is, through a link if it is one, and whether it stays in the tree.
+            let (is_dir, is_file) = if file_type.is_symlink() {
+                let target = std::fs::canonicalize(&path);
+                match target {
+                    Ok(t) if t.starts_with(self.root) => match std::fs::metadata(&t) {
+                        Ok(m) => (m.is_dir(), m.is_file()),
+                        Err(_) => (false, false),
+                    },
+                    Ok(_) => {
+                        if self.filter.keeps(&rel) || !self.filter.skips_dir(&rel) {
+                            self.out.skipped.push((path, "符号链接指向检查目录之外"));
+                        }
+                        continue;
+                    }
+                    // A dangling link named like a form: the form it stood for cannot be read.
+                    Err(err) => {
+                        if self.filter.keeps(&rel) {
+                            self.out.errors.push((path, err));
+                        }
+                        continue;
+                    }
                 }
-            } else if self.keeps(&rel) {
-                files.push(root.join(rel));
+            } else {
+                (file_type.is_dir(), file_type.is_file())
+            };
+            if is_dir {
+                if self.filter.skips_dir(&rel) {
+                    continue;
+                }
+                let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+                // A directory reached twice (a link loop, two links to one place): once only.
+                if self.visited.insert(canonical) {
+                    self.dir(&rel, depth + 1);
+                }
+            } else if self.filter.keeps(&rel) {
+                if is_file {
+                    self.out.files.push(path);
+                } else {
+                    self.out
+                        .skipped
+                        .push((path, "不是普通文件（FIFO、设备等）"));
+                }
             }
         }
     }
@@ -392,7 +460,8 @@ mod tests {
             &strings(&["jixiao.toml", "*.test.toml", "old"]),
         )
         .unwrap();
-        let (files, errors) = filter.expand(&[dir.path().to_path_buf()]);
+        let crate::lint::Expanded { files, errors, .. } =
+            filter.expand(&[dir.path().to_path_buf()]);
         assert!(errors.is_empty());
         let names: Vec<String> = files
             .iter()

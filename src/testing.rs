@@ -171,7 +171,7 @@ pub fn example_cases(policy: &PolicySet) -> Vec<TestCase> {
 
 /// Read a test file. Problems are diagnostics with a code frame in the file.
 pub fn load_test_file(path: &Path) -> Result<Vec<TestCase>, ConfigDiagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::limits::read_side_file(path).map_err(|e| {
         vec![(
             Arc::new(SourceFile::from_text(path.display().to_string(), "")),
             Diagnostic::error(

@@ -104,7 +104,14 @@ pub fn run(args: &CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
-    let (files, unreadable) = filter.expand(&paths);
+    let crate::lint::Expanded {
+        files,
+        errors: unreadable,
+        skipped,
+    } = filter.expand(&paths);
+    for (path, why) in &skipped {
+        crate::errln!("warning[input::skipped]: 跳过 {}：{why}", path.display());
+    }
     let report_unreadable = |path: &PathBuf, err: &std::io::Error| {
         crate::errln!(
             "error[input::unreadable]: 无法读取 {}: {err}",
@@ -131,6 +138,16 @@ pub fn run(args: &CheckArgs) -> u8 {
             Ok(checked) => {
                 for (total, h) in hits.iter_mut().zip(&checked.suppression_hits) {
                     *total += h;
+                }
+                // A workbook or CSV that cannot be opened, or not all of it (past the sheet
+                // limits), is an input that cannot be read.
+                if checked
+                    .report
+                    .diagnostics
+                    .iter()
+                    .any(|d| matches!(d.code.as_str(), "sheet::unreadable" | "sheet::truncated"))
+                {
+                    code = exit::TROUBLE;
                 }
                 reports.push(checked.report);
             }

@@ -38,6 +38,26 @@ pub struct Cli {
     #[arg(long, short = 'j', global = true, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub threads: Option<u16>,
+    /// Read at most this much of one document: bytes, or with K, M or G (default 1G).
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_size)]
+    pub max_input_size: Option<u64>,
+}
+
+/// `1048576`, `64K`, `512M`, `2G`.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, scale) = match text.char_indices().last() {
+        Some((i, 'K' | 'k')) => (text.get(..i).unwrap_or(""), 1u64 << 10),
+        Some((i, 'M' | 'm')) => (text.get(..i).unwrap_or(""), 1 << 20),
+        Some((i, 'G' | 'g')) => (text.get(..i).unwrap_or(""), 1 << 30),
+        _ => (text, 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("“{text}” 不是大小（如 1048576、64M、2G）"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +132,9 @@ fn start_workers(threads: Option<u16>) -> Result<(), String> {
 /// Parse the command line and run it.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(bytes) = cli.max_input_size {
+        crate::limits::set_max_input_bytes(bytes);
+    }
     if let Err(e) = start_workers(cli.threads) {
         crate::errln!("error[threads]: 无法运行：{e}");
         return ExitCode::from(exit::TROUBLE);

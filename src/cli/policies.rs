@@ -89,14 +89,20 @@ impl ConfigArgs {
         if self.no_config {
             return Ok(Config::default());
         }
-        let path = match &self.config {
-            Some(p) => Some(p.clone()),
-            None => std::env::current_dir().ok().and_then(|cwd| discover(&cwd)),
+        // A file named on the command line is the user's choice; one found by searching came
+        // with the files and may only read below its repository.
+        let (path, root) = match &self.config {
+            Some(p) => (Some(p.clone()), None),
+            None => {
+                let found = std::env::current_dir().ok().and_then(|cwd| discover(&cwd));
+                let root = found.as_deref().and_then(crate::limits::trust_root);
+                (found, root)
+            }
         };
         let Some(path) = path else {
             return Ok(Config::default());
         };
-        Config::load(&path).map_err(|diags| {
+        Config::load_within(&path, root).map_err(|diags| {
             print_diagnostics(&diags, color);
             crate::errln!("配置文件有错误，未进行检查");
             exit::TROUBLE
@@ -115,15 +121,19 @@ impl PolicyArgs {
                 return Err(exit::TROUBLE);
             }
         }
-        let configured = config.policies.iter().map(|s| s.value.clone());
-        for path in configured.chain(self.policies.iter().cloned()) {
+        let configured = config
+            .policies
+            .iter()
+            .map(|s| (s.value.clone(), config.root.as_deref()));
+        let given = self.policies.iter().map(|p| (p.clone(), None));
+        for (path, root) in configured.chain(given) {
             let text = path.display().to_string();
             if let Some(pack) = text.strip_prefix("builtin:") {
                 if let Err(e) = loader.add_builtin_pack(pack.trim_end_matches('/')) {
                     crate::errln!("error[policy::builtin]: {e}");
                     return Err(exit::TROUBLE);
                 }
-            } else if let Err(err) = loader.add_file(&path) {
+            } else if let Err(err) = loader.add_file_within(&path, root) {
                 crate::errln!(
                     "error[policy::unreadable]: 无法读取规则文件 {}: {err}",
                     path.display()

@@ -135,6 +135,12 @@ struct Frame<'a> {
     forms: std::ops::Range<usize>,
     /// How many more elements loops and quantifiers may visit for the current outer element.
     visits_left: u64,
+    /// How many more they may visit in all (this rule's share of [`DOCUMENT_VISITS`]).
+    document_visits_left: u64,
+    /// Set when `document_visits_left` ran out: the rule stops on this document.
+    exhausted: bool,
+    /// How many more bytes of text and lists the current outer element may build.
+    bytes_left: u64,
     findings: Vec<Diagnostic>,
 }
 
@@ -169,10 +175,28 @@ impl Caches<'_> {
 /// p.indicators where …` twenty deep is 10²⁰ visits on a form with ten indicators. The language
 /// has no unbounded loop, but such a rule would still never finish; past the budget it stops on
 /// that form with a run-time error. Real rules visit a few hundred elements a form, or the
-/// whole document once for a rule that compares forms without a join.
-fn visit_budget(forms: usize) -> u64 {
-    1_000_000u64.saturating_add(100u64.saturating_mul(forms as u64))
+/// whole document a few times for a rule that compares forms without a join.
+pub fn visit_budget(forms: usize) -> u64 {
+    FORM_VISITS.saturating_add(4u64.saturating_mul(forms as u64))
 }
+
+/// How many characters of a value a message quotes: a form field can be megabytes long, and
+/// the report should not grow with it.
+const MESSAGE_VALUE_CHARS: usize = 120;
+
+/// The fixed part of [`visit_budget`].
+pub const FORM_VISITS: u64 = 1_000_000;
+
+/// How many elements one rule may visit over a whole document. Without it a rule that compares
+/// every form with every other (`count(q in projects where q.name != p.name)`) stays within the
+/// budget of each form but runs for hours on 100,000 forms; past it the rule stops on the
+/// document with one run-time error. Forms checked in parallel pieces share it in proportion.
+pub const DOCUMENT_VISITS: u64 = 100_000_000;
+
+/// How many bytes of text and list one rule may build for one outer element, and the most one
+/// text or list may hold: `replace(x, "", x)` nested four times, or a list doubled thirty times
+/// with `+`, would otherwise exhaust memory.
+pub const FORM_BYTES: u64 = 256 << 20;
 
 /// Run `rule` over the projects of one document.
 pub fn run_rule(
@@ -219,11 +243,25 @@ pub fn run_rule_on(
         constants: vec![None; rule.slots.len()],
         pending: vec![None; rule.slots.len()],
         visits_left: visit_budget(projects.len()),
+        document_visits_left: document_share(projects.len(), forms.len()),
+        exhausted: false,
+        bytes_left: FORM_BYTES,
         forms,
         findings: Vec::new(),
     };
     frame.run_steps(0, true);
     frame.findings
+}
+
+/// The part of [`DOCUMENT_VISITS`] for `piece` of the `forms` of a document.
+fn document_share(forms: usize, piece: usize) -> u64 {
+    if forms == 0 || piece >= forms {
+        return DOCUMENT_VISITS;
+    }
+    let share = u128::from(DOCUMENT_VISITS) * piece as u128 / forms as u128;
+    u64::try_from(share)
+        .unwrap_or(DOCUMENT_VISITS)
+        .max(FORM_VISITS)
 }
 
 impl<'a> Frame<'a> {
@@ -286,6 +324,9 @@ impl<'a> Frame<'a> {
                     candidates = candidates.within(self.forms.clone());
                 }
                 for index in candidates {
+                    if self.exhausted {
+                        break;
+                    }
                     let element = coll.element(index).unwrap_or(Val::Missing);
                     // A form whose indicator table could not be read: rules that read indicators
                     // say nothing about it (the reader said why).
@@ -299,6 +340,7 @@ impl<'a> Frame<'a> {
                     if outermost {
                         self.forget_element_caches();
                         self.visits_left = visit_budget(self.projects.len());
+                        self.bytes_left = FORM_BYTES;
                         // Errors stop this element (form) only; the others are still checked.
                         self.run_steps(k + 1, false);
                     } else {
@@ -329,15 +371,47 @@ impl<'a> Frame<'a> {
 
     /// Count one element visited by a loop or quantifier over `span`; past the budget, stop.
     fn visit(&mut self, span: Span) -> R<()> {
+        let Some(document_left) = self.document_visits_left.checked_sub(1) else {
+            self.exhausted = true;
+            return Err(Failure {
+                error: RuntimeError::new(format!(
+                    "计算量超过上限：这条规则在本文件上已访问 {DOCUMENT_VISITS} 个元素（逐对比较所有表？），其余的表不再用它检查"
+                )),
+                span,
+            });
+        };
         match self.visits_left.checked_sub(1) {
             Some(left) => {
                 self.visits_left = left;
+                self.document_visits_left = document_left;
                 Ok(())
             }
             None => Err(Failure {
                 error: RuntimeError::new(format!(
                     "计算量超过上限：这张表上已访问 {} 个元素，循环或量词嵌套过深",
                     visit_budget(self.projects.len())
+                )),
+                span,
+            }),
+        }
+    }
+
+    /// Count the memory a value just built holds against the budget of this element.
+    fn charge(&mut self, value: Val<'a>, span: Span) -> R<Val<'a>> {
+        let bytes = match &value {
+            Val::Str(Text::Shared(t)) => t.len() as u64,
+            Val::List(items) => (items.len() * std::mem::size_of::<Val<'_>>()) as u64,
+            _ => return Ok(value),
+        };
+        match self.bytes_left.checked_sub(bytes) {
+            Some(left) => {
+                self.bytes_left = left;
+                Ok(value)
+            }
+            None => Err(Failure {
+                error: RuntimeError::new(format!(
+                    "内存超过上限：这条规则在这张表上生成的文本和列表超过 {} MiB",
+                    FORM_BYTES >> 20
                 )),
                 span,
             }),
@@ -515,12 +589,15 @@ impl<'a> Frame<'a> {
                     for a in args {
                         many.push(self.eval(a)?);
                     }
-                    return call(*func, &many).map_err(fail(span));
+                    let v = call(*func, &many).map_err(fail(span))?;
+                    return self.charge(v, span);
                 }
                 for (value, a) in values.iter_mut().zip(args) {
                     *value = self.eval(a)?;
                 }
-                call(*func, values.get(..args.len()).unwrap_or_default()).map_err(fail(span))?
+                let v = call(*func, values.get(..args.len()).unwrap_or_default())
+                    .map_err(fail(span))?;
+                self.charge(v, span)?
             }
             IrKind::Matches(text, re) => match self.eval(text)? {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
@@ -532,7 +609,8 @@ impl<'a> Frame<'a> {
             }
             IrKind::Arith(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
-                arith(*op, &x, &y).map_err(fail(span))?
+                let v = arith(*op, &x, &y).map_err(fail(span))?;
+                self.charge(v, span)?
             }
             IrKind::Compare(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
@@ -585,7 +663,7 @@ impl<'a> Frame<'a> {
                 for i in items {
                     values.push(self.eval(i)?);
                 }
-                Val::List(Rc::new(values))
+                self.charge(Val::List(Rc::new(values)), span)?
             }
             IrKind::Quantified {
                 quantifier,
@@ -601,7 +679,7 @@ impl<'a> Frame<'a> {
                     out.push(f.yielded(comp)?);
                     Ok(true)
                 })?;
-                Ok(Val::List(Rc::new(out)))
+                f.charge(Val::List(Rc::new(out)), span)
             })?,
         })
     }
@@ -920,8 +998,8 @@ impl<'a> Frame<'a> {
             match segment {
                 Segment::Text(t) => out.push_str(t),
                 Segment::Expr(e) => {
-                    let v = self.eval(e)?;
-                    out.push_str(&v.to_string());
+                    let v = self.eval(e)?.to_string();
+                    out.push_str(&crate::diagnostic::shortened(&v, MESSAGE_VALUE_CHARS));
                 }
             }
         }
@@ -1163,11 +1241,16 @@ impl<'a> Frame<'a> {
             ),
         )
         .with_help(format!(
-            "出错的表达式：{}（{}:{}:{}）；这张表的其他规则和其他表照常检查",
+            "出错的表达式：{}（{}:{}:{}）；{}",
             self.source_text(failure.span),
             self.policy_source.name(),
             position.line,
-            position.column
+            position.column,
+            if self.exhausted {
+                "这条规则不再检查本文件其余的表，其他规则照常检查"
+            } else {
+                "这张表的其他规则和其他表照常检查"
+            }
         ));
         if let Some(p) = project {
             d = d
@@ -1354,10 +1437,23 @@ fn call<'a>(func: Func, args: &[Val<'a>]) -> EvalResult<Val<'a>> {
         },
         Func::Matches => return Err(bad()),
         Func::Trim => shared(s(0).ok_or_else(bad)?.trim().to_owned()),
-        Func::Replace => shared(
-            s(0).ok_or_else(bad)?
-                .replace(s(1).ok_or_else(bad)?, s(2).ok_or_else(bad)?),
-        ),
+        Func::Replace => {
+            let (text, from, to) = (
+                s(0).ok_or_else(bad)?,
+                s(1).ok_or_else(bad)?,
+                s(2).ok_or_else(bad)?,
+            );
+            // Size the result before building it: an empty `from` matches between every
+            // character.
+            let places = if from.is_empty() {
+                text.chars().count() + 1
+            } else {
+                text.matches(from).count()
+            };
+            let grown = places.saturating_mul(to.len());
+            check_text_len(text.len().saturating_add(grown))?;
+            shared(text.replace(from, to))
+        }
         Func::CollapseRepeats => shared(collapse_repeats(s(0).ok_or_else(bad)?)),
         Func::Year => Val::Num(Decimal::from(date(0).ok_or_else(bad)?.year())),
         Func::Month => Val::Num(Decimal::from(date(0).ok_or_else(bad)?.month())),
@@ -1449,7 +1545,16 @@ pub fn collapse_repeats(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::collapse_repeats;
+    use super::{DOCUMENT_VISITS, FORM_VISITS, collapse_repeats, document_share};
+
+    #[test]
+    fn pieces_of_a_document_share_its_visit_budget() {
+        assert_eq!(document_share(100, 100), DOCUMENT_VISITS);
+        assert_eq!(document_share(0, 0), DOCUMENT_VISITS);
+        assert_eq!(document_share(1000, 250), DOCUMENT_VISITS / 4);
+        // A small piece still gets a form's worth.
+        assert_eq!(document_share(1_000_000, 1), FORM_VISITS);
+    }
 
     #[test]
     fn collapses_doubled_runs() {

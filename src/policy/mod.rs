@@ -55,6 +55,8 @@ pub enum Origin {
 pub struct PolicySet {
     pub sources: Vec<Arc<SourceFile>>,
     pub origins: Vec<Origin>,
+    /// Per source: the directory its example files must be under, if it is confined.
+    pub roots: Vec<Option<PathBuf>>,
     pub rules: Vec<CompiledRule>,
     pub params: Vec<ParamDef>,
 }
@@ -96,6 +98,9 @@ impl Loaded {
 pub struct PolicyLoader {
     sources: Vec<Arc<SourceFile>>,
     origins: Vec<Origin>,
+    /// Per source: the directory its imports must stay under, if it is confined (a policy
+    /// named by a configuration that was found, not given; see `limits::trust_root`).
+    roots: Vec<Option<PathBuf>>,
     items: Vec<(usize, Item)>,
     diagnostics: Vec<(usize, Diagnostic)>,
     seen: HashSet<String>,
@@ -118,6 +123,12 @@ impl PolicyLoader {
 
     /// Load a policy file from disk (and what it imports).
     pub fn add_file(&mut self, path: &Path) -> std::io::Result<()> {
+        self.add_file_within(path, None)
+    }
+
+    /// Load a policy file that must be a `.jxp` file under `root` (when given), as must
+    /// everything it imports.
+    pub fn add_file_within(&mut self, path: &Path, root: Option<&Path>) -> std::io::Result<()> {
         let key = std::fs::canonicalize(path)
             .unwrap_or_else(|_| path.to_path_buf())
             .display()
@@ -125,9 +136,12 @@ impl PolicyLoader {
         if !self.seen.insert(key) {
             return Ok(());
         }
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::limits::read_confined(path, root, "jxp")?;
         let (source, decode_diags) = SourceFile::decode(path.display().to_string(), &bytes);
         let index = self.push_source(source, Origin::File(path.to_path_buf()));
+        if let Some(r) = self.roots.get_mut(index) {
+            *r = root.map(Path::to_path_buf);
+        }
         self.diagnostics
             .extend(decode_diags.into_iter().map(|d| (index, d)));
         self.parse_source(index);
@@ -165,6 +179,7 @@ impl PolicyLoader {
     fn push_source(&mut self, source: SourceFile, origin: Origin) -> usize {
         self.sources.push(Arc::new(source));
         self.origins.push(origin);
+        self.roots.push(None);
         self.sources.len() - 1
     }
 
@@ -208,7 +223,8 @@ impl PolicyLoader {
                     _ => PathBuf::new(),
                 };
                 let path = base.join(target);
-                if let Err(err) = self.add_file(&path) {
+                let root = self.roots.get(from).cloned().flatten();
+                if let Err(err) = self.add_file_within(&path, root.as_deref()) {
                     self.diagnostics.push((
                         from,
                         Diagnostic::error("policy::import", format!("无法导入 {}：{err}", path.display()))
@@ -228,6 +244,7 @@ impl PolicyLoader {
             policy: PolicySet {
                 sources: self.sources,
                 origins: self.origins,
+                roots: self.roots,
                 rules,
                 params,
             },
@@ -422,10 +439,15 @@ impl PolicySet {
             }
             Some(Origin::File(p)) => {
                 let resolved = p.parent().map_or(PathBuf::from(path), |d| d.join(path));
-                std::fs::read(&resolved)
+                if let Some(Some(root)) = self.roots.get(rule.source) {
+                    crate::limits::ensure_within(&resolved, root)
+                        .map_err(|e| format!("无法读取示例 {}：{e}", resolved.display()))?;
+                }
+                crate::limits::read_input(&resolved)
                     .map_err(|e| format!("无法读取示例 {}：{e}", resolved.display()))
             }
-            _ => std::fs::read(path).map_err(|e| format!("无法读取示例 {path}：{e}")),
+            _ => crate::limits::read_input(Path::new(path))
+                .map_err(|e| format!("无法读取示例 {path}：{e}")),
         }
     }
 }

@@ -90,6 +90,31 @@ impl RuntimeError {
 
 pub type EvalResult<T> = Result<T, RuntimeError>;
 
+/// The most bytes one text built by a rule may hold (`replace`, `trim` …).
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
+/// The most elements one list built by a rule may hold (`+`, comprehensions).
+pub const MAX_LIST_LEN: usize = 1 << 20;
+
+fn too_long(what: &str, limit: usize) -> RuntimeError {
+    RuntimeError::new(format!("{what}超过上限（{limit}）：规则生成的值过大"))
+}
+
+/// Refuse a list of `len` elements before building it.
+pub fn check_list_len(len: usize) -> EvalResult<()> {
+    if len > MAX_LIST_LEN {
+        return Err(too_long("列表长度", MAX_LIST_LEN));
+    }
+    Ok(())
+}
+
+/// Refuse a text of `len` bytes before building it.
+pub fn check_text_len(len: usize) -> EvalResult<()> {
+    if len > MAX_TEXT_BYTES {
+        return Err(too_long("文本字节数", MAX_TEXT_BYTES));
+    }
+    Ok(())
+}
+
 impl<'a> Val<'a> {
     pub fn from_const(c: &'a Const) -> Val<'a> {
         match c {
@@ -266,7 +291,12 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
     };
     match (op, a, b) {
         (ArithOp::Add, x, y) if x.count().is_some() && y.count().is_some() => {
-            let mut items = Vec::with_capacity(x.count().unwrap_or(0) + y.count().unwrap_or(0));
+            let len = x
+                .count()
+                .unwrap_or(0)
+                .saturating_add(y.count().unwrap_or(0));
+            check_list_len(len)?;
+            let mut items = Vec::with_capacity(len);
             for list in [x, y] {
                 for k in 0..list.count().unwrap_or(0) {
                     items.extend(list.element(k));

@@ -1156,6 +1156,19 @@ impl<'p> RuleCx<'p> {
         // evaluator keys the memo by the collection (once per document if it is closed).
         if free.is_empty() {
             c.memo = Some(self.new_site());
+        } else if c.join.is_none() && matches!(c.collection.kind, IrKind::Projects) {
+            // Computed again for every outer element, over every form: pairs of forms.
+            let span = self.slots.get(c.slot).map_or(c.collection.span, |s| s.span);
+            self.diags.push(
+                Diagnostic::warning(
+                    "policy::quadratic",
+                    "这个推导式对每个外层元素都要遍历全部表，表多时会很慢（平方级）",
+                )
+                .with_primary(span, Some("遍历 projects 没有相等条件".into()))
+                .with_help(
+                    "在 where 中加入形如 q.department.code == p.department.code 的相等条件，jixiao 会用哈希索引配对",
+                ),
+            );
         }
     }
 

@@ -14,7 +14,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Document;
 use crate::read::source::SourceFile;
 use crate::read::vocabulary::Vocabulary;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -149,8 +149,7 @@ impl Input {
         vocab: &Vocabulary,
     ) -> io::Result<Input> {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes)?;
+            let bytes = crate::limits::read_stdin()?;
             return Ok(Input::from_vec_with(
                 "<stdin>",
                 bytes,
@@ -158,7 +157,7 @@ impl Input {
                 vocab,
             ));
         }
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::limits::read_input(path)?;
         let format = format.unwrap_or_else(|| InputFormat::from_path(path));
         Ok(Input::from_vec_with(
             path.display().to_string(),

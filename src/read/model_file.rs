@@ -258,7 +258,20 @@ impl Reader<'_> {
         let NodeKind::Object(entries) = &node.kind else {
             return;
         };
+        let mut seen = std::collections::HashSet::with_capacity(entries.len());
         for (key, span, _) in entries {
+            // JSON allows a key twice and readers disagree on which wins; a second `projects`
+            // must not silently replace the forms. The first is read.
+            if !seen.insert(key.as_str()) {
+                self.problem(
+                    Severity::Error,
+                    "model::duplicate-key",
+                    format!("{what}中“{key}”出现了不止一次，只读取了第一个"),
+                    *span,
+                    Some("删除或合并重复的字段"),
+                );
+                continue;
+            }
             if !keys.contains(&key.as_str()) {
                 let hint = crate::policy::types::suggest(key, keys.iter().copied())
                     .map(|s| format!("是否应为 {s}？"))
@@ -809,13 +822,16 @@ pub fn read_model(source: &SourceFile, root: &Node) -> (Document, Vec<Diagnostic
     };
     let document = reader.document(root);
     let mut diags = reader.diags;
+    let projects = &document.projects;
     for d in &mut diags {
+        // Forms are in document order: the one holding a span is found by bisection.
         if d.project.is_none()
             && let Some(primary) = &d.primary
-            && let Some(p) = document
-                .projects
-                .iter()
-                .find(|p| p.span.start <= primary.span.start && primary.span.end <= p.span.end)
+            && let Some(p) = projects
+                .partition_point(|p| p.span.start <= primary.span.start)
+                .checked_sub(1)
+                .and_then(|i| projects.get(i))
+                .filter(|p| primary.span.end <= p.span.end)
         {
             d.project = Some(crate::diagnostic::ProjectRef {
                 name: p.name_str().to_owned(),

@@ -128,9 +128,20 @@ fn read_csv(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Sheet> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut limits = Limits::default();
     for record in reader.records() {
         match record {
-            Ok(r) => rows.push(r.iter().take(MAX_COLUMNS).map(clean).collect()),
+            Ok(r) if rows.len() >= MAX_ROWS => {
+                limits.rows_beyond += r.iter().filter(|c| !c.trim().is_empty()).count()
+            }
+            Ok(r) => {
+                limits.columns_beyond += r
+                    .iter()
+                    .skip(MAX_COLUMNS)
+                    .filter(|c| !c.trim().is_empty())
+                    .count();
+                rows.push(r.iter().take(MAX_COLUMNS).map(clean).collect());
+            }
             Err(e) => {
                 let at = e
                     .position()
@@ -142,18 +153,39 @@ fn read_csv(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Sheet> {
                 break;
             }
         }
-        if rows.len() >= MAX_ROWS {
-            break;
-        }
     }
+    limits.report(diagnostics);
     vec![Sheet {
         name: String::new(),
         rows,
     }]
 }
 
+/// Most bytes the parts of a workbook (a zip archive) may unpack to, by their declared sizes.
+pub const MAX_UNPACKED_BYTES: u64 = 512 << 20;
+
+/// Most non-empty cells read from one workbook.
+const MAX_CELLS: usize = 5_000_000;
+
 fn read_workbook(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<Sheet> {
-    use calamine::{Data, Reader};
+    use calamine::{Reader, Sheets};
+    // A zip bomb is refused before anything is unpacked.
+    if let Some(unpacked) = zip_unpacked_size(bytes)
+        && unpacked > MAX_UNPACKED_BYTES
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                "sheet::unreadable",
+                format!(
+                    "工作簿解压后有 {} MiB，超过上限 {} MiB，未读取",
+                    unpacked >> 20,
+                    MAX_UNPACKED_BYTES >> 20
+                ),
+            )
+            .with_help("真实的绩效目标表工作簿远小于这个大小；请检查文件是否损坏或被构造"),
+        );
+        return Vec::new();
+    }
     let mut workbook =
         match calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())) {
             Ok(w) => w,
@@ -165,58 +197,203 @@ fn read_workbook(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Vec<Sheet> 
                 return Vec::new();
             }
         };
+    let mut limits = Limits::default();
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
-        let range = match workbook.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    "sheet::unreadable",
-                    format!("无法读取工作表 {name}：{e}"),
-                ));
-                continue;
-            }
+        // Workbooks that list their cells are read a cell at a time: a sheet's claimed size
+        // (A1 and XFD1048576 in a 5 KB file) is never allocated.
+        let cells = match &mut workbook {
+            Sheets::Xlsx(x) => x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| e.to_string())
+                .and_then(|mut r| {
+                    collect_cells(|| r.next_cell().map_err(|e| e.to_string()), &mut limits)
+                }),
+            Sheets::Xlsb(x) => x
+                .worksheet_cells_reader(&name)
+                .map_err(|e| e.to_string())
+                .and_then(|mut r| {
+                    collect_cells(|| r.next_cell().map_err(|e| e.to_string()), &mut limits)
+                }),
+            // .xls is bounded by its format (65 536 × 256); .ods caps repeated cells itself.
+            other => other
+                .worksheet_range(&name)
+                .map_err(|e| e.to_string())
+                .map(|range| {
+                    let mut cells = Vec::new();
+                    for (row, col, data) in range.used_cells() {
+                        limits.place(row, col, || text_of(data), &mut cells);
+                    }
+                    cells
+                }),
         };
-        // Rows before the used range are empty: keep them so line numbers are row numbers.
-        let (first_row, first_col) = range.start().map_or((0, 0), |(r, c)| {
-            (
-                usize::try_from(r).unwrap_or(0),
-                usize::try_from(c).unwrap_or(0),
-            )
-        });
-        let mut rows: Vec<Vec<String>> = vec![Vec::new(); first_row.min(MAX_ROWS)];
-        for row in range.rows().take(MAX_ROWS.saturating_sub(first_row)) {
-            let mut cells = vec![String::new(); first_col.min(MAX_COLUMNS)];
-            for cell in row.iter().take(MAX_COLUMNS.saturating_sub(first_col)) {
-                cells.push(match cell {
-                    Data::Empty => String::new(),
-                    Data::String(s) => clean(s),
-                    Data::Float(f) => rust_decimal::Decimal::try_from(*f)
-                        .map(|d| d.normalize().to_string())
-                        .unwrap_or_else(|_| f.to_string()),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => d
-                        .as_datetime()
-                        .map(|dt| dt.date().format("%Y-%m-%d").to_string())
-                        .unwrap_or_else(|| d.to_string()),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s),
-                    Data::Error(e) => format!("#{e:?}"),
-                });
-            }
-            while cells.last().is_some_and(String::is_empty) {
-                cells.pop();
-            }
-            rows.push(cells);
+        match cells {
+            Ok(cells) => sheets.push(Sheet {
+                name,
+                rows: into_rows(cells),
+            }),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                "sheet::unreadable",
+                format!("无法读取工作表 {name}：{e}"),
+            )),
         }
-        sheets.push(Sheet { name, rows });
     }
+    limits.report(diagnostics);
     sheets
+}
+
+/// The sum of the declared unpacked sizes of a zip archive's entries (`None`: not a zip).
+fn zip_unpacked_size(bytes: &[u8]) -> Option<u64> {
+    if !bytes.starts_with(b"PK") {
+        return None;
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    Some(total)
+}
+
+/// What was left out of a workbook for being beyond the limits.
+#[derive(Default)]
+struct Limits {
+    cells: usize,
+    rows_beyond: usize,
+    columns_beyond: usize,
+    cells_beyond: usize,
+}
+
+impl Limits {
+    /// Keep the cell at (`row`, `col`) if it is within the limits.
+    fn place(
+        &mut self,
+        row: usize,
+        col: usize,
+        text: impl FnOnce() -> String,
+        cells: &mut Vec<(usize, usize, String)>,
+    ) {
+        if row >= MAX_ROWS {
+            self.rows_beyond += 1;
+        } else if col >= MAX_COLUMNS {
+            self.columns_beyond += 1;
+        } else if self.cells >= MAX_CELLS {
+            self.cells_beyond += 1;
+        } else {
+            let text = text();
+            if !text.is_empty() {
+                self.cells += 1;
+                cells.push((row, col, text));
+            }
+        }
+    }
+
+    fn report(&self, diagnostics: &mut Vec<Diagnostic>) {
+        for (count, what) in [
+            (self.rows_beyond, format!("第 {MAX_ROWS} 行之后")),
+            (self.columns_beyond, format!("第 {MAX_COLUMNS} 列之后")),
+            (self.cells_beyond, format!("前 {MAX_CELLS} 个单元格之后")),
+        ] {
+            if count > 0 {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "sheet::truncated",
+                        format!("工作表{what}还有 {count} 个单元格，超出读取上限，没有读取"),
+                    )
+                    .with_help("这些单元格中的表不会被检查；请把表放在工作表的前部，或拆分文件"),
+                );
+            }
+        }
+    }
+}
+
+/// Read a sheet's cells from a cell reader, within the limits.
+fn collect_cells<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
+    limits: &mut Limits,
+) -> Result<Vec<(usize, usize, String)>, String> {
+    let mut cells = Vec::new();
+    while let Some(cell) = next()? {
+        let (row, col) = cell.get_position();
+        let data = calamine::Data::from(cell.get_value().clone());
+        limits.place(row as usize, col as usize, || text_of(&data), &mut cells);
+    }
+    Ok(cells)
+}
+
+/// Cells placed by position into rows (row numbers kept: line k is spreadsheet row k+1).
+fn into_rows(mut cells: Vec<(usize, usize, String)>) -> Vec<Vec<String>> {
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
+    let rows_needed = cells.last().map_or(0, |(r, _, _)| r + 1);
+    let mut rows: Vec<Vec<String>> = vec![Vec::new(); rows_needed];
+    for (r, c, text) in cells {
+        if let Some(row) = rows.get_mut(r) {
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            if let Some(slot) = row.get_mut(c) {
+                *slot = text;
+            }
+        }
+    }
+    rows
+}
+
+/// One cell's value as the text a form shows.
+fn text_of(data: &calamine::Data) -> String {
+    use calamine::Data;
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) => clean(s),
+        Data::Float(f) => rust_decimal::Decimal::try_from(*f)
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_else(|_| f.to_string()),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|dt| dt.date().format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| d.to_string()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s),
+        Data::Error(e) => format!("#{e:?}"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workbook whose sheet says it unpacks to 4 GiB (a zip bomb's declared size) is refused
+    /// before anything is unpacked.
+    #[test]
+    fn a_workbook_declaring_gigabytes_is_refused_unread() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet().write_string(0, 0, "项目名称").unwrap();
+        let mut bytes = book.save_to_buffer().unwrap();
+        // Every central-directory entry (PK\1\2) of the sheet: uncompressed size at +24.
+        let name = b"xl/worksheets/sheet1.xml";
+        let mut patched = 0;
+        for at in 0..bytes.len().saturating_sub(46 + name.len()) {
+            if bytes[at..at + 4] == *b"PK\x01\x02" && bytes[at + 46..at + 46 + name.len()] == *name
+            {
+                bytes[at + 24..at + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+                patched += 1;
+            }
+        }
+        assert_eq!(patched, 1);
+        let mut diagnostics = Vec::new();
+        let sheets = read_workbook(&bytes, &mut diagnostics);
+        assert!(sheets.is_empty());
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, "sheet::unreadable");
+        assert!(
+            diagnostics[0].message.contains("超过上限"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
 
     #[test]
     fn csv_rows_become_lines_and_cells_are_found_again() {

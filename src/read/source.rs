@@ -87,6 +87,11 @@ pub struct SourceFile {
     encoding: Encoding,
     /// Byte offset of the first character of every line.
     line_starts: LineStarts,
+    /// For text with long lines: (byte, characters before it) every [`CHAR_MARK_BYTES`], so a
+    /// column is counted from the nearest mark rather than from a line start megabytes back.
+    char_marks: Vec<(usize, usize)>,
+    /// The text as code frames show it, made on first use (see [`shown_in_frames`]).
+    shown: std::sync::OnceLock<Option<String>>,
     /// For spreadsheets: which lines of the text are the rows of which sheet.
     sheets: Vec<SheetLines>,
 }
@@ -175,14 +180,29 @@ impl SourceFile {
     }
 
     fn build(name: String, text: String, encoding: Encoding) -> Self {
+        let text = lone_cr_as_newline(text);
         let line_starts = LineStarts::of(&text);
+        let char_marks = char_marks(&text, &line_starts);
         SourceFile {
             name,
             text,
             encoding,
             line_starts,
+            char_marks,
+            shown: std::sync::OnceLock::new(),
             sheets: Vec::new(),
         }
+    }
+
+    /// How many characters come before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let mark = self.char_marks.partition_point(|&(byte, _)| byte <= offset);
+        let (byte, chars) = mark
+            .checked_sub(1)
+            .and_then(|i| self.char_marks.get(i))
+            .copied()
+            .unwrap_or((0, 0));
+        chars + self.text.get(byte..offset).map_or(0, |s| s.chars().count())
     }
 
     /// A source whose text holds the rows of spreadsheets (see [`SheetLines`]).
@@ -254,11 +274,13 @@ impl SourceFile {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let index = self.line_index(offset);
         let start = self.line_starts.get(index).unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let column = if offset - start <= CHAR_MARK_BYTES {
+            self.text
+                .get(start..offset)
+                .map_or(0, |s| s.chars().count())
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        } + 1;
         Position {
             line: index + 1,
             column,
@@ -281,6 +303,58 @@ impl SourceFile {
         }
         Span::new(start, end.max(start))
     }
+}
+
+/// Old Mac files end lines with a lone `\r`: it becomes `\n` (one byte for one, so every
+/// offset stays the byte's in the file), and frames and line numbers come out right.
+fn lone_cr_as_newline(text: String) -> String {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes.get(i + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(lone) {
+        return text;
+    }
+    let mut out = text.into_bytes();
+    for i in 0..out.len() {
+        if out.get(i) == Some(&b'\r')
+            && out.get(i + 1) != Some(&b'\n')
+            && let Some(b) = out.get_mut(i)
+        {
+            *b = b'\n';
+        }
+    }
+    // Only ASCII bytes were swapped for ASCII bytes: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Distance between character marks; shorter lines need none.
+const CHAR_MARK_BYTES: usize = 4096;
+
+/// Character marks for `text`, when some line is longer than [`CHAR_MARK_BYTES`].
+fn char_marks(text: &str, lines: &LineStarts) -> Vec<(usize, usize)> {
+    let long_line = (0..lines.len()).any(|i| {
+        let start = lines.get(i).unwrap_or(0);
+        let end = lines.get(i + 1).unwrap_or(text.len());
+        end - start > CHAR_MARK_BYTES
+    });
+    if !long_line {
+        return Vec::new();
+    }
+    let mut marks = Vec::with_capacity(text.len() / CHAR_MARK_BYTES + 1);
+    let (mut byte, mut chars) = (0, 0);
+    while byte < text.len() {
+        let next = ceil_char_boundary(text, (byte + CHAR_MARK_BYTES).min(text.len()));
+        chars += text.get(byte..next).map_or(0, |s| s.chars().count());
+        byte = next;
+        marks.push((byte, chars));
+    }
+    marks
+}
+
+fn ceil_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset < text.len() && !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -328,6 +402,29 @@ fn decode_bytes(mut bytes: Vec<u8>) -> (String, Encoding) {
     )
 }
 
+/// `text` with what a terminal would act on replaced by characters of the same UTF-8 length, so
+/// every byte offset stays valid: a C0 control or DEL (an escape sequence's `\x1b`) becomes `?`,
+/// a C1 control `¿`, a bidirectional override `�`. `None` when there is nothing to replace.
+fn shown_in_frames(text: &str) -> Option<String> {
+    let acts = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || crate::diagnostic::is_bidi_control(c)
+    };
+    if !text.chars().any(acts) {
+        return None;
+    }
+    Some(
+        text.chars()
+            .map(|c| match c {
+                c if !acts(c) => c,
+                c if c.len_utf8() == 1 => '?',
+                c if c.len_utf8() == 2 => '¿',
+                _ => '\u{fffd}',
+            })
+            .collect(),
+    )
+}
+
 /// At most this many bytes of a line are shown before and after the span a frame points at.
 const MAX_CONTEXT_BYTES: usize = 320;
 
@@ -370,8 +467,12 @@ impl SourceCode for SourceFile {
             data_end -= 1;
         }
         let data_end = data_end.max(data_start);
-        let data = self
-            .text
+        let shown = self
+            .shown
+            .get_or_init(|| shown_in_frames(&self.text))
+            .as_deref()
+            .unwrap_or(&self.text);
+        let data = shown
             .get(data_start..data_end)
             .ok_or(MietteError::OutOfBounds)?;
         let data_span = SourceSpan::from((data_start, data_end - data_start));
@@ -407,6 +508,15 @@ impl SourceCode for SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_show_controls_without_moving_any_offset() {
+        let text = "名\u{1b}[31m红\u{85}x\u{202e}y\tz\r\n";
+        let shown = shown_in_frames(text).unwrap();
+        assert_eq!(shown.len(), text.len());
+        assert_eq!(shown, "名?[31m红¿x\u{fffd}y\tz\r\n");
+        assert!(shown_in_frames("项目名称\t甲\n").is_none());
+    }
 
     #[test]
     fn narrow_and_wide_line_starts_agree() {

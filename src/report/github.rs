@@ -33,7 +33,7 @@ pub fn render_github(reports: &[FileReport], out: &mut dyn Write) -> io::Result<
                 props.push(format!("endColumn={}", r.end_column));
             }
             props.push(format!("title={}", property(&d.code)));
-            let mut message = d.message.clone();
+            let mut message = crate::diagnostic::visible(&d.message).into_owned();
             if let Some(h) = &d.help {
                 message.push('\n');
                 message.push_str(h);

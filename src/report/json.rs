@@ -3,6 +3,8 @@
 use crate::diagnostic::{Diagnostic, Label, Region};
 use crate::read::source::SourceFile;
 use crate::report::{FileReport, Summary};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
@@ -60,16 +62,38 @@ pub fn json_diagnostic(source: &SourceFile, d: &Diagnostic) -> Value {
     v
 }
 
+/// Written one diagnostic at a time: a report of a million findings is not built in memory
+/// first (each would take kilobytes as a JSON value).
 pub fn render_json(
     reports: &[FileReport],
     summary: &Summary,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let diagnostics: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(|d| json_diagnostic(&r.source, d)))
-        .collect();
-    let doc = json!({ "diagnostics": diagnostics, "summary": summary });
+    #[derive(Serialize)]
+    struct Document<'a> {
+        diagnostics: Diagnostics<'a>,
+        summary: Value,
+    }
+    // As a JSON value, so its keys are sorted as the rest of the document's are.
+    let doc = Document {
+        diagnostics: Diagnostics(reports),
+        summary: serde_json::to_value(summary).map_err(io::Error::other)?,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// The diagnostics of all reports as one JSON array, serialized as they are visited.
+struct Diagnostics<'a>(&'a [FileReport]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for r in self.0 {
+            for d in &r.diagnostics {
+                seq.serialize_element(&json_diagnostic(&r.source, d))?;
+            }
+        }
+        seq.end()
+    }
 }

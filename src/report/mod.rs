@@ -60,6 +60,8 @@ impl RuleInfo {
                             | "model::type"
                             | "model::invalid"
                             | "sheet::unreadable"
+                            | "sheet::truncated"
+                            | "model::duplicate-key"
                     ) {
                         Severity::Error
                     } else {
@@ -191,7 +193,13 @@ pub fn render_short(reports: &[FileReport], out: &mut dyn Write) -> io::Result<(
                 || format!("{}:1:1", report.source.name()),
                 |l| Region::of(&report.source, l.span).location(report.source.name()),
             );
-            writeln!(out, "{location}: {}[{}] {}", d.severity, d.code, d.message)?;
+            writeln!(
+                out,
+                "{location}: {}[{}] {}",
+                d.severity,
+                d.code,
+                crate::diagnostic::visible(&d.message)
+            )?;
         }
     }
     Ok(())

@@ -4,6 +4,8 @@
 use crate::diagnostic::{Diagnostic, Label, Region, Severity};
 use crate::read::source::SourceFile;
 use crate::report::{FileReport, RuleInfo};
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -136,33 +138,68 @@ pub fn render_sarif(
             })
         })
         .collect();
-    let results: Vec<Value> = reports
-        .iter()
-        .flat_map(|r| {
-            r.diagnostics
-                .iter()
-                .map(|d| result(&r.source, d, index.get(d.code.as_str()).copied()))
-        })
-        .collect();
     let artifacts: Vec<Value> = reports
         .iter()
         .map(|r| json!({ "location": { "uri": uri(r.source.name()) }, "encoding": r.source.encoding().name() }))
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+    // Keys in the order `json!` objects print them (sorted), so the streamed document reads as
+    // the whole one did.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<'a>; 1],
+        version: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Run<'a> {
+        artifacts: Vec<Value>,
+        #[serde(rename = "columnKind")]
+        column_kind: &'static str,
+        results: Results<'a>,
+        tool: Value,
+    }
+    let doc = Document {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            artifacts,
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                reports,
+                index: &index,
+            },
+            tool: json!({ "driver": {
                 "name": "jixiao",
                 "version": env!("CARGO_PKG_VERSION"),
                 "informationUri": "https://crates.io/crates/jixiao",
                 "rules": rules_json,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "artifacts": artifacts,
-            "results": results,
+            }}),
         }],
-    });
+        version: "2.1.0",
+    };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+/// The results of all reports, serialized one at a time as they are visited: a report of a
+/// million findings is never held in memory as JSON values.
+struct Results<'a> {
+    reports: &'a [FileReport],
+    index: &'a HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for r in self.reports {
+            for d in &r.diagnostics {
+                seq.serialize_element(&result(
+                    &r.source,
+                    d,
+                    self.index.get(d.code.as_str()).copied(),
+                ))?;
+            }
+        }
+        seq.end()
+    }
 }

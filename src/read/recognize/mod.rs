@@ -81,6 +81,11 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("model::invalid", "JSON/TOML 中的金额或整数无法识别"),
     ("model::unknown-field", "JSON/TOML 中有未知字段（已忽略）"),
     (
+        "model::duplicate-key",
+        "JSON 对象中有重复的字段（只读取第一个）",
+    ),
+    ("sheet::truncated", "工作表超出读取上限的部分没有读取"),
+    (
         "model::value-mismatch",
         "JSON/TOML 中推出的字段与原文不一致（以原文为准）",
     ),
@@ -133,10 +138,8 @@ pub fn parse_document_in_windows(
     mut on_forms: impl FnMut(&mut [Project]),
 ) -> ParseOutput {
     let mut assembled = Assembler::default();
-    // Bytes, not a `str` slice: 8192 may fall inside a character, and a NUL is always a byte
-    // of its own in UTF-8.
-    let head = source.text().as_bytes().iter().take(8192);
-    if let Some(nul) = head.into_iter().position(|b| *b == 0) {
+    // A NUL anywhere (a NUL is always a byte of its own in UTF-8): no text table holds one.
+    if let Some(nul) = memchr::memchr(0, source.text().as_bytes()) {
         let binary = Diagnostic::error(
             "source::binary",
             "文件含有 NUL 字节，看起来是二进制文件而不是文本表格",
