@@ -124,6 +124,38 @@ impl Baseline {
         self.remaining.values().sum()
     }
 
+    /// Entries for these files (as the run names them) that no finding matched: a run over some
+    /// files (the staged ones) does not call the other files' entries stale.
+    pub fn unmatched_in(&self, files: &[String]) -> usize {
+        let checked: std::collections::HashSet<String> =
+            files.iter().map(|f| self.relative(f)).collect();
+        self.remaining
+            .iter()
+            .filter(|(key, _)| checked.contains(&key.file))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// The baseline to write after checking `files`: the existing one at `path` without its
+    /// entries for those files (the run records them afresh) or for files that no longer
+    /// exist, so a run over some files keeps every other file's entries.
+    pub fn for_update(path: &Path, files: &[String]) -> Result<Baseline, String> {
+        let exists = std::fs::symlink_metadata(path).is_ok();
+        let mut baseline = if exists {
+            Baseline::read(path)?
+        } else {
+            Baseline::new(path)
+        };
+        let checked: std::collections::HashSet<String> =
+            files.iter().map(|f| baseline.relative(f)).collect();
+        let base = baseline.base.clone();
+        baseline.remaining.retain(|key, _| {
+            !checked.contains(&key.file) && (key.file == "<stdin>" || base.join(&key.file).exists())
+        });
+        baseline.remaining.retain(|key, _| key.file != "<stdin>");
+        Ok(baseline)
+    }
+
     /// Write the baseline (atomically, see [`crate::write::write_file`]).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
         let file = BaselineFile {

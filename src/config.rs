@@ -40,6 +40,8 @@ struct RawConfig {
     ignore: Option<Vec<Spanned<String>>>,
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
+    extend_include: Option<Vec<Spanned<String>>>,
+    extend_exclude: Option<Vec<Spanned<String>>>,
     format: Option<Spanned<String>>,
     fail_level: Option<Spanned<String>>,
     max_warnings: Option<Spanned<u64>>,
@@ -58,6 +60,8 @@ const KEYS: &[&str] = &[
     "ignore",
     "include",
     "exclude",
+    "extend-include",
+    "extend-exclude",
     "format",
     "fail-level",
     "max-warnings",
@@ -235,8 +239,8 @@ impl Default for Config {
             default_policy: Setting::default(true),
             select: Setting::default(Vec::new()),
             ignore: Setting::default(Vec::new()),
-            include: Setting::default(strings(&["*.txt", "*.json", "*.toml"])),
-            exclude: Setting::default(strings(&[CONFIG_FILE, "*.test.toml"])),
+            include: Setting::default(strings(DEFAULT_INCLUDE)),
+            exclude: Setting::default(strings(NEVER_FORMS)),
             format: Setting::default(Format::Human),
             fail_level: Setting::default(Severity::Error),
             max_warnings: Setting::default(None),
@@ -251,12 +255,46 @@ impl Default for Config {
     }
 }
 
-/// The nearest `jixiao.toml` in `start` or a directory above it.
+/// The file names a directory search reads by default: every input format.
+pub const DEFAULT_INCLUDE: &[&str] = &[
+    "*.txt", "*.json", "*.toml", "*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods", "*.html", "*.htm",
+];
+
+/// Files that are never read as forms, whatever `include`, `exclude` or the command line say:
+/// jixiao's own configuration, policy tests and the baseline file README recommends.
+pub const NEVER_FORMS: &[&str] = &[CONFIG_FILE, "*.test.toml", "jixiao-baseline.json"];
+
+/// Finds the configuration that applies to a file, as ruff and ESLint do: the nearest
+/// `jixiao.toml` in its directory or above, not above the repository root (the nearest
+/// directory with `.git`). Answers are cached per directory.
+#[derive(Debug, Default)]
+pub struct ConfigFinder {
+    cache: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl ConfigFinder {
+    /// The configuration for the files of `dir` (an absolute path), if there is one.
+    pub fn for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(hit) = self.cache.get(dir) {
+            return hit.clone();
+        }
+        let candidate = dir.join(CONFIG_FILE);
+        let found = if candidate.is_file() {
+            Some(candidate)
+        } else if dir.join(".git").exists() {
+            None
+        } else {
+            dir.parent().and_then(|up| self.for_dir(up))
+        };
+        self.cache.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// The nearest `jixiao.toml` in `start` or a directory above it, not above the repository root.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(CONFIG_FILE))
-        .find(|candidate| candidate.is_file())
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    ConfigFinder::default().for_dir(&start)
 }
 
 impl Config {
@@ -424,7 +462,29 @@ impl Config {
             self.rule_list_entries
                 .push((entry.get_ref().clone(), at(entry.span())));
         }
-        for list in [&raw.include, &raw.exclude].into_iter().flatten() {
+        // `extend-…` adds to the list as it stands (the defaults, or what `extends` set).
+        for (target, field) in [
+            (&mut self.include, &raw.extend_include),
+            (&mut self.exclude, &raw.extend_exclude),
+        ] {
+            if let Some(list) = field {
+                let span = list.first().map_or(0..0, |f| {
+                    f.span().start..list.last().map_or(0, |l| l.span().end)
+                });
+                let mut v = target.value.clone();
+                v.extend(strings(list));
+                target.set(v, at(span));
+            }
+        }
+        for list in [
+            &raw.include,
+            &raw.exclude,
+            &raw.extend_include,
+            &raw.extend_exclude,
+        ]
+        .into_iter()
+        .flatten()
+        {
             for glob in list {
                 if let Err(e) = Glob::new(glob.get_ref()) {
                     error(

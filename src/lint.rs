@@ -129,12 +129,13 @@ impl Checker<'_> {
             |r| self.runs(&r.id),
             self.timings.map(|t| &t.rules),
         ));
-        self.configured(
-            input.source,
-            diagnostics,
-            input.document.projects.len(),
-            path,
-        )
+        let names = input
+            .document
+            .projects
+            .iter()
+            .map(|p| p.name_str().to_owned())
+            .collect();
+        self.configured(input.source, diagnostics, names, path)
     }
 
     /// Read and check a text document a window of forms at a time: each window's forms are
@@ -180,7 +181,8 @@ impl Checker<'_> {
             self.policy
                 .compare_forms(&forms, source.name(), select, rule_timings),
         );
-        self.configured(Arc::new(source), diagnostics, forms.len(), path)
+        let names = forms.iter().map(|p| p.name_str().to_owned()).collect();
+        self.configured(Arc::new(source), diagnostics, names, path)
     }
 
     /// Apply the configuration to a file's findings: severities, ignores, suppressions.
@@ -188,7 +190,7 @@ impl Checker<'_> {
         &self,
         source: Arc<SourceFile>,
         mut diagnostics: Vec<Diagnostic>,
-        forms: usize,
+        form_names: Vec<String>,
         path: &Path,
     ) -> Checked {
         let mut hits = vec![0; self.config.suppressions.len()];
@@ -215,7 +217,8 @@ impl Checker<'_> {
             true
         });
         Checked {
-            report: FileReport::new(source, diagnostics, forms),
+            report: FileReport::new(source, diagnostics, form_names.len())
+                .with_form_names(form_names),
             suppression_hits: hits,
         }
     }
@@ -263,6 +266,27 @@ impl Checker<'_> {
 pub struct FileFilter {
     include: GlobSet,
     exclude: GlobSet,
+    /// The directory of the configuration the globs come from (absolute): a glob with a `/`
+    /// also matches the path relative to it, wherever the search started.
+    root: Option<PathBuf>,
+    /// Files never read as forms (see [`crate::config::NEVER_FORMS`]) and the files this run
+    /// uses otherwise (its baseline), as absolute paths.
+    never: GlobSet,
+    reserved: Vec<PathBuf>,
+}
+
+/// Where the filter for a directory comes from: one for the whole run, or the configuration
+/// nearest each directory.
+pub trait Filters {
+    /// The filter for the files in `dir` (absolute) and the number of the configuration it
+    /// belongs to; `None` when that configuration could not be loaded (it was reported).
+    fn for_dir(&mut self, dir: &Path) -> Option<(usize, Arc<FileFilter>)>;
+}
+
+impl Filters for Arc<FileFilter> {
+    fn for_dir(&mut self, _dir: &Path) -> Option<(usize, Arc<FileFilter>)> {
+        Some((0, self.clone()))
+    }
 }
 
 impl FileFilter {
@@ -274,24 +298,93 @@ impl FileFilter {
             }
             builder.build().map_err(|e| e.to_string())
         };
+        let never: Vec<String> = crate::config::NEVER_FORMS
+            .iter()
+            .map(|p| (*p).to_owned())
+            .collect();
         Ok(FileFilter {
             include: build(include)?,
             exclude: build(exclude)?,
+            root: None,
+            never: build(&never)?,
+            reserved: Vec::new(),
         })
     }
 
-    /// `relative` is the path under the directory being searched.
-    fn keeps(&self, relative: &Path) -> bool {
-        let name = relative.file_name().map(Path::new).unwrap_or(relative);
-        let matches = |set: &GlobSet| set.is_match(name) || set.is_match(relative);
-        matches(&self.include) && !matches(&self.exclude)
+    /// Match globs with a `/` against paths relative to `root` (a configuration's directory).
+    pub fn with_root(mut self, root: Option<PathBuf>) -> Self {
+        self.root = root.map(|r| std::path::absolute(&r).unwrap_or(r));
+        self
     }
 
-    fn skips_dir(&self, relative: &Path) -> bool {
+    /// Never read these files as forms (the run's baseline files).
+    pub fn reserve(mut self, paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        self.reserved = paths
+            .into_iter()
+            .map(|p| std::path::absolute(&p).unwrap_or(p))
+            .collect();
+        self
+    }
+
+    /// Whether `set` matches `path`: its name, its path under the search (`relative`) or under
+    /// the configuration's directory.
+    fn matches(&self, set: &GlobSet, relative: &Path, path: &Path) -> bool {
+        let name = relative.file_name().map(Path::new).unwrap_or(relative);
+        if set.is_match(name) || set.is_match(relative) {
+            return true;
+        }
+        let Some(root) = &self.root else {
+            return false;
+        };
+        std::path::absolute(path)
+            .ok()
+            .is_some_and(|abs| abs.strip_prefix(root).is_ok_and(|r| set.is_match(r)))
+    }
+
+    /// Whether a file found in a directory is read: `relative` is its path under the directory
+    /// searched, `path` the path to open.
+    fn keeps(&self, relative: &Path, path: &Path) -> bool {
+        self.matches(&self.include, relative, path)
+            && !self.matches(&self.exclude, relative, path)
+            && !self.is_never_a_form(path)
+    }
+
+    /// Whether a file named on the command line is read: always, unless it is never a form, or
+    /// `force_exclude` and `exclude` names it (as pre-commit passes every staged file).
+    pub fn keeps_named(&self, path: &Path, force_exclude: bool) -> bool {
+        if self.is_never_a_form(path) {
+            return false;
+        }
+        if !force_exclude {
+            return true;
+        }
+        // Excluded itself, or in an excluded directory (`drafts` excludes `drafts/a.txt`).
+        let below_root = std::path::absolute(path).ok().and_then(|abs| {
+            let root = self.root.as_ref()?;
+            abs.strip_prefix(root).ok().map(Path::to_path_buf)
+        });
+        let excluded = |a: &Path| {
+            let name = a.file_name().map(Path::new).unwrap_or(a);
+            !a.as_os_str().is_empty()
+                && a != Path::new(".")
+                && (self.exclude.is_match(name) || self.exclude.is_match(a))
+        };
+        !(path.ancestors().any(excluded) || below_root.is_some_and(|r| r.ancestors().any(excluded)))
+    }
+
+    fn is_never_a_form(&self, path: &Path) -> bool {
+        let name = path.file_name().map(Path::new).unwrap_or(path);
+        if self.never.is_match(name) {
+            return true;
+        }
+        !self.reserved.is_empty()
+            && std::path::absolute(path).is_ok_and(|abs| self.reserved.contains(&abs))
+    }
+
+    fn skips_dir(&self, relative: &Path, path: &Path) -> bool {
         let name = relative.file_name().map(Path::new).unwrap_or(relative);
         name.to_str().is_some_and(|n| n.starts_with('.'))
-            || self.exclude.is_match(name)
-            || self.exclude.is_match(relative)
+            || self.matches(&self.exclude, relative, path)
     }
 
     /// Files to read: named files as they are (whatever their name), directories searched
@@ -300,37 +393,63 @@ impl FileFilter {
     /// been visited: a link loop, a link to `/`, a FIFO or a device named `*.txt` cannot make the
     /// walk endless or read what the tree does not hold. Paths that cannot be read are returned
     /// apart; what was passed over is listed with the reason.
-    pub fn expand(&self, paths: &[PathBuf]) -> Expanded {
-        let mut out = Expanded::default();
-        for path in paths {
-            if path.as_os_str() == "-" {
-                out.files.push(path.clone());
-                continue;
-            }
-            match std::fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => {
-                    let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                    let mut walk = Walk {
-                        filter: self,
-                        base: path,
-                        root: &root,
-                        visited: std::collections::HashSet::from([root.clone()]),
-                        out: &mut out,
-                    };
-                    walk.dir(Path::new(""), 0);
-                }
-                Ok(_) => out.files.push(path.clone()),
-                Err(err) => out.errors.push((path.clone(), err)),
-            }
-        }
-        out
+    pub fn expand(self, paths: &[PathBuf]) -> Expanded {
+        expand(paths, &mut Arc::new(self), false)
     }
+}
+
+/// [`FileFilter::expand`] with a filter per directory (the configuration nearest it). Each file
+/// comes with the number of its configuration.
+pub fn expand(paths: &[PathBuf], filters: &mut dyn Filters, force_exclude: bool) -> Expanded {
+    let mut out = Expanded::default();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if let Some((group, _)) = filters.for_dir(&current_dir()) {
+                out.files.push((path.clone(), group));
+            }
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                let root = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                let mut walk = Walk {
+                    filters: &mut *filters,
+                    base: path,
+                    root: &root,
+                    visited: std::collections::HashSet::from([root.clone()]),
+                    out: &mut out,
+                };
+                walk.dir(Path::new(""), 0);
+            }
+            Ok(_) => {
+                let dir = parent_dir(path);
+                if let Some((group, filter)) = filters.for_dir(&dir)
+                    && filter.keeps_named(path, force_exclude)
+                {
+                    out.files.push((path.clone(), group));
+                }
+            }
+            Err(err) => out.errors.push((path.clone(), err)),
+        }
+    }
+    out
+}
+
+fn current_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_default()
+}
+
+/// The absolute directory a file is in.
+fn parent_dir(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    abs.parent().map(Path::to_path_buf).unwrap_or(abs)
 }
 
 /// What a search for input files found.
 #[derive(Debug, Default)]
 pub struct Expanded {
-    pub files: Vec<PathBuf>,
+    /// The files to read, each with the number of the configuration that applies to it.
+    pub files: Vec<(PathBuf, usize)>,
     /// Paths that could not be read.
     pub errors: Vec<(PathBuf, std::io::Error)>,
     /// Entries passed over, and why (a FIFO, a device, a link leading out of the tree).
@@ -341,7 +460,7 @@ pub struct Expanded {
 pub const MAX_WALK_DEPTH: usize = 64;
 
 struct Walk<'a> {
-    filter: &'a FileFilter,
+    filters: &'a mut dyn Filters,
     /// The directory as named on the command line.
     base: &'a Path,
     /// Its canonical path: links are followed only to places under it.
@@ -358,6 +477,11 @@ impl Walk<'_> {
             self.out.skipped.push((dir, "目录层级超过 64 层"));
             return;
         }
+        let absolute = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+        // The configuration nearest this directory decides what is read in it.
+        let Some((group, filter)) = self.filters.for_dir(&absolute) else {
+            return;
+        };
         let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&dir) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
@@ -380,14 +504,14 @@ impl Walk<'_> {
                         Err(_) => (false, false),
                     },
                     Ok(_) => {
-                        if self.filter.keeps(&rel) || !self.filter.skips_dir(&rel) {
+                        if filter.keeps(&rel, &path) || !filter.skips_dir(&rel, &path) {
                             self.out.skipped.push((path, "符号链接指向检查目录之外"));
                         }
                         continue;
                     }
                     // A dangling link named like a form: the form it stood for cannot be read.
                     Err(err) => {
-                        if self.filter.keeps(&rel) {
+                        if filter.keeps(&rel, &path) {
                             self.out.errors.push((path, err));
                         }
                         continue;
@@ -397,7 +521,7 @@ impl Walk<'_> {
                 (file_type.is_dir(), file_type.is_file())
             };
             if is_dir {
-                if self.filter.skips_dir(&rel) {
+                if filter.skips_dir(&rel, &path) {
                     continue;
                 }
                 let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
@@ -405,9 +529,9 @@ impl Walk<'_> {
                 if self.visited.insert(canonical) {
                     self.dir(&rel, depth + 1);
                 }
-            } else if self.filter.keeps(&rel) {
+            } else if filter.keeps(&rel, &path) {
                 if is_file {
-                    self.out.files.push(path);
+                    self.out.files.push((path, group));
                 } else {
                     self.out
                         .skipped
@@ -465,7 +589,7 @@ mod tests {
         assert!(errors.is_empty());
         let names: Vec<String> = files
             .iter()
-            .map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string())
+            .map(|(f, _)| f.strip_prefix(dir.path()).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a.txt", "b.json", "sub/c.txt"]);
     }

@@ -1,17 +1,20 @@
 //! `jixiao check` and `jixiao config`.
 
 use crate::baseline::Baseline;
+use crate::cli::policies::load_found_config;
 use crate::cli::policies::{ConfigArgs, PolicyArgs, SettingsArgs, usage};
 use crate::cli::{ColorChoice, exit, stdout_is_terminal};
-use crate::config::Config;
-use crate::lint::{Checker, FileFilter, Selection, Timings};
+use crate::config::{Config, ConfigFinder};
+use crate::lint::{Checker, FileFilter, Filters, Selection, Timings};
 use crate::report::{
-    FileReport, Format, HumanOptions, RuleInfo, Summary, render_github, render_human, render_json,
-    render_junit, render_sarif, render_short,
+    FileReport, Format, HumanOptions, ReportPaths, RuleInfo, Summary, render_github, render_human,
+    render_json, render_junit, render_sarif, render_short,
 };
 use clap::Args;
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
@@ -48,10 +51,26 @@ pub struct CheckArgs {
     /// writing the report.
     #[arg(long)]
     pub timings: bool,
+    /// Apply `exclude` to files named on the command line too (pre-commit names every staged
+    /// file).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Write paths in SARIF, JUnit and GitHub reports relative to this directory (default: the
+    /// repository the working directory is in, or the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// With `--format github`: annotate only the files changed since this git ref (e.g.
+    /// `origin/main`); findings elsewhere still count for the exit code.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigCommandArgs {
+    /// Show the configuration that applies to this file (the `jixiao.toml` nearest it) instead
+    /// of the one found from the working directory.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
     #[command(flatten)]
     pub config: ConfigArgs,
     #[command(flatten)]
@@ -73,22 +92,132 @@ fn resolve(
     Ok((cfg, policies))
 }
 
+/// One configuration of the run, and what it loads: each file is checked with the group of the
+/// `jixiao.toml` nearest it (group 0: `--config`, or the one found from the working directory,
+/// or the defaults).
+struct Group {
+    config: Config,
+    policy: crate::policy::PolicySet,
+    filter: Arc<FileFilter>,
+    selection: Selection,
+}
+
+impl Group {
+    fn new(args: &CheckArgs, mut config: Config, path: Option<&Path>) -> Result<Group, u8> {
+        args.settings.apply(&mut config);
+        let policy = args.policy.load(&config, args.color)?;
+        let selection = Selection {
+            select: config.select.value.clone(),
+            ignore: config.ignore.value.clone(),
+        };
+        selection.validate(&policy).map_err(usage)?;
+        let root = path.and_then(Path::parent).map(Path::to_path_buf);
+        let filter = FileFilter::new(&config.include.value, &config.exclude.value)
+            .map_err(usage)?
+            .with_root(root)
+            .reserve(args.baseline.iter().chain(&args.write_baseline).cloned());
+        Ok(Group {
+            config,
+            policy,
+            filter: Arc::new(filter),
+            selection,
+        })
+    }
+}
+
+/// The configurations of a run, loaded as the search for files meets them.
+struct Workspace<'a> {
+    args: &'a CheckArgs,
+    /// `None` when one configuration applies to every file (`--config`, `--no-config`).
+    finder: Option<ConfigFinder>,
+    groups: Vec<Group>,
+    /// Configuration files (canonical) and their group; `None`: it did not load.
+    by_path: HashMap<PathBuf, Option<usize>>,
+    /// Set when a configuration met on the way did not load: nothing is checked.
+    failed: Option<u8>,
+}
+
+impl<'a> Workspace<'a> {
+    fn new(args: &'a CheckArgs) -> Result<Workspace<'a>, u8> {
+        let config = args.config.load(args.color)?;
+        let path = args.config.path();
+        let group = Group::new(args, config, path.as_deref())?;
+        let mut by_path = HashMap::new();
+        if let Some(p) = &path {
+            by_path.insert(canonical(p), Some(0));
+        }
+        Ok(Workspace {
+            args,
+            finder: (!args.config.is_fixed()).then(ConfigFinder::default),
+            groups: vec![group],
+            by_path,
+            failed: None,
+        })
+    }
+
+    /// The group of the configuration at `path`, loading it the first time.
+    fn group_of(&mut self, path: &Path) -> Option<usize> {
+        let key = canonical(path);
+        if let Some(known) = self.by_path.get(&key) {
+            return *known;
+        }
+        let loaded = load_found_config(path, self.args.color)
+            .and_then(|config| Group::new(self.args, config, Some(path)));
+        let index = match loaded {
+            Ok(group) => {
+                self.groups.push(group);
+                Some(self.groups.len() - 1)
+            }
+            Err(code) => {
+                self.failed = Some(code);
+                None
+            }
+        };
+        self.by_path.insert(key, index);
+        index
+    }
+
+    /// Which group applies to the files of `dir` (absolute).
+    fn group_for_dir(&mut self, dir: &Path) -> Option<usize> {
+        let found = self.finder.as_mut().and_then(|f| f.for_dir(dir));
+        match found {
+            Some(path) => self.group_of(&path),
+            None => Some(0),
+        }
+    }
+}
+
+impl Filters for Workspace<'_> {
+    fn for_dir(&mut self, dir: &Path) -> Option<(usize, Arc<FileFilter>)> {
+        let index = self.group_for_dir(dir)?;
+        let group = self.groups.get(index)?;
+        Some((index, group.filter.clone()))
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A report for an input that could not be read, so machine formats list it too.
+fn unreadable_report(path: &Path, err: &std::io::Error) -> FileReport {
+    let name = path.display().to_string();
+    let source = crate::read::source::SourceFile::from_text(name.clone(), "");
+    let d = crate::diagnostic::Diagnostic::error(
+        "input::unreadable",
+        format!("无法读取 {name}：{err}"),
+    )
+    .with_help("检查文件是否存在、是否有读取权限；这个文件没有被检查");
+    let mut report = FileReport::new(Arc::new(source), vec![d], 0);
+    report.unread = true;
+    report
+}
+
 pub fn run(args: &CheckArgs) -> u8 {
     let started = Instant::now();
-    let (config, policy) = match resolve(&args.config, &args.policy, &args.settings, args.color) {
-        Ok(r) => r,
+    let mut workspace = match Workspace::new(args) {
+        Ok(w) => w,
         Err(code) => return code,
-    };
-    let selection = Selection {
-        select: config.select.value.clone(),
-        ignore: config.ignore.value.clone(),
-    };
-    if let Err(e) = selection.validate(&policy) {
-        return usage(e);
-    }
-    let filter = match FileFilter::new(&config.include.value, &config.exclude.value) {
-        Ok(f) => f,
-        Err(e) => return usage(e),
     };
     let mut baseline = match &args.baseline {
         Some(path) => match Baseline::read(path) {
@@ -108,7 +237,15 @@ pub fn run(args: &CheckArgs) -> u8 {
         files,
         errors: unreadable,
         skipped,
-    } = filter.expand(&paths);
+    } = crate::lint::expand(&paths, &mut workspace, args.force_exclude);
+    if let Some(failed) = workspace.failed {
+        return failed;
+    }
+    let groups = workspace.groups;
+    let Some(run_config) = groups.first().map(|g| &g.config) else {
+        return exit::TROUBLE;
+    };
+    let machine = run_config.format.value != Format::Human;
     for (path, why) in &skipped {
         crate::errln!("warning[input::skipped]: 跳过 {}：{why}", path.display());
     }
@@ -118,47 +255,88 @@ pub fn run(args: &CheckArgs) -> u8 {
             path.display()
         );
     };
+    // Reports in the order of `files`, each with its group; then the others.
+    let mut slots: Vec<Option<(usize, FileReport)>> = (0..files.len()).map(|_| None).collect();
+    let mut extra: Vec<(usize, FileReport)> = Vec::new();
     for (path, err) in &unreadable {
         report_unreadable(path, err);
         code = exit::TROUBLE;
-    }
-
-    let timings = args.timings.then(|| Timings::new(&policy));
-    let checker = Checker {
-        policy: &policy,
-        config: &config,
-        selection,
-        input_format: args.input_format,
-        timings: timings.as_ref(),
-    };
-    let mut reports: Vec<FileReport> = Vec::with_capacity(files.len());
-    let mut hits = vec![0usize; config.suppressions.len()];
-    for result in checker.check_paths(&files) {
-        match result {
-            Ok(checked) => {
-                for (total, h) in hits.iter_mut().zip(&checked.suppression_hits) {
-                    *total += h;
-                }
-                // A workbook or CSV that cannot be opened, or not all of it (past the sheet
-                // limits), is an input that cannot be read.
-                if checked
-                    .report
-                    .diagnostics
-                    .iter()
-                    .any(|d| matches!(d.code.as_str(), "sheet::unreadable" | "sheet::truncated"))
-                {
-                    code = exit::TROUBLE;
-                }
-                reports.push(checked.report);
-            }
-            Err((path, err)) => {
-                report_unreadable(&path, &err);
-                code = exit::TROUBLE;
-            }
+        if machine {
+            extra.push((0, unreadable_report(path, err)));
         }
     }
 
-    // The baseline accepts the findings it recorded; report how many of its entries are gone.
+    let timings: Vec<Option<Timings>> = groups
+        .iter()
+        .map(|g| args.timings.then(|| Timings::new(&g.policy)))
+        .collect();
+    let mut suppressed = 0usize;
+    for (index, group) in groups.iter().enumerate() {
+        let mine: Vec<usize> = (0..files.len())
+            .filter(|k| files.get(*k).is_some_and(|(_, g)| *g == index))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let paths: Vec<PathBuf> = mine
+            .iter()
+            .filter_map(|k| files.get(*k).map(|(p, _)| p.clone()))
+            .collect();
+        let checker = Checker {
+            policy: &group.policy,
+            config: &group.config,
+            selection: group.selection.clone(),
+            input_format: args.input_format,
+            timings: timings.get(index).and_then(Option::as_ref),
+        };
+        let mut hits = vec![0usize; group.config.suppressions.len()];
+        for (k, result) in mine.iter().zip(checker.check_paths(&paths)) {
+            let report = match result {
+                Ok(checked) => {
+                    for (total, h) in hits.iter_mut().zip(&checked.suppression_hits) {
+                        *total += h;
+                    }
+                    // A workbook or CSV that cannot be opened, or not all of it (past the
+                    // sheet limits), is an input that cannot be read.
+                    if checked.report.diagnostics.iter().any(|d| {
+                        matches!(d.code.as_str(), "sheet::unreadable" | "sheet::truncated")
+                    }) {
+                        code = exit::TROUBLE;
+                    }
+                    checked.report
+                }
+                Err((path, err)) => {
+                    report_unreadable(&path, &err);
+                    code = exit::TROUBLE;
+                    if !machine {
+                        continue;
+                    }
+                    unreadable_report(&path, &err)
+                }
+            };
+            if let Some(slot) = slots.get_mut(*k) {
+                *slot = Some((index, report));
+            }
+        }
+        suppressed += hits.iter().sum::<usize>();
+        let unused = group.config.unused_suppressions(&hits);
+        for source in group.config.sources.iter() {
+            let diags: Vec<_> = unused
+                .iter()
+                .filter(|(s, _)| Arc::ptr_eq(s, source))
+                .map(|(_, d)| d.clone())
+                .collect();
+            if !diags.is_empty() {
+                extra.push((index, FileReport::new(source.clone(), diags, 0)));
+            }
+        }
+    }
+    let (group_of, mut reports): (Vec<usize>, Vec<FileReport>) =
+        slots.into_iter().flatten().chain(extra).unzip();
+
+    // The baseline accepts the findings it recorded; report how many of its entries for the
+    // files checked are gone (entries for files not checked in this run are not judged).
+    let checked_files: Vec<String> = reports.iter().map(|r| r.source.name().to_owned()).collect();
     let mut accepted = 0usize;
     if let Some(b) = baseline.as_mut() {
         for report in &mut reports {
@@ -168,28 +346,21 @@ pub fn run(args: &CheckArgs) -> u8 {
             accepted += before - report.diagnostics.len();
         }
     }
-    let unused = config.unused_suppressions(&hits);
-    if !unused.is_empty() {
-        for source in config.sources.iter() {
-            let diags: Vec<_> = unused
-                .iter()
-                .filter(|(s, _)| std::sync::Arc::ptr_eq(s, source))
-                .map(|(_, d)| d.clone())
-                .collect();
-            if !diags.is_empty() {
-                reports.push(FileReport::new(source.clone(), diags, 0));
-            }
-        }
-    }
 
     if let Some(path) = &args.write_baseline {
-        let mut b = Baseline::new(path);
+        // Entries for files this run did not check are kept: a run over the staged files
+        // updates those files' entries only.
+        let mut b = match Baseline::for_update(path, &checked_files) {
+            Ok(b) => b,
+            Err(e) => return usage(e),
+        };
+        let kept = b.unmatched();
         for report in &reports {
             for d in &report.diagnostics {
                 b.record(report.source.name(), d);
             }
         }
-        let recorded = b.unmatched();
+        let recorded = b.unmatched() - kept;
         if let Err(err) = b.write(path) {
             crate::errln!(
                 "error[baseline::write]: 无法写入基线文件 {}: {err}",
@@ -197,28 +368,34 @@ pub fn run(args: &CheckArgs) -> u8 {
             );
             return exit::TROUBLE;
         }
-        crate::errln!("已将 {recorded} 条发现写入基线 {}", path.display());
+        crate::errln!(
+            "已将 {recorded} 条发现写入基线 {}（保留未检查文件的 {kept} 条）",
+            path.display()
+        );
         return code;
     }
 
     let elapsed = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let summary = Summary::of(&reports, elapsed);
     let mut notes = Vec::new();
-    let suppressed: usize = hits.iter().sum();
     if suppressed > 0 {
         notes.push(format!("{suppressed} 条发现按配置中的 suppress 抑制"));
     }
     if let Some(b) = &baseline {
         notes.push(format!("{accepted} 条发现已在基线中"));
-        if b.unmatched() > 0 {
+        let stale = b.unmatched_in(&checked_files);
+        if stale > 0 {
             notes.push(format!(
-                "基线中有 {} 条记录已不再匹配，可用 --write-baseline 更新",
-                b.unmatched()
+                "基线中这些文件的 {stale} 条记录已不再匹配，可用 --write-baseline 更新"
             ));
         }
     }
+    if groups.len() > 1 {
+        notes.push(format!("使用了 {} 份配置", groups.len()));
+    }
     let writing = Instant::now();
-    if let Err(e) = write_output(args, &config, &policy, &reports, &summary, &notes) {
+    let catalog = catalog(&groups);
+    if let Err(e) = write_output(args, run_config, &catalog, &reports, &summary, &notes) {
         // A closed pipe (`jixiao check … | head`) still exits by the findings.
         let target = args.output.as_ref().map_or_else(
             || "标准输出".to_owned(),
@@ -228,13 +405,63 @@ pub fn run(args: &CheckArgs) -> u8 {
             return exit::TROUBLE;
         }
     }
-    if let Some(t) = &timings {
-        crate::errprint!("{}", describe_timings(t, &policy, writing.elapsed()));
+    for (group, t) in groups.iter().zip(&timings) {
+        if let Some(t) = t {
+            crate::errprint!("{}", describe_timings(t, &group.policy, writing.elapsed()));
+        }
     }
-    if code == exit::OK && failed(&config, &summary, &reports) {
+    // Each file fails by the fail level and warning limit of its own configuration.
+    let fails = groups.iter().enumerate().any(|(index, group)| {
+        let mine: Vec<&FileReport> = reports
+            .iter()
+            .zip(&group_of)
+            .filter(|(_, g)| **g == index)
+            .map(|(r, _)| r)
+            .collect();
+        failed(&group.config, &mine)
+    });
+    if code == exit::OK && fails {
         code = exit::FINDINGS;
     }
     code
+}
+
+/// The files changed since `reference` (committed, staged or not, and untracked), relative to
+/// the report root, as git lists them.
+fn changed_files(
+    reference: &str,
+    paths: &ReportPaths,
+) -> Result<std::collections::HashSet<String>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .map_err(|e| format!("无法运行 git：{e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_owned());
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let diff = git(&["diff", "--name-only", reference, "--"])?;
+    let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
+    Ok(diff
+        .lines()
+        .chain(untracked.lines())
+        .filter(|l| !l.is_empty())
+        .map(|l| paths.relative(&top.join(l).display().to_string()))
+        .collect())
+}
+
+/// The rules of every configuration's policies, each once.
+fn catalog(groups: &[Group]) -> Vec<RuleInfo> {
+    let mut seen = std::collections::HashSet::new();
+    groups
+        .iter()
+        .flat_map(|g| RuleInfo::catalog(&g.policy))
+        .filter(|r| seen.insert(r.id.clone()))
+        .collect()
 }
 
 /// The `--timings` table: reading, each rule that took any time, and writing, slowest first.
@@ -274,28 +501,37 @@ fn describe_timings(
 }
 
 /// Whether the findings make the run fail: any at or above the fail level, or too many warnings.
-fn failed(config: &Config, summary: &Summary, reports: &[FileReport]) -> bool {
+fn failed(config: &Config, reports: &[&FileReport]) -> bool {
     let level = config.fail_level.value;
-    let at_level = reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity >= level);
+    let findings = || reports.iter().flat_map(|r| &r.diagnostics);
+    let at_level = findings().any(|d| d.severity >= level);
+    let warnings = findings()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Warning)
+        .count();
     let too_many = config
         .max_warnings
         .value
-        .is_some_and(|max| summary.warnings as u64 > max);
+        .is_some_and(|max| warnings as u64 > max);
     at_level || too_many
 }
 
 fn write_output(
     args: &CheckArgs,
     config: &Config,
-    policy: &crate::policy::PolicySet,
+    catalog: &[RuleInfo],
     reports: &[FileReport],
     summary: &Summary,
     notes: &[String],
 ) -> std::io::Result<()> {
     let format = config.format.value;
+    let paths = ReportPaths::new(args.root.as_deref());
+    let changed = match (&args.changed_since, format) {
+        (Some(reference), Format::Github) => Some(
+            changed_files(reference, &paths)
+                .map_err(|e| std::io::Error::other(format!("--changed-since {reference}: {e}")))?,
+        ),
+        _ => None,
+    };
     let to_file = args.output.is_some();
     let terminal = !to_file && stdout_is_terminal();
     // Written straight to the destination as it is drawn: a report is never held whole.
@@ -311,9 +547,9 @@ fn write_output(
             }
             Format::Short => render_short(reports, out),
             Format::Json => render_json(reports, summary, out),
-            Format::Sarif => render_sarif(reports, &RuleInfo::catalog(policy), out),
-            Format::Junit => render_junit(reports, config.fail_level.value, out),
-            Format::Github => render_github(reports, out),
+            Format::Sarif => render_sarif(reports, catalog, &paths, out),
+            Format::Junit => render_junit(reports, config.fail_level.value, &paths, out),
+            Format::Github => render_github(reports, &paths, changed.as_ref(), out),
         }
     };
     let mut summary_line = summary.line();
@@ -343,16 +579,67 @@ fn write_output(
 }
 
 pub fn run_config(args: &ConfigCommandArgs) -> u8 {
-    let (config, policy) = match resolve(
-        &args.config,
-        &args.policy,
-        &args.settings,
-        ColorChoice::Auto,
-    ) {
+    // Which file applies, and why.
+    let (found, why) = match &args.file {
+        Some(file) if !args.config.is_fixed() => {
+            let absolute = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+            let dir = if absolute.is_dir() {
+                absolute.clone()
+            } else {
+                absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            match ConfigFinder::default().for_dir(&dir) {
+                Some(path) => (
+                    Some(path),
+                    format!(
+                        "距 {} 最近的 jixiao.toml（在它所在目录或上级目录中，不超出仓库根目录）",
+                        file.display()
+                    ),
+                ),
+                None => (
+                    args.config.path(),
+                    format!(
+                        "{} 所在目录及上级目录（到仓库根目录为止）中没有 jixiao.toml，使用从工作目录找到的配置",
+                        file.display()
+                    ),
+                ),
+            }
+        }
+        _ => (
+            args.config.path(),
+            if args.config.config.is_some() {
+                "命令行 --config 指定".to_owned()
+            } else if args.config.no_config {
+                "命令行 --no-config：不读取配置文件".to_owned()
+            } else {
+                "从工作目录向上找到的 jixiao.toml".to_owned()
+            },
+        ),
+    };
+    let loaded = match (&args.file, &found) {
+        (Some(_), Some(path)) if !args.config.is_fixed() => {
+            load_found_config(path, ColorChoice::Auto).and_then(|mut config| {
+                args.settings.apply(&mut config);
+                let policy = args.policy.load(&config, ColorChoice::Auto)?;
+                Ok((config, policy))
+            })
+        }
+        _ => resolve(
+            &args.config,
+            &args.policy,
+            &args.settings,
+            ColorChoice::Auto,
+        ),
+    };
+    let (config, policy) = match loaded {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let mut text = config.describe();
+    let mut text = match &found {
+        Some(_) => format!("# 为何适用：{why}\n"),
+        None => format!("# 没有配置文件，使用默认值（{why}）\n"),
+    };
+    text.push_str(&config.describe());
     text.push_str("\n# 已加载规则的全部参数（当前值）\n");
     for p in &policy.params {
         let value = crate::policy::runtime::Val::from_const(&p.value);

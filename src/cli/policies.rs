@@ -102,12 +102,42 @@ impl ConfigArgs {
         let Some(path) = path else {
             return Ok(Config::default());
         };
-        Config::load_within(&path, root).map_err(|diags| {
-            print_diagnostics(&diags, color);
-            crate::errln!("配置文件有错误，未进行检查");
-            exit::TROUBLE
-        })
+        load_config(&path, root, color)
     }
+
+    /// Whether one configuration applies to every file (`--config`, `--no-config`); otherwise
+    /// each file uses the `jixiao.toml` nearest it.
+    pub fn is_fixed(&self) -> bool {
+        self.no_config || self.config.is_some()
+    }
+
+    /// The configuration [`ConfigArgs::load`] reads, when it reads one.
+    pub fn path(&self) -> Option<PathBuf> {
+        if self.no_config {
+            return None;
+        }
+        match &self.config {
+            Some(p) => Some(p.clone()),
+            None => std::env::current_dir().ok().and_then(|cwd| discover(&cwd)),
+        }
+    }
+}
+
+/// Read a configuration found by searching (confined to its repository), reporting its errors.
+pub fn load_found_config(path: &std::path::Path, color: ColorChoice) -> Result<Config, u8> {
+    load_config(path, crate::limits::trust_root(path), color)
+}
+
+fn load_config(
+    path: &std::path::Path,
+    root: Option<PathBuf>,
+    color: ColorChoice,
+) -> Result<Config, u8> {
+    Config::load_within(path, root).map_err(|diags| {
+        print_diagnostics(&diags, color);
+        crate::errln!("配置文件有错误，未进行检查");
+        exit::TROUBLE
+    })
 }
 
 impl PolicyArgs {

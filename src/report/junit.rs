@@ -2,7 +2,7 @@
 //! above the fail level (lesser findings go to the case's `system-out`).
 
 use crate::diagnostic::{Diagnostic, Region, Severity};
-use crate::report::FileReport;
+use crate::report::{FileReport, ReportPaths};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -24,21 +24,16 @@ fn xml(text: &str) -> String {
     out
 }
 
-fn describe(report: &FileReport, d: &Diagnostic) -> String {
+fn describe(report: &FileReport, file: &str, d: &Diagnostic) -> String {
     let at = d
         .primary
         .as_ref()
         .map(|p| Region::of(&report.source, p.span));
-    let (line, column) = at.map_or((1, 1), |r| (r.line, r.column));
-    let mut text = format!(
-        "{}:{}:{}: {}[{}] {}",
-        report.source.name(),
-        line,
-        column,
-        d.severity,
-        d.code,
-        d.message
-    );
+    let place = match &at {
+        Some(r) => r.location(file),
+        None => format!("{file}:1:1"),
+    };
+    let mut text = format!("{place}: {}[{}] {}", d.severity, d.code, d.message);
     for e in &d.explanation {
         let _ = write!(text, "\n原因: {e}");
     }
@@ -48,15 +43,53 @@ fn describe(report: &FileReport, d: &Diagnostic) -> String {
     text
 }
 
+/// Test-case names for the forms of a file: the project's name, so a case keeps its name when
+/// its findings are fixed or another form is inserted before it (a name used twice gets
+/// `（第 2 个）`; a form without a name is named by its position).
+fn case_names(report: &FileReport) -> Vec<String> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    (1..=report.forms)
+        .map(|index| {
+            let name = report
+                .form_names
+                .get(index - 1)
+                .map(|n| n.trim())
+                .filter(|n| !n.is_empty())
+                .or_else(|| {
+                    report.diagnostics.iter().find_map(|d| {
+                        d.project
+                            .as_ref()
+                            .filter(|p| p.index == index && !p.name.trim().is_empty())
+                            .map(|p| p.name.trim())
+                    })
+                });
+            match name {
+                Some(name) => {
+                    let n = seen.entry(name).or_insert(0);
+                    *n += 1;
+                    if *n == 1 {
+                        name.to_owned()
+                    } else {
+                        format!("{name}（第 {n} 个）")
+                    }
+                }
+                None => format!("第 {index} 张表（无项目名称）"),
+            }
+        })
+        .collect()
+}
+
 pub fn render_junit(
     reports: &[FileReport],
     fail_level: Severity,
+    paths: &ReportPaths,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut body = String::new();
     let (mut total_cases, mut total_failures) = (0usize, 0usize);
     for report in reports {
-        // One case per form (by index), plus one for findings about the file as a whole.
+        let file = paths.relative(report.source.name());
+        // One case per form, plus one for findings about the file as a whole.
         let mut cases: Vec<(String, Vec<&Diagnostic>)> = Vec::new();
         let file_level: Vec<&Diagnostic> = report
             .diagnostics
@@ -66,20 +99,13 @@ pub fn render_junit(
         if !file_level.is_empty() || report.forms == 0 {
             cases.push(("（文件）".to_owned(), file_level));
         }
-        for index in 1..=report.forms {
+        for (k, name) in case_names(report).into_iter().enumerate() {
             let findings: Vec<&Diagnostic> = report
                 .diagnostics
                 .iter()
-                .filter(|d| d.project.as_ref().is_some_and(|p| p.index == index))
+                .filter(|d| d.project.as_ref().is_some_and(|p| p.index == k + 1))
                 .collect();
-            let name = findings
-                .iter()
-                .find_map(|d| d.project.as_ref().map(|p| p.name.clone()))
-                .unwrap_or_default();
-            cases.push((
-                format!("第 {index} 张表 {name}").trim_end().to_owned(),
-                findings,
-            ));
+            cases.push((name, findings));
         }
         let failures = cases
             .iter()
@@ -90,7 +116,7 @@ pub fn render_junit(
         let _ = writeln!(
             body,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
-            xml(report.source.name()),
+            xml(&file),
             cases.len()
         );
         for (name, findings) in cases {
@@ -98,7 +124,7 @@ pub fn render_junit(
                 body,
                 "    <testcase name=\"{}\" classname=\"{}\">",
                 xml(&name),
-                xml(report.source.name())
+                xml(&file)
             );
             let mut other = String::new();
             for d in findings {
@@ -108,10 +134,10 @@ pub fn render_junit(
                         "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                         xml(&format!("[{}] {}", d.code, d.message)),
                         d.severity,
-                        xml(&describe(report, d))
+                        xml(&describe(report, &file, d))
                     );
                 } else {
-                    other.push_str(&describe(report, d));
+                    other.push_str(&describe(report, &file, d));
                     other.push('\n');
                 }
             }

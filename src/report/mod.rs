@@ -18,7 +18,72 @@ pub use sarif::{render_sarif, uri};
 use crate::diagnostic::{Diagnostic, Region, Severity};
 use crate::read::source::SourceFile;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// Where CI reports (SARIF, JUnit, GitHub) say files are: relative to a root directory — the
+/// repository's, as code-scanning tools and annotations expect — whatever was typed
+/// (`./forms/a.txt`, an absolute path).
+#[derive(Debug, Clone)]
+pub struct ReportPaths {
+    root: PathBuf,
+}
+
+impl ReportPaths {
+    /// `root` (`--root`), else the repository the working directory is in, else the working
+    /// directory.
+    pub fn new(root: Option<&Path>) -> ReportPaths {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let root = match root {
+            Some(r) => std::path::absolute(r).unwrap_or_else(|_| r.to_path_buf()),
+            None => cwd
+                .ancestors()
+                .find(|d| d.join(".git").exists())
+                .map_or_else(|| cwd.clone(), Path::to_path_buf),
+        };
+        ReportPaths {
+            root: std::fs::canonicalize(&root).unwrap_or(root),
+        }
+    }
+
+    /// The root as a `file://` URI ending in `/` (SARIF's `originalUriBaseIds`).
+    pub fn root_uri(&self) -> String {
+        let mut text = self.root.display().to_string().replace('\\', "/");
+        if !text.ends_with('/') {
+            text.push('/');
+        }
+        if !text.starts_with('/') {
+            text.insert(0, '/');
+        }
+        format!("file://{}", sarif::uri(&text))
+    }
+
+    /// `file` relative to the root with `/` separators; a file outside it stays absolute.
+    pub fn relative(&self, file: &str) -> String {
+        if file == "<stdin>" {
+            return file.to_owned();
+        }
+        let path = Path::new(file);
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        // Resolve links in the directory part, as the root's are.
+        let absolute = match (absolute.parent(), absolute.file_name()) {
+            (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+                .map(|d| d.join(name))
+                .unwrap_or(absolute.clone()),
+            _ => absolute,
+        };
+        let shown = absolute
+            .strip_prefix(&self.root)
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute);
+        shown.display().to_string().replace('\\', "/")
+    }
+
+    /// Whether `relative` (from [`ReportPaths::relative`]) is under the root.
+    pub fn is_inside(relative: &str) -> bool {
+        !relative.starts_with('/') && relative != "<stdin>"
+    }
+}
 
 /// What a report says about a rule (SARIF's `tool.driver.rules`).
 #[derive(Debug, Clone)]
@@ -28,6 +93,17 @@ pub struct RuleInfo {
     pub doc: Option<String>,
     pub severity: Severity,
     pub tags: Vec<String>,
+    /// Where the rule is documented on the web (the published source of a built-in rule's
+    /// policy file, or the reader's documentation).
+    pub help_uri: Option<String>,
+}
+
+/// The published source of a file of this version of jixiao.
+fn published(path: &str) -> String {
+    format!(
+        "https://docs.rs/crate/jixiao/{}/source/{path}",
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 impl RuleInfo {
@@ -42,6 +118,12 @@ impl RuleInfo {
                 doc: r.doc.clone(),
                 severity: r.severity,
                 tags: r.tags.clone(),
+                help_uri: match policy.origins.get(r.source) {
+                    Some(crate::policy::Origin::Builtin(path)) => {
+                        Some(published(&format!("policies/{path}")))
+                    }
+                    _ => None,
+                },
             })
             .collect();
         out.extend(
@@ -68,6 +150,7 @@ impl RuleInfo {
                         Severity::Warning
                     },
                     tags: vec!["读表".to_owned()],
+                    help_uri: Some(published("docs/model.md")),
                 }),
         );
         out
@@ -126,6 +209,11 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// How many forms the file held.
     pub forms: usize,
+    /// The forms' project names, in order (empty when not known).
+    pub form_names: Vec<String>,
+    /// The file could not be read: its report says why, and the summary does not count it as
+    /// a file checked.
+    pub unread: bool,
 }
 
 impl FileReport {
@@ -140,7 +228,14 @@ impl FileReport {
             source,
             diagnostics,
             forms,
+            form_names: Vec::new(),
+            unread: false,
         }
+    }
+
+    pub fn with_form_names(mut self, names: Vec<String>) -> Self {
+        self.form_names = names;
+        self
     }
 }
 
@@ -159,7 +254,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(reports: &[FileReport], elapsed_ms: u64) -> Summary {
         let mut s = Summary {
-            files: reports.len(),
+            files: reports.iter().filter(|r| !r.unread).count(),
             elapsed_ms,
             ..Summary::default()
         };
