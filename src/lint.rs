@@ -246,6 +246,13 @@ impl Checker<'_> {
         } else {
             (crate::limits::read_input(path)?, path.display().to_string())
         };
+        // A PDF or an Office file with a name that says nothing (or says text).
+        if self.input_format.is_none()
+            && let Some(format) = InputFormat::sniff(&bytes)
+        {
+            let input = Input::from_vec_with(name, bytes, format, &self.config.vocabulary);
+            return Ok(self.check(input, path));
+        }
         Ok(self.check_text(bytes, name, path))
     }
 

@@ -299,7 +299,14 @@ pub fn run(args: &CheckArgs) -> u8 {
                     // A workbook or CSV that cannot be opened, or not all of it (past the
                     // sheet limits), is an input that cannot be read.
                     if checked.report.diagnostics.iter().any(|d| {
-                        matches!(d.code.as_str(), "sheet::unreadable" | "sheet::truncated")
+                        matches!(
+                            d.code.as_str(),
+                            "sheet::unreadable"
+                                | "sheet::truncated"
+                                | "docx::unreadable"
+                                | "docx::truncated"
+                                | "pdf::unsupported"
+                        )
                     }) {
                         code = exit::TROUBLE;
                     }

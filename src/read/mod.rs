@@ -1,6 +1,7 @@
 //! Reading inputs: a path or standard input, decoded and read into the form model by the reader
 //! its format calls for — chosen by extension, or given with `--input-format`.
 
+pub mod docx;
 pub mod grid;
 pub mod model_file;
 pub mod recognize;
@@ -34,6 +35,10 @@ pub enum InputFormat {
     Csv,
     /// An Excel workbook (`.xlsx`, `.xlsm`, `.xls`) or OpenDocument spreadsheet (`.ods`).
     Xlsx,
+    /// A Word document (`.docx`): its tables and the paragraphs between them.
+    Docx,
+    /// A PDF file. Not read yet: it gets one diagnostic saying so (`pdf::unsupported`).
+    Pdf,
 }
 
 impl InputFormat {
@@ -50,7 +55,29 @@ impl InputFormat {
             "csv" => InputFormat::Csv,
             "html" | "htm" => InputFormat::Html,
             "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => InputFormat::Xlsx,
+            "docx" | "docm" => InputFormat::Docx,
+            "pdf" => InputFormat::Pdf,
             _ => InputFormat::Text,
+        }
+    }
+
+    /// The format the bytes themselves show, whatever the file is called: a PDF (`%PDF-`), a
+    /// Word document (a zip holding `word/document.xml`) or a workbook (a zip holding
+    /// `xl/workbook.xml`).
+    pub fn sniff(bytes: &[u8]) -> Option<InputFormat> {
+        if bytes.starts_with(b"%PDF-") {
+            return Some(InputFormat::Pdf);
+        }
+        if !bytes.starts_with(b"PK\x03\x04") {
+            return None;
+        }
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+        if archive.index_for_name("word/document.xml").is_some() {
+            Some(InputFormat::Docx)
+        } else if archive.index_for_name("xl/workbook.xml").is_some() {
+            Some(InputFormat::Xlsx)
+        } else {
+            None
         }
     }
 }
@@ -87,10 +114,18 @@ impl Input {
         vocab: &Vocabulary,
     ) -> Input {
         let name = name.into();
+        // Text is the default for unknown names: a PDF or an Office file named otherwise is
+        // still read as what it is.
+        let format = match format {
+            InputFormat::Text => InputFormat::sniff(&bytes).unwrap_or(format),
+            other => other,
+        };
         match format {
             InputFormat::Csv | InputFormat::Xlsx => {
                 return crate::read::sheet::read(name, &bytes, format, vocab);
             }
+            InputFormat::Docx => return crate::read::docx::read(name, &bytes, vocab),
+            InputFormat::Pdf => return pdf_unsupported(name),
             InputFormat::Text | InputFormat::Html | InputFormat::Json | InputFormat::Toml => {}
         }
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
@@ -165,5 +200,21 @@ impl Input {
             format,
             vocab,
         ))
+    }
+}
+
+/// A PDF: not read yet, and said so once at the file, instead of reading its bytes as text.
+fn pdf_unsupported(name: String) -> Input {
+    let d = Diagnostic::error(
+        "pdf::unsupported",
+        "jixiao 还不能直接读取 PDF 文件，这个文件没有被检查",
+    )
+    .with_help(
+        "请检查填报时的 Word（.docx）或 Excel（.xlsx）文件；或用 pdftotext -layout 转成文本后检查",
+    );
+    Input {
+        source: Arc::new(SourceFile::from_text(name, "")),
+        document: Document::default(),
+        diagnostics: vec![d],
     }
 }

@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Document;
 use crate::read::grid::{Cell, Columns, Row};
 use crate::read::recognize::parse_rows;
+pub use crate::read::source::GridKind;
 use crate::read::source::{SheetLines, SourceFile};
 use crate::read::vocabulary::Vocabulary;
 use crate::read::{Input, InputFormat};
@@ -57,7 +58,7 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
 
 /// The rows of the sheets written out in `source`: one row per line, the cell in column k after
 /// k tabs — the sheet's own columns.
-fn rows(source: &SourceFile) -> Vec<Row<'_>> {
+pub(crate) fn rows(source: &SourceFile) -> Vec<Row<'_>> {
     (0..source.line_count())
         .filter_map(|index| {
             let span = source.line_span(index);
@@ -89,7 +90,7 @@ fn rows(source: &SourceFile) -> Vec<Row<'_>> {
 
 /// One cell as text: line breaks inside a cell become spaces (the parser joins Chinese words
 /// split by them), tabs too.
-fn clean(cell: &str) -> String {
+pub(crate) fn clean(cell: &str) -> String {
     cell.chars()
         .map(|c| {
             if matches!(c, '\t' | '\r' | '\n') {
@@ -112,6 +113,7 @@ fn layout(sheets: &[Sheet]) -> (String, Vec<SheetLines>) {
             name: sheet.name.clone(),
             first_line: line,
             rows: sheet.rows.len(),
+            kind: GridKind::Sheet,
         });
         for row in &sheet.rows {
             text.push_str(&row.join("\t"));

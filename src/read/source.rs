@@ -100,17 +100,34 @@ pub struct SourceFile {
 /// separated by tabs, one line per spreadsheet row).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetLines {
-    /// The sheet's name (empty for CSV).
+    /// The sheet's name (empty for CSV; `表2` for a Word table).
     pub name: String,
     /// 0-based index of the line holding row 1.
     pub first_line: usize,
     pub rows: usize,
+    pub kind: GridKind,
+}
+
+/// What the lines of a [`SheetLines`] are, which says how a place in them is named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GridKind {
+    /// Spreadsheet rows: `Sheet1!D14`.
+    #[default]
+    Sheet,
+    /// The rows of a Word table: `表2 第5行 第3列`.
+    WordTable,
+    /// Paragraphs of a Word document, one per line: `第3段`.
+    WordText {
+        /// The 1-based number of the first paragraph in the document.
+        first_paragraph: usize,
+    },
 }
 
 /// Where a byte offset is in a spreadsheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellPosition {
     pub sheet: String,
+    pub kind: GridKind,
     /// 1-based row.
     pub row: usize,
     /// 1-based column (A = 1).
@@ -120,6 +137,15 @@ pub struct CellPosition {
 impl CellPosition {
     /// `Sheet1!D14`, or `D14` for a CSV file.
     pub fn reference(&self) -> String {
+        match self.kind {
+            GridKind::Sheet => {}
+            GridKind::WordTable => {
+                return format!("{} 第{}行 第{}列", self.sheet, self.row, self.column);
+            }
+            GridKind::WordText { first_paragraph } => {
+                return format!("第{}段", first_paragraph + self.row - 1);
+            }
+        }
         let mut letters = String::new();
         let mut n = self.column;
         while n > 0 {
@@ -229,6 +255,7 @@ impl SourceFile {
             .get(start..floor_char_boundary(&self.text, offset.min(self.text.len())))?;
         Some(CellPosition {
             sheet: sheet.name.clone(),
+            kind: sheet.kind,
             row: line - sheet.first_line + 1,
             column: before.matches('\t').count() + 1,
         })

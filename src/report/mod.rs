@@ -143,6 +143,9 @@ impl RuleInfo {
                             | "model::invalid"
                             | "sheet::unreadable"
                             | "sheet::truncated"
+                            | "docx::unreadable"
+                            | "docx::truncated"
+                            | "pdf::unsupported"
                             | "model::duplicate-key"
                     ) {
                         Severity::Error

@@ -85,6 +85,9 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "JSON 对象中有重复的字段（只读取第一个）",
     ),
     ("sheet::truncated", "工作表超出读取上限的部分没有读取"),
+    ("docx::unreadable", "Word 文档无法打开或正文无法解析"),
+    ("docx::truncated", "Word 文档超出读取上限的部分没有读取"),
+    ("pdf::unsupported", "PDF 文件还不能直接读取"),
     (
         "model::value-mismatch",
         "JSON/TOML 中推出的字段与原文不一致（以原文为准）",
