@@ -63,10 +63,24 @@ pub struct Label {
 /// Which form of its file a finding concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectRef {
-    /// The project name as read (empty when the form has none).
+    /// The project name as read (empty when the form has none), at most
+    /// [`PROJECT_NAME_CHARS`] characters: every finding of a form carries it.
     pub name: String,
     /// 1-based ordinal of the form in its file.
     pub index: usize,
+}
+
+/// How much of a project name a finding carries (a real one is under 60 characters; a
+/// megabyte-long one must not be copied into each of its thousand findings).
+pub const PROJECT_NAME_CHARS: usize = 200;
+
+impl ProjectRef {
+    pub fn of(project: &crate::model::Project) -> ProjectRef {
+        ProjectRef {
+            name: shortened(project.name_str(), PROJECT_NAME_CHARS).into_owned(),
+            index: project.index,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,11 +287,20 @@ impl miette::Diagnostic for Rendered<'_> {
         // A frame draws one line at a time: a label far along the primary's line (a cell after
         // 70 000 spaces) would make it a line wider than any screen — and wider than the
         // renderer can pad. Machine formats keep every label.
+        // Labels on different lines are drawn in one snippet from the first to the last, each
+        // line whole up to its label: so neither may be far along its line either.
         let source = self.source;
         let primary_line = source.line_index(primary.span.start);
+        let along = move |offset: usize| {
+            offset.saturating_sub(source.line_span(source.line_index(offset)).start)
+        };
+        let primary_far = along(primary.span.start) > MAX_LABEL_DISTANCE_BYTES;
         let near = move |l: &&Label| {
-            source.line_index(l.span.start) != primary_line
-                || l.span.start.abs_diff(primary.span.start) <= MAX_LABEL_DISTANCE_BYTES
+            if source.line_index(l.span.start) == primary_line {
+                l.span.start.abs_diff(primary.span.start) <= MAX_LABEL_DISTANCE_BYTES
+            } else {
+                !primary_far && along(l.span.start) <= MAX_LABEL_DISTANCE_BYTES
+            }
         };
         let rest = d
             .secondary

@@ -82,23 +82,49 @@ pub fn ensure_within(path: &Path, root: &Path) -> io::Result<()> {
 
 fn read_file(path: &Path, max: u64, setting: &str) -> io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    // A regular file says its size: refuse it before reading. Devices and pipes say 0.
-    if let Ok(meta) = file.metadata()
-        && meta.is_file()
-        && meta.len() > max
-    {
+    // A regular file says its size: refuse it before reading, or read it into one buffer of
+    // that size. Devices and pipes say 0.
+    let size = match file.metadata() {
+        Ok(meta) if meta.is_file() => meta.len(),
+        _ => 0,
+    };
+    if size > max {
         return Err(too_large(max, setting));
+    }
+    if size > 0 {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > max {
+            return Err(too_large(max, setting));
+        }
+        return Ok(bytes);
     }
     read_bounded(file, max, setting)
 }
 
-fn read_bounded(reader: impl Read, max: u64, setting: &str) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(too_large(max, setting));
+/// Read a stream of unknown length, at most `max` bytes. It is read in pieces and joined once
+/// at the end: an endless device is refused holding no more than `max` bytes (a growing buffer
+/// would double to twice the limit for the byte that shows it is too large).
+fn read_bounded(mut reader: impl Read, max: u64, setting: &str) -> io::Result<Vec<u8>> {
+    const PIECE: usize = 16 << 20;
+    let mut pieces: Vec<Vec<u8>> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let mut piece = Vec::with_capacity(PIECE);
+        let read = (&mut reader).take(PIECE as u64).read_to_end(&mut piece)?;
+        total += read as u64;
+        if total > max {
+            return Err(too_large(max, setting));
+        }
+        if read == 0 {
+            break;
+        }
+        pieces.push(piece);
     }
-    Ok(bytes)
+    if let [only] = pieces.as_mut_slice() {
+        return Ok(std::mem::take(only));
+    }
+    Ok(pieces.concat())
 }
 
 fn too_large(max: u64, setting: &str) -> io::Error {

@@ -10,7 +10,7 @@ use crate::read::recognize::READER_CODES;
 use crate::read::recognize::{PIECE_BYTES, parse_document_in_windows};
 use crate::read::source::SourceFile;
 use crate::read::{Input, InputFormat};
-use crate::report::FileReport;
+use crate::report::{FileReport, FormInfo};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -129,12 +129,7 @@ impl Checker<'_> {
             |r| self.runs(&r.id),
             self.timings.map(|t| &t.rules),
         ));
-        let names = input
-            .document
-            .projects
-            .iter()
-            .map(|p| p.name_str().to_owned())
-            .collect();
+        let names = input.document.projects.iter().map(FormInfo::of).collect();
         self.configured(input.source, diagnostics, names, path)
     }
 
@@ -181,7 +176,7 @@ impl Checker<'_> {
             self.policy
                 .compare_forms(&forms, source.name(), select, rule_timings),
         );
-        let names = forms.iter().map(|p| p.name_str().to_owned()).collect();
+        let names = forms.iter().map(FormInfo::of).collect();
         self.configured(Arc::new(source), diagnostics, names, path)
     }
 
@@ -190,7 +185,7 @@ impl Checker<'_> {
         &self,
         source: Arc<SourceFile>,
         mut diagnostics: Vec<Diagnostic>,
-        form_names: Vec<String>,
+        form_info: Vec<FormInfo>,
         path: &Path,
     ) -> Checked {
         let mut hits = vec![0; self.config.suppressions.len()];
@@ -217,8 +212,7 @@ impl Checker<'_> {
             true
         });
         Checked {
-            report: FileReport::new(source, diagnostics, form_names.len())
-                .with_form_names(form_names),
+            report: FileReport::new(source, diagnostics, form_info.len()).with_form_info(form_info),
             suppression_hits: hits,
         }
     }

@@ -647,3 +647,278 @@ fn escape_sequences_in_form_text_never_reach_the_terminal() {
     assert!(!r.stdout.contains('\u{1b}'), "{}", r.stdout);
     assert!(!r.stdout.contains('\u{202e}'), "{}", r.stdout);
 }
+
+// A second round of probes (by a reviewer who had not seen the fixes above).
+
+#[test]
+fn labels_on_neighbouring_lines_far_apart_are_drawn_without_a_panic() {
+    let dir = temp();
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let far = sample.replacen("实施单位", &format!("{}实施单位", " ".repeat(70_000)), 1);
+    std::fs::write(dir.path().join("far.txt"), far).unwrap();
+    for (at, label) in [("p.implementer", "p.name"), ("p.name", "p.implementer")] {
+        std::fs::write(
+            dir.path().join("two.jxp"),
+            format!(
+                "rule t.two {{\n  severity error\n  for p in projects\n  require false\n  message \"m\"\n  at {at}\n  label {label} \"另一处\"\n}}\n"
+            ),
+        )
+        .unwrap();
+        let r = run(jixiao(dir.path()).args([
+            "check",
+            "--no-config",
+            "--no-default-policy",
+            "--policy",
+            "two.jxp",
+            "far.txt",
+        ]));
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(r.stdout.len() < 200_000, "{} bytes", r.stdout.len());
+    }
+}
+
+#[test]
+fn one_long_shared_string_in_many_cells_is_cut_not_copied() {
+    let dir = temp();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    // Excel's longest cell (32 767 characters), in 200 cells sharing one string.
+    let long = "名".repeat(30_000);
+    sheet.write_string(0, 0, "项目名称").unwrap();
+    for row in 1..200u32 {
+        sheet.write_string(row, 1, &long).unwrap();
+    }
+    book.save(dir.path().join("shared.xlsx")).unwrap();
+    let r =
+        run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", "shared.xlsx"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(rules_in(&r.stdout).contains(&"sheet::truncated".to_owned()));
+}
+
+#[test]
+fn a_long_project_name_is_not_copied_into_every_finding() {
+    let dir = temp();
+    let mut text = format!(
+        "项目名称\t{}\n资金总额\t10万元\n绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n",
+        "名".repeat(200_000)
+    );
+    for k in 0..300 {
+        text.push_str(&format!("\t产出指标\t数量指标\t指标{k}\t×××\n"));
+    }
+    std::fs::write(dir.path().join("amp.txt"), text).unwrap();
+    let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", "amp.txt"]));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(rules_in(&r.stdout).len() > 300);
+    assert!(r.stdout.len() < 3_000_000, "{} bytes", r.stdout.len());
+}
+
+#[test]
+fn a_list_nested_forty_deep_is_not_written_out() {
+    let dir = temp();
+    sample_copy(dir.path());
+    let mut policy = String::from(
+        "rule t.n {\n  severity error\n  for p in projects\n  let l0 = [p.name, p.name]\n",
+    );
+    for k in 1..=40 {
+        policy.push_str(&format!("  let l{k} = [l{}, l{}]\n", k - 1, k - 1));
+    }
+    policy.push_str("  require false\n  message \"{l40}\"\n}\n");
+    // Comparing them says so, quoting a little of each.
+    let compare = policy
+        .replace("t.n", "t.compare")
+        .replace("require false", "require l40 == [l39, l39]");
+    policy.push_str(&compare);
+    std::fs::write(dir.path().join("nest.jxp"), policy).unwrap();
+    let r = run(jixiao(dir.path()).args([
+        "check",
+        "--no-config",
+        "--no-default-policy",
+        "--policy",
+        "nest.jxp",
+        "--format",
+        "json",
+        "sample.txt",
+    ]));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("过长，未全部显示"),
+        "{}",
+        &r.stdout[..2000]
+    );
+    assert!(r.stdout.contains("无法比较"), "{}", &r.stdout[..2000]);
+    assert!(r.stdout.len() < 2_000_000);
+}
+
+#[test]
+fn a_chain_of_a_hundred_imports_stops_at_the_depth_limit() {
+    let dir = temp();
+    sample_copy(dir.path());
+    for k in 1..=100 {
+        std::fs::write(
+            dir.path().join(format!("k{k}.jxp")),
+            format!("import \"k{}.jxp\"\n", k + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("k101.jxp"), "").unwrap();
+    let r =
+        run(jixiao(dir.path()).args(["check", "--no-config", "--policy", "k1.jxp", "sample.txt"]));
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("import 链超过 64 层"), "{}", r.stderr);
+}
+
+#[test]
+fn findings_of_one_rule_on_one_document_are_capped() {
+    let dir = temp();
+    let projects: Vec<String> = (0..400).map(|k| format!("{{\"name\":\"x{k}\"}}")).collect();
+    std::fs::write(
+        dir.path().join("many.json"),
+        format!("{{\"projects\":[{}]}}", projects.join(",")),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pairs.jxp"),
+        "rule t.pairs {\n  severity warning\n  for a in projects, b in projects\n  require false\n  message \"p\"\n}\n",
+    )
+    .unwrap();
+    let r = run(jixiao(dir.path()).args([
+        "check",
+        "--no-config",
+        "--no-default-policy",
+        "--policy",
+        "pairs.jxp",
+        "-j",
+        "1",
+        "--format",
+        "short",
+        "many.json",
+    ]));
+    let pairs = r.stdout.lines().filter(|l| l.contains("[t.pairs]")).count();
+    assert_eq!(pairs, 100_000, "400 × 400 pairs, capped");
+    assert!(r.stdout.contains("条发现，超过上限"), "{}", r.stderr);
+}
+
+#[test]
+fn rayon_num_threads_is_held_to_the_thread_limit() {
+    let dir = temp();
+    sample_copy(dir.path());
+    let r = run(jixiao(dir.path()).env("RAYON_NUM_THREADS", "100000").args([
+        "check",
+        "--no-config",
+        "sample.txt",
+    ]));
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("超过上限 256"), "{}", r.stderr);
+}
+
+#[test]
+fn a_json_report_cut_off_by_its_reader_ends_quietly() {
+    let dir = temp();
+    sample_copy(dir.path());
+    for format in ["json", "sarif"] {
+        let mut child = bin()
+            .args(["check", "--no-config", "--format", format, "sample.txt"])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 10];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(!stderr.contains("output::write"), "{format}: {stderr}");
+    }
+}
+
+#[test]
+fn output_and_write_baseline_together_are_a_usage_error() {
+    let dir = temp();
+    sample_copy(dir.path());
+    let r = run(jixiao(dir.path()).args([
+        "check",
+        "--no-config",
+        "--output",
+        "r.json",
+        "--write-baseline",
+        "b.json",
+        "sample.txt",
+    ]));
+    assert_eq!(r.code, Some(2));
+    assert!(!dir.path().join("b.json").exists());
+}
+
+#[test]
+fn help_and_version_report_a_full_stdout() {
+    if !Path::new("/dev/full").exists() {
+        println!("notice: /dev/full does not exist here; skipped");
+        return;
+    }
+    for flag in ["--help", "--version"] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = bin().arg(flag).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+    }
+    let out = bin().arg("--version").output().unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().ends_with('\n'));
+}
+
+#[test]
+fn junit_shows_controls_and_bidi_overrides_instead_of_passing_them_on() {
+    let dir = temp();
+    std::fs::write(
+        dir.path().join("bidi.txt"),
+        "项目名称\t甲\u{202e}乙\u{7f}丙\u{9b}丁\n资金总额\t10万元\n",
+    )
+    .unwrap();
+    let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "junit", "bidi.txt"]));
+    for c in ['\u{202e}', '\u{7f}', '\u{9b}'] {
+        assert!(!r.stdout.contains(c), "{c:?} in {}", r.stdout);
+    }
+}
+
+// Found by the fuzz targets (inputs in tests/fixtures/fuzz-regressions).
+
+#[test]
+fn fuzz_a_csv_with_undecodable_bytes_points_at_no_wrong_place() {
+    let bytes = std::fs::read("tests/fixtures/fuzz-regressions/sheet-csv-decode-span.bin").unwrap();
+    for format in [
+        jixiao::read::InputFormat::Csv,
+        jixiao::read::InputFormat::Xlsx,
+    ] {
+        let input = jixiao::read::Input::from_bytes_as("fuzz.csv", &bytes, format);
+        let len = input.source.text().len();
+        for d in &input.diagnostics {
+            if let Some(p) = &d.primary {
+                assert!(p.span.start <= p.span.end && p.span.end <= len, "{d:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fuzz_a_tab_width_of_zero_is_drawn_as_one() {
+    let bytes = std::fs::read("tests/fixtures/fuzz-regressions/human-tab-width-0.bin").unwrap();
+    let (source, _) = jixiao::read::source::SourceFile::decode("t.txt", &bytes[16..]);
+    let len = source.text().len();
+    let d = jixiao::diagnostic::Diagnostic::error("fuzz::finding", "m").with_primary(
+        jixiao::span::Span {
+            start: 0,
+            end: len.min(3),
+        },
+        None,
+    );
+    let report = jixiao::report::FileReport::new(std::sync::Arc::new(source), vec![d], 1);
+    let options = jixiao::report::HumanOptions {
+        tab_width: 0,
+        ..jixiao::report::HumanOptions::default()
+    };
+    let mut out = Vec::new();
+    jixiao::report::render_human(&[report], &options, &mut out).unwrap();
+    assert!(!out.is_empty());
+}

@@ -33,7 +33,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Record the current findings in this baseline file (written atomically) and exit 0.
-    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "output"])]
     pub write_baseline: Option<PathBuf>,
     /// Read inputs in this format (default: by extension — .json, .toml, .csv, .xlsx/.xls/.ods,
     /// anything else as text).

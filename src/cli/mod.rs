@@ -117,7 +117,20 @@ pub const MAX_THREADS: i64 = 256;
 /// Build the worker pool now, so that a machine that will not give us threads (`ulimit -u`)
 /// gets a message and a run on the main thread instead of a panic at the first parallel step.
 fn start_workers(threads: Option<u16>) -> Result<(), String> {
-    let wanted = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from));
+    // `-j`, else RAYON_NUM_THREADS held to the same limit, else one per core.
+    let from_env = || {
+        let value = std::env::var("RAYON_NUM_THREADS").ok()?;
+        let n = value.trim().parse::<usize>().ok().filter(|n| *n > 0)?;
+        let max = usize::try_from(MAX_THREADS).unwrap_or(256);
+        if n > max {
+            crate::errln!(
+                "warning[threads]: RAYON_NUM_THREADS={n} 超过上限 {MAX_THREADS}，改用 {MAX_THREADS}"
+            );
+        }
+        Some(n.min(max))
+    };
+    let count = threads.map(usize::from).or_else(from_env).unwrap_or(0);
+    let wanted = rayon::ThreadPoolBuilder::new().num_threads(count);
     let Err(e) = wanted.build_global() else {
         return Ok(());
     };
@@ -131,7 +144,27 @@ fn start_workers(threads: Option<u16>) -> Result<(), String> {
 
 /// Parse the command line and run it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` and `--version` go to standard output, whose failure is reported like any
+        // other command's (clap would ignore it and exit 0).
+        Err(e)
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) =>
+        {
+            let mut text = e.render().to_string();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            return ExitCode::from(output::print(&text, exit::OK));
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::TROUBLE));
+        }
+    };
     if let Some(bytes) = cli.max_input_size {
         crate::limits::set_max_input_bytes(bytes);
     }

@@ -193,6 +193,10 @@ pub const FORM_VISITS: u64 = 1_000_000;
 /// document with one run-time error. Forms checked in parallel pieces share it in proportion.
 pub const DOCUMENT_VISITS: u64 = 100_000_000;
 
+/// How many findings one rule may report on one document (per piece checked in parallel): a
+/// rule over triples of 1 000 forms would otherwise report 166 million.
+pub const MAX_FINDINGS: usize = 100_000;
+
 /// How many bytes of text and list one rule may build for one outer element, and the most one
 /// text or list may hold: `replace(x, "", x)` nested four times, or a list doubled thirty times
 /// with `+`, would otherwise exhaust memory.
@@ -279,6 +283,15 @@ impl<'a> Frame<'a> {
                 // Each requirement is its own check: every one that is false gives a finding.
                 for requirement in &rule.requires {
                     if self.truth(&requirement.cond)? == Some(false) {
+                        if self.findings.len() >= MAX_FINDINGS {
+                            self.exhausted = true;
+                            return Err(Failure {
+                                error: RuntimeError::new(format!(
+                                    "这条规则在本文件上已有 {MAX_FINDINGS} 条发现，超过上限（逐对比较所有表？）"
+                                )),
+                                span: requirement.cond.span,
+                            });
+                        }
                         let finding = self.finding(requirement)?;
                         self.findings.push(finding);
                     }
@@ -998,8 +1011,15 @@ impl<'a> Frame<'a> {
             match segment {
                 Segment::Text(t) => out.push_str(t),
                 Segment::Expr(e) => {
-                    let v = self.eval(e)?.to_string();
-                    out.push_str(&crate::diagnostic::shortened(&v, MESSAGE_VALUE_CHARS));
+                    let (v, cut) = shown_cut(&self.eval(e)?);
+                    if cut {
+                        // Too long even to count: say so without a total.
+                        let head: String = v.chars().take(MESSAGE_VALUE_CHARS).collect();
+                        out.push_str(&head);
+                        out.push_str("…（过长，未全部显示）");
+                    } else {
+                        out.push_str(&crate::diagnostic::shortened(&v, MESSAGE_VALUE_CHARS));
+                    }
                 }
             }
         }
@@ -1053,10 +1073,7 @@ impl<'a> Frame<'a> {
             Val::Project(p) => Some(p),
             _ => self.current_project(),
         };
-        d.project = project.map(|p| ProjectRef {
-            name: p.name_str().to_owned(),
-            index: p.index,
-        });
+        d.project = project.map(ProjectRef::of);
         d.indicator = match primary_root {
             Val::Indicator(i, _) => Some(i.name.value.clone()),
             _ => rule.steps.iter().rev().find_map(|s| match s {
@@ -1104,8 +1121,10 @@ impl<'a> Frame<'a> {
             IrKind::Compare(op, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 out.push(format!(
-                    "{x} {} {y}（不满足 {}）",
+                    "{} {} {}（不满足 {}）",
+                    shown(&x),
                     show_op(op.negated()),
+                    shown(&y),
                     self.source_text(ir.span)
                 ));
             }
@@ -1130,15 +1149,18 @@ impl<'a> Frame<'a> {
                 let l = self.eval(list)?;
                 let verb = if *negated { "在" } else { "不在" };
                 out.push(format!(
-                    "{x} {verb} {} 中（{l}）",
-                    self.source_text(list.span)
+                    "{} {verb} {} 中（{}）",
+                    shown(&x),
+                    self.source_text(list.span),
+                    shown(&l)
                 ));
             }
             IrKind::Is { expr, .. } => {
                 let v = self.eval(expr)?;
                 out.push(format!(
-                    "{} 的值为 {v}，不满足 {}",
+                    "{} 的值为 {}，不满足 {}",
                     self.source_text(expr.span),
+                    shown(&v),
                     self.source_text(ir.span)
                 ));
             }
@@ -1255,10 +1277,7 @@ impl<'a> Frame<'a> {
         if let Some(p) = project {
             d = d
                 .with_primary(p.anchor(), Some("这张表".into()))
-                .with_project(ProjectRef {
-                    name: p.name_str().to_owned(),
-                    index: p.index,
-                });
+                .with_project(ProjectRef::of(p));
         }
         d
     }

@@ -93,6 +93,9 @@ impl Loaded {
     }
 }
 
+/// The longest chain of `import`s followed (a file importing a file importing …).
+pub const MAX_IMPORT_DEPTH: usize = 64;
+
 /// Collects policy sources (files, embedded packs, text), following imports.
 #[derive(Debug, Default)]
 pub struct PolicyLoader {
@@ -103,6 +106,8 @@ pub struct PolicyLoader {
     roots: Vec<Option<PathBuf>>,
     items: Vec<(usize, Item)>,
     diagnostics: Vec<(usize, Diagnostic)>,
+    /// How deep the chain of imports being followed is.
+    import_depth: usize,
     seen: HashSet<String>,
 }
 
@@ -203,6 +208,25 @@ impl PolicyLoader {
     }
 
     fn import(&mut self, from: usize, target: &str, span: crate::span::Span) {
+        // Imports are followed depth first: a chain of thousands would overflow the stack.
+        if self.import_depth >= MAX_IMPORT_DEPTH {
+            self.diagnostics.push((
+                from,
+                Diagnostic::error(
+                    "policy::import",
+                    format!("import 链超过 {MAX_IMPORT_DEPTH} 层，未继续导入"),
+                )
+                .with_primary(span, Some("这里".into()))
+                .with_help("把规则合并到较少的文件中，或由一个文件直接导入其余的文件"),
+            ));
+            return;
+        }
+        self.import_depth += 1;
+        self.import_unlimited(from, target, span);
+        self.import_depth -= 1;
+    }
+
+    fn import_unlimited(&mut self, from: usize, target: &str, span: crate::span::Span) {
         if let Some(builtin) = target.strip_prefix("builtin:") {
             self.add_builtin_file(builtin, Some((from, span)));
             return;

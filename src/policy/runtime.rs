@@ -90,6 +90,41 @@ impl RuntimeError {
 
 pub type EvalResult<T> = Result<T, RuntimeError>;
 
+/// How many bytes of a value a message or an error shows before `…`.
+pub const SHOWN_VALUE_BYTES: usize = 480;
+
+/// A value as messages show it, cut after [`SHOWN_VALUE_BYTES`]: writing stops there, so a
+/// value that would print as gigabytes (a list of lists of lists …) costs no more.
+pub fn shown(value: &Val<'_>) -> String {
+    shown_cut(value).0
+}
+
+/// [`shown`], and whether the value was cut.
+pub fn shown_cut(value: &Val<'_>) -> (String, bool) {
+    struct Limited(String);
+    impl fmt::Write for Limited {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let room = SHOWN_VALUE_BYTES.saturating_sub(self.0.len());
+            if s.len() <= room {
+                self.0.push_str(s);
+                return Ok(());
+            }
+            let mut cut = room;
+            while cut > 0 && !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.0.push_str(s.get(..cut).unwrap_or_default());
+            Err(fmt::Error)
+        }
+    }
+    let mut out = Limited(String::new());
+    let cut = fmt::write(&mut out, format_args!("{value}")).is_err();
+    if cut {
+        out.0.push('…');
+    }
+    (out.0, cut)
+}
+
 /// The most bytes one text built by a rule may hold (`replace`, `trim` …).
 pub const MAX_TEXT_BYTES: usize = 16 << 20;
 /// The most elements one list built by a rule may hold (`+`, comprehensions).
@@ -282,9 +317,9 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
     let mismatch = || {
         RuntimeError::new(format!(
             "无法计算 {} {} {}：{} 与 {} 不能这样运算",
-            a,
+            shown(a),
             op.symbol(),
-            b,
+            shown(b),
             a.type_name(),
             b.type_name()
         ))
@@ -351,7 +386,7 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
         }
         (ArithOp::Div, x, Val::Num(n)) if x.numeric().is_some() => {
             if n.is_zero() {
-                return Err(RuntimeError::new(format!("{x} / 0：除数为零")));
+                return Err(RuntimeError::new(format!("{} / 0：除数为零", shown(x))));
             }
             let v = x.numeric().ok_or_else(mismatch)?;
             Ok(x.with_amount(v.checked_div(*n).ok_or_else(overflow)?))
@@ -362,7 +397,11 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
                 y.numeric().ok_or_else(mismatch)?,
             );
             if q.is_zero() {
-                return Err(RuntimeError::new(format!("{x} / {y}：除数为零")));
+                return Err(RuntimeError::new(format!(
+                    "{} / {}：除数为零",
+                    shown(x),
+                    shown(y)
+                )));
             }
             Ok(Val::Num(p.checked_div(q).ok_or_else(overflow)?))
         }
@@ -394,7 +433,9 @@ pub fn compare_values(a: &Val<'_>, b: &Val<'_>) -> EvalResult<Option<Ordering>> 
     };
     ordering.map(Some).ok_or_else(|| {
         RuntimeError::new(format!(
-            "无法比较 {a} 与 {b}：{} 与 {} 的单位或类型不同",
+            "无法比较 {} 与 {}：{} 与 {} 的单位或类型不同",
+            shown(a),
+            shown(b),
             a.type_name(),
             b.type_name()
         ))
@@ -506,13 +547,17 @@ impl fmt::Display for Val<'_> {
             | Val::Projects(_)
             | Val::Indicators(_)
             | Val::Goals(_) => {
-                let items: Vec<String> = self
-                    .elements()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
-                f.write_str(&items.join("、"))
+                // Element by element: a writer that stops (see [`shown`]) stops the recursion
+                // too, so a list nested forty deep is not written out in full first.
+                for k in 0..self.count().unwrap_or(0) {
+                    if k > 0 {
+                        f.write_str("、")?;
+                    }
+                    if let Some(item) = self.element(k) {
+                        write!(f, "{item}")?;
+                    }
+                }
+                Ok(())
             }
             Val::Project(p) => f.write_str(p.name_str()),
             Val::Indicator(i, _) => f.write_str(&i.name.value),

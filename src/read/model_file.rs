@@ -833,10 +833,7 @@ pub fn read_model(source: &SourceFile, root: &Node) -> (Document, Vec<Diagnostic
                 .and_then(|i| projects.get(i))
                 .filter(|p| primary.span.end <= p.span.end)
         {
-            d.project = Some(crate::diagnostic::ProjectRef {
-                name: p.name_str().to_owned(),
-                index: p.index,
-            });
+            d.project = Some(crate::diagnostic::ProjectRef::of(p));
         }
     }
     (document, diags)

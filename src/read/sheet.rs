@@ -35,7 +35,13 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
     let sheets = match format {
         InputFormat::Csv => {
             let (decoded, decode_diags) = SourceFile::decode(name.clone(), bytes);
-            diagnostics.extend(decode_diags);
+            // Their places are in the CSV text, not in the grid the sheet becomes: said at the
+            // file, not at a wrong cell.
+            diagnostics.extend(decode_diags.into_iter().map(|mut d| {
+                d.primary = None;
+                d.secondary.clear();
+                d
+            }));
             read_csv(decoded.text(), &mut diagnostics)
         }
         _ => read_workbook(bytes, &mut diagnostics),
@@ -263,10 +269,21 @@ fn zip_unpacked_size(bytes: &[u8]) -> Option<u64> {
 #[derive(Default)]
 struct Limits {
     cells: usize,
+    /// Bytes of cell text kept so far.
+    bytes: usize,
     rows_beyond: usize,
     columns_beyond: usize,
     cells_beyond: usize,
+    /// Cells kept only in part (longer than [`MAX_CELL_BYTES`]).
+    cells_cut: usize,
 }
+
+/// Most bytes of one cell's text kept: a shared string of megabytes referenced by every cell
+/// would otherwise be copied into each.
+const MAX_CELL_BYTES: usize = 64 << 10;
+
+/// Most bytes of cell text kept from one workbook.
+const MAX_WORKBOOK_TEXT_BYTES: usize = 256 << 20;
 
 impl Limits {
     /// Keep the cell at (`row`, `col`) if it is within the limits.
@@ -274,19 +291,23 @@ impl Limits {
         &mut self,
         row: usize,
         col: usize,
-        text: impl FnOnce() -> String,
+        text: impl FnOnce() -> (String, bool),
         cells: &mut Vec<(usize, usize, String)>,
     ) {
         if row >= MAX_ROWS {
             self.rows_beyond += 1;
         } else if col >= MAX_COLUMNS {
             self.columns_beyond += 1;
-        } else if self.cells >= MAX_CELLS {
+        } else if self.cells >= MAX_CELLS || self.bytes >= MAX_WORKBOOK_TEXT_BYTES {
             self.cells_beyond += 1;
         } else {
-            let text = text();
+            let (text, cut) = text();
+            if cut {
+                self.cells_cut += 1;
+            }
             if !text.is_empty() {
                 self.cells += 1;
+                self.bytes += text.len();
                 cells.push((row, col, text));
             }
         }
@@ -296,7 +317,13 @@ impl Limits {
         for (count, what) in [
             (self.rows_beyond, format!("第 {MAX_ROWS} 行之后")),
             (self.columns_beyond, format!("第 {MAX_COLUMNS} 列之后")),
-            (self.cells_beyond, format!("前 {MAX_CELLS} 个单元格之后")),
+            (
+                self.cells_beyond,
+                format!(
+                    "前 {MAX_CELLS} 个单元格（或 {} MiB 文字）之后",
+                    MAX_WORKBOOK_TEXT_BYTES >> 20
+                ),
+            ),
         ] {
             if count > 0 {
                 diagnostics.push(
@@ -307,6 +334,20 @@ impl Limits {
                     .with_help("这些单元格中的表不会被检查；请把表放在工作表的前部，或拆分文件"),
                 );
             }
+        }
+        if self.cells_cut > 0 {
+            diagnostics.push(
+                Diagnostic::error(
+                    "sheet::truncated",
+                    format!(
+                        "工作簿中有 {} 个单元格的文字超过 {} KiB，只读取了前 {} KiB",
+                        self.cells_cut,
+                        MAX_CELL_BYTES >> 10,
+                        MAX_CELL_BYTES >> 10
+                    ),
+                )
+                .with_help("绩效目标表的单元格不会有这么长；请检查文件是否损坏或被构造"),
+            );
         }
     }
 }
@@ -319,8 +360,16 @@ fn collect_cells<'a>(
     let mut cells = Vec::new();
     while let Some(cell) = next()? {
         let (row, col) = cell.get_position();
-        let data = calamine::Data::from(cell.get_value().clone());
-        limits.place(row as usize, col as usize, || text_of(&data), &mut cells);
+        limits.place(
+            row as usize,
+            col as usize,
+            || match cell.get_value() {
+                // Borrowed from the workbook's table: cut before it is copied.
+                calamine::DataRef::SharedString(s) => (clean(head(s)), s.len() > MAX_CELL_BYTES),
+                other => text_of(&calamine::Data::from(other.clone())),
+            },
+            &mut cells,
+        );
     }
     Ok(cells)
 }
@@ -344,11 +393,27 @@ fn into_rows(mut cells: Vec<(usize, usize, String)>) -> Vec<Vec<String>> {
 }
 
 /// One cell's value as the text a form shows.
-fn text_of(data: &calamine::Data) -> String {
+/// At most the first [`MAX_CELL_BYTES`] of a cell's text.
+fn head(text: &str) -> &str {
+    let mut cut = text.len().min(MAX_CELL_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.get(..cut).unwrap_or_default()
+}
+
+/// A cell's text (at most [`MAX_CELL_BYTES`] of it), and whether it was cut.
+fn text_of(data: &calamine::Data) -> (String, bool) {
     use calamine::Data;
-    match data {
+    let text = match data {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            return (clean(head(s)), s.len() > MAX_CELL_BYTES);
+        }
+        other => other,
+    };
+    let shown = match text {
         Data::Empty => String::new(),
-        Data::String(s) => clean(s),
+        Data::String(s) => clean(head(s)),
         Data::Float(f) => rust_decimal::Decimal::try_from(*f)
             .map(|d| d.normalize().to_string())
             .unwrap_or_else(|_| f.to_string()),
@@ -358,9 +423,10 @@ fn text_of(data: &calamine::Data) -> String {
             .as_datetime()
             .map(|dt| dt.date().format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| d.to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => clean(head(s)),
         Data::Error(e) => format!("#{e:?}"),
-    }
+    };
+    (shown, false)
 }
 
 #[cfg(test)]

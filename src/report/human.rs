@@ -41,7 +41,8 @@ impl HumanOptions {
             ThemeCharacters::unicode()
         };
         GraphicalReportHandler::new_themed(GraphicalTheme { characters, styles })
-            .tab_width(self.tab_width)
+            // miette divides by it.
+            .tab_width(self.tab_width.max(1))
             .with_width(self.width)
             .with_context_lines(1)
             .with_links(false)

@@ -79,7 +79,7 @@ pub fn render_json(
         diagnostics: Diagnostics(reports),
         summary: serde_json::to_value(summary).map_err(io::Error::other)?,
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(crate::report::json_io)?;
     writeln!(out)
 }
 

@@ -8,6 +8,8 @@ use std::io::{self, Write};
 
 /// XML text with `& < > " '` escaped and characters XML 1.0 forbids dropped.
 fn xml(text: &str) -> String {
+    // Control characters and bidirectional overrides from a form are shown, not passed on.
+    let text = crate::diagnostic::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -51,9 +53,9 @@ fn case_names(report: &FileReport) -> Vec<String> {
     (1..=report.forms)
         .map(|index| {
             let name = report
-                .form_names
+                .form_info
                 .get(index - 1)
-                .map(|n| n.trim())
+                .map(|f| f.name.trim())
                 .filter(|n| !n.is_empty())
                 .or_else(|| {
                     report.diagnostics.iter().find_map(|d| {

@@ -85,6 +85,15 @@ impl ReportPaths {
     }
 }
 
+/// A JSON writer's error as the I/O error it wraps, so a closed pipe is still a closed pipe
+/// (and ends the run quietly) when it happens in the middle of a JSON document.
+pub fn json_io(e: serde_json::Error) -> io::Error {
+    match e.io_error_kind() {
+        Some(kind) => io::Error::new(kind, e),
+        None => io::Error::other(e),
+    }
+}
+
 /// What a report says about a rule (SARIF's `tool.driver.rules`).
 #[derive(Debug, Clone)]
 pub struct RuleInfo {
@@ -212,8 +221,8 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
     /// How many forms the file held.
     pub forms: usize,
-    /// The forms' project names, in order (empty when not known).
-    pub form_names: Vec<String>,
+    /// What reviewers sort findings by, per form in order (empty when not known).
+    pub form_info: Vec<FormInfo>,
     /// The file could not be read: its report says why, and the summary does not count it as
     /// a file checked.
     pub unread: bool,
@@ -231,14 +240,51 @@ impl FileReport {
             source,
             diagnostics,
             forms,
-            form_names: Vec::new(),
+            form_info: Vec::new(),
             unread: false,
         }
     }
 
-    pub fn with_form_names(mut self, names: Vec<String>) -> Self {
-        self.form_names = names;
+    pub fn with_form_info(mut self, info: Vec<FormInfo>) -> Self {
+        self.form_info = info;
         self
+    }
+
+    /// The form a finding is about, if it is about one.
+    pub fn form_of(&self, d: &Diagnostic) -> Option<&FormInfo> {
+        let index = d.project.as_ref()?.index;
+        self.form_info.get(index.checked_sub(1)?)
+    }
+}
+
+/// A form as reports name it: its project, 主管部门 and 实施单位.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FormInfo {
+    pub name: String,
+    /// `[164]黔南州人社局`, or whichever of code and name the form gives.
+    pub department: String,
+    pub implementer: String,
+}
+
+impl FormInfo {
+    pub fn of(project: &crate::model::Project) -> FormInfo {
+        let code = project.department.code.as_ref().map(|c| c.value.as_str());
+        let name = project.department.name.as_ref().map(|n| n.value.as_str());
+        let department = match (code, name) {
+            (Some(c), Some(n)) => format!("[{c}]{n}"),
+            (Some(c), None) => format!("[{c}]"),
+            (None, Some(n)) => n.to_owned(),
+            (None, None) => String::new(),
+        };
+        FormInfo {
+            name: project.name_str().to_owned(),
+            department,
+            implementer: project
+                .implementer
+                .as_ref()
+                .map(|i| i.value.clone())
+                .unwrap_or_default(),
+        }
     }
 }
 

@@ -245,7 +245,7 @@ pub fn render_sarif(
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(crate::report::json_io)?;
     writeln!(out)
 }
 

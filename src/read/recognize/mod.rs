@@ -310,10 +310,7 @@ impl Assembler {
                 .with_help(format!(
                     "请在表中填写“{what}”；缺少的栏目不会参与依赖它的规则检查"
                 ))
-                .with_project(ProjectRef {
-                    name: project.name_str().to_owned(),
-                    index: project.index,
-                }),
+                .with_project(ProjectRef::of(project)),
             )
         };
         // Missing fields go where one pass would have reported them: after the diagnostics
@@ -2866,10 +2863,7 @@ fn attach_projects(forms: &[Project], diags: &mut [Diagnostic]) {
         if let Some(p) = index.checked_sub(1).and_then(|i| forms.get(i))
             && at <= p.span.end
         {
-            d.project = Some(ProjectRef {
-                name: p.name_str().to_owned(),
-                index: p.index,
-            });
+            d.project = Some(ProjectRef::of(p));
         }
     }
 }
