@@ -171,6 +171,7 @@ fn end_to_end(c: &mut Criterion) {
             selection: Selection::default(),
             input_format: None,
             timings: None,
+            progress: None,
         };
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(

@@ -79,6 +79,8 @@ pub struct Checker<'a> {
     pub input_format: Option<InputFormat>,
     /// Where to add up the time spent reading and in each rule (`check --timings`).
     pub timings: Option<&'a Timings>,
+    /// Told the number of forms of each file as it is done (`check`'s progress bar).
+    pub progress: Option<&'a (dyn Fn(usize) + Sync)>,
 }
 
 /// Where a run's time went, summed over threads.
@@ -258,7 +260,13 @@ impl Checker<'_> {
     ) -> Vec<Result<Checked, (PathBuf, std::io::Error)>> {
         paths
             .par_iter()
-            .map(|path| self.check_path(path).map_err(|err| (path.clone(), err)))
+            .map(|path| {
+                let checked = self.check_path(path).map_err(|err| (path.clone(), err));
+                if let Some(progress) = self.progress {
+                    progress(checked.as_ref().map_or(0, |c| c.report.forms));
+                }
+                checked
+            })
             .collect()
     }
 }

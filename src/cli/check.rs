@@ -7,8 +7,8 @@ use crate::cli::{ColorChoice, exit, stdout_is_terminal};
 use crate::config::{Config, ConfigFinder};
 use crate::lint::{Checker, FileFilter, Filters, Selection, Timings};
 use crate::report::{
-    FileReport, Format, HumanOptions, ReportPaths, RuleInfo, Summary, render_github, render_human,
-    render_json, render_junit, render_sarif, render_short,
+    FileReport, Format, HumanOptions, ReportPaths, RuleInfo, Summary, render_github, render_html,
+    render_human, render_json, render_junit, render_sarif, render_short, render_xlsx,
 };
 use clap::Args;
 use std::collections::HashMap;
@@ -63,6 +63,16 @@ pub struct CheckArgs {
     /// `origin/main`); findings elsewhere still count for the exit code.
     #[arg(long, value_name = "REF")]
     pub changed_since: Option<String>,
+    /// Print one line per rule with its number of findings, most first, instead of the report.
+    #[arg(long)]
+    pub statistics: bool,
+    /// No progress bar (it shows on a terminal when a run takes more than a second).
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write a copy of each workbook checked into DIR with its flagged cells coloured and a
+    /// note on each, plus its 问题清单 sheet (the original is never modified).
+    #[arg(long, value_name = "DIR")]
+    pub annotate: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -270,6 +280,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         .iter()
         .map(|g| args.timings.then(|| Timings::new(&g.policy)))
         .collect();
+    let bar = Progress::start(args, run_config.format.value, files.len());
+    let progress = bar.as_ref().map(|bar| |forms: usize| bar.file_done(forms));
     let mut suppressed = 0usize;
     for (index, group) in groups.iter().enumerate() {
         let mine: Vec<usize> = (0..files.len())
@@ -288,6 +300,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             selection: group.selection.clone(),
             input_format: args.input_format,
             timings: timings.get(index).and_then(Option::as_ref),
+            progress: progress.as_ref().map(|p| p as &(dyn Fn(usize) + Sync)),
         };
         let mut hits = vec![0usize; group.config.suppressions.len()];
         for (k, result) in mine.iter().zip(checker.check_paths(&paths)) {
@@ -337,6 +350,9 @@ pub fn run(args: &CheckArgs) -> u8 {
                 extra.push((index, FileReport::new(source.clone(), diags, 0)));
             }
         }
+    }
+    if let Some(bar) = &bar {
+        bar.finish();
     }
     let (group_of, mut reports): (Vec<usize>, Vec<FileReport>) =
         slots.into_iter().flatten().chain(extra).unzip();
@@ -400,9 +416,26 @@ pub fn run(args: &CheckArgs) -> u8 {
     if groups.len() > 1 {
         notes.push(format!("使用了 {} 份配置", groups.len()));
     }
+    if let Some(dir) = &args.annotate
+        && let Err(code) = annotate(dir, &reports)
+    {
+        return code;
+    }
     let writing = Instant::now();
     let catalog = catalog(&groups);
-    if let Err(e) = write_output(args, run_config, &catalog, &reports, &summary, &notes) {
+    let written = if args.statistics {
+        let text = statistics(&reports, &catalog, &summary);
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    } else if run_config.format.value == Format::Xlsx
+        && args.output.is_none()
+        && stdout_is_terminal()
+    {
+        return usage("--format xlsx 输出的是工作簿文件，请用 --output 文件名.xlsx 指定写到哪里");
+    } else {
+        write_output(args, run_config, &catalog, &reports, &summary, &notes)
+    };
+    if let Err(e) = written {
         // A closed pipe (`jixiao check … | head`) still exits by the findings.
         let target = args.output.as_ref().map_or_else(
             || "标准输出".to_owned(),
@@ -459,6 +492,144 @@ fn changed_files(
         .filter(|l| !l.is_empty())
         .map(|l| paths.relative(&top.join(l).display().to_string()))
         .collect())
+}
+
+/// The progress bar of a run that takes more than a second: files and forms done, the rate and
+/// the time left, on standard error — only when it is a terminal, never for machine formats
+/// written to standard output, never with `--quiet`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    forms: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn start(args: &CheckArgs, format: Format, files: usize) -> Option<Arc<Progress>> {
+        let to_screen = matches!(format, Format::Human | Format::Short) || args.output.is_some();
+        if args.quiet || !to_screen || !crate::cli::stderr_is_terminal() || files == 0 {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(files as u64),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} 个文件 · {msg} · {per_sec} · 剩余 {eta}",
+        )
+        .ok()?
+        .progress_chars("=> ");
+        bar.set_style(style);
+        let progress = Arc::new(Progress {
+            bar,
+            forms: std::sync::atomic::AtomicUsize::new(0),
+        });
+        // Shown only once the run has taken a second: quick runs stay quiet.
+        let shown = Arc::clone(&progress);
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.bar.is_finished() {
+                shown
+                    .bar
+                    .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+        });
+        Some(progress)
+    }
+
+    fn file_done(&self, forms: usize) {
+        let total = self
+            .forms
+            .fetch_add(forms, std::sync::atomic::Ordering::Relaxed)
+            + forms;
+        self.bar.set_message(format!("{total} 张表"));
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `--annotate DIR`: an annotated copy of each workbook checked, named like it (`.xlsx`).
+fn annotate(dir: &Path, reports: &[FileReport]) -> Result<(), u8> {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        crate::errln!("error[output::write]: 无法创建目录 {}：{e}", dir.display());
+        return Err(exit::TROUBLE);
+    }
+    let mut used = std::collections::HashSet::new();
+    let mut skipped = Vec::new();
+    for report in reports.iter().filter(|r| !r.unread) {
+        let Some(built) = crate::report::xlsx::annotated(report) else {
+            if report.forms > 0 || !report.diagnostics.is_empty() {
+                skipped.push(report.source.name().to_owned());
+            }
+            continue;
+        };
+        let input = Path::new(report.source.name());
+        let stem = input
+            .file_stem()
+            .map_or_else(|| "input".into(), |s| s.to_string_lossy().into_owned());
+        let mut target = dir.join(format!("{stem}.xlsx"));
+        let mut k = 2;
+        while !used.insert(target.clone()) {
+            target = dir.join(format!("{stem}-{k}.xlsx"));
+            k += 1;
+        }
+        // Never over the file that was checked.
+        if canonical(&target) == canonical(input) {
+            crate::errln!(
+                "error[output::write]: --annotate 的目录里有原文件 {}，不会覆盖它；请换一个目录",
+                input.display()
+            );
+            return Err(exit::TROUBLE);
+        }
+        let written =
+            built.and_then(|bytes| crate::write::write_file(&target, |out| out.write_all(&bytes)));
+        match written {
+            Ok(()) => crate::errln!("已写入标注副本 {}", target.display()),
+            Err(e) => {
+                crate::errln!("error[output::write]: 无法写入 {}：{e}", target.display());
+                return Err(exit::TROUBLE);
+            }
+        }
+    }
+    if !skipped.is_empty() {
+        crate::errln!(
+            "注：--annotate 只标注工作簿（.xlsx、.xls、.ods、.csv），未标注 {} 个其他文件：{}",
+            skipped.len(),
+            skipped.join("、")
+        );
+    }
+    Ok(())
+}
+
+/// `--statistics`: one line per rule or reader code — count, id, severity, title — most first.
+fn statistics(reports: &[FileReport], catalog: &[RuleInfo], summary: &Summary) -> String {
+    let mut counts: HashMap<&str, (usize, crate::diagnostic::Severity)> = HashMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let entry = counts.entry(d.code.as_str()).or_insert((0, d.severity));
+        entry.0 += 1;
+        entry.1 = entry.1.max(d.severity);
+    }
+    let mut rows: Vec<(&str, usize, crate::diagnostic::Severity)> =
+        counts.into_iter().map(|(id, (n, s))| (id, n, s)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let width = rows.iter().map(|(id, _, _)| id.len()).max().unwrap_or(0);
+    let digits = rows.first().map_or(1, |(_, n, _)| n.to_string().len());
+    let mut out = String::new();
+    for (id, n, severity) in rows {
+        let title = catalog
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.title.as_str())
+            .filter(|t| *t != id)
+            .unwrap_or("");
+        out.push_str(&format!(
+            "{n:>digits$}  {id:<width$}  [{severity}]  {title}\n"
+        ));
+    }
+    out.push_str(&summary.line());
+    out.push('\n');
+    out
 }
 
 /// The rules of every configuration's policies, each once.
@@ -557,6 +728,8 @@ fn write_output(
             Format::Sarif => render_sarif(reports, catalog, &paths, out),
             Format::Junit => render_junit(reports, config.fail_level.value, &paths, out),
             Format::Github => render_github(reports, &paths, changed.as_ref(), out),
+            Format::Html => render_html(reports, catalog, summary, out),
+            Format::Xlsx => render_xlsx(reports, catalog, out),
         }
     };
     let mut summary_line = summary.line();

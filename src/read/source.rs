@@ -238,6 +238,11 @@ impl SourceFile {
         source
     }
 
+    /// For spreadsheets and Word documents: which lines are which sheet's (or table's) rows.
+    pub fn sheets(&self) -> &[SheetLines] {
+        &self.sheets
+    }
+
     pub fn is_sheet(&self) -> bool {
         !self.sheets.is_empty()
     }

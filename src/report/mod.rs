@@ -4,16 +4,20 @@
 //! lines and 1-based columns counted in characters.
 
 mod github;
+pub mod html;
 mod human;
 mod json;
 mod junit;
 mod sarif;
+pub mod xlsx;
 
 pub use github::render_github;
+pub use html::render_html;
 pub use human::{HumanOptions, render_human};
 pub use json::{json_diagnostic, render_json};
 pub use junit::render_junit;
 pub use sarif::{render_sarif, uri};
+pub use xlsx::render_xlsx;
 
 use crate::diagnostic::{Diagnostic, Region, Severity};
 use crate::read::source::SourceFile;
@@ -185,6 +189,10 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (`::error file=…::`).
     Github,
+    /// One self-contained HTML page for reviewers: summary, charts, filters, every finding.
+    Html,
+    /// An Excel workbook: 汇总 and 问题清单 (needs `--output`).
+    Xlsx,
 }
 
 impl Format {
@@ -198,6 +206,8 @@ impl Format {
             "sarif" => Format::Sarif,
             "junit" => Format::Junit,
             "github" => Format::Github,
+            "html" => Format::Html,
+            "xlsx" => Format::Xlsx,
             _ => return None,
         })
     }
@@ -210,6 +220,8 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Junit => "junit",
             Format::Github => "github",
+            Format::Html => "html",
+            Format::Xlsx => "xlsx",
         }
     }
 }
