@@ -94,6 +94,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/percent-over-100.txt"),
     ),
     (
+        "default/examples/cost-sum-with-rate.txt",
+        include_str!("../policies/default/examples/cost-sum-with-rate.txt"),
+    ),
+    (
         "default/examples/placeholder.txt",
         include_str!("../policies/default/examples/placeholder.txt"),
     ),

@@ -37,6 +37,33 @@ fn syntax_error_says_what_was_expected() {
 }
 
 #[test]
+fn a_misspelt_clause_keyword_is_named() {
+    let loaded = common::load(
+        "rule a.b {\n  severity error\n  for p in projects\n  require false\n  mesage \"m\"\n}\n",
+    );
+    let helps: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter_map(|(_, d)| d.help.as_deref())
+        .collect();
+    assert!(
+        helps.iter().any(|h| h.contains("是否应为 `message`")),
+        "{helps:?}"
+    );
+    // A word far from every keyword gets no guess.
+    let loaded = common::load(
+        "rule a.b {\n  severity error\n  for p in projects\n  require false\n  zzzzzz \"m\"\n}\n",
+    );
+    assert!(
+        loaded.diagnostics.iter().all(|(_, d)| !d
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("是否应为"))
+    );
+}
+
+#[test]
 fn every_syntax_error_of_a_file_is_reported() {
     let policy = format!(
         "rule a.one {{\n  severity error\n  for p in projects\n  require p.funds.total >\n  message \"x\"\n}}\n\nrule a.two {{\n{OK_TAIL}\nrule a.three {{\n  severity error\n  for p in projects\n  require (p.funds.total > 0元\n  message \"y\"\n}}\n"

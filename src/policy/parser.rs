@@ -425,10 +425,43 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Dia
         }
         ErrorVariant::CustomError { message } => format!("语法错误：{message}"),
     };
+    // A misspelt clause keyword at the start of a line (`mesage "…"`): say which was meant.
+    let word: String = text
+        .get(start..)
+        .unwrap_or_default()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic() || *c == '_')
+        .collect();
+    let at_line_start = text
+        .get(..start)
+        .unwrap_or_default()
+        .rsplit('\n')
+        .next()
+        .is_some_and(|before| before.trim().is_empty());
+    let meant = (at_line_start && !word.is_empty() && !CLAUSE_KEYWORDS.contains(&word.as_str()))
+        .then(|| {
+            CLAUSE_KEYWORDS
+                .iter()
+                .map(|k| (strsim::damerau_levenshtein(&word, k), *k))
+                .filter(|(d, k)| *d <= 2 && *d < k.len().div_ceil(2))
+                .min()
+                .map(|(_, k)| k)
+        })
+        .flatten();
+    let help = match meant {
+        Some(k) => format!("是否应为 `{k}`？子句关键字见 docs/policy-language.md"),
+        None => "语法见 docs/policy-language.md".to_owned(),
+    };
     Diagnostic::new("policy::syntax", Severity::Error, message)
         .with_primary(Span::new(offset + start, offset + end), Some("这里".into()))
-        .with_help("语法见 docs/policy-language.md")
+        .with_help(help)
 }
+
+/// The words that begin a clause of a rule, a parameter or a file.
+const CLAUSE_KEYWORDS: &[&str] = &[
+    "rule", "param", "import", "severity", "title", "tags", "doc", "for", "where", "let",
+    "require", "else", "message", "at", "label", "help", "example", "expect",
+];
 
 fn join_or(items: &[&str]) -> String {
     match items.split_last() {
