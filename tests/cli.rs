@@ -13,7 +13,7 @@ const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";
 
 fn jixiao() -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
     cmd
 }
 
@@ -415,5 +415,26 @@ fn comparing_rules_that_read_indicators_see_whole_forms() {
         input.document.projects.len(),
         "{}",
         &text[..text.len().min(500)]
+    );
+}
+
+#[test]
+fn the_human_report_wraps_to_columns() {
+    let narrow = jixiao()
+        .env("COLUMNS", "60")
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "funds.cost-within-total",
+            SAMPLE,
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(narrow.stdout).unwrap();
+    let message = text.lines().find(|l| l.contains("项目实施成本")).unwrap();
+    assert!(
+        !message.contains("200000元"),
+        "wrapped before the amount: {text}"
     );
 }

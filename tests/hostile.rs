@@ -20,7 +20,9 @@ const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";
 
 fn jixiao(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     cmd
 }
 

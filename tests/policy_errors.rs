@@ -64,6 +64,35 @@ fn a_misspelt_clause_keyword_is_named() {
 }
 
 #[test]
+fn a_backslash_escape_the_language_lacks_says_how_to_write_it() {
+    let loaded = common::load(
+        "rule a.b {\n  severity error\n  for p in projects\n  require matches(p.name, \"\\d+\")\n  message \"m\"\n}\n",
+    );
+    let helps: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter_map(|(_, d)| d.help.as_deref())
+        .collect();
+    assert!(
+        helps.iter().any(|h| h.contains("三引号原样字符串")),
+        "{helps:?}"
+    );
+}
+
+#[test]
+fn money_written_without_yuan_suggests_it() {
+    let loaded = common::load(
+        "rule a.b {\n  severity error\n  for p in projects\n  require p.funds.total > 100万\n  message \"m\"\n}\n",
+    );
+    let helps: Vec<&str> = loaded
+        .diagnostics
+        .iter()
+        .filter_map(|(_, d)| d.help.as_deref())
+        .collect();
+    assert!(helps.iter().any(|h| h.contains("100万元")), "{helps:?}");
+}
+
+#[test]
 fn every_syntax_error_of_a_file_is_reported() {
     let policy = format!(
         "rule a.one {{\n  severity error\n  for p in projects\n  require p.funds.total >\n  message \"x\"\n}}\n\nrule a.two {{\n{OK_TAIL}\nrule a.three {{\n  severity error\n  for p in projects\n  require (p.funds.total > 0元\n  message \"y\"\n}}\n"

@@ -22,7 +22,9 @@ fn sample_text() -> String {
 
 fn jixiao(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.current_dir(dir).env_remove("NO_COLOR");
+    cmd.current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS");
     cmd
 }
 

@@ -17,7 +17,7 @@ const SAMPLE: &str = "tests/fixtures/qiannan-hrss-2025.txt";
 
 fn jixiao() -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
     cmd
 }
 

@@ -20,7 +20,7 @@ const MERGED_HTML: &str = "tests/fixtures/layouts/22-huaibei-2025-html-table.htm
 
 fn jixiao() -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
-    cmd.env_remove("NO_COLOR");
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
     cmd
 }
 

@@ -602,6 +602,24 @@ fn annotate(dir: &Path, reports: &[FileReport]) -> Result<(), u8> {
     Ok(())
 }
 
+/// How wide the human report wraps: `COLUMNS` when set, else the terminal's width, else 120.
+fn report_width(terminal: bool) -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok());
+    let from_terminal = || {
+        terminal
+            .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+    };
+    from_env
+        .or_else(from_terminal)
+        .filter(|w| *w >= 20)
+        .unwrap_or(HumanOptions::default().width)
+        .min(1000)
+}
+
 /// `--statistics`: one line per rule or reader code — count, id, severity, title — most first.
 fn statistics(reports: &[FileReport], catalog: &[RuleInfo], summary: &Summary) -> String {
     let mut counts: HashMap<&str, (usize, crate::diagnostic::Severity)> = HashMap::new();
@@ -719,6 +737,7 @@ fn write_output(
                 let options = HumanOptions {
                     color: !to_file && args.color.enabled(terminal),
                     ascii: args.ascii,
+                    width: report_width(terminal),
                     ..HumanOptions::default()
                 };
                 render_human(reports, &options, out)

@@ -126,6 +126,17 @@ pub fn explain(policy: &PolicySet, rule: &CompiledRule) -> String {
         let _ = writeln!(out, "标签：{}", rule.tags.join("、"));
     }
     let _ = writeln!(out, "定义于：{}", location(policy, rule));
+    // The rule as written: what it checks, exactly.
+    if let Some(source) = policy.sources.get(rule.source) {
+        let text = source.slice(rule.span);
+        if !text.is_empty() {
+            let first = source.line_number(rule.span.start);
+            let _ = writeln!(out, "规则原文：");
+            for (k, line) in text.lines().enumerate() {
+                let _ = writeln!(out, "  {:>4} │ {line}", first + k);
+            }
+        }
+    }
     if rule.params.is_empty() {
         let _ = writeln!(out, "参数：无");
     } else {

@@ -448,8 +448,20 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Dia
                 .map(|(_, k)| k)
         })
         .flatten();
+    // A string with a backslash the language does not know (`"\d+"` for a regular expression).
+    let bad_escape = text.get(start..).unwrap_or_default().starts_with('"')
+        && text
+            .get(start..)
+            .unwrap_or_default()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split('\\')
+            .skip(1)
+            .any(|after| !after.starts_with(['"', '\\', 'n', 't', 'u']) && !after.is_empty());
     let help = match meant {
         Some(k) => format!("是否应为 `{k}`？子句关键字见 docs/policy-language.md"),
+        None if bad_escape => "字符串中的反斜杠只能写 \\\\、\\\"、\\n、\\t、\\u{…}：正则表达式的 \\d 写作 \"\\\\d\"，或用三引号原样字符串 \"\"\"\\d+\"\"\"（其中的反斜杠不转义）".to_owned(),
         None => "语法见 docs/policy-language.md".to_owned(),
     };
     Diagnostic::new("policy::syntax", Severity::Error, message)

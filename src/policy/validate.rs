@@ -1596,6 +1596,12 @@ impl<'p> RuleCx<'p> {
                 Some("给数字写上 %，如 90%".to_owned())
             }
             (Ty::Qty(Some(x)), Ty::Qty(Some(y))) => Some(format!("单位不同：{x} 与 {y}")),
+            // `100万` is a count of 万: money is written with 元.
+            (Ty::Money, Ty::Qty(Some(u))) | (Ty::Qty(Some(u)), Ty::Money)
+                if matches!(u.as_str(), "万" | "亿" | "千" | "百" | "万万") =>
+            {
+                Some(format!("金额要写上“元”：写作 …{u}元（如 100{u}元）"))
+            }
             (Ty::Category, Ty::Str) | (Ty::Str, Ty::Category) => {
                 Some("类别写作常量，如 i.category == cost".to_owned())
             }
