@@ -92,6 +92,85 @@ fn money_written_without_yuan_suggests_it() {
     assert!(helps.iter().any(|h| h.contains("100万元")), "{helps:?}");
 }
 
+/// The `policy::unguarded-kind` warnings of a policy, by the text they point at.
+fn unguarded(policy: &str) -> Vec<String> {
+    let loaded = common::load(policy);
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|(_, d)| d.code == "policy::unguarded-kind")
+        .map(|(_, d)| {
+            policy[d.primary.as_ref().unwrap().span.start..d.primary.as_ref().unwrap().span.end]
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_field_of_one_value_kind_read_without_narrowing_the_kind_is_warned_about() {
+    let rule = |where_: &str, require: &str| {
+        format!(
+            "rule a.b {{\n  severity error\n  for p in projects, i in p.indicators\n  where i.category == cost{where_}\n  require {require}\n  message \"m\"\n}}\n"
+        )
+    };
+    // Unguarded: in the rule, and inside a quantifier and an aggregate.
+    assert_eq!(
+        unguarded(&rule("", "i.value.money <= p.funds.total")),
+        ["i.value.money"]
+    );
+    assert_eq!(
+        unguarded(&rule(
+            "",
+            "any j in p.indicators where j.category == cost: j.value.money > p.funds.total"
+        )),
+        ["j.value.money"]
+    );
+    // An aggregate skips missing values, and an unknown filter leaves the element out.
+    assert!(
+        unguarded(&rule(
+            "",
+            "sum(j.value.money for j in p.indicators where j.category == cost) <= p.funds.total"
+        ))
+        .is_empty()
+    );
+    assert!(
+        unguarded(&rule(
+            "",
+            "count(j in p.indicators where j.value.percent > 90%) >= 1"
+        ))
+        .is_empty()
+    );
+    // Guarded: by the rule's where, a quantifier's own where, `is present`, or a conjunct.
+    assert!(
+        unguarded(&rule(
+            " and i.value.kind == money",
+            "i.value.money <= p.funds.total"
+        ))
+        .is_empty()
+    );
+    assert!(
+        unguarded(&rule(
+            "",
+            "any j in p.indicators where j.value.kind == money: j.value.money > p.funds.total"
+        ))
+        .is_empty()
+    );
+    assert!(
+        unguarded(&rule(
+            " and i.value.money is present",
+            "i.value.money <= p.funds.total"
+        ))
+        .is_empty()
+    );
+    assert!(
+        unguarded(&rule(
+            "",
+            "not (i.value.kind == percent and i.value.percent == 100%)"
+        ))
+        .is_empty()
+    );
+}
+
 #[test]
 fn every_syntax_error_of_a_file_is_reported() {
     let policy = format!(

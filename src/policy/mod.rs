@@ -19,6 +19,7 @@
 
 pub mod ast;
 pub mod eval;
+pub mod guards;
 pub mod ir;
 pub mod parser;
 pub mod runtime;

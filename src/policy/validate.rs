@@ -626,6 +626,7 @@ impl<'p> RuleCx<'p> {
         };
         rule.per_form = rule.looks_at_one_form();
         rule.needs_indicators = rule.reads_indicators();
+        self.diags.extend(crate::policy::guards::check(&rule));
         Some(rule)
     }
 
