@@ -93,8 +93,23 @@ impl Baseline {
         if file == "<stdin>" {
             return file.to_owned();
         }
-        let path = std::path::absolute(file).unwrap_or_else(|_| PathBuf::from(file));
-        let base = std::path::absolute(&self.base).unwrap_or_else(|_| self.base.clone());
+        // Both resolved (`..`, links), so `../jixiao-baseline.json` and an absolute path to it
+        // give the same keys. A file that is gone keeps its directory's resolution.
+        let resolve = |p: &Path| {
+            let absolute = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            std::fs::canonicalize(&absolute).unwrap_or(absolute)
+        };
+        let path = Path::new(file);
+        let path = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => resolve(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            })
+            .join(name),
+            _ => resolve(path),
+        };
+        let base = resolve(&self.base);
         let shown = path
             .strip_prefix(&base)
             .map(Path::to_path_buf)

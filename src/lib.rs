@@ -31,6 +31,7 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod limits;
 pub mod lint;
+pub mod linter;
 pub mod model;
 pub mod pack;
 pub mod policy;

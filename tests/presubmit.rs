@@ -622,3 +622,126 @@ fn the_shipped_hook_runs_under_pre_commit() {
         "no stale entries: {shown}"
     );
 }
+
+#[test]
+fn changed_since_knows_chinese_paths_and_refuses_an_unknown_ref() {
+    if !require("git") {
+        return;
+    }
+    let sample = sample_text();
+    let repo = repository(&[("教育局/b.txt", &sample), ("other/c.txt", &sample)]);
+    assert!(git(repo.path(), &["add", "."]));
+    assert!(git(repo.path(), &["commit", "-q", "-m", "forms"]));
+    write(repo.path(), "教育局/b.txt", &format!("\n{sample}"));
+    let out = jixiao(repo.path())
+        .args([
+            "check",
+            "--format",
+            "github",
+            "--changed-since",
+            "HEAD",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("file=教育局/b.txt"), "{text}");
+    assert!(!text.contains("file=other/c.txt"), "{text}");
+    let out = jixiao(repo.path())
+        .args([
+            "check",
+            "--format",
+            "github",
+            "--changed-since",
+            "no-such-ref",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[usage]: --changed-since no-such-ref"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("output::write"), "{stderr}");
+}
+
+#[test]
+fn a_baseline_named_through_dot_dot_keys_files_like_any_other_name() {
+    let sample = sample_text();
+    let repo = repository(&[("人社局/a.txt", &sample)]);
+    jixiao(repo.path())
+        .args([
+            "check",
+            "--write-baseline",
+            "jixiao-baseline.json",
+            "人社局/a.txt",
+        ])
+        .assert()
+        .success();
+    let dept = repo.path().join("人社局");
+    // From the subdirectory, through `..`: every finding accepted, no second set of entries.
+    let out = jixiao(&dept)
+        .args(["check", "a.txt", "--baseline", "../jixiao-baseline.json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    jixiao(&dept)
+        .args([
+            "check",
+            "a.txt",
+            "--write-baseline",
+            "../jixiao-baseline.json",
+        ])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(repo.path().join("jixiao-baseline.json")).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let files: BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, BTreeSet::from(["人社局/a.txt"]));
+}
+
+#[test]
+fn reports_jixiao_wrote_are_not_read_as_forms_next_time() {
+    let sample = sample_text();
+    let repo = repository(&[("forms/x.txt", &sample)]);
+    for (format, name) in [
+        ("html", "forms/report.html"),
+        ("xlsx", "forms/findings.xlsx"),
+    ] {
+        jixiao(repo.path())
+            .args(["check", "--format", format, "--output", name, "forms/x.txt"])
+            .output()
+            .unwrap();
+    }
+    jixiao(repo.path())
+        .args(["check", "--annotate", "forms/marked", "forms/x.txt"])
+        .output()
+        .unwrap();
+    let (v, _, _) = json_of(jixiao(repo.path()).args(["check", "--format", "json", "forms"]));
+    let by_file: BTreeSet<(String, String)> = rule_families(&v);
+    assert!(
+        by_file
+            .iter()
+            .all(|(file, family)| file == "forms/x.txt" || family == "source"),
+        "{by_file:?}"
+    );
+    let own = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "source::jixiao-output")
+        .count();
+    assert_eq!(own, 2, "the page and the workbook");
+}

@@ -126,10 +126,22 @@ fn workbook_cells_never_start_a_formula() {
         &dir.path().join("f.txt").display().to_string(),
         &path,
     );
+    // The name is kept exactly, as a string: the sheets hold no formula at all.
     let mut book = calamine::open_workbook_auto(&path).unwrap();
     let list = book.worksheet_range("问题清单").unwrap();
-    for row in list.rows() {
-        assert!(!row[2].to_string().starts_with('='), "{row:?}");
+    assert!(
+        list.rows()
+            .any(|row| row[2].get_string() == Some("=HYPERLINK(\"http://x\",\"y\")"))
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    for k in 0..zip.len() {
+        let mut part = String::new();
+        let mut entry = zip.by_index(k).unwrap();
+        let name = entry.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") {
+            std::io::Read::read_to_string(&mut entry, &mut part).unwrap();
+            assert!(!part.contains("<f>"), "{name}");
+        }
     }
 }
 
@@ -426,4 +438,50 @@ fn annotate_writes_a_marked_copy_of_each_workbook_and_leaves_it_alone() {
         list.rows().count() - 1,
         v["diagnostics"].as_array().unwrap().len()
     );
+}
+
+#[test]
+fn annotate_never_writes_over_an_input_of_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (row, line) in std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .lines()
+        .take(40)
+        .enumerate()
+    {
+        for (col, cell) in line.split('\t').enumerate() {
+            sheet.write_string(row as u32, col as u16, cell).unwrap();
+        }
+    }
+    book.save(dir.path().join("form.xlsx")).unwrap();
+    let csv: String = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .lines()
+        .take(40)
+        .map(|l| format!("{}\n", l.replace('\t', ",")))
+        .collect();
+    std::fs::write(dir.path().join("form.csv"), csv).unwrap();
+    let before = std::fs::read(dir.path().join("form.xlsx")).unwrap();
+    let out = jixiao()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--annotate",
+            ".",
+            "form.csv",
+            "form.xlsx",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("form.xlsx")).unwrap(),
+        before,
+        "{stderr}"
+    );
+    assert!(dir.path().join("form-2.xlsx").exists(), "{stderr}");
+    assert!(dir.path().join("form-3.xlsx").exists(), "{stderr}");
 }

@@ -301,3 +301,73 @@ fn a_pdf_is_refused_with_one_clear_diagnostic() {
     assert_eq!(rules(&v), ["pdf::unsupported"]);
     assert!(Path::new(SAMPLE_DOCX).exists());
 }
+
+/// A .docx holding `body` (WordprocessingML, `w:` and `mc:` prefixes declared).
+fn docx_with(body: &str, close: bool) -> Vec<u8> {
+    let xml = format!(
+        "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\"><w:body>{body}{}",
+        if close { "</w:body></w:document>" } else { "" }
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut zip, xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+fn cell(text: &str) -> String {
+    format!("<w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+}
+
+#[test]
+fn hidden_text_fallbacks_and_grid_before_are_read_as_word_shows_them() {
+    let row = |cells: &[&str]| {
+        format!(
+            "<w:tr>{}</w:tr>",
+            cells.iter().map(|c| cell(c)).collect::<String>()
+        )
+    };
+    let cost = "<w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr><w:tc><w:p><w:r><w:t>成本指标</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>经济成本指标</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>实施成本</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>≤9999万元</w:t></w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:r><w:t>≤150万元</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>≤150万元</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p></w:tc></w:tr>";
+    let body = format!(
+        "<w:tbl>{}{}{}{}{}</w:tbl>",
+        row(&["项目名称", "测试项目"]),
+        row(&["资金总额(万元)", "100"]),
+        row(&["绩效指标", "一级指标", "二级指标", "三级指标", "指标值"]),
+        row(&["", "产出指标", "数量指标", "培训人数", "≥90人"]),
+        cost
+    );
+    let (v, _) = check_bytes("w.docx", &docx_with(&body, true));
+    let cost = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "funds.cost-within-total")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        cost["message"].as_str().unwrap().contains("≤150万元"),
+        "{cost}"
+    );
+    assert_eq!(
+        cost["cell"], "表1 第5行 第5列",
+        "gridBefore moves the cells right"
+    );
+    assert!(!rules(&v).contains(&"value::unrecognized"), "{v}");
+}
+
+#[test]
+fn a_document_that_breaks_off_says_so_and_keeps_what_it_read() {
+    let body = format!(
+        "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}{}</w:tr>",
+        cell("项目名称"),
+        cell("被截断的项目"),
+        cell("资金总额"),
+        cell("10万元")
+    );
+    let (v, code) = check_bytes("cut.docx", &docx_with(&body, false));
+    assert_eq!(code, Some(2));
+    assert!(rules(&v).contains(&"docx::unreadable"), "{v}");
+    assert_eq!(v["summary"]["forms"], 1, "the rows read are still checked");
+}

@@ -421,6 +421,16 @@ pub fn run(args: &CheckArgs) -> u8 {
     {
         return code;
     }
+    // Which files GitHub annotations are for: a ref git does not know is a usage error.
+    let changed = match (&args.changed_since, run_config.format.value) {
+        (Some(reference), Format::Github) => {
+            match changed_files(reference, &ReportPaths::new(args.root.as_deref())) {
+                Ok(files) => Some(files),
+                Err(e) => return usage(format!("--changed-since {reference}：{e}")),
+            }
+        }
+        _ => None,
+    };
     let writing = Instant::now();
     let catalog = catalog(&groups);
     let written = if args.statistics {
@@ -433,7 +443,15 @@ pub fn run(args: &CheckArgs) -> u8 {
     {
         return usage("--format xlsx 输出的是工作簿文件，请用 --output 文件名.xlsx 指定写到哪里");
     } else {
-        write_output(args, run_config, &catalog, &reports, &summary, &notes)
+        write_output(
+            changed.as_ref(),
+            args,
+            run_config,
+            &catalog,
+            &reports,
+            &summary,
+            &notes,
+        )
     };
     if let Err(e) = written {
         // A closed pipe (`jixiao check … | head`) still exits by the findings.
@@ -484,11 +502,18 @@ fn changed_files(
     };
     let top = git(&["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
-    let diff = git(&["diff", "--name-only", reference, "--"])?;
-    let untracked = git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?;
+    // NUL-separated: names with Chinese characters come back as they are, not quoted.
+    let diff = git(&["diff", "-z", "--name-only", reference, "--"])?;
+    let untracked = git(&[
+        "ls-files",
+        "-z",
+        "--others",
+        "--exclude-standard",
+        "--full-name",
+    ])?;
     Ok(diff
-        .lines()
-        .chain(untracked.lines())
+        .split('\0')
+        .chain(untracked.split('\0'))
         .filter(|l| !l.is_empty())
         .map(|l| paths.relative(&top.join(l).display().to_string()))
         .collect())
@@ -513,7 +538,7 @@ impl Progress {
             indicatif::ProgressDrawTarget::hidden(),
         );
         let style = indicatif::ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} 个文件 · {msg} · {per_sec} · 剩余 {eta}",
+            "{elapsed_precise} [{bar:30}] {pos}/{len} 个文件 · {msg} · 剩余 {eta}",
         )
         .ok()?
         .progress_chars("=> ");
@@ -540,7 +565,11 @@ impl Progress {
             .forms
             .fetch_add(forms, std::sync::atomic::Ordering::Relaxed)
             + forms;
-        self.bar.set_message(format!("{total} 张表"));
+        let seconds = self.bar.elapsed().as_secs_f64().max(0.001);
+        self.bar.set_message(format!(
+            "{total} 张表（{:.0} 张/秒）",
+            total as f64 / seconds
+        ));
         self.bar.inc(1);
     }
 
@@ -556,6 +585,12 @@ fn annotate(dir: &Path, reports: &[FileReport]) -> Result<(), u8> {
         return Err(exit::TROUBLE);
     }
     let mut used = std::collections::HashSet::new();
+    // No copy may take the name of any file this run read (`form.csv` and `form.xlsx` side by
+    // side, annotated into their own directory).
+    let inputs: std::collections::HashSet<PathBuf> = reports
+        .iter()
+        .map(|r| canonical(Path::new(r.source.name())))
+        .collect();
     let mut skipped = Vec::new();
     for report in reports.iter().filter(|r| !r.unread) {
         let Some(built) = crate::report::xlsx::annotated(report) else {
@@ -570,7 +605,7 @@ fn annotate(dir: &Path, reports: &[FileReport]) -> Result<(), u8> {
             .map_or_else(|| "input".into(), |s| s.to_string_lossy().into_owned());
         let mut target = dir.join(format!("{stem}.xlsx"));
         let mut k = 2;
-        while !used.insert(target.clone()) {
+        while inputs.contains(&canonical(&target)) || !used.insert(target.clone()) {
             target = dir.join(format!("{stem}-{k}.xlsx"));
             k += 1;
         }
@@ -642,7 +677,8 @@ fn statistics(reports: &[FileReport], catalog: &[RuleInfo], summary: &Summary) -
             .filter(|t| *t != id)
             .unwrap_or("");
         out.push_str(&format!(
-            "{n:>digits$}  {id:<width$}  [{severity}]  {title}\n"
+            "{n:>digits$}  {id:<width$}  {:<9}  {title}\n",
+            format!("[{severity}]")
         ));
     }
     out.push_str(&summary.line());
@@ -712,6 +748,7 @@ fn failed(config: &Config, reports: &[&FileReport]) -> bool {
 }
 
 fn write_output(
+    changed: Option<&std::collections::HashSet<String>>,
     args: &CheckArgs,
     config: &Config,
     catalog: &[RuleInfo],
@@ -721,13 +758,6 @@ fn write_output(
 ) -> std::io::Result<()> {
     let format = config.format.value;
     let paths = ReportPaths::new(args.root.as_deref());
-    let changed = match (&args.changed_since, format) {
-        (Some(reference), Format::Github) => Some(
-            changed_files(reference, &paths)
-                .map_err(|e| std::io::Error::other(format!("--changed-since {reference}: {e}")))?,
-        ),
-        _ => None,
-    };
     let to_file = args.output.is_some();
     let terminal = !to_file && stdout_is_terminal();
     // Written straight to the destination as it is drawn: a report is never held whole.
@@ -746,7 +776,7 @@ fn write_output(
             Format::Json => render_json(reports, summary, out),
             Format::Sarif => render_sarif(reports, catalog, &paths, out),
             Format::Junit => render_junit(reports, config.fail_level.value, &paths, out),
-            Format::Github => render_github(reports, &paths, changed.as_ref(), out),
+            Format::Github => render_github(reports, &paths, changed, out),
             Format::Html => render_html(reports, catalog, summary, out),
             Format::Xlsx => render_xlsx(reports, catalog, out),
         }

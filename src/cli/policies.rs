@@ -4,7 +4,7 @@
 use crate::cli::{ColorChoice, exit, stderr_is_terminal};
 use crate::config::{Config, ConfigDiagnostics, Provenance, discover};
 use crate::diagnostic::Severity;
-use crate::policy::{PolicyLoader, PolicySet};
+use crate::policy::PolicySet;
 use crate::report::{FileReport, Format, HumanOptions, render_human};
 use clap::Args;
 use std::path::PathBuf;
@@ -47,7 +47,8 @@ pub struct SettingsArgs {
     /// Add to the rules not to report.
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub extend_ignore: Vec<String>,
-    /// File names to check in directories (glob, repeatable; default `*.txt`, `*.json`, `*.toml`).
+    /// File names to check in directories (glob, repeatable; replaces the default: every input
+    /// format — `*.txt *.json *.toml *.csv *.xlsx *.xlsm *.xls *.ods *.html *.htm *.docx`).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
     /// File or directory names to skip in directories (glob, repeatable).
@@ -77,10 +78,6 @@ pub fn print_diagnostics(diags: &ConfigDiagnostics, color: ColorChoice) {
         ..HumanOptions::default()
     };
     let _ = render_human(&reports, &options, &mut std::io::stderr().lock());
-}
-
-fn has_errors(diags: &ConfigDiagnostics) -> bool {
-    diags.iter().any(|(_, d)| d.severity == Severity::Error)
 }
 
 impl ConfigArgs {
@@ -144,57 +141,29 @@ impl PolicyArgs {
     /// Load the policies the configuration and the command line name, and set the parameters
     /// (configuration first, then `--param`).
     pub fn load(&self, config: &Config, color: ColorChoice) -> Result<PolicySet, u8> {
-        let mut loader = PolicyLoader::new();
-        if config.default_policy.value && !self.no_default_policy {
-            if let Err(e) = loader.add_builtin_pack("default") {
-                crate::errln!("error[policy::builtin]: {e}");
-                return Err(exit::TROUBLE);
+        let loaded =
+            crate::linter::load_policies(config, &self.policies, &[], !self.no_default_policy);
+        let mut policy = match loaded {
+            Ok((policy, warnings)) => {
+                print_diagnostics(&warnings, color);
+                policy
             }
-        }
-        let configured = config
-            .policies
-            .iter()
-            .map(|s| (s.value.clone(), config.root.as_deref()));
-        let given = self.policies.iter().map(|p| (p.clone(), None));
-        for (path, root) in configured.chain(given) {
-            let text = path.display().to_string();
-            if let Some(pack) = text.strip_prefix("builtin:") {
-                if let Err(e) = loader.add_builtin_pack(pack.trim_end_matches('/')) {
-                    crate::errln!("error[policy::builtin]: {e}");
-                    return Err(exit::TROUBLE);
-                }
-            } else if let Err(err) = loader.add_file_within(&path, root) {
+            Err(problems) => {
+                print_diagnostics(&problems, color);
+                let in_config = problems
+                    .iter()
+                    .any(|(_, d)| d.severity == Severity::Error && d.code.starts_with("config::"));
                 crate::errln!(
-                    "error[policy::unreadable]: 无法读取规则文件 {}: {err}",
-                    path.display()
+                    "{}",
+                    if in_config {
+                        "配置文件有错误，未进行检查"
+                    } else {
+                        "规则文件有错误，未进行检查"
+                    }
                 );
                 return Err(exit::TROUBLE);
             }
-        }
-        let loaded = loader.finish();
-        let policy_diags: ConfigDiagnostics = loaded
-            .diagnostics
-            .iter()
-            .filter_map(|(i, d)| {
-                loaded
-                    .policy
-                    .sources
-                    .get(*i)
-                    .map(|s| (s.clone(), d.clone()))
-            })
-            .collect();
-        print_diagnostics(&policy_diags, color);
-        if has_errors(&policy_diags) {
-            crate::errln!("规则文件有错误，未进行检查");
-            return Err(exit::TROUBLE);
-        }
-        let mut policy = loaded.policy;
-        let config_diags = config.apply_to(&mut policy);
-        print_diagnostics(&config_diags, color);
-        if has_errors(&config_diags) {
-            crate::errln!("配置文件有错误，未进行检查");
-            return Err(exit::TROUBLE);
-        }
+        };
         for assignment in &self.params {
             let Some((name, value)) = assignment.split_once('=') else {
                 crate::errln!("error[usage]: --param 应写作 NAME=VALUE，这里是 “{assignment}”");

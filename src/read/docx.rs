@@ -130,6 +130,12 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
     let mut paragraph = String::new();
     // Inside `w:t` (text that is shown); `w:delText` and `w:instrText` are not.
     let mut in_text = false;
+    // Inside a run (`w:r`), and whether Word hides it (`w:vanish`).
+    let (mut in_run, mut run_hidden) = (false, false);
+    // Inside `mc:Fallback`: the alternative Word shows only when it cannot show `mc:Choice`,
+    // whose text it repeats.
+    let mut fallback_depth = 0usize;
+    let mut body_closed = false;
     let mut rows_total = 0usize;
     let mut truncated = 0usize;
     loop {
@@ -149,9 +155,23 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
                 break;
             }
         };
+        if fallback_depth > 0 {
+            match &event {
+                Event::Start(e) if e.local_name().into_inner() == "Fallback" => fallback_depth += 1,
+                Event::End(e) if e.local_name().into_inner() == "Fallback" => fallback_depth -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
         match event {
             Event::Eof => break,
             Event::Start(e) => match e.local_name().into_inner() {
+                "Fallback" => fallback_depth = 1,
+                "r" => {
+                    in_run = true;
+                    run_hidden = false;
+                }
                 "tbl" => tables.push(Table::default()),
                 "tr" => {
                     if let Some(t) = tables.last_mut() {
@@ -170,6 +190,21 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().into_inner() {
+                "vanish" if in_run => {
+                    run_hidden = value(&e).is_none_or(|v| v != "0" && v != "false");
+                }
+                // Grid columns a row leaves empty before its first cell.
+                "gridBefore" => {
+                    if let Some(t) = tables.last_mut() {
+                        let n = value(&e)
+                            .and_then(|v| v.parse::<usize>().ok())
+                            .unwrap_or(0)
+                            .min(MAX_COLUMNS);
+                        for _ in 0..n {
+                            t.row.push(String::new());
+                        }
+                    }
+                }
                 "gridSpan" => {
                     if let Some(t) = tables.last_mut() {
                         t.span = value(&e)
@@ -186,13 +221,13 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
                 "tab" | "br" | "cr" if !in_text => paragraph.push(' '),
                 _ => {}
             },
-            Event::Text(t) if in_text => {
+            Event::Text(t) if in_text && !run_hidden => {
                 push_limited(
                     &mut paragraph,
                     &t.xml_content(quick_xml::XmlVersion::Implicit1_0),
                 );
             }
-            Event::GeneralRef(r) if in_text => {
+            Event::GeneralRef(r) if in_text && !run_hidden => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c.to_string()),
                     _ => quick_xml::escape::resolve_predefined_entity(&r.into_inner())
@@ -204,6 +239,11 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
             }
             Event::End(e) => match e.local_name().into_inner() {
                 "t" => in_text = false,
+                "r" => {
+                    in_run = false;
+                    run_hidden = false;
+                }
+                "body" => body_closed = true,
                 "p" => {
                     let text = sheet::clean(&paragraph);
                     paragraph.clear();
@@ -307,6 +347,29 @@ pub fn blocks(xml: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
                 _ => {}
             },
             _ => {}
+        }
+    }
+    if !body_closed && diagnostics.iter().all(|d| d.code != "docx::unreadable") {
+        diagnostics.push(
+            Diagnostic::error(
+                "docx::unreadable",
+                "word/document.xml 不完整：正文在结束前中断（文件可能被截断）",
+            )
+            .with_help("已读到的内容照常检查；中断处之后的表没有被检查"),
+        );
+    }
+    // A table the document broke off in: the rows read so far are still checked.
+    if let Some(mut table) = tables.into_iter().next() {
+        if !table.row.is_empty() {
+            table.rows.push(std::mem::take(&mut table.row));
+        }
+        if !table.rows.is_empty() {
+            tables_seen += 1;
+            out.push(Block {
+                table: Some(tables_seen),
+                first_paragraph: 0,
+                rows: table.rows,
+            });
         }
     }
     if truncated > 0 {

@@ -126,6 +126,9 @@ impl Input {
             }
             InputFormat::Docx => return crate::read::docx::read(name, &bytes, vocab),
             InputFormat::Pdf => return pdf_unsupported(name),
+            InputFormat::Text | InputFormat::Html if is_own_html(&bytes) => {
+                return own_output(name);
+            }
             InputFormat::Text | InputFormat::Html | InputFormat::Json | InputFormat::Toml => {}
         }
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
@@ -201,6 +204,29 @@ impl Input {
             vocab,
         ))
     }
+}
+
+/// A report jixiao wrote (`--format html`, `--format xlsx`, an annotated copy's list): said
+/// once, not read as forms — `check .` after `check --output report.html` would otherwise
+/// report on the report.
+pub fn own_output(name: String) -> Input {
+    let d = Diagnostic::new(
+        "source::jixiao-output",
+        crate::diagnostic::Severity::Info,
+        "这是 jixiao 生成的报告，不作为绩效目标表检查",
+    )
+    .with_help("把报告写到检查目录之外，或用 exclude 排除它");
+    Input {
+        source: Arc::new(SourceFile::from_text(name, "")),
+        document: Document::default(),
+        diagnostics: vec![d],
+    }
+}
+
+/// Whether text is an HTML report jixiao wrote (it says so in a `<meta name="generator">`).
+fn is_own_html(bytes: &[u8]) -> bool {
+    let head = bytes.get(..4096).unwrap_or(bytes);
+    memchr::memmem::find(head, b"<meta name=\"generator\" content=\"jixiao ").is_some()
 }
 
 /// A PDF: not read yet, and said so once at the file, instead of reading its bytes as text.

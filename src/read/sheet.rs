@@ -46,6 +46,13 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
         }
         _ => read_workbook(bytes, &mut diagnostics),
     };
+    // jixiao's own 问题清单 (a findings workbook, or the list in an annotated copy) is not a form.
+    let mut sheets = sheets;
+    let own = sheets.iter().any(is_findings_list);
+    sheets.retain(|s| !(is_findings_list(s) || (own && is_findings_summary(s))));
+    if own && sheets.is_empty() {
+        return crate::read::own_output(name);
+    }
     let (text, lines) = layout(&sheets);
     let source = SourceFile::from_sheets(name, text, lines);
     let document = if sheets.iter().all(|s| s.rows.is_empty()) && !diagnostics.is_empty() {
@@ -60,6 +67,28 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
         document,
         diagnostics,
     }
+}
+
+/// The 问题清单 sheet jixiao writes (`--format xlsx`, `--annotate`): its header row.
+fn is_findings_list(sheet: &Sheet) -> bool {
+    sheet.name == "问题清单"
+        && sheet.rows.first().is_some_and(|row| {
+            row.iter()
+                .map(String::as_str)
+                .take(3)
+                .eq(["文件", "表序号", "项目名称"])
+        })
+}
+
+/// The 汇总 sheet beside it.
+fn is_findings_summary(sheet: &Sheet) -> bool {
+    sheet.name == "汇总"
+        && sheet.rows.first().is_some_and(|row| {
+            row.iter()
+                .map(String::as_str)
+                .take(2)
+                .eq(["主管部门", "发现数"])
+        })
 }
 
 /// The rows of the sheets written out in `source`: one row per line, the cell in column k after

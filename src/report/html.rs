@@ -127,7 +127,8 @@ const SCRIPT: &str = r#"
   // Filters can be given in the address: report.html#rule=funds.cost-within-total&sev=error
   location.hash.replace(/^#/, '').split('&').forEach(function (part) {
     var kv = part.split('=');
-    if (kv.length === 2 && box[kv[0]]) { box[kv[0]].value = decodeURIComponent(kv[1]); }
+    if (kv.length !== 2 || !box[kv[0]]) { return; }
+    try { box[kv[0]].value = decodeURIComponent(kv[1]); } catch (e) { box[kv[0]].value = kv[1]; }
   });
   ids.forEach(function (id) { box[id].addEventListener('input', apply); box[id].addEventListener('change', apply); });
   document.getElementById('filters').hidden = false;

@@ -37,15 +37,14 @@ fn level(d: &Diagnostic) -> &'static str {
     }
 }
 
-/// Text for a cell: what a terminal or a spreadsheet would act on shown, at most
-/// [`MAX_CELL_CHARS`], and a leading `=`, `+`, `-`, `@` kept as text (no formula injection).
+/// Text for a cell: control characters shown, at most [`MAX_CELL_CHARS`]. Every cell is
+/// written as a string, never a formula, so a form's `=HYPERLINK(…)` stays text, exactly as
+/// written.
 fn cell_text(text: &str) -> String {
-    let text = crate::diagnostic::visible(text);
-    let mut out: String = text.chars().take(MAX_CELL_CHARS).collect();
-    if out.starts_with(['=', '+', '-', '@']) {
-        out.insert(0, '\'');
-    }
-    out
+    crate::diagnostic::visible(text)
+        .chars()
+        .take(MAX_CELL_CHARS)
+        .collect()
 }
 
 /// One finding as the row of 问题清单 (the columns of [`COLUMNS`]).

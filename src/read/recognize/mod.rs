@@ -89,6 +89,10 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("docx::truncated", "Word 文档超出读取上限的部分没有读取"),
     ("pdf::unsupported", "PDF 文件还不能直接读取"),
     (
+        "source::jixiao-output",
+        "jixiao 自己生成的报告，不作为表检查",
+    ),
+    (
         "model::value-mismatch",
         "JSON/TOML 中推出的字段与原文不一致（以原文为准）",
     ),
