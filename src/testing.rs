@@ -227,6 +227,30 @@ pub fn load_test_file(path: &Path) -> Result<Vec<TestCase>, ConfigDiagnostics> {
     }
 }
 
+/// The first rule or prefix a test names that matches no loaded rule and no reader code.
+fn unloaded(policy: &PolicySet, case: &TestCase) -> Option<String> {
+    let known = |pattern: &str| {
+        policy.rules.iter().any(|r| pattern_matches(pattern, &r.id))
+            || crate::read::recognize::READER_CODES
+                .iter()
+                .any(|(code, _)| pattern_matches(pattern, code))
+            || pattern.starts_with("policy::")
+    };
+    let named: Vec<&str> = case
+        .rules
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .chain(match &case.expect {
+            Expectation::Findings(expected) => {
+                expected.iter().map(|e| e.rule.as_str()).collect::<Vec<_>>()
+            }
+            Expectation::Passes(rule) | Expectation::Fails(rule, _) => vec![rule.as_str()],
+        })
+        .collect();
+    named.into_iter().find(|p| !known(p)).map(str::to_owned)
+}
+
 /// Run one test case.
 pub fn run_case(policy: &PolicySet, case: &TestCase) -> TestResult {
     let mut result = TestResult {
@@ -236,6 +260,13 @@ pub fn run_case(policy: &PolicySet, case: &TestCase) -> TestResult {
         unexpected: Vec::new(),
         error: None,
     };
+    // A rule the test names that is not loaded would only show as "expected, not found".
+    if let Some(name) = unloaded(policy, case) {
+        result.error = Some(format!(
+            "规则 {name} 没有加载（没有与它匹配的规则或读表代码）：用 jixiao test --policy 文件.jxp 加载定义它的规则文件，或把该文件加入 jixiao.toml 的 policies"
+        ));
+        return result;
+    }
     let input = match &case.form {
         Form::File(path) => match Input::read(path) {
             Ok(i) => i,

@@ -438,3 +438,30 @@ fn the_human_report_wraps_to_columns() {
         "wrapped before the amount: {text}"
     );
 }
+
+#[test]
+fn a_policy_test_naming_a_rule_that_is_not_loaded_says_so() {
+    let out = jixiao()
+        .args(["test", "--no-config", "tests/policy-tests/local.test.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("规则 local.payout-accuracy 没有加载"),
+        "{text}"
+    );
+    assert!(text.contains("--policy"), "{text}");
+    // Loaded, every test passes.
+    let out = jixiao()
+        .args([
+            "test",
+            "--no-config",
+            "--policy",
+            "tests/policy-tests/local.jxp",
+            "tests/policy-tests/local.test.toml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
