@@ -37,6 +37,15 @@ impl Severity {
         }
     }
 
+    /// The name reviewers read in reports: 错误, 警告, 提示.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Warning => "警告",
+            Severity::Error => "错误",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Severity> {
         match text {
             "info" => Some(Severity::Info),

@@ -311,16 +311,12 @@ pub fn run(args: &CheckArgs) -> u8 {
                     }
                     // A workbook or CSV that cannot be opened, or not all of it (past the
                     // sheet limits), is an input that cannot be read.
-                    if checked.report.diagnostics.iter().any(|d| {
-                        matches!(
-                            d.code.as_str(),
-                            "sheet::unreadable"
-                                | "sheet::truncated"
-                                | "docx::unreadable"
-                                | "docx::truncated"
-                                | "pdf::unsupported"
-                        )
-                    }) {
+                    if checked
+                        .report
+                        .diagnostics
+                        .iter()
+                        .any(|d| crate::read::INPUT_NOT_READ.contains(&d.code.as_str()))
+                    {
                         code = exit::TROUBLE;
                     }
                     checked.report

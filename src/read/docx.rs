@@ -13,15 +13,11 @@
 //! unpacked, the XML is read as a stream, and rows, columns and cells have the workbook limits.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::Document;
 use crate::read::Input;
-use crate::read::recognize::parse_rows;
-use crate::read::sheet::{self, GridKind};
-use crate::read::source::{SheetLines, SourceFile};
+use crate::read::sheet::{self, Grid, GridKind};
 use crate::read::vocabulary::Vocabulary;
 use quick_xml::events::Event;
 use std::io::Read;
-use std::sync::Arc;
 
 /// The most bytes `word/document.xml` may unpack to (a real form is well under a megabyte).
 pub const MAX_DOCUMENT_XML_BYTES: u64 = 256 << 20;
@@ -54,27 +50,20 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
             Vec::new()
         }
     };
-    let (text, lines) = layout(&blocks);
-    let source = SourceFile::from_sheets(name, text, lines);
-    let document = if blocks.is_empty() && !diagnostics.is_empty() {
-        Document::default()
-    } else {
-        let parsed = parse_rows(&source, sheet::rows(&source), vocab);
-        diagnostics.extend(parsed.diagnostics);
-        parsed.document
-    };
-    Input {
-        source: Arc::new(source),
-        document,
-        diagnostics,
-    }
-}
-
-/// Whether `bytes` are a zip archive holding `word/document.xml`.
-pub fn looks_like_docx(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK")
-        && zip::ZipArchive::new(std::io::Cursor::new(bytes))
-            .is_ok_and(|archive| archive.index_for_name("word/document.xml").is_some())
+    let grids: Vec<Grid<'_>> = blocks
+        .iter()
+        .map(|b| Grid {
+            name: b.table.map(|n| format!("表{n}")).unwrap_or_default(),
+            kind: match b.table {
+                Some(_) => GridKind::WordTable,
+                None => GridKind::WordText {
+                    first_paragraph: b.first_paragraph,
+                },
+            },
+            rows: &b.rows,
+        })
+        .collect();
+    sheet::read_grids(name, &grids, diagnostics, vocab)
 }
 
 /// The text of `word/document.xml`, refused before unpacking when it claims to be too large.
@@ -412,31 +401,6 @@ fn push_limited(cell: &mut String, text: &str) {
     cell.push_str(text.get(..cut).unwrap_or_default());
 }
 
-fn layout(blocks: &[Block]) -> (String, Vec<SheetLines>) {
-    let mut text = String::new();
-    let mut lines = Vec::with_capacity(blocks.len());
-    let mut line = 0;
-    for block in blocks {
-        lines.push(SheetLines {
-            name: block.table.map(|n| format!("表{n}")).unwrap_or_default(),
-            first_line: line,
-            rows: block.rows.len(),
-            kind: match block.table {
-                Some(_) => GridKind::WordTable,
-                None => GridKind::WordText {
-                    first_paragraph: block.first_paragraph,
-                },
-            },
-        });
-        for row in &block.rows {
-            text.push_str(&row.join("\t"));
-            text.push('\n');
-            line += 1;
-        }
-    }
-    (text, lines)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,6 +468,6 @@ mod tests {
         let bytes = zip.finish().unwrap().into_inner();
         let input = read("x.docx".into(), &bytes, Vocabulary::builtin());
         assert!(input.diagnostics[0].message.contains("word/document.xml"));
-        assert!(!looks_like_docx(&bytes));
+        assert_eq!(crate::read::InputFormat::sniff(&bytes), None);
     }
 }

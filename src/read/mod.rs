@@ -206,6 +206,16 @@ impl Input {
     }
 }
 
+/// Reader codes that mean an input could not be read, or not all of it: the run exits 2, as for
+/// a file that cannot be opened.
+pub const INPUT_NOT_READ: &[&str] = &[
+    "sheet::unreadable",
+    "sheet::truncated",
+    "docx::unreadable",
+    "docx::truncated",
+    "pdf::unsupported",
+];
+
 /// A report jixiao wrote (`--format html`, `--format xlsx`, an annotated copy's list): said
 /// once, not read as forms — `check .` after `check --output report.html` would otherwise
 /// report on the report.

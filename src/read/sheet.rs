@@ -53,9 +53,36 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
     if own && sheets.is_empty() {
         return crate::read::own_output(name);
     }
-    let (text, lines) = layout(&sheets);
+    let grids: Vec<Grid<'_>> = sheets
+        .iter()
+        .map(|s| Grid {
+            name: s.name.clone(),
+            kind: GridKind::Sheet,
+            rows: &s.rows,
+        })
+        .collect();
+    read_grids(name, &grids, diagnostics, vocab)
+}
+
+/// One grid of a document: a sheet, a Word table, or a run of Word paragraphs.
+pub(crate) struct Grid<'a> {
+    pub name: String,
+    pub kind: GridKind,
+    pub rows: &'a [Vec<String>],
+}
+
+/// Read the forms in `grids`: written out as text — one line per row, its cells separated by
+/// tabs — with the source remembering which lines are which grid's rows, then read by the one
+/// recognizer. With no rows and problems already said, nothing more is said.
+pub(crate) fn read_grids(
+    name: String,
+    grids: &[Grid<'_>],
+    mut diagnostics: Vec<Diagnostic>,
+    vocab: &Vocabulary,
+) -> Input {
+    let (text, lines) = layout(grids);
     let source = SourceFile::from_sheets(name, text, lines);
-    let document = if sheets.iter().all(|s| s.rows.is_empty()) && !diagnostics.is_empty() {
+    let document = if grids.iter().all(|g| g.rows.is_empty()) && !diagnostics.is_empty() {
         Document::default()
     } else {
         let parsed = parse_rows(&source, rows(&source), vocab);
@@ -93,7 +120,7 @@ fn is_findings_summary(sheet: &Sheet) -> bool {
 
 /// The rows of the sheets written out in `source`: one row per line, the cell in column k after
 /// k tabs — the sheet's own columns.
-pub(crate) fn rows(source: &SourceFile) -> Vec<Row<'_>> {
+fn rows(source: &SourceFile) -> Vec<Row<'_>> {
     (0..source.line_count())
         .filter_map(|index| {
             let span = source.line_span(index);
@@ -139,18 +166,18 @@ pub(crate) fn clean(cell: &str) -> String {
         .to_owned()
 }
 
-fn layout(sheets: &[Sheet]) -> (String, Vec<SheetLines>) {
+fn layout(grids: &[Grid<'_>]) -> (String, Vec<SheetLines>) {
     let mut text = String::new();
-    let mut lines = Vec::with_capacity(sheets.len());
+    let mut lines = Vec::with_capacity(grids.len());
     let mut line = 0;
-    for sheet in sheets {
+    for grid in grids {
         lines.push(SheetLines {
-            name: sheet.name.clone(),
+            name: grid.name.clone(),
             first_line: line,
-            rows: sheet.rows.len(),
-            kind: GridKind::Sheet,
+            rows: grid.rows.len(),
+            kind: grid.kind,
         });
-        for row in &sheet.rows {
+        for row in grid.rows {
             text.push_str(&row.join("\t"));
             text.push('\n');
             line += 1;

@@ -6,9 +6,9 @@
 //! All text from forms, policies and configuration is escaped; it is written finding by finding
 //! straight to the output.
 
-use crate::diagnostic::{Diagnostic, Region, Severity};
+use crate::diagnostic::{Diagnostic, Region};
 use crate::read::source::SourceFile;
-use crate::report::{FileReport, RuleInfo, Summary};
+use crate::report::{FileReport, RuleInfo, Summary, counted, findings};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -27,31 +27,6 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn severity_zh(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-        Severity::Info => "提示",
-    }
-}
-
-fn severity_class(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
-/// The unit a finding belongs to: its form's 主管部门, else its file.
-fn unit_of<'r>(report: &'r FileReport, d: &Diagnostic) -> &'r str {
-    report
-        .form_of(d)
-        .map(|f| f.department.as_str())
-        .filter(|u| !u.is_empty())
-        .unwrap_or("（未注明主管部门）")
 }
 
 const STYLE: &str = r#"
@@ -262,7 +237,7 @@ fn finding(
     titles: &BTreeMap<&str, &RuleInfo>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let class = severity_class(d.severity);
+    let class = d.severity.as_str();
     let place = d
         .primary
         .as_ref()
@@ -277,12 +252,12 @@ fn finding(
         out,
         "<article class=\"finding {class}\" data-sev=\"{class}\" data-rule=\"{}\" data-unit=\"{}\">",
         escape(&d.code),
-        escape(unit_of(report, d))
+        escape(report.unit_of(d))
     )?;
     writeln!(
         out,
         "<div><span class=\"badge {class}\">{}</span> <a class=\"rule\" href=\"#rule-{}\">{}</a> {} <span class=\"meta\">{}</span></div>",
-        severity_zh(d.severity),
+        d.severity.zh(),
         escape(&d.code),
         escape(&d.code),
         escape(title),
@@ -299,18 +274,6 @@ fn finding(
     writeln!(out, "</article>")
 }
 
-/// Counts of `key` over every finding, largest first.
-fn counted<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in keys {
-        *counts.entry(k).or_default() += 1;
-    }
-    let mut rows: Vec<(String, usize)> =
-        counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    rows
-}
-
 pub fn render_html(
     reports: &[FileReport],
     rules: &[RuleInfo],
@@ -318,13 +281,8 @@ pub fn render_html(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let titles: BTreeMap<&str, &RuleInfo> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
-    let all = || {
-        reports
-            .iter()
-            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
-    };
-    let by_rule = counted(all().map(|(_, d)| d.code.as_str()));
-    let by_unit = counted(all().map(|(r, d)| unit_of(r, d)));
+    let by_rule = counted(findings(reports).map(|(_, d)| d.code.as_str()));
+    let by_unit = counted(findings(reports).map(|(r, d)| r.unit_of(d)));
     writeln!(
         out,
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"jixiao {}\">\n<title>绩效目标表检查报告</title>\n<style>{STYLE}</style>\n</head>\n<body>",
@@ -455,7 +413,7 @@ pub fn render_html(
             n,
             info.map_or(String::new(), |r| format!(
                 "；默认级别：{}",
-                severity_zh(r.severity)
+                r.severity.zh()
             ))
         )?;
         if let Some(doc) = info.and_then(|r| r.doc.as_deref()) {

@@ -262,11 +262,39 @@ impl FileReport {
         self
     }
 
+    /// The unit a finding belongs to, as reviewers group findings: its form's 主管部门.
+    pub fn unit_of(&self, d: &Diagnostic) -> &str {
+        self.form_of(d)
+            .map(|f| f.department.as_str())
+            .filter(|u| !u.is_empty())
+            .unwrap_or("（未注明主管部门）")
+    }
+
     /// The form a finding is about, if it is about one.
     pub fn form_of(&self, d: &Diagnostic) -> Option<&FormInfo> {
         let index = d.project.as_ref()?.index;
         self.form_info.get(index.checked_sub(1)?)
     }
+}
+
+/// Every finding of the reports, with its report, in order.
+pub fn findings(reports: &[FileReport]) -> impl Iterator<Item = (&FileReport, &Diagnostic)> {
+    reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
+}
+
+/// How often each key occurs, most first (ties by key): the counts by rule and by unit that the
+/// reviewers' reports show.
+pub fn counted<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for k in keys {
+        *counts.entry(k).or_default() += 1;
+    }
+    let mut rows: Vec<(String, usize)> =
+        counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
 }
 
 /// A form as reports name it: its project, 主管部门 and 实施单位.

@@ -5,7 +5,7 @@
 //! made, so a report of 100 000 findings is not held as cells in memory.
 
 use crate::diagnostic::{Diagnostic, Region};
-use crate::report::{FileReport, RuleInfo};
+use crate::report::{FileReport, RuleInfo, counted, findings};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -28,14 +28,6 @@ pub const COLUMNS: [(&str, f64); 11] = [
 
 /// Most characters of a cell (Excel's own limit is 32 767).
 const MAX_CELL_CHARS: usize = 32_000;
-
-fn level(d: &Diagnostic) -> &'static str {
-    match d.severity {
-        crate::diagnostic::Severity::Error => "错误",
-        crate::diagnostic::Severity::Warning => "警告",
-        crate::diagnostic::Severity::Info => "提示",
-    }
-}
 
 /// Text for a cell: control characters shown, at most [`MAX_CELL_CHARS`]. Every cell is
 /// written as a string, never a formula, so a form's `=HYPERLINK(…)` stays text, exactly as
@@ -79,7 +71,7 @@ pub fn row(report: &FileReport, d: &Diagnostic) -> [String; 11] {
         form.map(|f| f.department.clone()).unwrap_or_default(),
         form.map(|f| f.implementer.clone()).unwrap_or_default(),
         d.code.clone(),
-        level(d).to_owned(),
+        d.severity.zh().to_owned(),
         message,
         place,
         quoted,
@@ -109,17 +101,6 @@ fn counts_table(
     Ok(r + 1)
 }
 
-fn counted<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for k in keys {
-        *counts.entry(k).or_default() += 1;
-    }
-    let mut rows: Vec<(String, usize)> =
-        counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    rows
-}
-
 pub fn render_xlsx(
     reports: &[FileReport],
     rules: &[RuleInfo],
@@ -134,18 +115,8 @@ fn build(reports: &[FileReport], rules: &[RuleInfo]) -> Result<Vec<u8>, XlsxErro
         .iter()
         .map(|r| (r.id.as_str(), r.title.as_str()))
         .collect();
-    let all = || {
-        reports
-            .iter()
-            .flat_map(|r| r.diagnostics.iter().map(move |d| (r, d)))
-    };
-    let by_unit = counted(all().map(|(r, d)| {
-        r.form_of(d)
-            .map(|f| f.department.as_str())
-            .filter(|u| !u.is_empty())
-            .unwrap_or("（未注明主管部门）")
-    }));
-    let by_rule: Vec<(String, usize)> = counted(all().map(|(_, d)| d.code.as_str()))
+    let by_unit = counted(findings(reports).map(|(r, d)| r.unit_of(d)));
+    let by_rule: Vec<(String, usize)> = counted(findings(reports).map(|(_, d)| d.code.as_str()))
         .into_iter()
         .map(|(id, n)| match titles.get(id.as_str()) {
             Some(title) if *title != id => (format!("{id}（{title}）"), n),
@@ -172,7 +143,7 @@ fn build(reports: &[FileReport], rules: &[RuleInfo]) -> Result<Vec<u8>, XlsxErro
     }
     list.set_freeze_panes(1, 0)?;
     let mut r: u32 = 1;
-    for (report, d) in all() {
+    for (report, d) in findings(reports) {
         for (col, text) in (0u16..).zip(row(report, d)) {
             if col == 1 && !text.is_empty() {
                 if let Ok(n) = text.parse::<f64>() {
