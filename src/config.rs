@@ -258,7 +258,7 @@ impl Default for Config {
 /// The file names a directory search reads by default: every input format.
 pub const DEFAULT_INCLUDE: &[&str] = &[
     "*.txt", "*.json", "*.toml", "*.csv", "*.xlsx", "*.xlsm", "*.xls", "*.ods", "*.html", "*.htm",
-    "*.docx",
+    "*.docx", "*.pdf",
 ];
 
 /// Files that are never read as forms, whatever `include`, `exclude` or the command line say:

@@ -1,6 +1,6 @@
-//! Word documents read as real cells, and PDF files refused with one clear diagnostic (issue 12).
-//! The `.docx` fixtures are made by `tests/fixtures/docx/make_docx.py` from the text sample and
-//! the HTML layout fixture 22.
+//! Word documents and PDF files read as real cells (issue 12). The `.docx` fixtures are made by
+//! `tests/fixtures/docx/make_docx.py` from the text sample and the HTML layout fixture 22; the
+//! `.pdf` fixtures by `tests/fixtures/pdf/make_pdf.py` from those (LibreOffice and Chromium).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -17,6 +17,9 @@ const SAMPLE_TXT: &str = "tests/fixtures/qiannan-hrss-2025.txt";
 const SAMPLE_DOCX: &str = "tests/fixtures/docx/qiannan-hrss-2025.docx";
 const MERGED_DOCX: &str = "tests/fixtures/docx/huaibei-2025-merged.docx";
 const MERGED_HTML: &str = "tests/fixtures/layouts/22-huaibei-2025-html-table.html";
+const SAMPLE_PDF: &str = "tests/fixtures/pdf/qiannan-hrss-2025.pdf";
+const MERGED_PDF: &str = "tests/fixtures/pdf/huaibei-2025-merged.pdf";
+const CHROMIUM_PDF: &str = "tests/fixtures/pdf/huaibei-2025-chromium.pdf";
 
 fn jixiao() -> Command {
     let mut cmd = Command::cargo_bin("jixiao").unwrap();
@@ -90,69 +93,53 @@ fn a_word_form_with_merged_cells_reads_like_its_html_table() {
     assert_eq!(word, facts(MERGED_HTML));
 }
 
-#[test]
-fn word_findings_name_the_table_row_and_column() {
-    let out = jixiao()
-        .args([
+/// The first `funds.cost-within-total` finding of `path` is at `place` in the short, JSON and
+/// SARIF outputs, and the human report names it and shows the row's cells.
+fn first_cost_finding_is_at(path: &str, place: &str) {
+    let args = |format: &'static str| {
+        vec![
             "check",
             "--no-config",
             "--select",
             "funds.cost-within-total",
             "--format",
-            "short",
-            SAMPLE_DOCX,
-        ])
-        .output()
-        .unwrap();
+            format,
+            path,
+        ]
+    };
+    let out = jixiao().args(args("short")).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let first = text.lines().next().unwrap();
     assert!(
-        first.starts_with(&format!(
-            "{SAMPLE_DOCX}:表7 第16行 第4列: error[funds.cost-within-total]"
-        )),
+        first.starts_with(&format!("{path}:{place}: error[funds.cost-within-total]")),
         "{first}"
     );
-    let (v, _) = json(&[
-        "check",
-        "--no-config",
-        "--select",
-        "funds.cost-within-total",
-        "--format",
-        "json",
-        SAMPLE_DOCX,
-    ]);
-    assert_eq!(v["diagnostics"][0]["cell"], "表7 第16行 第4列");
-    let (s, _) = json(&[
-        "check",
-        "--no-config",
-        "--select",
-        "funds.cost-within-total",
-        "--format",
-        "sarif",
-        SAMPLE_DOCX,
-    ]);
-    let result = &s["runs"][0]["results"][0];
+    let (v, _) = json(&args("json"));
+    assert_eq!(v["diagnostics"][0]["cell"], place);
+    let (s, _) = json(&args("sarif"));
     assert_eq!(
-        result["locations"][0]["physicalLocation"]["region"]["properties"]["cell"],
-        "表7 第16行 第4列"
+        s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["properties"]["cell"],
+        place
     );
-    // The code frame shows the row's cells.
     let human = jixiao()
         .args([
             "check",
             "--no-config",
             "--select",
             "funds.cost-within-total",
-            SAMPLE_DOCX,
+            path,
         ])
         .output()
         .unwrap();
     let human = String::from_utf8(human.stdout).unwrap();
-    assert!(
-        human.contains("qiannan-hrss-2025.docx 表7 第16行 第4列]"),
-        "{human}"
-    );
+    let file = Path::new(path).file_name().unwrap().to_str().unwrap();
+    assert!(human.contains(&format!("{file} {place}]")), "{human}");
     assert!(human.contains("≤20.25万元"), "{human}");
+}
+
+#[test]
+fn word_findings_name_the_table_row_and_column() {
+    first_cost_finding_is_at(SAMPLE_DOCX, "表7 第16行 第4列");
 }
 
 #[test]
@@ -180,13 +167,23 @@ fn word_and_pdf_files_are_known_by_their_bytes_too() {
         &dir.path().join("form.dat").display().to_string(),
     ]);
     assert_eq!(code, Some(2));
-    assert_eq!(v["diagnostics"][0]["rule"], "pdf::unsupported");
+    assert_eq!(v["diagnostics"][0]["rule"], "pdf::unreadable");
+    std::fs::copy(MERGED_PDF, dir.path().join("scan.bin")).unwrap();
+    let (v, _) = json(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        &dir.path().join("scan.bin").display().to_string(),
+    ]);
+    assert_eq!(v["summary"]["forms"], 1);
 }
 
 #[test]
-fn a_directory_search_includes_word_documents() {
+fn a_directory_search_includes_word_documents_and_pdf_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(SAMPLE_DOCX, dir.path().join("a.docx")).unwrap();
+    std::fs::copy(MERGED_PDF, dir.path().join("b.pdf")).unwrap();
     let (v, _) = json(&[
         "check",
         "--no-config",
@@ -194,8 +191,67 @@ fn a_directory_search_includes_word_documents() {
         "json",
         &dir.path().display().to_string(),
     ]);
-    assert_eq!(v["summary"]["files"], 1);
-    assert_eq!(v["summary"]["forms"], 26);
+    assert_eq!(v["summary"]["files"], 2);
+    assert_eq!(v["summary"]["forms"], 27);
+}
+
+/// [`findings`] with whitespace removed from messages: a PDF cannot say whether a line was
+/// wrapped at a space (`≤ 600240 元` printed over two lines reads `≤ 600240元`).
+fn findings_modulo_spaces(v: &Value) -> BTreeMap<String, usize> {
+    findings(v)
+        .into_iter()
+        .map(|(k, n)| (k.chars().filter(|c| !c.is_whitespace()).collect(), n))
+        .fold(BTreeMap::new(), |mut m, (k, n)| {
+            *m.entry(k).or_insert(0) += n;
+            m
+        })
+}
+
+#[test]
+fn the_sample_as_pdf_gives_the_findings_of_the_text_sample() {
+    // 48 pages from LibreOffice: forms and rows continued over page breaks, a running page
+    // header and a page-number footer on every page, 一级/二级 cells merged down.
+    let (text, text_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_TXT]);
+    let (pdf, pdf_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_PDF]);
+    assert_eq!(pdf["summary"]["forms"], 26);
+    assert_eq!(findings_modulo_spaces(&pdf), findings_modulo_spaces(&text));
+    assert_eq!(pdf_code, text_code);
+}
+
+/// [`facts`] with whitespace removed from every string.
+fn facts_modulo_spaces(path: &str) -> Value {
+    fn strip(v: Value) -> Value {
+        match v {
+            Value::String(s) => Value::String(s.chars().filter(|c| !c.is_whitespace()).collect()),
+            Value::Array(a) => Value::Array(a.into_iter().map(strip).collect()),
+            Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, strip(v))).collect()),
+            other => other,
+        }
+    }
+    strip(Value::Array(facts(path)))
+}
+
+#[test]
+fn pdf_forms_read_to_the_facts_of_their_sources() {
+    // Every form of the sample: names, departments, funds and every indicator.
+    assert_eq!(
+        facts_modulo_spaces(SAMPLE_PDF),
+        facts_modulo_spaces(SAMPLE_DOCX)
+    );
+    // A form in 万元 with rowspan/colspan merged cells over two pages (LibreOffice, with a
+    // running header that looks like a title), and the same form printed by Chromium (borders
+    // as filled rectangles, Type0 fonts).
+    let html = facts(MERGED_HTML);
+    assert_eq!(html[0]["money_unit"], "万元");
+    assert_eq!(facts(MERGED_PDF), html);
+    assert_eq!(facts(CHROMIUM_PDF), html);
+}
+
+#[test]
+fn pdf_findings_name_the_page_table_row_and_column() {
+    // The 8th row as printed: the first row of the page goes on from the page before (the
+    // goals), and keeps its number though its text joined that row.
+    first_cost_finding_is_at(SAMPLE_PDF, "第14页 表1 第8行 第4列");
 }
 
 /// The bytes of the sample document with `word/document.xml` claiming `size` unpacked bytes in
@@ -294,12 +350,129 @@ fn hostile_word_documents_end_in_a_diagnostic() {
     }
 }
 
+/// A PDF whose page tree is a chain of `depth` nested `/Pages` nodes over one page.
+fn page_tree_chain(depth: usize) -> Vec<u8> {
+    let mut objects = vec!["<< /Type /Catalog /Pages 2 0 R >>".to_owned()];
+    for level in 0..depth {
+        let number = 2 + level;
+        let parent = if level > 0 {
+            format!("/Parent {} 0 R ", number - 1)
+        } else {
+            String::new()
+        };
+        objects.push(format!(
+            "<< /Type /Pages {parent}/Kids [{} 0 R] /Count 1 >>",
+            number + 1
+        ));
+    }
+    objects.push(format!(
+        "<< /Type /Page /Parent {} 0 R /MediaBox [0 0 595 842] >>",
+        depth + 1
+    ));
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (k, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{body}\nendobj\n", k + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).bytes());
+    for at in offsets {
+        out.extend(format!("{at:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}
+
+/// A one-page PDF whose content stream is `content`, compressed with zlib when `deflate`.
+fn one_page(content: &[u8], deflate: bool) -> Vec<u8> {
+    use std::io::Write;
+    let (data, filter) = if deflate {
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(content).unwrap();
+        (e.finish().unwrap(), "/Filter /FlateDecode ")
+    } else {
+        (content.to_vec(), "")
+    };
+    let mut out = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+        2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+        3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >> endobj\n"
+        .to_vec();
+    out.extend(format!("4 0 obj << {filter}/Length {} >> stream\n", data.len()).bytes());
+    out.extend(&data);
+    out.extend(b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+    out
+}
+
 #[test]
-fn a_pdf_is_refused_with_one_clear_diagnostic() {
-    let (v, code) = check_bytes("form.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n");
-    assert_eq!(code, Some(2));
-    assert_eq!(rules(&v), ["pdf::unsupported"]);
+fn unreadable_pdf_files_end_in_one_clear_diagnostic() {
+    let fixture = |name: &str| std::fs::read(format!("tests/fixtures/pdf/{name}")).unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        // A scan: an image on a page, no text layer. No OCR.
+        (
+            "scan.pdf",
+            fixture("scanned-image-only.pdf"),
+            "pdf::no-text",
+        ),
+        // Needs a password (qpdf, AES-256).
+        (
+            "locked.pdf",
+            fixture("encrypted-user-password.pdf"),
+            "pdf::encrypted",
+        ),
+        // Cut off after 3 000 bytes.
+        ("cut.pdf", fixture("truncated.pdf"), "pdf::unreadable"),
+        (
+            "empty.pdf",
+            b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n".to_vec(),
+            "pdf::unreadable",
+        ),
+        // A page tree 10 000 levels deep.
+        ("chain.pdf", page_tree_chain(10_000), "pdf::no-text"),
+        // A content stream that inflates to 200 MiB.
+        (
+            "bomb.pdf",
+            one_page(&vec![b' '; 200 << 20], true),
+            "pdf::truncated",
+        ),
+    ];
+    for (name, bytes, rule) in cases {
+        let (v, code) = check_bytes(name, &bytes);
+        assert_eq!(code, Some(2), "{name}");
+        assert!(rules(&v).contains(&rule), "{name}: {:?}", rules(&v));
+        let message = v["diagnostics"][0]["message"].as_str().unwrap();
+        assert!(!message.is_empty(), "{name}");
+    }
+    let (v, _) = check_bytes("scan.pdf", &fixture("scanned-image-only.pdf"));
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("扫描件"),
+        "{v}"
+    );
     assert!(Path::new(SAMPLE_DOCX).exists());
+}
+
+#[test]
+fn hostile_content_streams_are_bounded_and_never_panic() {
+    // Nested arrays, endless `q`, unbalanced text objects, huge and non-finite numbers, a font
+    // that is not there, a form XObject that draws itself: read (or not) with a diagnostic.
+    let mut content = Vec::new();
+    content.extend(b"[".repeat(50_000));
+    content.extend(b" q".repeat(100_000));
+    content.extend(b" BT /F1 1e39 Tf 1e38 0 0 1e38 0 0 Tm (abc) Tj ET");
+    content.extend(b" ET ET Q Q 0 0 m 1e30 0 l S 10 10 -5 -5 re f");
+    content.extend(b" /X1 Do (unclosed");
+    let (v, code) = check_bytes("hostile.pdf", &one_page(&content, false));
+    assert_eq!(code, Some(2));
+    assert!(rules(&v).contains(&"pdf::no-text"), "{:?}", rules(&v));
 }
 
 /// A .docx holding `body` (WordprocessingML, `w:` and `mc:` prefixes declared).

@@ -4,6 +4,7 @@
 pub mod docx;
 pub mod grid;
 pub mod model_file;
+pub mod pdf;
 pub mod recognize;
 pub mod segment;
 pub mod sheet;
@@ -37,7 +38,7 @@ pub enum InputFormat {
     Xlsx,
     /// A Word document (`.docx`): its tables and the paragraphs between them.
     Docx,
-    /// A PDF file. Not read yet: it gets one diagnostic saying so (`pdf::unsupported`).
+    /// A PDF file with a text layer: its tables rebuilt from the characters and ruling lines.
     Pdf,
 }
 
@@ -125,7 +126,7 @@ impl Input {
                 return crate::read::sheet::read(name, &bytes, format, vocab);
             }
             InputFormat::Docx => return crate::read::docx::read(name, &bytes, vocab),
-            InputFormat::Pdf => return pdf_unsupported(name),
+            InputFormat::Pdf => return crate::read::pdf::read(name, &bytes, vocab),
             InputFormat::Text | InputFormat::Html if is_own_html(&bytes) => {
                 return own_output(name);
             }
@@ -213,7 +214,10 @@ pub const INPUT_NOT_READ: &[&str] = &[
     "sheet::truncated",
     "docx::unreadable",
     "docx::truncated",
-    "pdf::unsupported",
+    "pdf::unreadable",
+    "pdf::encrypted",
+    "pdf::no-text",
+    "pdf::truncated",
 ];
 
 /// A report jixiao wrote (`--format html`, `--format xlsx`, an annotated copy's list): said
@@ -237,20 +241,4 @@ pub fn own_output(name: String) -> Input {
 fn is_own_html(bytes: &[u8]) -> bool {
     let head = bytes.get(..4096).unwrap_or(bytes);
     memchr::memmem::find(head, b"<meta name=\"generator\" content=\"jixiao ").is_some()
-}
-
-/// A PDF: not read yet, and said so once at the file, instead of reading its bytes as text.
-fn pdf_unsupported(name: String) -> Input {
-    let d = Diagnostic::error(
-        "pdf::unsupported",
-        "jixiao 还不能直接读取 PDF 文件，这个文件没有被检查",
-    )
-    .with_help(
-        "请检查填报时的 Word（.docx）或 Excel（.xlsx）文件；或用 pdftotext -layout 转成文本后检查",
-    );
-    Input {
-        source: Arc::new(SourceFile::from_text(name, "")),
-        document: Document::default(),
-        diagnostics: vec![d],
-    }
 }

@@ -121,6 +121,13 @@ pub enum GridKind {
         /// The 1-based number of the first paragraph in the document.
         first_paragraph: usize,
     },
+    /// The rows of a table rebuilt from a PDF page: `第2页 表1 第5行 第3列`.
+    PdfTable,
+    /// Lines of a PDF page outside its tables: `第2页 第3行`.
+    PdfText {
+        /// The 1-based number of the first line on its page.
+        first_line: usize,
+    },
 }
 
 /// Where a byte offset is in a spreadsheet.
@@ -139,8 +146,11 @@ impl CellPosition {
     pub fn reference(&self) -> String {
         match self.kind {
             GridKind::Sheet => {}
-            GridKind::WordTable => {
+            GridKind::WordTable | GridKind::PdfTable => {
                 return format!("{} 第{}行 第{}列", self.sheet, self.row, self.column);
+            }
+            GridKind::PdfText { first_line } => {
+                return format!("{} 第{}行", self.sheet, first_line + self.row - 1);
             }
             GridKind::WordText { first_paragraph } => {
                 return format!("第{}段", first_paragraph + self.row - 1);

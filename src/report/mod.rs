@@ -158,7 +158,10 @@ impl RuleInfo {
                             | "sheet::truncated"
                             | "docx::unreadable"
                             | "docx::truncated"
-                            | "pdf::unsupported"
+                            | "pdf::unreadable"
+                            | "pdf::encrypted"
+                            | "pdf::no-text"
+                            | "pdf::truncated"
                             | "model::duplicate-key"
                     ) {
                         Severity::Error

@@ -199,7 +199,16 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
     let mut i = 0;
     while i < glyphs.len() {
         let after_boundary = i == 0 || ch(i - 1).is_none_or(|p| !is_han(p));
-        if let Some(m) = target_marker(glyphs, i, after_boundary) {
+        // Glued to the text before it (a line wrapped where a space was, in a PDF cell),
+        // `目标4:` is a marker only as the next number of the markers before it.
+        let next_number = markers
+            .last()
+            .and_then(|m: &Marker| m.number)
+            .map(|n| n + 1);
+        if let Some(m) = target_marker(glyphs, i, after_boundary).or_else(|| {
+            target_marker(glyphs, i, true)
+                .filter(|m| !after_boundary && m.number.is_some() && m.number == next_number)
+        }) {
             i = m.end;
             markers.push(m);
             continue;
@@ -405,6 +414,21 @@ mod tests {
         assert_eq!(&text[g.text.span.start - 10..g.text.span.end - 10], "甲");
         let n = g.number.as_ref().unwrap();
         assert_eq!(&text[n.span.start - 10..n.span.end - 10], "目标1:");
+    }
+
+    #[test]
+    fn a_glued_marker_counts_only_as_the_next_number() {
+        assert_eq!(
+            split("目标1: 组织活动目标2: 开展评审"),
+            vec![
+                (Some(1), "组织活动".to_owned()),
+                (Some(2), "开展评审".to_owned())
+            ]
+        );
+        assert_eq!(
+            split("目标1: 完成年度目标3: 的任务"),
+            vec![(Some(1), "完成年度目标3: 的任务".to_owned())]
+        );
     }
 
     #[test]

@@ -87,7 +87,12 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("sheet::truncated", "工作表超出读取上限的部分没有读取"),
     ("docx::unreadable", "Word 文档无法打开或正文无法解析"),
     ("docx::truncated", "Word 文档超出读取上限的部分没有读取"),
-    ("pdf::unsupported", "PDF 文件还不能直接读取"),
+    ("pdf::unreadable", "PDF 文件已损坏、不完整或找不到页面"),
+    ("pdf::encrypted", "PDF 文件已加密，需要密码"),
+    ("pdf::no-text", "PDF 没有可读取的文字层（扫描件等）"),
+    ("pdf::truncated", "PDF 超出读取上限的部分没有读取"),
+    ("pdf::image-page", "PDF 中只有图像的页面没有检查"),
+    ("pdf::undecoded-characters", "PDF 中有无法解码的字符"),
     (
         "source::jixiao-output",
         "jixiao 自己生成的报告，不作为表检查",
