@@ -248,6 +248,61 @@ fn pdf_forms_read_to_the_facts_of_their_sources() {
 }
 
 #[test]
+fn pdf_shapes_from_other_producers_read_to_the_facts_of_their_sources() {
+    // Cells drawn as separate boxes 3px apart are one table, read the same on every run.
+    let separated = "tests/fixtures/pdf/huaibei-2025-separated.pdf";
+    assert_eq!(facts(separated), facts(MERGED_HTML));
+    let once = jixiao()
+        .args(["check", "--no-config", "--format", "json", separated])
+        .output()
+        .unwrap();
+    for _ in 0..3 {
+        let again = jixiao()
+            .args(["check", "--no-config", "--format", "json", separated])
+            .output()
+            .unwrap();
+        let strip = |o: &[u8]| {
+            let mut v: Value = serde_json::from_slice(o).unwrap();
+            v["summary"]["elapsed_ms"] = Value::Null;
+            v
+        };
+        assert_eq!(strip(&again.stdout), strip(&once.stdout));
+    }
+    // A table continued over a page break with no rule above the continued row, and
+    // paragraphs after the table at the top of the next page (they are not indicators).
+    assert_eq!(
+        facts_modulo_spaces("tests/fixtures/pdf/putuo-2026-landscape.pdf"),
+        facts_modulo_spaces(
+            "tests/fixtures/layouts/23-putuo-chengguan-2026-markdown-html-table.md"
+        )
+    );
+    // A form without ruling lines cannot be rebuilt into cells: said, and not read.
+    let (v, code) = json(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "tests/fixtures/pdf/huaibei-2025-no-lines.pdf",
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(rules(&v), ["pdf::no-table-lines"], "{v}");
+    // Header rows repeated on every page are read once: one form, 9 + 50 indicators.
+    let repeated = facts("tests/fixtures/pdf/huaibei-2025-repeat-header.pdf");
+    assert_eq!(repeated.len(), 1);
+    assert_eq!(repeated[0]["name"], "农村文化建设配套补助经费");
+    assert_eq!(repeated[0]["indicators"].as_array().unwrap().len(), 59);
+    let (v, code) = json(&[
+        "check",
+        "--no-config",
+        "--format",
+        "json",
+        "tests/fixtures/pdf/huaibei-2025-repeat-header.pdf",
+    ]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["summary"]["errors"], 0);
+}
+
+#[test]
 fn pdf_findings_name_the_page_table_row_and_column() {
     // The 8th row as printed: the first row of the page goes on from the page before (the
     // goals), and keeps its number though its text joined that row.

@@ -36,7 +36,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "output"])]
     pub write_baseline: Option<PathBuf>,
     /// Read inputs in this format (default: by extension — .json, .toml, .csv, .xlsx/.xls/.ods,
-    /// anything else as text).
+    /// .docx, .pdf, .html, anything else as text; a PDF or Office file is known by its bytes).
     #[arg(long, value_enum)]
     pub input_format: Option<crate::read::InputFormat>,
     /// Write the report to this file (atomically); the terminal gets the summary.

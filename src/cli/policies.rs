@@ -48,7 +48,7 @@ pub struct SettingsArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub extend_ignore: Vec<String>,
     /// File names to check in directories (glob, repeatable; replaces the default: every input
-    /// format — `*.txt *.json *.toml *.csv *.xlsx *.xlsm *.xls *.ods *.html *.htm *.docx`).
+    /// format — `*.txt *.json *.toml *.csv *.xlsx *.xlsm *.xls *.ods *.html *.htm *.docx *.pdf`).
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
     /// File or directory names to skip in directories (glob, repeatable).

@@ -61,6 +61,7 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
                 },
             },
             rows: &b.rows,
+            ends_table: false,
         })
         .collect();
     sheet::read_grids(name, &grids, diagnostics, vocab)

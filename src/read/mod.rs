@@ -218,6 +218,7 @@ pub const INPUT_NOT_READ: &[&str] = &[
     "pdf::encrypted",
     "pdf::no-text",
     "pdf::truncated",
+    "pdf::no-table-lines",
 ];
 
 /// A report jixiao wrote (`--format html`, `--format xlsx`, an annotated copy's list): said

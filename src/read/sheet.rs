@@ -59,6 +59,7 @@ pub fn read(name: String, bytes: &[u8], format: InputFormat, vocab: &Vocabulary)
             name: s.name.clone(),
             kind: GridKind::Sheet,
             rows: &s.rows,
+            ends_table: false,
         })
         .collect();
     read_grids(name, &grids, diagnostics, vocab)
@@ -69,6 +70,8 @@ pub(crate) struct Grid<'a> {
     pub name: String,
     pub kind: GridKind,
     pub rows: &'a [Vec<String>],
+    /// The grid is a table that ends here (see [`SheetLines::ends_table`]).
+    pub ends_table: bool,
 }
 
 /// Read the forms in `grids`: written out as text — one line per row, its cells separated by
@@ -121,8 +124,26 @@ fn is_findings_summary(sheet: &Sheet) -> bool {
 /// The rows of the sheets written out in `source`: one row per line, the cell in column k after
 /// k tabs — the sheet's own columns.
 fn rows(source: &SourceFile) -> Vec<Row<'_>> {
-    (0..source.line_count())
-        .filter_map(|index| {
+    // Lines of a PDF page outside its tables were cut at wide gaps: their cells have an order,
+    // not the table's columns. After a table that ends, a row marks the end.
+    let mut packed = vec![false; source.line_count()];
+    let mut ends = std::collections::HashSet::new();
+    for grid in source.sheets() {
+        let lines = grid.first_line..grid.first_line + grid.rows;
+        if matches!(grid.kind, GridKind::PdfText { .. }) {
+            for k in lines.clone() {
+                if let Some(slot) = packed.get_mut(k) {
+                    *slot = true;
+                }
+            }
+        }
+        if grid.ends_table && grid.rows > 0 {
+            ends.insert(lines.end - 1);
+        }
+    }
+    let mut out: Vec<Row<'_>> = Vec::with_capacity(source.line_count());
+    for index in 0..source.line_count() {
+        let row = {
             let span = source.line_span(index);
             let text = source.slice(span);
             let mut cells = Vec::new();
@@ -144,10 +165,27 @@ fn rows(source: &SourceFile) -> Vec<Row<'_>> {
                 loose: false,
                 table_end: false,
                 cells,
-                columns: Columns::Exact,
+                columns: if packed.get(index).copied().unwrap_or(false) {
+                    Columns::Packed
+                } else {
+                    Columns::Exact
+                },
             })
-        })
-        .collect()
+        };
+        out.extend(row);
+        if ends.contains(&index) {
+            let span = source.line_span(index);
+            out.push(Row {
+                line: index + 1,
+                span: Span::new(span.end, span.end),
+                cells: Vec::new(),
+                columns: Columns::Exact,
+                loose: false,
+                table_end: true,
+            });
+        }
+    }
+    out
 }
 
 /// One cell as text: line breaks inside a cell become spaces (the parser joins Chinese words
@@ -176,6 +214,7 @@ fn layout(grids: &[Grid<'_>]) -> (String, Vec<SheetLines>) {
             first_line: line,
             rows: grid.rows.len(),
             kind: grid.kind,
+            ends_table: grid.ends_table,
         });
         for row in grid.rows {
             text.push_str(&row.join("\t"));

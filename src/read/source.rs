@@ -106,6 +106,9 @@ pub struct SheetLines {
     pub first_line: usize,
     pub rows: usize,
     pub kind: GridKind,
+    /// A table ends after these rows (a PDF table not continued on the next page): what
+    /// follows is not its rows.
+    pub ends_table: bool,
 }
 
 /// What the lines of a [`SheetLines`] are, which says how a place in them is named.
@@ -123,7 +126,7 @@ pub enum GridKind {
     },
     /// The rows of a table rebuilt from a PDF page: `第2页 表1 第5行 第3列`.
     PdfTable,
-    /// Lines of a PDF page outside its tables: `第2页 第3行`.
+    /// Lines of a PDF page outside its tables: `第2页 表外第3行`.
     PdfText {
         /// The 1-based number of the first line on its page.
         first_line: usize,
@@ -150,7 +153,7 @@ impl CellPosition {
                 return format!("{} 第{}行 第{}列", self.sheet, self.row, self.column);
             }
             GridKind::PdfText { first_line } => {
-                return format!("{} 第{}行", self.sheet, first_line + self.row - 1);
+                return format!("{} 表外第{}行", self.sheet, first_line + self.row - 1);
             }
             GridKind::WordText { first_paragraph } => {
                 return format!("第{}段", first_paragraph + self.row - 1);

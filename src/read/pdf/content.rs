@@ -22,6 +22,9 @@ const MAX_FORM_DEPTH: usize = 12;
 const MAX_SAVED_STATES: usize = 1_000;
 /// Most bytes one content stream may decompress to.
 pub const MAX_CONTENT_BYTES: usize = 64 << 20;
+/// Most bytes all content streams of a document may decompress to together (a stream drawn
+/// on every page, or a form drawn many times, is unpacked each time).
+pub const MAX_DOCUMENT_CONTENT_BYTES: usize = 512 << 20;
 /// A painted rectangle at most this thin (in points) is a ruling line.
 const RULE_THICKNESS: f32 = 3.0;
 
@@ -119,7 +122,10 @@ impl Default for State<'_> {
 pub struct Interpreter<'a> {
     doc: &'a Document,
     fonts: HashMap<ObjectId, Rc<Font<'a>>>,
+    /// Operations still allowed; every character shown counts as one too.
     pub operations_left: usize,
+    /// Bytes of content still allowed to be unpacked.
+    bytes_left: usize,
 }
 
 struct Run<'a, 'p> {
@@ -130,6 +136,8 @@ struct Run<'a, 'p> {
     line_matrix: Matrix,
     /// The path being built: subpaths of points, and whether each subpath was closed by `re`/`h`.
     path: Vec<(Vec<(f32, f32)>, bool)>,
+    /// Characters shown since the operation began (counted against the operation budget).
+    shown: usize,
 }
 
 impl<'a> Interpreter<'a> {
@@ -138,6 +146,7 @@ impl<'a> Interpreter<'a> {
             doc,
             fonts: HashMap::new(),
             operations_left: MAX_OPERATIONS,
+            bytes_left: MAX_DOCUMENT_CONTENT_BYTES,
         }
     }
 
@@ -155,6 +164,7 @@ impl<'a> Interpreter<'a> {
                 Vec::new()
             }
         };
+        self.spend_bytes(bytes.len())?;
         let mut run = Run {
             page: &mut content,
             state: State::default(),
@@ -162,6 +172,7 @@ impl<'a> Interpreter<'a> {
             text_matrix: IDENTITY,
             line_matrix: IDENTITY,
             path: Vec::new(),
+            shown: 0,
         };
         self.stream(&bytes, &resources, &mut run, 0)?;
         Ok(content)
@@ -185,6 +196,9 @@ impl<'a> Interpreter<'a> {
             }
             self.operations_left -= 1;
             self.operation(&op.operator, &op.operands, resources, run, depth)?;
+            // Characters shown by the operation.
+            self.operations_left = self.operations_left.saturating_sub(run.shown);
+            run.shown = 0;
         }
         Ok(())
     }
@@ -342,6 +356,7 @@ impl<'a> Interpreter<'a> {
                     } else {
                         xobject.content.clone()
                     };
+                    self.spend_bytes(bytes.len())?;
                     let mut inner: Vec<&'a Dictionary> = Vec::with_capacity(resources.len() + 1);
                     if let Some(own) = deref(self.doc, xobject.dict.get(b"Resources").ok())
                         .and_then(|o| o.as_dict().ok())
@@ -371,6 +386,16 @@ impl<'a> Interpreter<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    fn spend_bytes(&mut self, n: usize) -> Result<(), Stop> {
+        match self.bytes_left.checked_sub(n) {
+            Some(left) => {
+                self.bytes_left = left;
+                Ok(())
+            }
+            None => Err(Stop::Operations),
+        }
     }
 
     /// The font named `name` in the resources (shared by every page that uses it).
@@ -416,6 +441,7 @@ impl<'a> Run<'a, '_> {
         let state = &self.state;
         let mut text = String::new();
         for code in font.codes(bytes) {
+            self.shown += 1;
             let render = multiply(
                 &multiply(
                     &[

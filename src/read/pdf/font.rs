@@ -15,6 +15,11 @@ use std::collections::HashMap;
 
 /// Most entries one CMap may define (a full CJK font has about 30 000).
 const MAX_CMAP_ENTRIES: usize = 1 << 18;
+/// Most entries read from one CMap, counting those that overwrite earlier ones (ranges that
+/// cover the same codes again and again).
+const MAX_CMAP_WORK: usize = 1 << 20;
+/// Longest text one code may map to, in bytes of UTF-16 (a ligature is a few characters).
+const MAX_CMAP_TARGET_BYTES: usize = 32;
 /// Most bytes of a CMap or a font's width array that are read.
 pub const MAX_FONT_STREAM_BYTES: usize = 8 << 20;
 
@@ -375,6 +380,17 @@ impl CMap {
         let tokens = tokens(bytes);
         let mut cmap = CMap::default();
         let mut at = 0;
+        let mut work = 0usize;
+        let mut put = |cmap: &mut CMap, code: u64, dst: &[u8]| {
+            work += 1;
+            if work <= MAX_CMAP_WORK
+                && dst.len() <= MAX_CMAP_TARGET_BYTES
+                && (cmap.map.len() < MAX_CMAP_ENTRIES || cmap.map.contains_key(&code))
+            {
+                cmap.map.insert(code, utf16(dst));
+            }
+            work <= MAX_CMAP_WORK
+        };
         while let Some(token) = tokens.get(at) {
             at += 1;
             match token {
@@ -396,10 +412,8 @@ impl CMap {
                         (tokens.get(at), tokens.get(at + 1))
                     {
                         at += 2;
-                        if let (Some(code), Token::Hex(dst)) = (code_of(src), dst)
-                            && cmap.map.len() < MAX_CMAP_ENTRIES
-                        {
-                            cmap.map.insert(code, utf16(dst));
+                        if let (Some(code), Token::Hex(dst)) = (code_of(src), dst) {
+                            put(&mut cmap, code, dst);
                         }
                     }
                 }
@@ -415,11 +429,13 @@ impl CMap {
                         match tokens.get(at) {
                             Some(Token::Hex(dst)) => {
                                 at += 1;
+                                if dst.len() > MAX_CMAP_TARGET_BYTES {
+                                    continue;
+                                }
                                 for k in 0..=count {
-                                    if cmap.map.len() >= MAX_CMAP_ENTRIES {
+                                    if !put(&mut cmap, first + k, &increment(dst, k)) {
                                         break;
                                     }
-                                    cmap.map.insert(first + k, utf16(&increment(dst, k)));
                                 }
                             }
                             Some(Token::Open) => {
@@ -427,8 +443,8 @@ impl CMap {
                                 let mut k = 0;
                                 while let Some(Token::Hex(dst)) = tokens.get(at) {
                                     at += 1;
-                                    if k <= count && cmap.map.len() < MAX_CMAP_ENTRIES {
-                                        cmap.map.insert(first + k, utf16(dst));
+                                    if k <= count {
+                                        put(&mut cmap, first + k, dst);
                                     }
                                     k += 1;
                                 }
@@ -591,6 +607,19 @@ mod tests {
 
     #[test]
     fn hostile_cmaps_are_bounded() {
+        // Ranges covering the same codes over and over, and long targets, cost bounded work.
+        let mut many = b"100000 beginbfrange ".to_vec();
+        for _ in 0..100_000 {
+            many.extend(b"<0000> <FFFF> <0041> ");
+        }
+        many.extend(b"endbfrange");
+        let cmap = CMap::parse(&many);
+        assert!(cmap.map.len() <= 0x10000);
+        let long = format!(
+            "1 beginbfrange <0000> <FFFF> <{}> endbfrange",
+            "0041".repeat(5000)
+        );
+        assert!(CMap::parse(long.as_bytes()).map.is_empty());
         let cmap = CMap::parse(b"1 beginbfrange <00000000> <FFFFFFFF> <0041> endbfrange");
         assert!(cmap.map.len() <= 0x10000);
         let _ = CMap::parse(b"beginbfrange <00> [ <0041> <");

@@ -12,7 +12,9 @@ use crate::read::vocabulary::Vocabulary;
 use std::collections::HashMap;
 
 /// Lines closer than this (points) are one line; boundaries closer than this are one boundary.
-const SNAP: f32 = 2.0;
+/// Wide enough for double rules and for cells drawn as separate boxes a few points apart
+/// (`border-spacing`, Word's cell spacing); far below any real row or column.
+const SNAP: f32 = 4.0;
 /// Most rows × columns of one table's elementary grid.
 const MAX_TABLE_CELLS: usize = 200_000;
 /// Most line pairs tested for touching on one page.
@@ -42,6 +44,8 @@ pub struct Block {
     /// For lines: the 1-based number of the first one on its page (tables' rows not counted).
     pub first_line: usize,
     pub rows: Vec<Vec<String>>,
+    /// For tables: the table may go on — it ends its page, or goes on at the top of the next.
+    pub continued: bool,
 }
 
 /// A line of text outside tables, before margins are judged.
@@ -69,7 +73,13 @@ struct Open {
     block: usize,
     xs: Vec<f32>,
     open: Vec<bool>,
+    /// The first rows of the table where it began: header rows a word processor repeats at
+    /// the top of every page it continues on.
+    header: Vec<Vec<String>>,
 }
+
+/// At most this many leading rows are compared with the rows a continued table repeats.
+const REPEATED_HEADER_ROWS: usize = 8;
 
 /// The blocks of all pages, in reading order, page headers and footers removed.
 pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
@@ -92,6 +102,8 @@ pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
                 } => {
                     let mut xs = xs;
                     let mut cells_open = cells_open;
+                    let mut header: Vec<Vec<String>> =
+                        rows.iter().take(REPEATED_HEADER_ROWS).cloned().collect();
                     if first
                         && let Some(before) = open.take()
                         && let Some(map) = column_map(&before.xs, &xs)
@@ -108,9 +120,25 @@ pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
                             .map(|r| remap(r, &map, width, false))
                             .collect();
                         xs = before.xs.clone();
-                        if let Some(block) = out.get_mut(before.block) {
-                            continue_row(block, &before, &mut rows);
+                        // Header rows repeated on this page (Word's 标题行重复, a report's
+                        // repeated rows) are the earlier page's, not new rows: left empty, so
+                        // that rows keep their numbers.
+                        let repeated = rows
+                            .iter()
+                            .zip(&before.header)
+                            .take_while(|(row, head)| {
+                                row == head && row.iter().any(|c| !c.is_empty())
+                            })
+                            .count();
+                        for row in rows.iter_mut().take(repeated) {
+                            row.iter_mut().for_each(String::clear);
                         }
+                        if let Some(block) = out.get_mut(before.block) {
+                            block.continued = true;
+                            let rest = rows.get_mut(repeated..).unwrap_or_default();
+                            continue_row(block, &before, rest);
+                        }
+                        header = before.header;
                     }
                     first = false;
                     tables += 1;
@@ -118,12 +146,14 @@ pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
                         block: out.len(),
                         xs,
                         open: cells_open.last().cloned().unwrap_or_default(),
+                        header,
                     });
                     out.push(Block {
                         page: page.number,
                         table: Some(tables),
                         first_line: 0,
                         rows,
+                        continued: false,
                     });
                 }
                 Item::Line(line) => {
@@ -131,6 +161,13 @@ pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
                         continue;
                     }
                     lines += 1;
+                    // Text at the top of the page: the table that ended the page before ended.
+                    if first
+                        && let Some(before) = open.as_ref()
+                        && let Some(block) = out.get_mut(before.block)
+                    {
+                        block.continued = false;
+                    }
                     first = false;
                     open = None;
                     match out.last_mut() {
@@ -142,10 +179,19 @@ pub fn blocks(pages: &[Page], vocab: &Vocabulary) -> Vec<Block> {
                             table: None,
                             first_line: lines,
                             rows: vec![line.cells],
+                            continued: false,
                         }),
                     }
                 }
             }
+        }
+        // A table that ends its page may go on at the top of the next one, whether or not its
+        // columns there can be matched: only text after it on the same page ends it.
+        if let Some(last) = out.last_mut()
+            && last.page == page.number
+            && last.table.is_some()
+        {
+            last.continued = true;
         }
     }
     out
@@ -587,7 +633,9 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
             }
         }
     }
-    let mut members: HashMap<usize, (Vec<Segment>, Vec<Segment>)> = HashMap::new();
+    // Ordered by root: the same file reads the same way on every run.
+    let mut members: std::collections::BTreeMap<usize, (Vec<Segment>, Vec<Segment>)> =
+        std::collections::BTreeMap::new();
     for (i, h) in horizontal.iter().enumerate() {
         members.entry(find(&mut parent, i)).or_default().0.push(*h);
     }
@@ -601,28 +649,62 @@ fn tables(segments: &[Segment]) -> Vec<Table> {
         .collect();
     out.sort_by(|a, b| {
         let top = |t: &Table| t.ys.first().copied().unwrap_or(0.0);
-        top(b).total_cmp(&top(a))
+        let left = |t: &Table| t.xs.first().copied().unwrap_or(0.0);
+        top(b).total_cmp(&top(a)).then(left(a).total_cmp(&left(b)))
     });
     out
 }
 
 fn table(horizontal: &[Segment], vertical: &[Segment]) -> Option<Table> {
+    // A row cut by a page break may have no rule on its open side (browsers draw none): the
+    // column rules reaching past the outermost horizontal rule bound it there.
+    let highest = vertical.iter().map(|v| v.to).fold(f32::MIN, f32::max);
+    let lowest = vertical.iter().map(|v| v.from).fold(f32::MAX, f32::min);
+    let top = horizontal.iter().map(|h| h.at).fold(f32::MIN, f32::max);
+    let bottom = horizontal.iter().map(|h| h.at).fold(f32::MAX, f32::min);
+    let mut edges: Vec<Segment> = Vec::new();
+    let (left, right) = (
+        vertical.iter().map(|v| v.at).fold(f32::MAX, f32::min),
+        vertical.iter().map(|v| v.at).fold(f32::MIN, f32::max),
+    );
+    if highest > top + SNAP {
+        edges.push(Segment {
+            horizontal: true,
+            at: highest,
+            from: left,
+            to: right,
+        });
+    }
+    if lowest < bottom - SNAP {
+        edges.push(Segment {
+            horizontal: true,
+            at: lowest,
+            from: left,
+            to: right,
+        });
+    }
+    let horizontal: Vec<Segment> = horizontal.iter().copied().chain(edges).collect();
+    let horizontal = horizontal.as_slice();
     let mut ys = boundaries(horizontal.iter().map(|s| s.at));
     ys.reverse();
     let xs = boundaries(vertical.iter().map(|s| s.at));
     let (rows, columns) = (ys.len().checked_sub(1)?, xs.len().checked_sub(1)?);
-    if rows == 0 || columns == 0 || rows.saturating_mul(columns) > MAX_TABLE_CELLS {
+    // One cell is a frame around text (a box drawn round a form without inner lines), not a
+    // table whose cells could be told apart.
+    if rows.saturating_mul(columns) <= 1 || rows.saturating_mul(columns) > MAX_TABLE_CELLS {
         return None;
     }
+    // Whether a boundary is drawn through the middle of a cell's side: the line must reach the
+    // middle itself (rows of small print are only a few points high).
     let covers_v = |x: f32, y: f32| {
         vertical
             .iter()
-            .any(|v| (v.at - x).abs() <= SNAP && v.from - SNAP <= y && y <= v.to + SNAP)
+            .any(|v| (v.at - x).abs() <= SNAP && v.from - 1.0 <= y && y <= v.to + 1.0)
     };
     let covers_h = |y: f32, x: f32| {
         horizontal
             .iter()
-            .any(|h| (h.at - y).abs() <= SNAP && h.from - SNAP <= x && x <= h.to + SNAP)
+            .any(|h| (h.at - y).abs() <= SNAP && h.from - 1.0 <= x && x <= h.to + 1.0)
     };
     let mut parent: Vec<usize> = (0..rows * columns).collect();
     for r in 0..rows {
@@ -778,7 +860,13 @@ fn cell_text(lines: &[Vec<&Glyph>], reach: impl Fn(&[&Glyph]) -> f32) -> (String
         }
         let joins_words = out.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
             && text.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
-        if !out.is_empty() && (joins_words || !previous_full) {
+        // A line broken after a dash or a slash, or before closing punctuation, was wrapped
+        // inside a word (`2020年1月-` / `-2020年11月`), whatever its length.
+        let glued = out.ends_with(['-', '—', '–', '/', '~', '～', '(', '（'])
+            || text.starts_with([
+                '-', '—', '–', ')', '）', '%', ',', '，', '。', '、', ';', '；',
+            ]);
+        if !out.is_empty() && !glued && (joins_words || !previous_full) {
             out.push(' ');
         }
         out.push_str(text);
@@ -903,12 +991,15 @@ mod tests {
                     table: None,
                     first_line: 1,
                     rows: vec![vec!["绩效目标表".to_owned(), "金额单位:万元".to_owned()]],
+                    continued: false,
                 },
                 Block {
                     page: 1,
                     table: Some(1),
                     first_line: 0,
                     rows: vec![vec!["项目名称".to_owned(), "开展宣传场次".to_owned()]],
+                    // The table ends its page: it may go on on the next.
+                    continued: true,
                 },
             ]
         );

@@ -40,7 +40,35 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
             Vec::new()
         }
     };
-    let blocks = layout::blocks(&pages, vocab);
+    let mut blocks = layout::blocks(&pages, vocab);
+    // A page that shows a form (its words: a title, 项目名称, 一级指标 …) but no table rebuilt
+    // from ruling lines cannot be read into cells: its lines have an order, not columns. It is
+    // said and left unread rather than guessed at; pages of prose stay as they are.
+    let unruled: Vec<usize> = pages
+        .iter()
+        .map(|p| p.number)
+        .filter(|n| !blocks.iter().any(|b| b.page == *n && b.table.is_some()))
+        .filter(|n| {
+            blocks
+                .iter()
+                .filter(|b| b.page == *n)
+                .flat_map(|b| b.rows.iter().flatten())
+                .any(|cell| shows_form(cell, vocab))
+        })
+        .collect();
+    if !unruled.is_empty() {
+        blocks.retain(|b| !unruled.contains(&b.page));
+        diagnostics.push(
+            Diagnostic::error(
+                "pdf::no-table-lines",
+                format!(
+                    "第{}页有绩效目标表的内容，但没有表格线，无法还原单元格，这些页没有检查",
+                    list(&unruled)
+                ),
+            )
+            .with_help("请检查带表格线的 PDF，或填报时的 Word、Excel 文件；也可用 pdftotext -layout 转成文本后检查"),
+        );
+    }
     let grids: Vec<Grid<'_>> = blocks
         .iter()
         .map(|b| match b.table {
@@ -48,6 +76,7 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
                 name: format!("第{}页 表{t}", b.page),
                 kind: GridKind::PdfTable,
                 rows: &b.rows,
+                ends_table: !b.continued,
             },
             None => Grid {
                 name: format!("第{}页", b.page),
@@ -55,6 +84,7 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
                     first_line: b.first_line,
                 },
                 rows: &b.rows,
+                ends_table: false,
             },
         })
         .collect();
@@ -76,14 +106,19 @@ fn load(bytes: &[u8]) -> Result<Document, Diagnostic> {
                     | lopdf::Error::Decryption(_)
                     | lopdf::Error::UnsupportedSecurityHandler(_)
             );
+            let message = if bytes.len() <= 8 {
+                "PDF 文件是空的（没有内容），无法读取".to_owned()
+            } else if memchr::memmem::rfind(bytes, b"%%EOF").is_none() {
+                "PDF 文件不完整（没有文件结尾 %%EOF，可能下载或复制时中断），无法读取".to_owned()
+            } else {
+                "PDF 文件已损坏，无法读取".to_owned()
+            };
             return Err(if encrypted {
                 encrypted_diagnostic()
             } else {
-                Diagnostic::error(
-                    "pdf::unreadable",
-                    format!("PDF 文件已损坏或不完整，无法读取：{e}"),
-                )
-                .with_help("请重新导出或下载完整的 PDF 文件；也可以检查填报时的 Word 或 Excel 文件")
+                Diagnostic::error("pdf::unreadable", message).with_help(format!(
+                    "请重新导出或下载完整的 PDF 文件，或检查填报时的 Word 或 Excel 文件（解析器的说明：{e}）"
+                ))
             });
         }
     };
@@ -124,6 +159,9 @@ fn pages(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
         );
     }
     let mut interpreter = Interpreter::new(doc);
+    // Some content could not be read (limits, broken streams): said already, so an empty
+    // result is not also "no text".
+    let mut cut = false;
     let mut out = Vec::new();
     let (mut glyphs, mut undecoded, mut image_pages) = (0usize, 0usize, Vec::new());
     for (k, id) in ids.into_iter().take(MAX_PAGES).enumerate() {
@@ -131,12 +169,14 @@ fn pages(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
         let mut content = match interpreter.page(id) {
             Ok(c) => c,
             Err(Stop::Operations) => {
+                cut = true;
                 diagnostics.push(
                     Diagnostic::error(
                         "pdf::truncated",
                         format!(
-                            "PDF 的绘制指令超过 {} 条，从第{number}页起没有读取",
-                            content::MAX_OPERATIONS
+                            "PDF 的绘制指令超过 {} 条或解压的页面内容超过 {} MiB，从第{number}页起没有读取",
+                            content::MAX_OPERATIONS,
+                            content::MAX_DOCUMENT_CONTENT_BYTES >> 20
                         ),
                     )
                     .with_help("把文件拆成几个较小的 PDF 分别检查"),
@@ -165,6 +205,7 @@ fn pages(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
             image_pages.push(number);
         }
         if content.unread_streams > 0 {
+            cut = true;
             diagnostics.push(
                 Diagnostic::error(
                     "pdf::truncated",
@@ -193,6 +234,9 @@ fn pages(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
             height,
             content,
         });
+    }
+    if glyphs == 0 && cut {
+        return Vec::new();
     }
     if glyphs == 0 || undecoded * 2 > glyphs {
         let message = if glyphs == 0 && !image_pages.is_empty() {
@@ -237,6 +281,14 @@ fn pages(doc: &Document, diagnostics: &mut Vec<Diagnostic>) -> Vec<Page> {
         );
     }
     out
+}
+
+/// Whether a cell of a page is a form's: a title, or a label the reader knows.
+fn shows_form(cell: &str, vocab: &Vocabulary) -> bool {
+    let key = crate::read::vocabulary::key(cell);
+    vocab.title_ending(&key).is_some()
+        || vocab.label(cell).is_some()
+        || vocab.column(cell).is_some()
 }
 
 /// `3、5、7` (at most ten, then `等`).

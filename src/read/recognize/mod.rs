@@ -93,6 +93,7 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("pdf::truncated", "PDF 超出读取上限的部分没有读取"),
     ("pdf::image-page", "PDF 中只有图像的页面没有检查"),
     ("pdf::undecoded-characters", "PDF 中有无法解码的字符"),
+    ("pdf::no-table-lines", "PDF 页面没有表格线，单元格无法还原"),
     (
         "source::jixiao-output",
         "jixiao 自己生成的报告，不作为表检查",
