@@ -110,6 +110,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/quantify-output.txt"),
     ),
     (
+        "default/examples/satisfaction-not-percent.txt",
+        include_str!("../policies/default/examples/satisfaction-not-percent.txt"),
+    ),
+    (
         "default/examples/unit-consistency.txt",
         include_str!("../policies/default/examples/unit-consistency.txt"),
     ),

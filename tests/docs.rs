@@ -78,9 +78,18 @@ fn every_policy_example_runs_as_documented() {
                     render_policy(&loaded)
                 );
                 let expected = expectations(&block.text);
+                // `# input PATH`: run on that file instead of the sample.
+                let other = block
+                    .text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("# input "))
+                    .map(|path| {
+                        jixiao::read::Input::read(std::path::Path::new(path.trim())).unwrap()
+                    });
+                let target = other.as_ref().unwrap_or(&sample);
                 let findings = loaded.policy.check_projects(
-                    &sample.document.projects,
-                    sample.source.name(),
+                    &target.document.projects,
+                    target.source.name(),
                     |_| true,
                 );
                 for rule in &loaded.policy.rules {

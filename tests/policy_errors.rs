@@ -317,3 +317,40 @@ fn comparing_a_category_with_a_string_explains_the_constant() {
         &["policy::type-mismatch"]
     ));
 }
+
+#[test]
+fn collections_groups_and_rates_are_typed_at_load_time() {
+    // A group needs `by`; its fields are key and items.
+    let text = errors(
+        "rule a.b { severity info for g in group(projects) require g is present message \"x\" }",
+        &["policy::syntax"],
+    );
+    assert!(text.contains("group(元素 in 集合 by 分组键)"), "{text}");
+    let text = errors(
+        "rule a.b { severity info for g in group(p in projects by p.name) require length(g.item) > 0 message \"x\" }",
+        &["policy::unknown-field"],
+    );
+    assert!(text.contains("是否应为 items"), "{text}");
+    // Money divided by a count is a rate: comparing it with money is an error.
+    errors(
+        "rule a.b { severity info for p in projects require p.funds.total / 15人 <= 800元 message \"x\" }",
+        &["policy::type-mismatch"],
+    );
+    errors(
+        "rule a.b { severity info for p in projects require p.funds.total / 15人 <= 800元/人 message \"x\" }",
+        &[],
+    );
+    // number() takes a quantity; capture() a regular expression written in the rule.
+    errors(
+        "rule a.b { severity info for p in projects require number(p.name) > 0 message \"x\" }",
+        &["policy::type-mismatch"],
+    );
+    errors(
+        "rule a.b { severity info for p in projects require capture(p.name, p.name) == \"x\" message \"x\" }",
+        &["policy::type-mismatch"],
+    );
+    errors(
+        "rule a.b { severity info for p in projects require capture(p.name, \"(\") == \"x\" message \"x\" }",
+        &["policy::bad-regex"],
+    );
+}

@@ -223,10 +223,12 @@ pub enum Aggregate {
     First,
     MostCommon,
     Distinct,
+    /// `group(x in C by key)`: the groups, in the order their keys first appear.
+    Group,
 }
 
 impl Aggregate {
-    pub const ALL: [Aggregate; 7] = [
+    pub const ALL: [Aggregate; 8] = [
         Aggregate::Count,
         Aggregate::Sum,
         Aggregate::Min,
@@ -234,6 +236,7 @@ impl Aggregate {
         Aggregate::First,
         Aggregate::MostCommon,
         Aggregate::Distinct,
+        Aggregate::Group,
     ];
 
     pub fn from_name(name: &str) -> Option<Aggregate> {
@@ -249,6 +252,7 @@ impl Aggregate {
             Aggregate::First => "first",
             Aggregate::MostCommon => "most_common",
             Aggregate::Distinct => "distinct",
+            Aggregate::Group => "group",
         }
     }
 }

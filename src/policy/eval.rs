@@ -616,6 +616,15 @@ impl<'a> Frame<'a> {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
                 _ => Val::Missing,
             },
+            IrKind::Capture(text, re) => match self.eval(text)? {
+                Val::Str(s) => re
+                    .captures(s.as_str())
+                    .and_then(|c| c.get(1).or_else(|| c.get(0)))
+                    .map_or(Val::Missing, |m| {
+                        Val::Str(Text::Shared(Rc::from(m.as_str())))
+                    }),
+                _ => Val::Missing,
+            },
             IrKind::Neg(a) => {
                 let v = self.eval(a)?;
                 negate(&v).map_err(fail(span))?
@@ -890,6 +899,32 @@ impl<'a> Frame<'a> {
                 })?;
                 Ok(Val::List(Rc::new(out)))
             }
+            Aggregate::Group => {
+                // Each group is the list [key, items], read by `g.key` and `g.items`; groups in
+                // the order their keys first appear, elements whose key is missing in none.
+                let mut index: HashMap<Key<'a>, usize> = HashMap::default();
+                let mut groups: Vec<(Val<'a>, Vec<Val<'a>>)> = Vec::new();
+                self.each(comp, |f| {
+                    let key = f.yielded(comp)?;
+                    let item = f.read_slot(comp.slot)?;
+                    if let Some(k) = key.key() {
+                        let at = *index.entry(k).or_insert_with(|| {
+                            groups.push((key, Vec::new()));
+                            groups.len() - 1
+                        });
+                        if let Some((_, items)) = groups.get_mut(at) {
+                            items.push(item);
+                        }
+                    }
+                    Ok(true)
+                })?;
+                Ok(Val::List(Rc::new(
+                    groups
+                        .into_iter()
+                        .map(|(k, items)| Val::List(Rc::new(vec![k, Val::List(Rc::new(items))])))
+                        .collect(),
+                )))
+            }
             Aggregate::MostCommon => {
                 let mut counts: HashMap<Key<'a>, (usize, usize, Val<'a>)> = HashMap::default();
                 let mut order = 0usize;
@@ -920,6 +955,8 @@ impl<'a> Frame<'a> {
             Val::opt_str(s.as_ref().map(|v| v.value.as_str()))
         };
         match (base, f) {
+            (group @ Val::List(_), GroupKey) => group.element(0).unwrap_or(Val::Missing),
+            (group @ Val::List(_), GroupItems) => group.element(1).unwrap_or(Val::Missing),
             (Val::Project(p), ProjectName) => text(&p.name),
             (Val::Project(p), ProjectYear) => p
                 .year
@@ -1454,7 +1491,101 @@ fn call<'a>(func: Func, args: &[Val<'a>]) -> EvalResult<Val<'a>> {
             Some(list) => Val::Num(Decimal::from(list.count().ok_or_else(bad)?)),
             None => return Err(bad()),
         },
-        Func::Matches => return Err(bad()),
+        Func::Matches | Func::Capture => return Err(bad()),
+        Func::Number => match args.first() {
+            Some(v) => Val::Num(v.numeric().ok_or_else(bad)?),
+            None => return Err(bad()),
+        },
+        Func::Sort | Func::Set => {
+            let list = args.first().ok_or_else(bad)?;
+            let mut items: Vec<Val<'a>> = list.elements().ok_or_else(bad)?;
+            // Missing elements are not part of a set or an order.
+            items.retain(|v| !v.is_missing());
+            let mut failed = None;
+            items.sort_by(|a, b| match compare_values(a, b) {
+                Ok(Some(o)) => o,
+                Ok(None) => std::cmp::Ordering::Equal,
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    std::cmp::Ordering::Equal
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if func == Func::Set {
+                items.dedup_by(|a, b| matches!(equal_values(a, b), Ok(Some(true))));
+            }
+            Val::List(Rc::new(items))
+        }
+        Func::Join => {
+            let list = args.first().ok_or_else(bad)?;
+            let sep = s(1).ok_or_else(bad)?;
+            let mut out = String::new();
+            for (k, item) in list.elements().ok_or_else(bad)?.iter().enumerate() {
+                let Val::Str(t) = item else { continue };
+                if k > 0 {
+                    out.push_str(sep);
+                }
+                check_text_len(out.len().saturating_add(t.as_str().len()))?;
+                out.push_str(t.as_str());
+            }
+            shared(out)
+        }
+        Func::Slice => {
+            let text = s(0).ok_or_else(bad)?;
+            let chars = text.chars().count();
+            // Character positions, 0-based, the end excluded; negative counts from the end.
+            let at = |k: usize| {
+                let d = n(k).unwrap_or_default().trunc();
+                let i = d.to_string().parse::<i64>().unwrap_or(0);
+                let len = i64::try_from(chars).unwrap_or(i64::MAX);
+                let i = if i < 0 { len.saturating_add(i) } else { i };
+                usize::try_from(i.clamp(0, len)).unwrap_or(0)
+            };
+            let (start, end) = (at(1), at(2));
+            shared(
+                text.chars()
+                    .skip(start)
+                    .take(end.saturating_sub(start))
+                    .collect(),
+            )
+        }
+        Func::Subset => {
+            let (a, b) = (args.first().ok_or_else(bad)?, args.get(1).ok_or_else(bad)?);
+            let wanted = a.elements().ok_or_else(bad)?;
+            let have = b.elements().ok_or_else(bad)?;
+            let keys: std::collections::HashSet<Key<'_>> =
+                have.iter().filter_map(Val::key).collect();
+            let mut all = true;
+            for w in &wanted {
+                if w.is_missing() {
+                    continue;
+                }
+                let found = match w.key() {
+                    Some(k) => keys.contains(&k),
+                    None => have
+                        .iter()
+                        .any(|h| matches!(equal_values(w, h), Ok(Some(true)))),
+                };
+                if !found {
+                    all = false;
+                    break;
+                }
+            }
+            Val::Bool(all)
+        }
+        Func::Flatten => {
+            let list = args.first().ok_or_else(bad)?;
+            let mut out = Vec::new();
+            for inner in list.elements().ok_or_else(bad)? {
+                if let Some(items) = inner.elements() {
+                    check_list_len(out.len().saturating_add(items.len()))?;
+                    out.extend(items);
+                }
+            }
+            Val::List(Rc::new(out))
+        }
         Func::Trim => shared(s(0).ok_or_else(bad)?.trim().to_owned()),
         Func::Replace => {
             let (text, from, to) = (

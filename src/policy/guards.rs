@@ -163,9 +163,11 @@ fn decisive<'a>(ir: &'a Ir, out: &mut Vec<&'a Ir>) {
     out.push(ir);
     match &ir.kind {
         IrKind::Const(_) | IrKind::Param(_) | IrKind::Slot(_) | IrKind::Projects => {}
-        IrKind::Field(a, _) | IrKind::Neg(a) | IrKind::Not(a) | IrKind::Matches(a, _) => {
-            decisive(a, out)
-        }
+        IrKind::Field(a, _)
+        | IrKind::Neg(a)
+        | IrKind::Not(a)
+        | IrKind::Matches(a, _)
+        | IrKind::Capture(a, _) => decisive(a, out),
         IrKind::Is { expr, .. } => decisive(expr, out),
         IrKind::Call(_, args) | IrKind::List(args) => args.iter().for_each(|a| decisive(a, out)),
         IrKind::Arith(_, a, b)

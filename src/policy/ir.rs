@@ -45,6 +45,8 @@ pub enum IrKind {
     Field(Box<Ir>, FieldId),
     Call(Func, Vec<Ir>),
     Matches(Box<Ir>, Box<regex::Regex>),
+    /// The first capture group of a match (or the whole match when the pattern has no group).
+    Capture(Box<Ir>, Box<regex::Regex>),
     Neg(Box<Ir>),
     Arith(ArithOp, Box<Ir>, Box<Ir>),
     Compare(CmpOp, Box<Ir>, Box<Ir>),
@@ -204,9 +206,11 @@ impl Ir {
         visit(self);
         match &self.kind {
             IrKind::Const(_) | IrKind::Param(_) | IrKind::Slot(_) | IrKind::Projects => {}
-            IrKind::Field(a, _) | IrKind::Neg(a) | IrKind::Not(a) | IrKind::Matches(a, _) => {
-                a.walk(visit)
-            }
+            IrKind::Field(a, _)
+            | IrKind::Neg(a)
+            | IrKind::Not(a)
+            | IrKind::Matches(a, _)
+            | IrKind::Capture(a, _) => a.walk(visit),
             IrKind::Is { expr, .. } => expr.walk(visit),
             IrKind::Call(_, args) | IrKind::List(args) => args.iter().for_each(|a| a.walk(visit)),
             IrKind::Arith(_, a, b)

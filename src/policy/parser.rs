@@ -546,7 +546,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_else => "`else`",
         Rule::kw_or | Rule::kw_and => "`and`/`or`",
         Rule::kw_missing | Rule::kw_present => "`missing` 或 `present`",
-        Rule::comp_map | Rule::comp_filter | Rule::list_comp_tail => {
+        Rule::kw_by => "`by`",
+        Rule::comp_map | Rule::comp_filter | Rule::comp_group | Rule::list_comp_tail => {
             "推导式（如 i in p.indicators where …）"
         }
         Rule::EOI => "文件结尾",
@@ -1057,8 +1058,48 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
 
 fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
     let span = span_of(&pair, offset);
+    if pair.as_rule() == Rule::comp_group {
+        return group_of(span, pair, offset);
+    }
     let mapped = pair.as_rule() == Rule::comp_map;
     comprehension_of(span, None, mapped, pair, offset)
+}
+
+/// The variable (`ident`) and the `expr` children of a comprehension, in order.
+fn var_and_exprs(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Ident, Vec<Expr>)> {
+    let mut exprs = Vec::new();
+    let mut var = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => var = Some(ident(part, offset)),
+            Rule::expr => exprs.push(build_expr(part, offset)?),
+            _ => {}
+        }
+    }
+    Ok((var.ok_or_else(|| internal(span))?, exprs))
+}
+
+/// `p in projects [where cond] by key`: a comprehension whose map is the key.
+fn group_of(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
+    let (var, mut exprs) = var_and_exprs(span, pair, offset)?;
+    let key = exprs.pop().ok_or_else(|| internal(span))?;
+    let mut exprs = exprs.into_iter();
+    let collection = exprs.next().ok_or_else(|| internal(span))?;
+    let filter = exprs.next();
+    let children: Vec<Expr> = std::iter::once(&collection)
+        .chain(filter.iter())
+        .chain(Some(&key))
+        .cloned()
+        .collect();
+    Ok((
+        Comprehension {
+            var,
+            collection: Box::new(collection),
+            filter: filter.map(Box::new),
+            map: Some(Box::new(key)),
+        },
+        children,
+    ))
 }
 
 /// A comprehension from the `ident` and `expr` children of `pair`: [map,] collection[, filter].
@@ -1070,16 +1111,7 @@ fn comprehension_of(
     pair: Pair<'_, Rule>,
     offset: usize,
 ) -> Result<(Comprehension, Vec<Expr>)> {
-    let mut exprs = Vec::new();
-    let mut var = None;
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::ident => var = Some(ident(part, offset)),
-            Rule::expr => exprs.push(build_expr(part, offset)?),
-            _ => {}
-        }
-    }
-    let var = var.ok_or_else(|| internal(span))?;
+    let (var, exprs) = var_and_exprs(span, pair, offset)?;
     let mut exprs = exprs.into_iter();
     let map = match map {
         Some(m) => Some(m),

@@ -246,7 +246,7 @@ impl<'a> Val<'a> {
         }
     }
 
-    fn numeric(&self) -> Option<Decimal> {
+    pub(crate) fn numeric(&self) -> Option<Decimal> {
         match self {
             Val::Num(d) | Val::Money(d) | Val::Percent(d) | Val::Qty(d, _) | Val::Rate(d, _) => {
                 Some(*d)
@@ -391,6 +391,20 @@ pub fn arith<'a>(op: ArithOp, a: &Val<'a>, b: &Val<'a>) -> EvalResult<Val<'a>> {
             let v = x.numeric().ok_or_else(mismatch)?;
             Ok(x.with_amount(v.checked_div(*n).ok_or_else(overflow)?))
         }
+        // 12000元 / 15人 = 800元/人.
+        (ArithOp::Div, Val::Money(m), Val::Qty(q, unit)) => {
+            if q.is_zero() {
+                return Err(RuntimeError::new(format!(
+                    "{} / {}：除数为零",
+                    shown(&Val::Money(*m)),
+                    shown(&Val::Qty(*q, unit.clone()))
+                )));
+            }
+            Ok(Val::Rate(
+                m.checked_div(*q).ok_or_else(overflow)?,
+                Text::Shared(Rc::from(format!("元/{}", unit.as_str()))),
+            ))
+        }
         (ArithOp::Div, x, y) if units_match(x, y) => {
             let (p, q) = (
                 x.numeric().ok_or_else(mismatch)?,
@@ -454,8 +468,47 @@ pub fn equal_values(a: &Val<'_>, b: &Val<'_>) -> EvalResult<Option<bool>> {
         (Val::Project(x), Val::Project(y)) => std::ptr::eq(*x, *y),
         (Val::Indicator(x, _), Val::Indicator(y, _)) => std::ptr::eq(*x, *y),
         (Val::Goal(x, _), Val::Goal(y, _)) => std::ptr::eq(*x, *y),
+        // Lists: the same elements in the same order (`set(…) == set(…)` for sets).
+        (x, y) if x.count().is_some() && y.count().is_some() => {
+            let mut budget = MAX_LIST_COMPARISONS;
+            return equal_lists(x, y, &mut budget);
+        }
         _ => compare_values(a, b)? == Some(Ordering::Equal),
     }))
+}
+
+/// Most element comparisons one `==` between lists may make (lists of lists can share their
+/// parts and be exponentially large when unfolded).
+const MAX_LIST_COMPARISONS: usize = 1 << 20;
+
+fn equal_lists(x: &Val<'_>, y: &Val<'_>, budget: &mut usize) -> EvalResult<Option<bool>> {
+    if let (Val::List(a), Val::List(b)) = (x, y)
+        && Rc::ptr_eq(a, b)
+    {
+        return Ok(Some(true));
+    }
+    let (n, m) = (x.count().unwrap_or(0), y.count().unwrap_or(0));
+    if n != m {
+        return Ok(Some(false));
+    }
+    for k in 0..n {
+        *budget = budget
+            .checked_sub(1)
+            .ok_or_else(|| RuntimeError::new("列表太大（嵌套展开后超过一百万个元素），无法比较"))?;
+        let (Some(p), Some(q)) = (x.element(k), y.element(k)) else {
+            return Ok(None);
+        };
+        let equal = if p.count().is_some() && q.count().is_some() {
+            equal_lists(&p, &q, budget)?
+        } else {
+            equal_values(&p, &q)?
+        };
+        match equal {
+            Some(true) => {}
+            other => return Ok(other),
+        }
+    }
+    Ok(Some(true))
 }
 
 pub fn apply_cmp(op: CmpOp, a: &Val<'_>, b: &Val<'_>) -> EvalResult<Option<bool>> {
@@ -471,6 +524,9 @@ pub fn apply_cmp(op: CmpOp, a: &Val<'_>, b: &Val<'_>) -> EvalResult<Option<bool>
     }
 }
 
+/// Most elements of a list that is used as a key.
+const MAX_KEY_LIST: usize = 1 << 16;
+
 /// A hashable grouping key (for joins and `most_common`). It borrows what the value borrows,
 /// so keying a row costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -480,6 +536,8 @@ pub enum Key<'a> {
     Date(NaiveDate),
     Str(Text<'a>),
     Tag(u8, u8),
+    /// A list of keys (a list with a missing or unkeyable element has no key).
+    List(Vec<Key<'a>>),
 }
 
 impl<'a> Val<'a> {
@@ -497,6 +555,17 @@ impl<'a> Val<'a> {
             Val::Category(c) => Key::Tag(0, *c as u8),
             Val::Kind(k) => Key::Tag(1, *k as u8),
             Val::Op(o) => Key::Tag(2, *o as u8),
+            // A list of scalars (a set of names) is a key; a list of lists, or a long one, is
+            // not (it could unfold to exponentially many elements).
+            list if list.count().is_some_and(|n| n <= MAX_KEY_LIST)
+                && !matches!(list, Val::Projects(_) | Val::Indicators(_) | Val::Goals(_)) =>
+            {
+                let items = list.elements()?;
+                if items.iter().any(|v| v.count().is_some()) {
+                    return None;
+                }
+                Key::List(items.iter().map(Val::key).collect::<Option<Vec<_>>>()?)
+            }
             _ => return None,
         })
     }

@@ -26,6 +26,8 @@ pub enum Ty {
     Kind,
     Op,
     List(Box<Ty>),
+    /// A group made by `group(x in C by key)`: its key and its elements.
+    Group(Box<Ty>, Box<Ty>),
     Project,
     Indicator,
     Goal,
@@ -57,8 +59,12 @@ impl Ty {
         )
     }
 
-    /// Values of these types can be compared with `==` and used as grouping keys.
+    /// Values of these types can be compared with `==` and used as grouping keys (a list of
+    /// keys too: `set([…])` joins and groups by its elements).
     pub fn is_key(&self) -> bool {
+        if let Ty::List(t) = self {
+            return t.is_key();
+        }
         matches!(
             self,
             Ty::Bool
@@ -118,6 +124,7 @@ impl fmt::Display for Ty {
             Ty::Kind => f.write_str("kind"),
             Ty::Op => f.write_str("op"),
             Ty::List(t) => write!(f, "list<{t}>"),
+            Ty::Group(k, t) => write!(f, "group<{k}, {t}>"),
             Ty::Project => f.write_str("project"),
             Ty::Indicator => f.write_str("indicator"),
             Ty::Goal => f.write_str("goal"),
@@ -169,6 +176,9 @@ pub enum FieldId {
     IndicatorNature,
     IndicatorLevel1Text,
     IndicatorLevel2Text,
+    /// `g.key` and `g.items` of a group: typed by the group, not by the schema.
+    GroupKey,
+    GroupItems,
     ValueText,
     ValueKind,
     ValueOp,
@@ -280,6 +290,8 @@ impl FieldId {
             ValuePercent => Ty::Percent,
             ValueCount => Ty::Qty(None),
             ValueRate => Ty::Rate(None),
+            // Typed where they are read (see the validator's field access on a group).
+            GroupKey | GroupItems => Ty::Unknown,
         }
     }
 }
@@ -319,6 +331,14 @@ pub enum Func {
     Round,
     Min2,
     Max2,
+    Number,
+    Sort,
+    Join,
+    Slice,
+    Set,
+    Subset,
+    Flatten,
+    Capture,
 }
 
 /// Name, function, arity, signature for docs and messages.
@@ -384,6 +404,44 @@ pub const FUNCTIONS: &[(&str, Func, usize, &str)] = &[
     ),
     ("min", Func::Min2, 2, "min(a, b) -> 与 a 同类型"),
     ("max", Func::Max2, 2, "max(a, b) -> 与 a 同类型"),
+    (
+        "number",
+        Func::Number,
+        1,
+        "number(x: quantity | money | percent | rate | number) -> number",
+    ),
+    ("sort", Func::Sort, 1, "sort(list) -> 同类型的列表（升序）"),
+    (
+        "join",
+        Func::Join,
+        2,
+        "join(list: list<string>, separator: string) -> string",
+    ),
+    (
+        "slice",
+        Func::Slice,
+        3,
+        "slice(text: string, start: number, end: number) -> string",
+    ),
+    ("set", Func::Set, 1, "set(list) -> 去重并排序的列表"),
+    (
+        "subset",
+        Func::Subset,
+        2,
+        "subset(a: list, b: list) -> bool（a 的每个元素都在 b 中）",
+    ),
+    (
+        "flatten",
+        Func::Flatten,
+        1,
+        "flatten(list<list<T>>) -> list<T>",
+    ),
+    (
+        "capture",
+        Func::Capture,
+        2,
+        "capture(text: string, \"正则表达式\") -> string（第一个捕获组，没有匹配时缺失）",
+    ),
 ];
 
 /// A named constant: categories, value kinds and comparators.

@@ -1079,6 +1079,24 @@ impl<'p> RuleCx<'p> {
                     Ty::Bool,
                 )
             }
+            ExprKind::Aggregate(Aggregate::Group, comp) => {
+                let (c, key) = self.comprehension(comp, true);
+                let item = match &c.collection.ty {
+                    Ty::List(t) => (**t).clone(),
+                    _ => Ty::Unknown,
+                };
+                if !key.is_key() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("group 的 by 需要文本、数值或日期，这里是 {key}"),
+                        comp.map.as_ref().map_or(span, |m| m.span),
+                        None,
+                        Some("例如 group(p in projects by p.department.code)".into()),
+                    );
+                }
+                let ty = Ty::List(Box::new(Ty::Group(Box::new(key), Box::new(item))));
+                ir(IrKind::Aggregate(Aggregate::Group, Box::new(c)), ty)
+            }
             ExprKind::Aggregate(agg, comp) => {
                 let (c, mapped) = self.comprehension(comp, true);
                 let ty = self.aggregate_type(*agg, &mapped, span);
@@ -1238,6 +1256,31 @@ impl<'p> RuleCx<'p> {
         if base.ty == Ty::Unknown {
             return unknown(span);
         }
+        if let Ty::Group(key, item) = &base.ty {
+            let (id, ty) = match name.name.as_str() {
+                "key" => (FieldId::GroupKey, (**key).clone()),
+                "items" => (FieldId::GroupItems, Ty::List(item.clone())),
+                other => {
+                    let help = suggest(other, ["key", "items"])
+                        .map_or("分组的字段有：key、items".to_owned(), |s| {
+                            format!("是否应为 {s}？分组的字段有：key、items")
+                        });
+                    self.error(
+                        "policy::unknown-field",
+                        format!("{} 没有字段 {other}", base.ty),
+                        name.span,
+                        Some("没有这个字段".into()),
+                        Some(help),
+                    );
+                    return unknown(span);
+                }
+            };
+            return Ir {
+                kind: IrKind::Field(Box::new(base), id),
+                ty,
+                span,
+            };
+        }
         if let Some(id) = field(&base.ty, &name.name) {
             let ty = id.ty();
             return Ir {
@@ -1278,6 +1321,22 @@ impl<'p> RuleCx<'p> {
 
     fn call(&mut self, name: &Ident, args: &[Expr], span: Span) -> Ir {
         // `count(xs)`, `sum(xs)` …: an aggregate over a plain list.
+        if name.name == "group" {
+            self.error(
+                "policy::syntax",
+                "group 的写法是 group(元素 in 集合 by 分组键)",
+                span,
+                None,
+                Some(
+                    "例如 for g in group(p in projects by p.department.code)，再用 g.key、g.items"
+                        .into(),
+                ),
+            );
+            for a in args {
+                self.expr(a);
+            }
+            return unknown(span);
+        }
         if let ([list], Some(_)) = (args, Aggregate::from_name(&name.name)) {
             let collection = self.expr(list);
             let element = self.element_type(&collection, list.span, &name.name);
@@ -1345,27 +1404,33 @@ impl<'p> RuleCx<'p> {
             }
             return unknown(span);
         }
-        if func == Func::Matches {
+        if matches!(func, Func::Matches | Func::Capture) {
+            let fname = name.name.as_str();
             let text = args.first().map(|a| self.expr(a));
             let pattern = args.get(1);
             let Some(ExprKind::Str(lit)) = pattern.map(|p| &p.kind) else {
                 self.error(
                     "policy::type-mismatch",
-                    "matches 的第二个参数必须是写在规则里的字符串（正则表达式）",
+                    format!("{fname} 的第二个参数必须是写在规则里的字符串（正则表达式）"),
                     pattern.map_or(span, |p| p.span),
                     None,
-                    Some("例如 matches(i.name, \"^.+率$\")".into()),
+                    Some(format!("例如 {fname}(i.name, \"^(.+?)(州|市|县)\")")),
                 );
                 return unknown(span);
             };
             let Some(text) = text else {
                 return unknown(span);
             };
-            self.expect(&text, &Ty::Str, "matches 的第一个参数");
+            self.expect(&text, &Ty::Str, &format!("{fname} 的第一个参数"));
             return match regex::RegexBuilder::new(&lit.value)
                 .size_limit(1 << 20)
                 .build()
             {
+                Ok(re) if func == Func::Capture => Ir {
+                    kind: IrKind::Capture(Box::new(text), Box::new(re)),
+                    ty: Ty::Str,
+                    span,
+                },
                 Ok(re) => Ir {
                     kind: IrKind::Matches(Box::new(text), Box::new(re)),
                     ty: Ty::Bool,
@@ -1484,6 +1549,81 @@ impl<'p> RuleCx<'p> {
                 if a.ty == Ty::Unknown { b.ty } else { a.ty }
             }
             Func::Matches => Ty::Bool,
+            Func::Capture => Ty::Str,
+            Func::Number => {
+                let a = arg(0);
+                if !a.ty.is_numeric() {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("number 需要数量、金额、百分比或单价，这里是 {}", a.ty),
+                        a.span,
+                        None,
+                        Some(format!("用法：{signature}")),
+                    );
+                }
+                Ty::Num
+            }
+            Func::Sort | Func::Set => {
+                let a = arg(0);
+                match &a.ty {
+                    Ty::List(t) if t.is_key() => a.ty.clone(),
+                    Ty::Unknown => Ty::Unknown,
+                    other => {
+                        self.error(
+                            "policy::type-mismatch",
+                            format!(
+                                "{} 需要文本、数值或日期的列表，这里是 {other}",
+                                if func == Func::Sort { "sort" } else { "set" }
+                            ),
+                            a.span,
+                            None,
+                            Some(format!("用法：{signature}")),
+                        );
+                        Ty::Unknown
+                    }
+                }
+            }
+            Func::Join => {
+                self.expect(&arg(0), &Ty::List(Box::new(Ty::Str)), "第 1 个参数");
+                self.expect(&arg(1), &Ty::Str, "分隔符");
+                Ty::Str
+            }
+            Func::Slice => {
+                self.expect(&arg(0), &Ty::Str, "第 1 个参数");
+                self.expect(&arg(1), &Ty::Num, "起点");
+                self.expect(&arg(2), &Ty::Num, "终点");
+                Ty::Str
+            }
+            Func::Subset => {
+                let (a, b) = (arg(0), arg(1));
+                if !matches!(a.ty, Ty::List(_) | Ty::Unknown) {
+                    self.expect(&a, &Ty::List(Box::new(Ty::Unknown)), "第 1 个参数");
+                }
+                if !(comparable_eq(&a.ty, &b.ty)) {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("subset 的两个列表类型不同：{} 与 {}", a.ty, b.ty),
+                        span,
+                        None,
+                        None,
+                    );
+                }
+                Ty::Bool
+            }
+            Func::Flatten => match arg(0).ty {
+                Ty::List(inner) if matches!(*inner, Ty::List(_) | Ty::Unknown) => *inner,
+                Ty::Unknown => Ty::Unknown,
+                other => {
+                    self.error(
+                        "policy::type-mismatch",
+                        format!("flatten 需要列表的列表，这里是 {other}"),
+                        span,
+                        None,
+                        Some(format!("用法：{signature}")),
+                    );
+                    Ty::Unknown
+                }
+            },
         }
     }
 
@@ -1515,6 +1655,8 @@ impl<'p> RuleCx<'p> {
                 yielded.clone()
             }
             Aggregate::First => yielded.clone(),
+            // Typed where the comprehension is compiled (it needs the element type too).
+            Aggregate::Group => Ty::Unknown,
             Aggregate::MostCommon | Aggregate::Distinct => {
                 if !yielded.is_key() {
                     self.error(
@@ -1552,6 +1694,8 @@ impl<'p> RuleCx<'p> {
                 Some(x.clone())
             }
             (ArithOp::Div, x, Num) if x.is_numeric() => Some(x.clone()),
+            // 12000元 / 15人 = 800元/人.
+            (ArithOp::Div, Money, Qty(u)) => Some(Rate(u.as_ref().map(|u| format!("元/{u}")))),
             (ArithOp::Div, x, y) if numeric_same(x, y) => Some(Num),
             _ => None,
         };
@@ -1774,9 +1918,11 @@ fn collect_free(ir: &Ir, out: &mut BTreeSet<usize>) {
             out.insert(*s);
         }
         IrKind::Const(_) | IrKind::Param(_) | IrKind::Projects => {}
-        IrKind::Field(a, _) | IrKind::Neg(a) | IrKind::Not(a) | IrKind::Matches(a, _) => {
-            collect_free(a, out)
-        }
+        IrKind::Field(a, _)
+        | IrKind::Neg(a)
+        | IrKind::Not(a)
+        | IrKind::Matches(a, _)
+        | IrKind::Capture(a, _) => collect_free(a, out),
         IrKind::Is { expr, .. } => collect_free(expr, out),
         IrKind::Call(_, args) | IrKind::List(args) => {
             args.iter().for_each(|a| collect_free(a, out))
