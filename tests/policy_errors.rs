@@ -354,3 +354,12 @@ fn collections_groups_and_rates_are_typed_at_load_time() {
         &["policy::bad-regex"],
     );
 }
+
+#[test]
+fn a_let_hiding_a_built_in_name_is_named_as_the_cause() {
+    let text = errors(
+        "rule a.b {\n  severity info\n  for p in projects\n  let cost = sum(i.value.money for i in p.indicators where i.category == cost)\n  require any i in p.indicators: i.category == cost\n  message \"x\"\n}",
+        &["policy::shadowed-name", "policy::type-mismatch"],
+    );
+    assert!(text.contains("遮住了内置的类别常量 cost"), "{text}");
+}

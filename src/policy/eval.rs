@@ -616,15 +616,10 @@ impl<'a> Frame<'a> {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
                 _ => Val::Missing,
             },
-            IrKind::Capture(text, re) => match self.eval(text)? {
-                Val::Str(s) => re
-                    .captures(s.as_str())
-                    .and_then(|c| c.get(1).or_else(|| c.get(0)))
-                    .map_or(Val::Missing, |m| {
-                        Val::Str(Text::Shared(Rc::from(m.as_str())))
-                    }),
-                _ => Val::Missing,
-            },
+            IrKind::Capture(text, re) => {
+                let v = self.eval(text)?;
+                capture(&v, re)
+            }
             IrKind::Neg(a) => {
                 let v = self.eval(a)?;
                 negate(&v).map_err(fail(span))?
@@ -1664,6 +1659,21 @@ fn call<'a>(func: Func, args: &[Val<'a>]) -> EvalResult<Val<'a>> {
             if pick_a { a.clone() } else { b.clone() }
         }
     })
+}
+
+/// The first capture group of `re` in a text (the whole match without a group), or missing.
+/// Kept out of `eval` so that it does not grow every level's stack frame.
+#[inline(never)]
+fn capture<'a>(text: &Val<'a>, re: &regex::Regex) -> Val<'a> {
+    match text {
+        Val::Str(s) => re
+            .captures(s.as_str())
+            .and_then(|c| c.get(1).or_else(|| c.get(0)))
+            .map_or(Val::Missing, |m| {
+                Val::Str(Text::Shared(Rc::from(m.as_str())))
+            }),
+        _ => Val::Missing,
+    }
 }
 
 /// Remove an immediately repeated run of one to four characters: `和和` → `和`,

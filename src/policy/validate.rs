@@ -317,6 +317,37 @@ impl<'p> RuleCx<'p> {
     }
 
     fn bind(&mut self, name: &Ident, ty: Ty, warn_unused: bool) -> usize {
+        // `let cost = …` hides the category `cost`: a later `i.category == cost` compares with
+        // the let's value and fails to type-check far from the cause — named here.
+        if let Some(constant) = crate::policy::types::constant(&name.name) {
+            let what = match constant {
+                crate::policy::types::Constant::Category(_) => format!("类别常量 {}", name.name),
+                crate::policy::types::Constant::Kind(_) => format!("值类型常量 {}", name.name),
+                crate::policy::types::Constant::Op(_) => format!("比较符常量 {}", name.name),
+            };
+            self.diags.push(
+                Diagnostic::new(
+                    "policy::shadowed-name",
+                    Severity::Warning,
+                    format!(
+                        "名称 {} 遮住了内置的{what}：此后这条规则中的 {} 都指这个绑定",
+                        name.name, name.name
+                    ),
+                )
+                .with_primary(name.span, Some("遮住了内置名称".into()))
+                .with_help(format!("换一个名称，如 {}_total", name.name)),
+            );
+        } else if name.name == "projects" {
+            self.diags.push(
+                Diagnostic::new(
+                    "policy::shadowed-name",
+                    Severity::Warning,
+                    "名称 projects 遮住了文档中全部项目的列表：此后这条规则中的 projects 都指这个绑定",
+                )
+                .with_primary(name.span, Some("遮住了内置名称".into()))
+                .with_help("换一个名称"),
+            );
+        }
         if let Some(existing) = self.scopes.iter().find(|s| s.name == name.name) {
             let first = existing.span;
             self.diags.push(
@@ -1079,29 +1110,38 @@ impl<'p> RuleCx<'p> {
                     Ty::Bool,
                 )
             }
-            ExprKind::Aggregate(Aggregate::Group, comp) => {
-                let (c, key) = self.comprehension(comp, true);
-                let item = match &c.collection.ty {
-                    Ty::List(t) => (**t).clone(),
-                    _ => Ty::Unknown,
-                };
-                if !key.is_key() {
-                    self.error(
-                        "policy::type-mismatch",
-                        format!("group 的 by 需要文本、数值或日期，这里是 {key}"),
-                        comp.map.as_ref().map_or(span, |m| m.span),
-                        None,
-                        Some("例如 group(p in projects by p.department.code)".into()),
-                    );
-                }
-                let ty = Ty::List(Box::new(Ty::Group(Box::new(key), Box::new(item))));
-                ir(IrKind::Aggregate(Aggregate::Group, Box::new(c)), ty)
-            }
+            ExprKind::Aggregate(Aggregate::Group, comp) => self.group(comp, span),
             ExprKind::Aggregate(agg, comp) => {
                 let (c, mapped) = self.comprehension(comp, true);
                 let ty = self.aggregate_type(*agg, &mapped, span);
                 ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
             }
+        }
+    }
+
+    /// `group(x in C by KEY)`: a list of groups of `C`'s elements. Kept out of [`Self::expr`]
+    /// so that its locals do not grow every level of expression nesting's stack frame.
+    #[inline(never)]
+    fn group(&mut self, comp: &Comprehension, span: Span) -> Ir {
+        let (c, key) = self.comprehension(comp, true);
+        let item = match &c.collection.ty {
+            Ty::List(t) => (**t).clone(),
+            _ => Ty::Unknown,
+        };
+        if !key.is_key() {
+            self.error(
+                "policy::type-mismatch",
+                format!("group 的 by 需要文本、数值或日期，这里是 {key}"),
+                comp.map.as_ref().map_or(span, |m| m.span),
+                None,
+                Some("例如 group(p in projects by p.department.code)".into()),
+            );
+        }
+        let ty = Ty::List(Box::new(Ty::Group(Box::new(key), Box::new(item))));
+        Ir {
+            kind: IrKind::Aggregate(Aggregate::Group, Box::new(c)),
+            ty,
+            span,
         }
     }
 
