@@ -763,3 +763,46 @@ rule t.rule {
     assert_eq!(findings[0].message, "成本指标 ≤10万元");
     assert_eq!(findings[0].secondary.len(), 1);
 }
+
+#[test]
+fn groups_sets_rates_and_text_functions() {
+    let two = format!(
+        "{}{}",
+        form("甲项目", "300000", GOOD_ROWS),
+        form("乙项目", "500000", GOOD_ROWS)
+    );
+    // One finding per group, placed at the group's first form when the rule names no place.
+    let findings = run(
+        r#"rule t.group {
+  severity info
+  for g in group(p in projects by p.department.code)
+  let total = sum(p.funds.total for p in g.items)
+  require total <= 500000元
+  message "{g.key}: {length(g.items)} 个项目 {total}"
+}"#,
+        &two,
+    );
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].message, "164: 2 个项目 800000元");
+    assert!(findings[0].primary.is_some(), "{findings:#?}");
+    // Sets, sorting, joining, slicing, numbers and rates.
+    let findings = run(
+        r#"rule t.functions {
+  severity info
+  for a in projects, b in projects
+  where set([i.name for i in a.indicators]) == set([i.name for i in b.indicators]) and a.index < b.index
+  let names = join(sort(distinct([slice(i.name, 0, 2) for i in a.indicators])), "、")
+  let per_head = a.funds.total / 60人
+  let inside = subset(["培训"], [slice(a.name, 0, 2), "培训"])
+  let stem = capture(a.name, "^(.)项目$")
+  require false
+  message "{names}|{per_head}|{number(per_head)}|{inside}|{stem}"
+}"#,
+        &two,
+    );
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(
+        findings[0].message,
+        "业务、参训、培训、完成、项目|5000元/人|5000|是|甲"
+    );
+}

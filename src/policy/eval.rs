@@ -1367,9 +1367,19 @@ fn measure<'a>(v: &'a crate::model::Value, want: Option<ValueKind>) -> Val<'a> {
     }
 }
 
-/// Where a model object is in the source.
+/// Where a model object is in the source. A group (`[key, items]`) or another list is placed at
+/// its first element that has a place: a rule over groups without `at` still points at a form.
 fn anchor_span(v: &Val<'_>) -> Option<Span> {
+    anchor_span_within(v, 3)
+}
+
+fn anchor_span_within(v: &Val<'_>, depth: usize) -> Option<Span> {
     match v {
+        Val::List(items) if depth > 0 => items
+            .iter()
+            .take(16)
+            .find_map(|item| anchor_span_within(item, depth - 1)),
+        Val::Projects(ps) => ps.first().map(|p| p.anchor()),
         Val::Project(p) => Some(p.anchor()),
         Val::Indicator(i, _) => Some(i.name.span),
         Val::Goal(g, _) => Some(
