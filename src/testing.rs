@@ -21,14 +21,78 @@ use crate::read::Input;
 use crate::read::source::SourceFile;
 use crate::span::Span;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFile {
+    /// Policy files this file tests, relative to it; loaded besides the command line's.
+    #[serde(default)]
+    policies: Vec<Spanned<String>>,
+    /// Parameters set for this file's tests (after the configuration and `--param`).
+    #[serde(default)]
+    params: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    /// Whether the built-in pack is loaded for this file's tests (default: as the command line).
+    default_policy: Option<bool>,
+    #[serde(default)]
     test: Vec<Spanned<RawTest>>,
+}
+
+/// A test file: its tests and what they need loaded.
+#[derive(Debug, Clone)]
+pub struct TestFile {
+    pub source: Arc<SourceFile>,
+    /// Policy files named by the file, resolved against its directory, with where they are named.
+    pub policies: Vec<(PathBuf, Span)>,
+    pub params: Vec<(String, toml::Value, Span)>,
+    pub default_policy: Option<bool>,
+    pub cases: Vec<TestCase>,
+}
+
+impl TestFile {
+    /// Whether the tests need a policy set of their own (they name policies or parameters).
+    pub fn needs_own_policies(&self) -> bool {
+        !self.policies.is_empty() || !self.params.is_empty() || self.default_policy.is_some()
+    }
+
+    /// Set the file's parameters; problems point into the test file.
+    pub fn apply_params(&self, policy: &mut PolicySet) -> ConfigDiagnostics {
+        let mut out = ConfigDiagnostics::new();
+        for (name, value, span) in &self.params {
+            let Some(param) = policy.param(name) else {
+                let names: Vec<&str> = policy.params.iter().map(|p| p.name.as_str()).collect();
+                let help = match crate::policy::types::suggest(name, names.iter().copied()) {
+                    Some(s) => format!("是否应为 {s}？"),
+                    None if names.is_empty() => "已加载的规则没有参数".to_owned(),
+                    None => format!("已加载的参数：{}", names.join("、")),
+                };
+                out.push((
+                    self.source.clone(),
+                    Diagnostic::error("test::unknown-param", format!("没有名为 {name} 的参数"))
+                        .with_primary(*span, Some("未知参数".into()))
+                        .with_help(help),
+                ));
+                continue;
+            };
+            let ty = param.ty.clone();
+            if let Err(message) = crate::config::toml_to_const(value, &ty)
+                .and_then(|c| policy.set_param_const(name, c))
+            {
+                out.push((
+                    self.source.clone(),
+                    Diagnostic::error(
+                        "test::param-type",
+                        format!("参数 {name} 的值不对：{message}"),
+                    )
+                    .with_primary(*span, Some(format!("应为 {ty}"))),
+                ));
+            }
+        }
+        out
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -170,7 +234,7 @@ pub fn example_cases(policy: &PolicySet) -> Vec<TestCase> {
 }
 
 /// Read a test file. Problems are diagnostics with a code frame in the file.
-pub fn load_test_file(path: &Path) -> Result<Vec<TestCase>, ConfigDiagnostics> {
+pub fn load_test_file(path: &Path) -> Result<TestFile, ConfigDiagnostics> {
     let bytes = crate::limits::read_side_file(path).map_err(|e| {
         vec![(
             Arc::new(SourceFile::from_text(path.display().to_string(), "")),
@@ -192,6 +256,22 @@ pub fn load_test_file(path: &Path) -> Result<Vec<TestCase>, ConfigDiagnostics> {
         )]
     })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let policies = raw
+        .policies
+        .iter()
+        .map(|p| (dir.join(p.get_ref()), Span::from(p.span())))
+        .collect();
+    let params = raw
+        .params
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.get_ref().clone(),
+                value.get_ref().clone(),
+                Span::from(name.span()),
+            )
+        })
+        .collect();
     let mut cases = Vec::new();
     let mut errors = ConfigDiagnostics::new();
     for test in raw.test {
@@ -221,7 +301,13 @@ pub fn load_test_file(path: &Path) -> Result<Vec<TestCase>, ConfigDiagnostics> {
         });
     }
     if errors.is_empty() {
-        Ok(cases)
+        Ok(TestFile {
+            source,
+            policies,
+            params,
+            default_policy: raw.default_policy,
+            cases,
+        })
     } else {
         Err(errors)
     }
@@ -369,19 +455,21 @@ pub fn run_case(policy: &PolicySet, case: &TestCase) -> TestResult {
     result
 }
 
-/// Rules no test exercises: no failing example and no test expecting a finding of them.
-pub fn uncovered(policy: &PolicySet, cases: &[TestCase]) -> Vec<String> {
-    policy
-        .rules
-        .iter()
-        .filter(|rule| {
+/// Of `rules`, those no test exercises: no failing example and no test expecting a finding of
+/// them. Each is listed once, in the order given.
+pub fn uncovered<'a>(rules: impl IntoIterator<Item = &'a str>, cases: &[TestCase]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    rules
+        .into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter(|id| {
             !cases.iter().any(|c| match &c.expect {
-                Expectation::Fails(r, _) => r == &rule.id,
-                Expectation::Findings(expected) => expected.iter().any(|e| e.rule == rule.id),
+                Expectation::Fails(r, _) => r == id,
+                Expectation::Findings(expected) => expected.iter().any(|e| e.rule == *id),
                 Expectation::Passes(_) => false,
             })
         })
-        .map(|r| r.id.clone())
+        .map(str::to_owned)
         .collect()
 }
 

@@ -441,8 +441,16 @@ fn the_human_report_wraps_to_columns() {
 
 #[test]
 fn a_policy_test_naming_a_rule_that_is_not_loaded_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("tests/policy-tests/jiuye.txt", dir.path().join("jiuye.txt")).unwrap();
+    let test = dir.path().join("unloaded.test.toml");
+    std::fs::write(
+        &test,
+        "[[test]]\nname = \"未加载\"\nform = \"jiuye.txt\"\nrules = [\"local.payout-accuracy\"]\nexpect = []\n",
+    )
+    .unwrap();
     let out = jixiao()
-        .args(["test", "--no-config", "tests/policy-tests/local.test.toml"])
+        .args(["test", "--no-config", test.to_str().unwrap()])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -452,16 +460,117 @@ fn a_policy_test_naming_a_rule_that_is_not_loaded_says_so() {
         "{text}"
     );
     assert!(text.contains("--policy"), "{text}");
-    // Loaded, every test passes.
+    // Loaded from the command line, the test runs (and passes: the rule finds nothing to say
+    // only if it is wrong, so here it must report and the empty expectation fails).
     let out = jixiao()
         .args([
             "test",
             "--no-config",
             "--policy",
             "tests/policy-tests/local.jxp",
-            "tests/policy-tests/local.test.toml",
+            test.to_str().unwrap(),
         ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("+ local.payout-accuracy"), "{text}");
+}
+
+#[test]
+fn a_test_file_names_its_policies_and_parameters() {
+    // The shipped test file names its policy: it runs with no flags, from the repository or
+    // from anywhere, and with the same file also given on the command line.
+    for args in [
+        vec!["test", "tests/", "--coverage"],
+        vec![
+            "test",
+            "--no-config",
+            "--policy",
+            "tests/policy-tests/local.jxp",
+            "tests/policy-tests/local.test.toml",
+        ],
+    ] {
+        let out = jixiao().args(&args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let errors = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {text}{errors}");
+        assert!(text.contains("✓ 发放准确率 ≥90% 被报告"), "{text}");
+        assert!(!errors.contains("error"), "{errors}");
+    }
+    let out = jixiao()
+        .args(["test", "tests/", "--coverage"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("覆盖：每条规则都有测试触发"), "{text}");
+
+    // Parameters: the sample's lowest 满意度 targets are ≥85%: it passes at 85% (not at the
+    // default 90%) and fails at 99%.
+    let dir = tempfile::tempdir().unwrap();
+    let form = std::fs::read_to_string(SAMPLE).unwrap();
+    std::fs::write(dir.path().join("sample.txt"), &form).unwrap();
+    let write = |name: &str, params: &str, expect: &str| {
+        std::fs::write(
+            dir.path().join(name),
+            format!(
+                "{params}\n[[test]]\nname = \"{name}\"\nform = \"sample.txt\"\nrules = [\"indicators.satisfaction-threshold\"]\nexpect = [{expect}]\n"
+            ),
+        )
+        .unwrap();
+    };
+    write(
+        "lenient.test.toml",
+        "[params]\nmin_satisfaction = \"85%\"",
+        "",
+    );
+    write(
+        "strict.test.toml",
+        "[params]\nmin_satisfaction = \"99%\"",
+        "{ rule = \"indicators.satisfaction-threshold\", message = \"低于 99%\" }",
+    );
+    let run = |file: &str| {
+        let out = jixiao()
+            .current_dir(dir.path())
+            .args(["test", "--no-config", "-q", file])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, text, _) = run("lenient.test.toml");
+    assert_eq!(code, Some(0), "{text}");
+    // At 99% the sample's ≥90% and ≥98% targets are reported: more findings than the one
+    // expected, each saying 低于 99%.
+    let (code, text, _) = run("strict.test.toml");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("+ indicators.satisfaction-threshold 第 1 张表"),
+        "{text}"
+    );
+    assert!(text.contains("低于 99%"), "{text}");
+    assert!(!text.contains("期望有、实际没有"), "{text}");
+
+    // A policy file that is not there, and a parameter no rule has, are errors in the test file.
+    std::fs::write(
+        dir.path().join("bad.test.toml"),
+        "policies = [\"nope.jxp\"]\n[[test]]\nname = \"x\"\nform-text = \"x\"\n",
+    )
+    .unwrap();
+    let (code, _, errors) = run("bad.test.toml");
+    assert_eq!(code, Some(2));
+    assert!(errors.contains("test::policy-not-found"), "{errors}");
+    assert!(errors.contains("bad.test.toml:1:13"), "{errors}");
+    std::fs::write(
+        dir.path().join("typo.test.toml"),
+        "[params]\nmin_satisfactio = \"95%\"\n[[test]]\nname = \"x\"\nform-text = \"x\"\n",
+    )
+    .unwrap();
+    let (code, _, errors) = run("typo.test.toml");
+    assert_eq!(code, Some(2));
+    assert!(errors.contains("test::unknown-param"), "{errors}");
+    assert!(errors.contains("是否应为 min_satisfaction"), "{errors}");
 }

@@ -141,10 +141,26 @@ impl PolicyArgs {
     /// Load the policies the configuration and the command line name, and set the parameters
     /// (configuration first, then `--param`).
     pub fn load(&self, config: &Config, color: ColorChoice) -> Result<PolicySet, u8> {
-        let loaded =
-            crate::linter::load_policies(config, &self.policies, &[], !self.no_default_policy);
+        self.load_with(config, &[], None, &[], color)
+    }
+
+    /// [`PolicyArgs::load`] with more policy files, and the built-in pack loaded or not as
+    /// `default_pack` says (`None`: as the command line says). Warnings in the sources named in
+    /// `shown` were printed by an earlier load and are not printed again.
+    pub fn load_with(
+        &self,
+        config: &Config,
+        more: &[PathBuf],
+        default_pack: Option<bool>,
+        shown: &[String],
+        color: ColorChoice,
+    ) -> Result<PolicySet, u8> {
+        let files: Vec<PathBuf> = self.policies.iter().chain(more).cloned().collect();
+        let default_pack = default_pack.unwrap_or(!self.no_default_policy);
+        let loaded = crate::linter::load_policies(config, &files, &[], default_pack);
         let mut policy = match loaded {
-            Ok((policy, warnings)) => {
+            Ok((policy, mut warnings)) => {
+                warnings.retain(|(source, _)| !shown.iter().any(|s| s == source.name()));
                 print_diagnostics(&warnings, color);
                 policy
             }

@@ -2,10 +2,12 @@
 
 use crate::cli::policies::{ConfigArgs, PolicyArgs, print_diagnostics};
 use crate::cli::{ColorChoice, exit};
+use crate::policy::PolicySet;
 use crate::testing::{
-    TestCase, example_cases, find_test_files, load_test_file, run_case, uncovered,
+    Form, TestCase, TestFile, example_cases, find_test_files, load_test_file, run_case, uncovered,
 };
 use clap::Args;
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -36,22 +38,53 @@ pub fn run(args: &TestArgs) -> u8 {
         Ok(p) => p,
         Err(code) => return code,
     };
+    // Test files that name policy files or parameters run against a set of their own; every
+    // other test runs against the set the command line and configuration load.
+    let mut own_sets: Vec<(PolicySet, Vec<TestCase>)> = Vec::new();
     let mut cases: Vec<TestCase> = example_cases(&policy);
+    let mut examples_of: HashSet<String> = policy.rules.iter().map(|r| r.id.clone()).collect();
     let mut trouble = false;
+    // Sources whose load warnings were already printed.
+    let mut shown: Vec<String> = policy.sources.iter().map(|s| s.name().to_owned()).collect();
     for file in find_test_files(&args.paths) {
-        match load_test_file(&file) {
-            Ok(more) => cases.extend(more),
+        let test_file = match load_test_file(&file) {
+            Ok(t) => t,
             Err(diags) => {
                 print_diagnostics(&diags, ColorChoice::Auto);
                 trouble = true;
+                continue;
             }
+        };
+        if !test_file.needs_own_policies() {
+            cases.extend(test_file.cases);
+            continue;
+        }
+        match own_policy_set(args, &config, &test_file, &shown) {
+            Some(own) => {
+                // The examples of rules only this file loads run once, with its tests.
+                let mut own_cases: Vec<TestCase> = example_cases(&own)
+                    .into_iter()
+                    .filter(|c| match &c.form {
+                        Form::Example { rule, .. } => !examples_of.contains(rule),
+                        _ => true,
+                    })
+                    .collect();
+                examples_of.extend(own.rules.iter().map(|r| r.id.clone()));
+                shown.extend(own.sources.iter().map(|s| s.name().to_owned()));
+                own_cases.extend(test_file.cases);
+                own_sets.push((own, own_cases));
+            }
+            None => trouble = true,
         }
     }
     let mut out = String::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut origin = String::new();
-    for case in &cases {
-        let result = run_case(&policy, case);
+    let runs = std::iter::once((&policy, &cases))
+        .chain(own_sets.iter().map(|(set, cases)| (set, cases)))
+        .flat_map(|(set, cases)| cases.iter().map(move |case| (set, case)));
+    for (set, case) in runs {
+        let result = run_case(set, case);
         if case.origin != origin {
             origin = case.origin.clone();
             if !args.quiet {
@@ -87,7 +120,15 @@ pub fn run(args: &TestArgs) -> u8 {
         }
     }
     if args.coverage {
-        let missing = uncovered(&policy, &cases);
+        let all_cases: Vec<TestCase> = cases
+            .iter()
+            .chain(own_sets.iter().flat_map(|(_, c)| c))
+            .cloned()
+            .collect();
+        let rules = std::iter::once(&policy)
+            .chain(own_sets.iter().map(|(set, _)| set))
+            .flat_map(|set| set.rules.iter().map(|r| r.id.as_str()));
+        let missing = uncovered(rules, &all_cases);
         if missing.is_empty() {
             let _ = writeln!(out, "覆盖：每条规则都有测试触发");
         } else {
@@ -106,4 +147,51 @@ pub fn run(args: &TestArgs) -> u8 {
         exit::OK
     };
     crate::cli::output::print(&out, code)
+}
+
+/// The policies a test file names, loaded besides the command line's, with its parameters set.
+/// `None` when they cannot be loaded (the problems are printed).
+fn own_policy_set(
+    args: &TestArgs,
+    config: &crate::config::Config,
+    test_file: &TestFile,
+    shown: &[String],
+) -> Option<PolicySet> {
+    let missing: crate::config::ConfigDiagnostics = test_file
+        .policies
+        .iter()
+        .filter(|(path, _)| !path.is_file())
+        .map(|(path, span)| {
+            (
+                test_file.source.clone(),
+                crate::diagnostic::Diagnostic::error(
+                    "test::policy-not-found",
+                    format!("找不到规则文件 {}", path.display()),
+                )
+                .with_primary(*span, Some("路径相对于本测试文件".into())),
+            )
+        })
+        .collect();
+    if !missing.is_empty() {
+        print_diagnostics(&missing, ColorChoice::Auto);
+        return None;
+    }
+    let paths: Vec<PathBuf> = test_file.policies.iter().map(|(p, _)| p.clone()).collect();
+    let mut own = args
+        .policy
+        .load_with(
+            config,
+            &paths,
+            test_file.default_policy,
+            shown,
+            ColorChoice::Auto,
+        )
+        .ok()?;
+    let problems = test_file.apply_params(&mut own);
+    if problems.is_empty() {
+        Some(own)
+    } else {
+        print_diagnostics(&problems, ColorChoice::Auto);
+        None
+    }
 }
