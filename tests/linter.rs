@@ -123,3 +123,98 @@ fn policies_and_parameters_can_be_given_in_code() {
     assert!(sat > 2, "{sat}");
     assert!(linter.warnings().is_empty(), "{:?}", linter.warnings());
 }
+
+/// Explanations (原因) speak of the form — its fields and values — never of the rule's
+/// internals: no variable names, field paths, operators, regular expressions or source text.
+#[test]
+fn explanations_read_as_plain_chinese_about_the_form() {
+    // The shipped pack and the recipes of docs/policy-language.md, over every real form.
+    let docs = std::fs::read_to_string("docs/policy-language.md").unwrap();
+    let recipes: String = docs
+        .split("```jxp")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .filter(|block| block.contains("rule recipe."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(recipes.matches("rule recipe.").count() >= 7);
+    let linter = Linter::builder()
+        .policy_text("recipes.jxp", recipes)
+        .build()
+        .unwrap();
+    let mut forms = vec![
+        std::path::PathBuf::from(SAMPLE),
+        "tests/fixtures/recipes/forms.txt".into(),
+    ];
+    forms.extend(
+        std::fs::read_dir("tests/fixtures/layouts")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt")),
+    );
+    let internals = regex::Regex::new(
+        r"\b[a-z_]+\.[a-z_]+\b|==|!=|<=|>=|\bwhere\b|\bis (missing|present)\b|不满足 [a-z]|[\^\$\\]|\(\?|\[\*|\bexpected\b|\bintended\b|\babsent\b|\busual\b",
+    )
+    .unwrap();
+    let mut explained = 0;
+    let mut rules = std::collections::BTreeSet::new();
+    for form in &forms {
+        for f in linter.lint_path(form).unwrap().findings {
+            for line in &f.explanation {
+                explained += 1;
+                rules.insert(f.rule.clone());
+                assert!(
+                    !internals.is_match(line),
+                    "{} in {}: {line}",
+                    f.rule,
+                    form.display()
+                );
+            }
+        }
+    }
+    assert!(explained > 100, "{explained}");
+    assert!(rules.len() >= 15, "{rules:?}");
+}
+
+#[test]
+fn explanations_name_the_fields_and_values() {
+    let linter = Linter::builder().build().unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let why = |rule: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .flat_map(|f| f.explanation.clone())
+            .collect()
+    };
+    assert_eq!(
+        why("funds.cost-within-total")[0],
+        "指标值的金额为 202500元，大于 本表的资金总额 200000元"
+    );
+    // A `let` is named by what it is: the usual spelling among the forms with this code.
+    assert!(why("project.unit-consistency").contains(
+        &"本表的主管部门名称为 “黔南布依族苗族自治州人力资源和社会保障保障局”，不等于 本文件的表中符合条件的主管部门名称中最常见的写法 “黔南布依族苗族自治州人力资源和社会保障局”".to_owned()
+    ));
+    // What a search found, not the name of the variable that held it.
+    assert!(
+        why("project.unit-consistency").contains(
+            &"找到了 “黔南布依族苗族自治州人力资源和社会保障局”（要求找不到）".to_owned()
+        )
+    );
+    // Under `not`, the facts that made the excluded case true.
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text(
+            "t.jxp",
+            "rule t.excluded {\n  severity warning\n  for p in projects, i in p.indicators where i.category == satisfaction\n  require not (i.value.op == ge and i.value.percent >= 90%)\n  message \"x\"\n}\n",
+        )
+        .build()
+        .unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let first = &report.findings[0];
+    assert_eq!(
+        first.explanation,
+        vec!["指标值的比较符为 ≥", "指标值的百分比为 90%，不小于 90%"]
+    );
+}

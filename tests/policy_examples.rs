@@ -73,6 +73,6 @@ fn the_issue_examples_on_the_sample() {
     assert_eq!(input.source.slice(first.secondary[0].span), "200,000");
     assert_eq!(
         first.explanation,
-        vec!["202500元 > 200000元（不满足 i.value.amount <= p.funds.total）"]
+        vec!["指标值的数值为 202500元，大于 本表的资金总额 200000元"]
     );
 }

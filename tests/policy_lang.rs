@@ -442,7 +442,7 @@ rule t.rule {
     assert_eq!(sample.source.slice(f.secondary[0].span), "200,000");
     assert_eq!(
         f.explanation,
-        vec!["202500元 > 200000元（不满足 i.value.money <= p.funds.total）"]
+        vec!["指标值的金额为 202500元，大于 本表的资金总额 200000元"]
     );
     assert_eq!(f.indicator.as_deref(), Some("项目实施成本"));
 }
@@ -459,10 +459,7 @@ rule t.rule {
     let findings = run(policy, &form("甲", "1", GOOD_ROWS));
     assert_eq!(
         findings[0].explanation,
-        vec![
-            "第 6 个元素（参训人员满意度）不满足 i.value.percent >= 96%",
-            "95% < 96%（不满足 i.value.percent >= 96%）"
-        ]
+        vec!["本表的指标中第 6 个（参训人员满意度）：指标值的百分比为 95%（要求不小于 96%）"]
     );
     let policy = r#"
 rule t.rule {
@@ -474,7 +471,7 @@ rule t.rule {
     let findings = run(policy, &form("甲", "1", GOOD_ROWS));
     assert_eq!(
         findings[0].explanation,
-        vec!["p.indicators 中符合 where 条件的共 1 个元素，没有一个满足 i.value.money > 1亿元"]
+        vec!["本表的指标中符合条件的共 1 个，没有一个指标值的金额大于 1亿元"]
     );
 }
 

@@ -7,7 +7,7 @@
 
 use crate::diagnostic::{Diagnostic, Label, ProjectRef, Severity};
 use crate::model::{Project, ValueKind};
-use crate::policy::ast::{Aggregate, CmpOp, Quantifier};
+use crate::policy::ast::{Aggregate, Quantifier};
 use crate::policy::ir::*;
 use crate::policy::runtime::*;
 use crate::policy::types::{FieldId, Func, Ty};
@@ -21,6 +21,8 @@ use std::sync::Arc;
 
 /// At most this many explanation lines per finding.
 const MAX_EXPLANATION: usize = 8;
+
+mod explain;
 
 type Truth = Option<bool>;
 
@@ -142,6 +144,9 @@ struct Frame<'a> {
     /// How many more bytes of text and lists the current outer element may build.
     bytes_left: u64,
     findings: Vec<Diagnostic>,
+    /// While an explanation describes one element of a quantifier, its binding: the element is
+    /// named once at the start of the line, not again before each of its fields.
+    named_element: Option<usize>,
 }
 
 /// Join indexes and memoised results, per cache site.
@@ -252,6 +257,7 @@ pub fn run_rule_on(
         bytes_left: FORM_BYTES,
         forms,
         findings: Vec::new(),
+        named_element: None,
     };
     frame.run_steps(0, true);
     frame.findings
@@ -1144,145 +1150,6 @@ impl<'a> Frame<'a> {
             .join(" ")
     }
 
-    /// Why a condition is false: the values that made it so.
-    fn explain(&mut self, ir: &'a Ir, out: &mut Vec<String>, depth: usize) -> R<()> {
-        if out.len() >= MAX_EXPLANATION || depth > 16 {
-            return Ok(());
-        }
-        match &ir.kind {
-            IrKind::Compare(op, a, b) => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
-                out.push(format!(
-                    "{} {} {}（不满足 {}）",
-                    shown(&x),
-                    show_op(op.negated()),
-                    shown(&y),
-                    self.source_text(ir.span)
-                ));
-            }
-            IrKind::And(a, b) => {
-                for side in [a, b] {
-                    if self.truth(side)? == Some(false) {
-                        self.explain(side, out, depth + 1)?;
-                    }
-                }
-            }
-            IrKind::Or(a, b) => {
-                self.explain(a, out, depth + 1)?;
-                self.explain(b, out, depth + 1)?;
-            }
-            IrKind::Not(a) => out.push(format!("{} 成立", self.source_text(a.span))),
-            IrKind::In {
-                negated,
-                item,
-                list,
-            } => {
-                let x = self.eval(item)?;
-                let l = self.eval(list)?;
-                let verb = if *negated { "在" } else { "不在" };
-                out.push(format!(
-                    "{} {verb} {} 中（{}）",
-                    shown(&x),
-                    self.source_text(list.span),
-                    shown(&l)
-                ));
-            }
-            IrKind::Is { expr, .. } => {
-                let v = self.eval(expr)?;
-                out.push(format!(
-                    "{} 的值为 {}，不满足 {}",
-                    self.source_text(expr.span),
-                    shown(&v),
-                    self.source_text(ir.span)
-                ));
-            }
-            IrKind::Quantified {
-                quantifier,
-                comp,
-                body,
-            } => self.explain_quantified(*quantifier, comp, body.as_deref(), out, depth)?,
-            _ => {
-                let v = self.eval(ir)?;
-                let shown = if v.is_missing() {
-                    "缺失".to_owned()
-                } else {
-                    "不成立".to_owned()
-                };
-                out.push(format!("{} {shown}", self.source_text(ir.span)));
-            }
-        }
-        Ok(())
-    }
-
-    fn explain_quantified(
-        &mut self,
-        quantifier: Quantifier,
-        comp: &'a Comp,
-        body: Option<&'a Ir>,
-        out: &mut Vec<String>,
-        depth: usize,
-    ) -> R<()> {
-        let collection = self.source_text(comp.collection.span);
-        let (filter, condition) = match (body, &comp.filter) {
-            (Some(b), f) => (f.as_ref(), b),
-            (None, Some(f)) => (None, f),
-            (None, None) => return Ok(()),
-        };
-        let coll = self.eval(&comp.collection)?;
-        let saved = self.get(comp.slot);
-        let mut considered = 0usize;
-        let mut witness = None;
-        for k in 0..coll.count().unwrap_or(0) {
-            let element = coll.element(k).unwrap_or(Val::Missing);
-            self.set(comp.slot, element.clone());
-            if let Some(f) = filter
-                && self.truth(f)? != Some(true)
-            {
-                continue;
-            }
-            considered += 1;
-            let t = self.truth(condition)?;
-            let is_witness = match quantifier {
-                Quantifier::All => t == Some(false),
-                Quantifier::None => t == Some(true),
-                Quantifier::Any => false,
-            };
-            if is_witness {
-                witness = Some((k, element));
-                break;
-            }
-        }
-        let condition_text = self.source_text(condition.span);
-        match (quantifier, witness) {
-            (Quantifier::Any, _) => {
-                let scope = if filter.is_some() {
-                    "符合 where 条件的"
-                } else {
-                    ""
-                };
-                out.push(format!(
-                    "{collection} 中{scope}共 {considered} 个元素，没有一个满足 {condition_text}"
-                ));
-            }
-            (Quantifier::All, Some((k, element))) => {
-                out.push(format!(
-                    "第 {} 个元素（{element}）不满足 {condition_text}",
-                    k + 1
-                ));
-                self.explain(condition, out, depth + 1)?;
-            }
-            (Quantifier::None, Some((k, element))) => {
-                out.push(format!(
-                    "第 {} 个元素（{element}）满足了 {condition_text}",
-                    k + 1
-                ));
-            }
-            _ => {}
-        }
-        self.set(comp.slot, saved);
-        Ok(())
-    }
-
     fn runtime_error(&self, failure: Failure, project: Option<&'a Project>) -> Diagnostic {
         let rule = self.rule;
         let position = self.policy_source.position(failure.span.start);
@@ -1323,17 +1190,6 @@ fn cache_identity(coll: &Val<'_>, closed: bool) -> Option<(usize, usize)> {
         Some((0, 0))
     } else {
         coll.identity()
-    }
-}
-
-fn show_op(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Eq => "=",
-        CmpOp::Ne => "≠",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "≤",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => "≥",
     }
 }
 

@@ -1,0 +1,749 @@
+//! Why a requirement failed, in plain Chinese about the form: the fields and values that made it
+//! false (`百分比为 85%，小于 参数 min_satisfaction 90%`), never the rule's internals — no
+//! variable names, no regular expressions, no source text.
+//!
+//! Each expression gets, where it has one, a *noun* naming what it reads (`本表的资金总额`,
+//! `指标“培训人数”的数量`, `参数 min_satisfaction`); a `let` is named by what it is defined as. A
+//! condition is then described as false (`explain`), as true (`explain_true`, under `not`), or,
+//! inside a quantifier, as a predicate over any element (`predicate`).
+
+use super::{Frame, MAX_EXPLANATION, R};
+use crate::policy::ast::{Aggregate, ArithOp, CmpOp, Quantifier};
+use crate::policy::ir::{Comp, Const, Ir, IrKind, Step};
+use crate::policy::runtime::{Val, shown};
+use crate::policy::types::{FieldId, Func};
+
+/// How deep names and descriptions of nested expressions go before giving up.
+const MAX_DEPTH: usize = 8;
+
+impl<'a> Frame<'a> {
+    /// Why `ir` is false: one line per condition that failed.
+    pub(super) fn explain(&mut self, ir: &'a Ir, out: &mut Vec<String>, depth: usize) -> R<()> {
+        if out.len() >= MAX_EXPLANATION || depth > 16 {
+            return Ok(());
+        }
+        match &ir.kind {
+            IrKind::Compare(op, a, b) => {
+                let line = self.comparison(*op, a, b, false)?;
+                out.push(line);
+            }
+            IrKind::And(a, b) => {
+                for side in [a, b] {
+                    if self.truth(side)? == Some(false) {
+                        self.explain(side, out, depth + 1)?;
+                    }
+                }
+            }
+            IrKind::Or(a, b) => {
+                self.explain(a, out, depth + 1)?;
+                self.explain(b, out, depth + 1)?;
+            }
+            IrKind::Not(a) => self.explain_true(a, out, depth + 1)?,
+            IrKind::Slot(slot) => match self.let_definition(*slot) {
+                Some(definition) => self.explain(definition, out, depth + 1)?,
+                None => out.push("规则的条件不成立".to_owned()),
+            },
+            IrKind::Quantified {
+                quantifier,
+                comp,
+                body,
+            } => self.explain_quantified(*quantifier, comp, body.as_deref(), out, depth)?,
+            // `require false`: the rule's `where` is the whole reason, and the message says it.
+            IrKind::Const(_) => {}
+            _ => {
+                let line = self.fact(ir, false)?;
+                out.push(line);
+            }
+        }
+        Ok(())
+    }
+
+    /// Why `ir` is true (it is under a `not`): the facts that make it so.
+    fn explain_true(&mut self, ir: &'a Ir, out: &mut Vec<String>, depth: usize) -> R<()> {
+        if out.len() >= MAX_EXPLANATION || depth > 16 {
+            return Ok(());
+        }
+        match &ir.kind {
+            IrKind::Compare(op, a, b) => {
+                let line = self.comparison(*op, a, b, true)?;
+                out.push(line);
+            }
+            IrKind::And(a, b) => {
+                self.explain_true(a, out, depth + 1)?;
+                self.explain_true(b, out, depth + 1)?;
+            }
+            IrKind::Or(a, b) => {
+                for side in [a, b] {
+                    if self.truth(side)? == Some(true) {
+                        self.explain_true(side, out, depth + 1)?;
+                        break;
+                    }
+                }
+            }
+            IrKind::Not(a) => self.explain(a, out, depth + 1)?,
+            IrKind::Slot(slot) => match self.let_definition(*slot) {
+                Some(definition) => self.explain_true(definition, out, depth + 1)?,
+                None => out.push("规则排除的情形成立".to_owned()),
+            },
+            IrKind::Quantified {
+                quantifier,
+                comp,
+                body,
+            } => {
+                let line = self.quantified_true(*quantifier, comp, body.as_deref())?;
+                out.push(line);
+            }
+            _ => {
+                let line = self.fact(ir, true)?;
+                out.push(line);
+            }
+        }
+        Ok(())
+    }
+
+    /// A comparison that came out `holds` (true under a `not`, false otherwise).
+    fn comparison(&mut self, op: CmpOp, a: &'a Ir, b: &'a Ir, holds: bool) -> R<String> {
+        let (x, y) = (self.eval(a)?, self.eval(b)?);
+        let relation = if holds { op } else { op.negated() };
+        let left = match self.noun(a, 0) {
+            Some(n) if x.is_missing() => return Ok(format!("{n}缺失")),
+            Some(n) => format!("{n}为 {}{}", value_text(&x), self.counted_items(a)?),
+            None => value_text(&x),
+        };
+        if y.is_missing() {
+            return Ok(match self.noun(b, 0) {
+                Some(n) => format!("{left}，{n}缺失"),
+                None => format!("{left}，比较的另一方缺失"),
+            });
+        }
+        let constant = matches!(b.kind, IrKind::Const(_));
+        let y_text = self.literal_text(b, &y);
+        // A literal on the right is the requirement itself: `（要求不为 定性）`, not `等于 定性`.
+        let required = |words: &str| {
+            if left.ends_with('）') {
+                format!("{}；要求{words} {y_text}）", left.trim_end_matches('）'))
+            } else {
+                format!("{left}（要求{words} {y_text}）")
+            }
+        };
+        Ok(match (op, constant, holds) {
+            (CmpOp::Eq, true, true) => left,
+            (CmpOp::Eq, true, false) => required("为"),
+            (CmpOp::Ne, true, false) => required("不为"),
+            (_, true, false) => required(relation_words(op)),
+            _ => {
+                let right = match self.noun(b, 0) {
+                    Some(n) => format!("{n} {y_text}"),
+                    None => y_text,
+                };
+                format!("{left}，{} {right}", relation_words(relation))
+            }
+        })
+    }
+
+    /// What a `count(list)` of a short list counted, as `（时效指标、质量指标）`: the items say
+    /// more than their number.
+    fn counted_items(&mut self, ir: &'a Ir) -> R<String> {
+        let IrKind::Aggregate(Aggregate::Count, comp) = &ir.kind else {
+            return Ok(String::new());
+        };
+        if comp.filter.is_some() || comp.map.is_some() {
+            return Ok(String::new());
+        }
+        let items = self.eval(&comp.collection)?;
+        Ok(match &items {
+            Val::List(_) | Val::Consts(_) if (1..=10).contains(&items.count().unwrap_or(0)) => {
+                format!("（{}）", shown(&items))
+            }
+            _ => String::new(),
+        })
+    }
+
+    /// A condition that is neither a comparison nor a combination, described as `holds`.
+    fn fact(&mut self, ir: &'a Ir, holds: bool) -> R<String> {
+        let subject = |frame: &mut Self, e: &'a Ir| -> R<String> {
+            let v = frame.eval(e)?;
+            Ok(match frame.noun(e, 0) {
+                Some(n) if v.is_missing() => format!("{n}（缺失）"),
+                Some(n) => format!("{n} {}", value_text(&v)),
+                None => value_text(&v),
+            })
+        };
+        Ok(match &ir.kind {
+            IrKind::Is { expr, missing, .. } => {
+                let v = self.eval(expr)?;
+                let n = self.noun(expr, 0).unwrap_or_else(|| "算出的值".to_owned());
+                if v.is_missing() {
+                    format!("{n}缺失")
+                } else if *missing && self.is_search(expr, 0) {
+                    format!("找到了 {}（要求找不到）", value_text(&v))
+                } else if *missing {
+                    format!("{n}为 {}（要求没有这一项）", value_text(&v))
+                } else {
+                    format!("{n}为 {}", value_text(&v))
+                }
+            }
+            IrKind::In {
+                negated,
+                item,
+                list,
+            } => {
+                let s = subject(self, item)?;
+                let l = self.eval(list)?;
+                let inside = holds != *negated;
+                let where_ = match self.noun(list, 0) {
+                    Some(n) => format!("{n}（{}）", shown(&l)),
+                    None => shown(&l),
+                };
+                format!("{s}，{} {where_} 之中", if inside { "在" } else { "不在" })
+            }
+            IrKind::Matches(text, _) => {
+                let s = subject(self, text)?;
+                format!(
+                    "{s}{}规则给出的文字模式",
+                    if holds { "符合" } else { "不符合" }
+                )
+            }
+            IrKind::Call(func @ (Func::Contains | Func::StartsWith | Func::EndsWith), args) => {
+                let (Some(text), Some(part)) = (args.first(), args.get(1)) else {
+                    return Ok(generic(holds));
+                };
+                let s = subject(self, text)?;
+                let p = self.eval(part)?;
+                let part_text = match (self.noun(part, 0), &p) {
+                    (Some(n), _) => format!("{n}中的一项"),
+                    (None, Val::List(_) | Val::Consts(_)) => format!("{} 之一", shown(&p)),
+                    (None, _) => value_text(&p),
+                };
+                let verb = match (func, holds) {
+                    (Func::Contains, true) => "含有",
+                    (Func::Contains, false) => "不含",
+                    (Func::StartsWith, true) => "以此开头：",
+                    (Func::StartsWith, false) => "不以此开头：",
+                    (_, true) => "以此结尾：",
+                    (_, false) => "不以此结尾：",
+                };
+                format!("{s}{verb}{part_text}")
+            }
+            IrKind::Call(Func::Subset, args) => {
+                let (Some(small), Some(large)) = (args.first(), args.get(1)) else {
+                    return Ok(generic(holds));
+                };
+                let s = subject(self, small)?;
+                let l = subject(self, large)?;
+                format!("{s}{}{l}之中", if holds { "都在" } else { "不全在" })
+            }
+            _ => {
+                let v = self.eval(ir)?;
+                match self.noun(ir, 0) {
+                    Some(n) if v.is_missing() => format!("{n}缺失"),
+                    Some(n) => format!("{n}为 {}", value_text(&v)),
+                    None => generic(holds),
+                }
+            }
+        })
+    }
+
+    fn explain_quantified(
+        &mut self,
+        quantifier: Quantifier,
+        comp: &'a Comp,
+        body: Option<&'a Ir>,
+        out: &mut Vec<String>,
+        depth: usize,
+    ) -> R<()> {
+        let (filter, condition) = match (body, &comp.filter) {
+            (Some(b), f) => (f.as_ref(), b),
+            (None, Some(f)) => (None, f),
+            (None, None) => return Ok(()),
+        };
+        let collection = self.collection_noun(comp);
+        let coll = self.eval(&comp.collection)?;
+        let saved = self.get(comp.slot);
+        let mut considered = 0usize;
+        let mut witness = None;
+        for k in 0..coll.count().unwrap_or(0) {
+            let element = coll.element(k).unwrap_or(Val::Missing);
+            self.set(comp.slot, element.clone());
+            if let Some(f) = filter
+                && self.truth(f)? != Some(true)
+            {
+                continue;
+            }
+            considered += 1;
+            let t = self.truth(condition)?;
+            let is_witness = match quantifier {
+                Quantifier::All => t == Some(false),
+                Quantifier::None => t == Some(true),
+                Quantifier::Any => false,
+            };
+            if is_witness {
+                witness = Some((k, element));
+                break;
+            }
+        }
+        let predicate = self
+            .unbound_predicate(condition, comp.slot)
+            .unwrap_or_else(|| "规则的条件".to_owned());
+        match (quantifier, witness) {
+            (Quantifier::Any, _) => {
+                let scope = if filter.is_some() {
+                    "中符合条件的"
+                } else {
+                    ""
+                };
+                out.push(if considered == 0 {
+                    format!("{collection}{scope}一个也没有")
+                } else {
+                    format!("{collection}{scope}共 {considered} 个，没有一个{predicate}")
+                });
+            }
+            (Quantifier::All, Some((k, element))) => {
+                // The element is bound here (the loop stopped on it): say what it has.
+                let mut why = Vec::new();
+                let outer = self.named_element.replace(comp.slot);
+                let explained = self.explain(condition, &mut why, depth + 1);
+                self.named_element = outer;
+                explained?;
+                let why = if why.is_empty() {
+                    format!("不满足：{predicate}")
+                } else {
+                    why.join("；")
+                };
+                out.push(format!(
+                    "{collection}中第 {} 个（{}）：{why}",
+                    k + 1,
+                    shown(&element)
+                ));
+            }
+            (Quantifier::None, Some((k, element))) => {
+                out.push(format!(
+                    "{collection}中第 {} 个（{}）{predicate}",
+                    k + 1,
+                    shown(&element)
+                ));
+            }
+            _ => {}
+        }
+        self.set(comp.slot, saved);
+        Ok(())
+    }
+
+    /// A quantifier that is true, under a `not`.
+    fn quantified_true(
+        &mut self,
+        quantifier: Quantifier,
+        comp: &'a Comp,
+        body: Option<&'a Ir>,
+    ) -> R<String> {
+        let collection = self.collection_noun(comp);
+        let condition = match (body, &comp.filter) {
+            (Some(b), _) => b,
+            (None, Some(f)) => f,
+            (None, None) => return Ok(format!("{collection}不为空")),
+        };
+        let predicate = self
+            .unbound_predicate(condition, comp.slot)
+            .unwrap_or_else(|| "符合规则的条件".to_owned());
+        Ok(match quantifier {
+            Quantifier::Any => format!("{collection}中有{predicate}的"),
+            Quantifier::All => format!("{collection}中每一个都{predicate}"),
+            Quantifier::None => format!("{collection}中没有一个{predicate}"),
+        })
+    }
+
+    fn collection_noun(&mut self, comp: &'a Comp) -> String {
+        self.noun(&comp.collection, 0)
+            .unwrap_or_else(|| "列表".to_owned())
+    }
+
+    /// [`Frame::predicate`] with `var` unbound while it is described, so its fields have no
+    /// owner (`类别为 成本`, not `指标“…”的类别为 成本`).
+    fn unbound_predicate(&mut self, ir: &'a Ir, var: usize) -> Option<String> {
+        let saved = self.get(var);
+        self.set(var, Val::Missing);
+        let described = self.predicate(ir, var, 0);
+        self.set(var, saved);
+        described
+    }
+
+    /// A condition on the element bound to `var`, without its value: `一级指标类别为 成本`.
+    /// Parts that do not read `var` are shown with their values.
+    fn predicate(&mut self, ir: &'a Ir, var: usize, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let constant = |frame: &mut Self, e: &'a Ir| -> Option<String> {
+            if reads_slot(e, var) {
+                return None;
+            }
+            let v = frame.eval(e).ok()?;
+            let text = frame.literal_text(e, &v);
+            Some(match frame.noun(e, depth + 1) {
+                Some(n) => format!("{n}（{text}）"),
+                None => text,
+            })
+        };
+        match &ir.kind {
+            IrKind::Compare(op, a, b) => {
+                let subject = self.noun(a, depth + 1)?;
+                let other = constant(self, b)?;
+                Some(match op {
+                    CmpOp::Eq => format!("{subject}为 {other}"),
+                    CmpOp::Ne => format!("{subject}不为 {other}"),
+                    _ => format!("{subject}{} {other}", relation_words(*op)),
+                })
+            }
+            IrKind::In {
+                negated,
+                item,
+                list,
+            } => {
+                let subject = self.noun(item, depth + 1)?;
+                let l = constant(self, list)?;
+                Some(format!(
+                    "{subject}{}{l}之一",
+                    if *negated { "不是" } else { "是" }
+                ))
+            }
+            IrKind::And(a, b) | IrKind::Or(a, b) => {
+                let x = self.predicate(a, var, depth + 1)?;
+                let y = self.predicate(b, var, depth + 1)?;
+                let joint = if matches!(ir.kind, IrKind::And(..)) {
+                    "且"
+                } else {
+                    "或"
+                };
+                Some(format!("{x}{joint}{y}"))
+            }
+            IrKind::Not(a) => Some(format!("不满足“{}”", self.predicate(a, var, depth + 1)?)),
+            IrKind::Is { expr, missing, .. } => {
+                let subject = self.noun(expr, depth + 1)?;
+                Some(if *missing {
+                    format!("{subject}缺失")
+                } else {
+                    format!("有{subject}")
+                })
+            }
+            IrKind::Matches(text, _) => Some(format!(
+                "{}符合规则给出的文字模式",
+                self.noun(text, depth + 1)?
+            )),
+            IrKind::Call(func @ (Func::Contains | Func::StartsWith | Func::EndsWith), args) => {
+                let subject = self.noun(args.first()?, depth + 1)?;
+                let part = constant(self, args.get(1)?)?;
+                let verb = match func {
+                    Func::Contains => "含有",
+                    Func::StartsWith => "开头为",
+                    _ => "结尾为",
+                };
+                Some(format!("{subject}{verb} {part}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// What an expression reads, in words, or `None` when it has no plain name (a literal, a
+    /// computation): `本表的资金总额`, `指标“培训人数”的数量`, `参数 min_satisfaction`.
+    fn noun(&mut self, ir: &'a Ir, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match &ir.kind {
+            IrKind::Param(index) => self.params.get(*index).map(|p| format!("参数 {}", p.name)),
+            IrKind::Projects => Some("本文件的表".to_owned()),
+            IrKind::Slot(slot) => match self.let_definition(*slot) {
+                Some(definition) => self.noun(definition, depth + 1),
+                None => None,
+            },
+            IrKind::Field(base, field) => {
+                let name = field_words(*field);
+                match &base.kind {
+                    IrKind::Field(owner, FieldId::ProjectFunds | FieldId::ProjectDepartment) => {
+                        Some(format!("{}{name}", self.owner(owner, depth + 1)))
+                    }
+                    IrKind::Field(owner, FieldId::IndicatorValue) => {
+                        let prefix = self.owner(owner, depth + 1);
+                        Some(match field {
+                            FieldId::ValueText => format!("{prefix}指标值"),
+                            _ => format!("{prefix}指标值的{name}"),
+                        })
+                    }
+                    IrKind::Field(owner, FieldId::IndicatorMidtermValue) => Some(format!(
+                        "{}中期指标值的{name}",
+                        self.owner(owner, depth + 1)
+                    )),
+                    _ => Some(format!("{}{name}", self.owner(base, depth + 1))),
+                }
+            }
+            IrKind::Aggregate(aggregate, comp) => {
+                let of = match &comp.map {
+                    Some(map) => self.noun(map, depth + 1).map(|n| strip_owner(&n)),
+                    None => None,
+                };
+                let collection = self.noun(&comp.collection, depth + 1);
+                let scope = if comp.filter.is_some() {
+                    "中符合条件的"
+                } else {
+                    ""
+                };
+                let base = match (collection, of) {
+                    (Some(c), Some(o)) => format!("{c}{scope}{o}"),
+                    (Some(c), None) => format!("{c}{scope}"),
+                    (None, Some(o)) => format!("符合条件的{o}"),
+                    (None, None) => "符合条件的值".to_owned(),
+                };
+                let base_of = if base.ends_with('的') {
+                    base.clone()
+                } else {
+                    format!("{base}的")
+                };
+                Some(match aggregate {
+                    Aggregate::Count => format!("{base_of}个数"),
+                    Aggregate::Sum => format!("{base}之和"),
+                    Aggregate::Min => format!("{base}中最小的"),
+                    Aggregate::Max => format!("{base}中最大的"),
+                    Aggregate::First => match (&comp.map, comp.filter.is_some()) {
+                        (None, true) => {
+                            format!("{}中第一个符合条件的一项", self.collection_noun(comp))
+                        }
+                        _ => format!("{base}中的第一个"),
+                    },
+                    Aggregate::MostCommon => format!("{base}中最常见的写法"),
+                    Aggregate::Distinct => format!("{base}（去重）"),
+                    Aggregate::Group => format!("{base_of}分组"),
+                })
+            }
+            IrKind::ListComp(comp) => {
+                let collection = self.noun(&comp.collection, depth + 1);
+                let scope = if comp.filter.is_some() {
+                    "中符合条件的"
+                } else {
+                    ""
+                };
+                Some(match collection {
+                    Some(c) => format!("{c}{scope}"),
+                    None => "符合条件的值".to_owned(),
+                })
+            }
+            IrKind::Arith(op, a, b) => {
+                let words = match op {
+                    ArithOp::Add => "加",
+                    ArithOp::Sub => "减",
+                    ArithOp::Mul => "乘以",
+                    ArithOp::Div => "除以",
+                };
+                // `heads * 1人` gives a number its unit: it is still the head count.
+                let unit_of = |c: &Ir| match &c.kind {
+                    IrKind::Const(Const::Qty(n, _) | Const::Num(n) | Const::Money(n)) => {
+                        *n == rust_decimal::Decimal::ONE
+                    }
+                    _ => false,
+                };
+                if matches!(op, ArithOp::Mul | ArithOp::Div) && unit_of(b) {
+                    return self.noun(a, depth + 1);
+                }
+                if matches!(op, ArithOp::Mul) && unit_of(a) {
+                    return self.noun(b, depth + 1);
+                }
+                let x = self.noun(a, depth + 1)?;
+                let y = self.noun(b, depth + 1)?;
+                Some(format!("{x}{words}{y}"))
+            }
+            IrKind::Capture(text, _) => {
+                Some(format!("{}中按规则取出的部分", self.noun(text, depth + 1)?))
+            }
+            IrKind::Coalesce(a, b) => {
+                // Named after the side that gave the value.
+                let first = self.eval(a).ok().is_some_and(|v| !v.is_missing());
+                self.noun(if first { a } else { b }, depth + 1)
+            }
+            IrKind::Call(func, args) => {
+                let of = self.noun(args.first()?, depth + 1)?;
+                match func {
+                    Func::Year => Some(format!("{of}的年份")),
+                    Func::Month => Some(format!("{of}的月份")),
+                    Func::Day => Some(format!("{of}的日")),
+                    Func::Length => Some(format!("{of}的字数")),
+                    Func::Trim | Func::CollapseRepeats | Func::Number | Func::Abs => Some(of),
+                    Func::Sort | Func::Set | Func::Flatten => Some(of),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Who a field belongs to, as a prefix: nothing for the finding's own element, `本表的` for
+    /// the form being checked, `指标“…”的` or `第 3 张表“…”的` for others.
+    fn owner(&mut self, base: &'a Ir, depth: usize) -> String {
+        let possessive = |n: String| if n.ends_with('的') { n } else { n + "的" };
+        if let IrKind::Slot(slot) = base.kind
+            && self.let_definition(slot).is_some()
+        {
+            return self
+                .noun(base, depth + 1)
+                .map(possessive)
+                .unwrap_or_default();
+        }
+        let anchor = matches!(base.kind, IrKind::Slot(slot)
+            if slot == self.rule.anchor_slot || Some(slot) == self.named_element);
+        let current = self.current_project();
+        match self.eval(base) {
+            Ok(Val::Project(p)) if current.is_some_and(|c| std::ptr::eq(c, p)) => {
+                "本表的".to_owned()
+            }
+            // The finding (or the line) names the element already.
+            Ok(Val::Indicator(..) | Val::Goal(..) | Val::Project(..)) if anchor => String::new(),
+            Ok(Val::Project(p)) => format!("第 {} 张表“{}”的", p.index, p.name_str()),
+            Ok(Val::Indicator(i, _)) => format!("指标“{}”的", i.name.value),
+            Ok(Val::Goal(g, k)) => match &g.number {
+                Some(n) => format!("目标{}的", n.value),
+                None => format!("第 {k} 个目标的"),
+            },
+            _ => self
+                .noun(base, depth + 1)
+                .map(possessive)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Whether `ir` (through `let`s) is a search (`first(…)`, `a ?? b`): its value is what was
+    /// found, better shown as such than named after the search.
+    fn is_search(&self, ir: &'a Ir, depth: usize) -> bool {
+        match &ir.kind {
+            IrKind::Slot(slot) if depth < MAX_DEPTH => self
+                .let_definition(*slot)
+                .is_some_and(|d| self.is_search(d, depth + 1)),
+            IrKind::Aggregate(Aggregate::First, _) | IrKind::Coalesce(..) => true,
+            _ => false,
+        }
+    }
+
+    /// A value as the rule wrote it when it is a literal quantity (`1亿元`, `96%`), otherwise
+    /// as computed.
+    fn literal_text(&self, ir: &Ir, v: &Val<'_>) -> String {
+        match &ir.kind {
+            IrKind::Const(
+                Const::Num(_)
+                | Const::Money(_)
+                | Const::Percent(_)
+                | Const::Qty(..)
+                | Const::Rate(..),
+            ) => self.source_text(ir.span),
+            _ => value_text(v),
+        }
+    }
+
+    /// The definition of a `let` bound to `slot`, if it is one.
+    fn let_definition(&self, slot: usize) -> Option<&'a Ir> {
+        self.rule.steps.iter().find_map(|step| match step {
+            Step::Let { slot: s, value, .. } if *s == slot => Some(value),
+            _ => None,
+        })
+    }
+}
+
+/// Whether `ir` reads the binding `slot`.
+fn reads_slot(ir: &Ir, slot: usize) -> bool {
+    let mut reads = false;
+    ir.walk(&mut |e| {
+        if matches!(e.kind, IrKind::Slot(s) if s == slot) {
+            reads = true;
+        }
+    });
+    reads
+}
+
+/// `指标“X”的数量` → `数量`: inside an aggregate the owner is each element, not one of them.
+fn strip_owner(noun: &str) -> String {
+    noun.rsplit_once('的')
+        .map_or(noun, |(_, field)| field)
+        .to_owned()
+}
+
+fn generic(holds: bool) -> String {
+    if holds {
+        "规则排除的情形成立".to_owned()
+    } else {
+        "规则的条件不成立".to_owned()
+    }
+}
+
+/// A value as it reads in a sentence: text in quotes, the rest as written.
+fn value_text(v: &Val<'_>) -> String {
+    match v {
+        Val::Str(_) => format!("“{}”", shown(v)),
+        Val::Missing => "（缺失）".to_owned(),
+        _ => shown(v),
+    }
+}
+
+fn relation_words(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "等于",
+        CmpOp::Ne => "不等于",
+        CmpOp::Lt => "小于",
+        CmpOp::Le => "不大于",
+        CmpOp::Gt => "大于",
+        CmpOp::Ge => "不小于",
+    }
+}
+
+/// A field's name in the form's own words.
+fn field_words(field: FieldId) -> &'static str {
+    use FieldId::*;
+    match field {
+        ProjectName => "项目名称",
+        ProjectYear => "年度",
+        ProjectIndex => "序号",
+        ProjectLine => "起始行号",
+        ProjectFile => "文件名",
+        ProjectDepartment => "主管部门",
+        ProjectImplementer => "实施单位",
+        ProjectFunds => "资金",
+        ProjectGoals => "总体目标",
+        ProjectMidtermGoals => "中期目标",
+        ProjectIndicators => "指标",
+        ProjectIndicatorsRead => "指标表是否读出",
+        ProjectMoneyUnit => "金额单位",
+        DepartmentCode => "主管部门代码",
+        DepartmentName => "主管部门名称",
+        FundsTotal => "资金总额",
+        FundsFiscal => "财政拨款",
+        FundsSuperior => "上级补助",
+        FundsOwnLevel => "本级安排",
+        FundsOther => "其他资金",
+        GoalNumber => "编号",
+        GoalText => "内容",
+        GoalIndex => "序号",
+        IndicatorLevel1 => "一级指标",
+        IndicatorLevel2 => "二级指标",
+        IndicatorCategory => "指标类别",
+        IndicatorName => "指标名称",
+        IndicatorValue => "指标值",
+        IndicatorNote => "说明",
+        IndicatorLine => "行号",
+        IndicatorIndex => "序号",
+        IndicatorMidtermValue => "中期指标值",
+        IndicatorWeight => "权重",
+        IndicatorDirection => "指标方向",
+        IndicatorNature => "指标性质",
+        IndicatorLevel1Text => "一级指标原文",
+        IndicatorLevel2Text => "二级指标原文",
+        GroupKey => "分组依据",
+        GroupItems => "分组中的各项",
+        ValueText => "原文",
+        ValueKind => "类型",
+        ValueOp => "比较符",
+        ValueAmount => "数值",
+        ValueUnit => "单位",
+        ValueDate => "日期",
+        ValueBy => "是否写作“…前”",
+        ValueMoney => "金额",
+        ValuePercent => "百分比",
+        ValueCount => "数量",
+        ValueNumber => "数值",
+        ValueRate => "单价",
+    }
+}
