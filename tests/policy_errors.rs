@@ -254,11 +254,28 @@ fn missing_and_misplaced_clauses() {
 }
 
 #[test]
-fn labels_must_be_places() {
+fn a_label_on_a_computed_value_is_put_on_the_form() {
+    // A warning at load (the rule still runs); the finding lands on the `for` binding.
     insta::assert_snapshot!(errors(
-        "rule a.b {\n  severity error\n  for p in projects\n  require true\n  message \"x\"\n  at p.funds.total + 1元\n}\n",
-        &["policy::bad-label"]
+        "rule a.b {\n  severity error\n  for p in projects\n  require p.index < 0\n  message \"x\"\n  at p.funds.total + 1元 \"差额\"\n}\n",
+        &["policy::computed-label"]
     ));
+    let loaded = load(
+        "rule a.b {\n  severity error\n  for p in projects\n  require p.index < 0\n  message \"x\"\n  at p.funds.total + 1元 \"差额\"\n}\n",
+    );
+    let sample =
+        jixiao::read::Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt"))
+            .unwrap();
+    let findings =
+        loaded
+            .policy
+            .check_projects(&sample.document.projects, sample.source.name(), |_| true);
+    assert_eq!(findings.len(), 26);
+    for (f, p) in findings.iter().zip(&sample.document.projects) {
+        let label = f.primary.as_ref().expect("placed");
+        assert_eq!(label.span, p.anchor(), "{}", f.message);
+        assert_eq!(label.text.as_deref(), Some("差额"));
+    }
 }
 
 #[test]

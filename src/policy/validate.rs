@@ -570,14 +570,14 @@ impl<'p> RuleCx<'p> {
                 ClauseKind::Message(s) => message = Some(self.template(s)),
                 ClauseKind::Help(s) => help = Some(self.template(s)),
                 ClauseKind::At(e, text) => {
-                    let place = self.place(e);
+                    let place = self.place(e, for_slots.last().copied());
                     let text = text.as_ref().map(|t| self.template(t));
                     if let Some(place) = place {
                         primary = Some((place, text));
                     }
                 }
                 ClauseKind::Label(e, text) => {
-                    let place = self.place(e);
+                    let place = self.place(e, for_slots.last().copied());
                     let text = text.as_ref().map(|t| self.template(t));
                     if let Some(place) = place {
                         labels.push((place, text));
@@ -611,7 +611,7 @@ impl<'p> RuleCx<'p> {
                 req.severity = o.severity;
                 req.help = o.help.as_ref().map(|h| self.template(h));
                 if let Some((e, text)) = &o.at {
-                    let place = self.place(e);
+                    let place = self.place(e, for_slots.last().copied());
                     let text = text.as_ref().map(|t| self.template(t));
                     req.primary = place.map(|p| (p, text));
                 }
@@ -758,7 +758,9 @@ impl<'p> RuleCx<'p> {
         ir
     }
 
-    fn place(&mut self, e: &Expr) -> Option<Place> {
+    /// Where `at`/`label` points. A computed value has no place in the form: the finding is
+    /// put on the rule's innermost `for` binding (`anchor`), with a warning, never nowhere.
+    fn place(&mut self, e: &Expr, anchor: Option<usize>) -> Option<Place> {
         let ir = self.expr(e);
         let mut path = Vec::new();
         let mut node = &ir;
@@ -780,16 +782,41 @@ impl<'p> RuleCx<'p> {
                 _ => break,
             }
         }
-        if ir.ty != Ty::Unknown {
-            self.error(
-                "policy::bad-label",
-                "标注的位置必须是表中的字段，如 i.value、p.funds.total 或 p",
-                e.span,
-                Some("不是表中的位置".into()),
-                Some("at/label 后写绑定名加字段路径，jixiao 会在原文中标出这个字段".into()),
-            );
+        if ir.ty == Ty::Unknown {
+            return None;
         }
-        None
+        let anchor = anchor.and_then(|slot| Some((slot, self.slots.get(slot)?)));
+        match anchor {
+            Some((slot, info)) => {
+                let (name, root) = (info.name.clone(), info.ty.clone());
+                self.diags.push(
+                    Diagnostic::warning(
+                        "policy::computed-label",
+                        format!("标注的是算出的值，不是表中的字段：发现将标在 {name} 上"),
+                    )
+                    .with_primary(e.span, Some("不是表中的位置".into()))
+                    .with_help(format!(
+                        "at/label 后写绑定名加字段路径（如 {name}.name、i.value、p.funds.total），jixiao 会在原文中标出这个字段；算出的值写进 message"
+                    )),
+                );
+                Some(Place {
+                    slot,
+                    root,
+                    path: Vec::new(),
+                    span: e.span,
+                })
+            }
+            None => {
+                self.error(
+                    "policy::bad-label",
+                    "标注的位置必须是表中的字段，如 i.value、p.funds.total 或 p",
+                    e.span,
+                    Some("不是表中的位置".into()),
+                    Some("at/label 后写绑定名加字段路径，jixiao 会在原文中标出这个字段".into()),
+                );
+                None
+            }
+        }
     }
 
     fn template(&mut self, s: &StrLit) -> Template {
