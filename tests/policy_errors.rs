@@ -380,3 +380,63 @@ fn a_let_hiding_a_built_in_name_is_named_as_the_cause() {
     );
     assert!(text.contains("遮住了内置的类别常量 cost"), "{text}");
 }
+
+/// The codes of a policy's load diagnostics, sorted.
+fn codes(policy: &str) -> Vec<String> {
+    let mut got: Vec<String> = load(policy)
+        .diagnostics
+        .iter()
+        .map(|(_, d)| d.code.clone())
+        .collect();
+    got.sort_unstable();
+    got
+}
+
+fn rule(query_and_require: &str) -> String {
+    format!("rule t.r {{\n  severity warning\n{query_and_require}\n  message \"x\"\n}}\n")
+}
+
+#[test]
+fn amount_is_typed_where_a_condition_fixes_the_kind() {
+    // Narrowed by the rule's `where`: a percent amount against money is a load-time error.
+    assert_eq!(
+        codes(&rule(
+            "  for p in projects, i in p.indicators where i.value.kind == percent\n  require i.value.amount <= 100万元"
+        )),
+        vec!["policy::type-mismatch"]
+    );
+    // … and against its own kind, clean — in every place a condition can narrow it.
+    for query in [
+        "  for p in projects, i in p.indicators where i.value.kind == money\n  require i.value.amount <= p.funds.total",
+        "  for p in projects\n  require sum(i.value.amount for i in p.indicators where i.value.kind == money) <= p.funds.total",
+        "  for p in projects\n  require all i in p.indicators where i.value.kind == percent: i.value.amount <= 100%",
+        "  for p in projects, i in p.indicators\n  require i.value.kind == money and i.value.amount >= 1元",
+        "  for p in projects, i in p.indicators\n  require i.value.kind != money or i.value.amount >= 1元",
+        "  for p in projects, i in p.indicators\n  require not (i.value.kind == money and i.value.amount < 1元)",
+        "  for p in projects, i in p.indicators\n  let v = i.value\n  where v.kind == money\n  require v.amount >= 1元",
+    ] {
+        assert_eq!(codes(&rule(query)), Vec::<String>::new(), "{query}");
+    }
+    // The narrowing is only where the condition holds: not in the other side of an `or`.
+    assert_eq!(
+        codes(&rule(
+            "  for p in projects, i in p.indicators\n  require i.value.kind == money or i.value.amount >= 1元"
+        )),
+        vec!["policy::unnarrowed-amount"]
+    );
+}
+
+#[test]
+fn an_amount_of_unknown_kind_against_one_kind_is_warned() {
+    insta::assert_snapshot!(errors(
+        &rule("  for p in projects, i in p.indicators\n  require i.value.amount <= 100万元"),
+        &["policy::unnarrowed-amount"]
+    ));
+    // Against a plain number or another amount: fine for every kind.
+    assert_eq!(
+        codes(&rule(
+            "  for p in projects, i in p.indicators\n  require i.value.amount * 2 != i.value.amount"
+        )),
+        Vec::<String>::new()
+    );
+}

@@ -803,3 +803,25 @@ fn groups_sets_rates_and_text_functions() {
         "业务、参训、培训、完成、项目|5000元/人|5000|是|甲"
     );
 }
+
+#[test]
+fn explaining_a_finding_never_turns_it_into_an_error() {
+    // `kind == money and amount >= 1元` is false on a count; explaining it must not compare the
+    // count with 1元 (evaluation never does): a finding with a reason, not a run-time error.
+    let policy = r#"
+rule t.rule {
+  severity warning
+  for p in projects
+  require all i in p.indicators: i.value.kind == money and i.value.amount >= 1元
+  message "x"
+}"#;
+    let findings = run(policy, &form("甲", "1", GOOD_ROWS));
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code, "t.rule");
+    assert_eq!(findings[0].explanation.len(), 1);
+    assert!(
+        findings[0].explanation[0].contains("（要求为 金额）"),
+        "{:?}",
+        findings[0].explanation
+    );
+}

@@ -1104,7 +1104,8 @@ impl<'a> Frame<'a> {
             None => None,
         };
         let mut explanation = Vec::new();
-        self.explain(&requirement.cond, &mut explanation, 0)?;
+        // The finding stands even if explaining it fails: the lines found so far are kept.
+        let _ = self.explain(&requirement.cond, &mut explanation, 0);
         explanation.truncate(MAX_EXPLANATION);
         d.explanation = explanation;
         let project = match primary_root {

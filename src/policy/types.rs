@@ -304,6 +304,18 @@ pub fn field(owner: &Ty, name: &str) -> Option<FieldId> {
         .map(|f| f.id)
 }
 
+/// How a field is written in a policy (`i.value` → `value`).
+pub fn field_name(id: FieldId) -> &'static str {
+    match id {
+        FieldId::GroupKey => "key",
+        FieldId::GroupItems => "items",
+        _ => schema()
+            .into_iter()
+            .find(|f| f.id == id)
+            .map_or("?", |f| f.name),
+    }
+}
+
 pub fn field_names(owner: &Ty) -> Vec<&'static str> {
     schema()
         .into_iter()

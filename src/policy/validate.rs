@@ -6,11 +6,13 @@
 //! a key are memoised per key, so pair and grouping rules run in linear time.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ValueKind;
 use crate::policy::ast::*;
 use crate::policy::ir::*;
 use crate::policy::parser;
 use crate::policy::types::{
-    Constant, FUNCTIONS, FieldId, Func, Ty, constant, constant_names, field, field_names, suggest,
+    Constant, FUNCTIONS, FieldId, Func, Ty, constant, constant_names, field, field_name,
+    field_names, suggest,
 };
 use crate::span::Span;
 use rust_decimal::Decimal;
@@ -277,7 +279,42 @@ struct RuleCx<'p> {
     used_params: BTreeSet<usize>,
     /// `let` bindings whose value is the same for the whole document.
     constant_slots: BTreeSet<usize>,
+    /// What the conditions in force say of value kinds: a value (a binding and a field path,
+    /// `i` + `value`) known to be of one kind, from a `where`, a quantifier's or aggregate's
+    /// own `where`, or the left side of an `and`. `amount` of such a value has that kind's type.
+    kind_facts: Vec<(usize, Vec<FieldId>, ValueKind)>,
     diags: Vec<Diagnostic>,
+}
+
+/// A binding and the fields read from it (`i.value` → `i`, [value]), for facts about values.
+fn value_path(ir: &Ir) -> Option<(usize, Vec<FieldId>)> {
+    let mut path = Vec::new();
+    let mut node = ir;
+    loop {
+        match &node.kind {
+            IrKind::Field(inner, f) => {
+                path.push(*f);
+                node = inner;
+            }
+            IrKind::Slot(slot) => {
+                path.reverse();
+                return Some((*slot, path));
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// The type of `amount` for a value of kind `kind` (none: the kind has no amount).
+fn amount_type(kind: ValueKind) -> Option<Ty> {
+    match kind {
+        ValueKind::Money => Some(Ty::Money),
+        ValueKind::Percent => Some(Ty::Percent),
+        ValueKind::Count => Some(Ty::Qty(None)),
+        ValueKind::Rate => Some(Ty::Rate(None)),
+        ValueKind::Number => Some(Ty::Num),
+        _ => None,
+    }
 }
 
 fn unknown(span: Span) -> Ir {
@@ -298,6 +335,7 @@ impl<'p> RuleCx<'p> {
             slots: Vec::new(),
             cache_sites: 0,
             used_params: BTreeSet::new(),
+            kind_facts: Vec::new(),
             constant_slots: BTreeSet::new(),
             diags: Vec::new(),
         }
@@ -514,6 +552,8 @@ impl<'p> RuleCx<'p> {
                 }
                 ClauseKind::Where(e) => {
                     let cond = self.condition(e, "where");
+                    // Holds for the rest of the rule.
+                    self.learn_kinds(&cond, true);
                     if in_prefix {
                         prefix_conditions.extend(split_and(cond));
                     } else {
@@ -1066,20 +1106,8 @@ impl<'p> RuleCx<'p> {
                 };
                 ir(IrKind::Coalesce(Box::new(a), Box::new(b)), ty)
             }
-            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-                let what = if matches!(e.kind, ExprKind::And(..)) {
-                    "and"
-                } else {
-                    "or"
-                };
-                let (a, b) = (self.condition(a, what), self.condition(b, what));
-                let kind = if what == "and" {
-                    IrKind::And(Box::new(a), Box::new(b))
-                } else {
-                    IrKind::Or(Box::new(a), Box::new(b))
-                };
-                ir(kind, Ty::Bool)
-            }
+            ExprKind::And(a, b) => self.logical(true, a, b, span),
+            ExprKind::Or(a, b) => self.logical(false, a, b, span),
             ExprKind::Not(inner) => {
                 let v = self.condition(inner, "not");
                 ir(IrKind::Not(Box::new(v)), Ty::Bool)
@@ -1107,36 +1135,7 @@ impl<'p> RuleCx<'p> {
                 quantifier,
                 comp,
                 body,
-            } => {
-                let depth = self.scopes.len();
-                let collection = self.expr(&comp.collection);
-                let element =
-                    self.element_type(&collection, comp.collection.span, quantifier.keyword());
-                let slot = self.bind(&comp.var, element, true);
-                let filter = comp.filter.as_ref().map(|f| self.condition(f, "where"));
-                let body = body
-                    .as_ref()
-                    .map(|b| self.condition(b, quantifier.keyword()));
-                self.unbind_to(depth);
-                let mut c = Comp {
-                    slot,
-                    collection,
-                    filter,
-                    map: None,
-                    join: None,
-                    memo: None,
-                    closed: false,
-                };
-                self.plan_comp(&mut c, body.as_ref());
-                ir(
-                    IrKind::Quantified {
-                        quantifier: *quantifier,
-                        comp: Box::new(c),
-                        body: body.map(Box::new),
-                    },
-                    Ty::Bool,
-                )
-            }
+            } => self.quantified(*quantifier, comp, body.as_deref(), span),
             ExprKind::Aggregate(Aggregate::Group, comp) => self.group(comp, span),
             ExprKind::Aggregate(agg, comp) => {
                 let (c, mapped) = self.comprehension(comp, true);
@@ -1144,6 +1143,117 @@ impl<'p> RuleCx<'p> {
                 ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
             }
         }
+    }
+
+    /// `a and b`, `a or b`. Under `and`, what `a` says of value kinds holds in `b` (it is only
+    /// evaluated when `a` is not false). Kept out of [`Self::expr`] (see [`Self::group`]).
+    #[inline(never)]
+    fn logical(&mut self, and: bool, a: &Expr, b: &Expr, span: Span) -> Ir {
+        let what = if and { "and" } else { "or" };
+        let a = self.condition(a, what);
+        let mark = self.kind_facts.len();
+        // `b` is evaluated only when `a` is true (and) or false (or), or unknown — and then the
+        // value is missing, and so is its amount.
+        if and {
+            self.learn_kinds(&a, true);
+        } else {
+            self.learn_kinds(&a, false);
+        }
+        let b = self.condition(b, what);
+        self.kind_facts.truncate(mark);
+        let kind = if and {
+            IrKind::And(Box::new(a), Box::new(b))
+        } else {
+            IrKind::Or(Box::new(a), Box::new(b))
+        };
+        Ir {
+            kind,
+            ty: Ty::Bool,
+            span,
+        }
+    }
+
+    /// `any/all/none x in C [where F]: BODY`. Kept out of [`Self::expr`] (see [`Self::group`]).
+    #[inline(never)]
+    fn quantified(
+        &mut self,
+        quantifier: Quantifier,
+        comp: &Comprehension,
+        body: Option<&Expr>,
+        span: Span,
+    ) -> Ir {
+        let depth = self.scopes.len();
+        let collection = self.expr(&comp.collection);
+        let element = self.element_type(&collection, comp.collection.span, quantifier.keyword());
+        let slot = self.bind(&comp.var, element, true);
+        let filter = comp.filter.as_ref().map(|f| self.condition(f, "where"));
+        let mark = self.kind_facts.len();
+        if let Some(f) = &filter {
+            self.learn_kinds(f, true);
+        }
+        let body = body.map(|b| self.condition(b, quantifier.keyword()));
+        self.kind_facts.truncate(mark);
+        self.unbind_to(depth);
+        let mut c = Comp {
+            slot,
+            collection,
+            filter,
+            map: None,
+            join: None,
+            memo: None,
+            closed: false,
+        };
+        self.plan_comp(&mut c, body.as_ref());
+        Ir {
+            kind: IrKind::Quantified {
+                quantifier,
+                comp: Box::new(c),
+                body: body.map(Box::new),
+            },
+            ty: Ty::Bool,
+            span,
+        }
+    }
+
+    /// Record the value kinds a condition establishes when it is `holds`: each conjunct
+    /// `X.kind == K` (either way round, where `X` is a binding's field path) of a true
+    /// condition, each `X.kind != K` of a false one.
+    #[inline(never)]
+    fn learn_kinds(&mut self, cond: &Ir, holds: bool) {
+        match &cond.kind {
+            IrKind::And(a, b) if holds => {
+                self.learn_kinds(a, true);
+                self.learn_kinds(b, true);
+            }
+            IrKind::Or(a, b) if !holds => {
+                self.learn_kinds(a, false);
+                self.learn_kinds(b, false);
+            }
+            IrKind::Not(a) => self.learn_kinds(a, !holds),
+            IrKind::Compare(op @ (CmpOp::Eq | CmpOp::Ne), a, b) if (*op == CmpOp::Eq) == holds => {
+                let fact = match (&a.kind, &b.kind) {
+                    (IrKind::Field(value, FieldId::ValueKind), IrKind::Const(Const::Kind(k)))
+                    | (IrKind::Const(Const::Kind(k)), IrKind::Field(value, FieldId::ValueKind)) => {
+                        value_path(value).map(|(slot, path)| (slot, path, *k))
+                    }
+                    _ => None,
+                };
+                if let Some(fact) = fact {
+                    self.kind_facts.push(fact);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The kind the conditions in force give the value `value`, if any.
+    fn known_kind(&self, value: &Ir) -> Option<ValueKind> {
+        let (slot, path) = value_path(value)?;
+        self.kind_facts
+            .iter()
+            .rev()
+            .find(|(s, p, _)| *s == slot && *p == path)
+            .map(|(_, _, k)| *k)
     }
 
     /// `group(x in C by KEY)`: a list of groups of `C`'s elements. Kept out of [`Self::expr`]
@@ -1183,7 +1293,12 @@ impl<'p> RuleCx<'p> {
             comp.map.is_some() || comp.filter.is_some(),
         );
         let filter = comp.filter.as_ref().map(|f| self.condition(f, "where"));
+        let mark = self.kind_facts.len();
+        if let Some(f) = &filter {
+            self.learn_kinds(f, true);
+        }
         let map = comp.map.as_ref().map(|m| self.expr(m));
+        self.kind_facts.truncate(mark);
         self.unbind_to(depth);
         let yielded = map.as_ref().map_or(element, |m| m.ty.clone());
         let mut c = Comp {
@@ -1349,7 +1464,14 @@ impl<'p> RuleCx<'p> {
             };
         }
         if let Some(id) = field(&base.ty, &name.name) {
-            let ty = id.ty();
+            let ty = match id {
+                // `amount` where a condition fixed the kind: typed now, checked at load.
+                FieldId::ValueAmount => self
+                    .known_kind(&base)
+                    .and_then(amount_type)
+                    .unwrap_or(Ty::Measure),
+                _ => id.ty(),
+            };
             return Ir {
                 kind: IrKind::Field(Box::new(base), id),
                 ty,
@@ -1745,6 +1867,9 @@ impl<'p> RuleCx<'p> {
 
     fn arith_type(&mut self, op: ArithOp, a: &Ir, b: &Ir, span: Span) -> Ty {
         use Ty::*;
+        if matches!(op, ArithOp::Add | ArithOp::Sub) {
+            self.check_amount_kind(a, b, op.symbol());
+        }
         let result = match (op, &a.ty, &b.ty) {
             (_, Unknown, _) | (_, _, Unknown) => Some(Unknown),
             (ArithOp::Add, List(x), List(y)) if same_kind(x, y) => {
@@ -1787,7 +1912,52 @@ impl<'p> RuleCx<'p> {
         })
     }
 
+    /// `i.value.amount` whose kind no condition fixed, against a quantity of one kind: every
+    /// form with another kind stops the rule with a run-time error. Said at load, with the fix.
+    #[inline(never)]
+    fn check_amount_kind(&mut self, a: &Ir, b: &Ir, op: &str) {
+        let (amount, other) = match (&a.ty, &b.ty) {
+            (Ty::Measure, t) => (a, t),
+            (t, Ty::Measure) => (b, t),
+            _ => return,
+        };
+        let (kind, field) = match other {
+            Ty::Money => ("money", "money"),
+            Ty::Percent => ("percent", "percent"),
+            Ty::Qty(_) => ("count", "count"),
+            Ty::Rate(_) => ("rate", "rate"),
+            _ => return,
+        };
+        let value = match &amount.kind {
+            IrKind::Field(value, FieldId::ValueAmount) => value_path(value)
+                .and_then(|(slot, path)| {
+                    let mut name = self.slots.get(slot)?.name.clone();
+                    for f in path {
+                        name.push('.');
+                        name.push_str(field_name(f));
+                    }
+                    Some(name)
+                })
+                .unwrap_or_else(|| "i.value".to_owned()),
+            _ => "i.value".to_owned(),
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                "policy::unnarrowed-amount",
+                format!(
+                    "{value}.amount 的类型随指标值类型而定，这里与 {other} 相{}：其他类型的指标值会让规则在检查时出错",
+                    if op.len() == 1 && "+-".contains(op) { "加减" } else { "比较" }
+                ),
+            )
+            .with_primary(amount.span, Some("类型只在检查时才知道".into()))
+            .with_help(format!(
+                "先限定类型：where {value}.kind == {kind}（也可写在量词、汇总自己的 where 中或 and 的左边），限定后 amount 即为 {other}；或直接用 {value}.{field}"
+            )),
+        );
+    }
+
     fn check_comparable(&mut self, op: CmpOp, a: &Ir, b: &Ir, span: Span) {
+        self.check_amount_kind(a, b, op.symbol());
         let ok = if op.is_ordering() {
             numeric_same(&a.ty, &b.ty)
                 || matches!(

@@ -28,10 +28,12 @@ impl<'a> Frame<'a> {
                 out.push(line);
             }
             IrKind::And(a, b) => {
-                for side in [a, b] {
-                    if self.truth(side)? == Some(false) {
-                        self.explain(side, out, depth + 1)?;
-                    }
+                // As evaluation does: `b` is not looked at when `a` is false (under
+                // `kind == money and amount >= 1元`, `b` would fail on other kinds).
+                if self.truth(a)? == Some(false) {
+                    self.explain(a, out, depth + 1)?;
+                } else if self.truth(b)? == Some(false) {
+                    self.explain(b, out, depth + 1)?;
                 }
             }
             IrKind::Or(a, b) => {
