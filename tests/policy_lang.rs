@@ -825,3 +825,98 @@ rule t.rule {
         findings[0].explanation
     );
 }
+
+/// Findings' messages of `policy` on the sample.
+fn messages_on_sample(policy: &str) -> Vec<String> {
+    let loaded = load_ok(policy);
+    let sample = sample();
+    loaded
+        .policy
+        .check_projects(&sample.document.projects, sample.source.name(), |_| true)
+        .into_iter()
+        .map(|d| d.message)
+        .collect()
+}
+
+#[test]
+fn aggregates_and_lists_range_over_several_bindings() {
+    // Each binding sees the ones before it; the filter and the map see them all. The same
+    // numbers as the nested single-binding forms, on the real sample.
+    let several = r#"
+rule t.r {
+  severity info
+  for g in group(p in projects by p.department.code)
+  let n = count(i for p in g.items, i in p.indicators where i.category == satisfaction)
+  let total = sum(i.value.money for p in g.items, i in p.indicators where i.value.kind == money and p.funds.total > 0元)
+  let names = [i.name for p in g.items, i in p.indicators where i.category == cost]
+  let filtered = count(y in g.items, x in y.indicators where x.category == cost)
+  require false
+  message "{n} {total} {count(names)} {filtered}"
+}"#;
+    let nested = r#"
+rule t.r {
+  severity info
+  for g in group(p in projects by p.department.code)
+  let n = sum(count(i in p.indicators where i.category == satisfaction) for p in g.items)
+  let total = sum(sum(i.value.money for i in p.indicators where i.value.kind == money) for p in g.items where p.funds.total > 0元)
+  let c = sum(count(i in p.indicators where i.category == cost) for p in g.items)
+  require false
+  message "{n} {total} {c} {c}"
+}"#;
+    let got = messages_on_sample(several);
+    assert_eq!(got, messages_on_sample(nested));
+    assert_eq!(got, vec!["31 171635574元 52 52"]);
+}
+
+#[test]
+fn quantifiers_range_over_several_bindings() {
+    // `none a, b: C` is `none a: any b: C`; `all`/`any` nest as themselves.
+    let rule = |q: &str, body: &str| {
+        format!(
+            "rule t.r {{\n  severity info\n  for p in projects\n  require {q} i in p.indicators, j in p.indicators where i.index < j.index: {body}\n  message \"{{p.index}}\"\n}}"
+        )
+    };
+    let nested = |q: &str, inner: &str, body: &str| {
+        format!(
+            "rule t.r {{\n  severity info\n  for p in projects\n  require {q} i in p.indicators: {inner} j in p.indicators where i.index < j.index: {body}\n  message \"{{p.index}}\"\n}}"
+        )
+    };
+    for (q, inner, body) in [
+        ("none", "any", "i.category == j.category"),
+        ("all", "all", "i.category != j.category"),
+        ("any", "any", "i.level2 == j.level2"),
+        ("none", "any", "i.name == j.name"),
+    ] {
+        let got = messages_on_sample(&rule(q, body));
+        assert_eq!(
+            got,
+            messages_on_sample(&nested(q, inner, body)),
+            "{q} {body}"
+        );
+    }
+    // Every sample form repeats a category, so `none … same category` fires on all 26 and
+    // `any … same category` on none; no form repeats a name.
+    assert_eq!(
+        messages_on_sample(&rule("none", "i.category == j.category")).len(),
+        26
+    );
+    assert!(messages_on_sample(&rule("any", "i.category == j.category")).is_empty());
+    assert!(messages_on_sample(&rule("none", "i.name == j.name")).is_empty());
+}
+
+#[test]
+fn several_bindings_written_wrong_are_errors() {
+    for bad in [
+        "count(i in p.indicators, )",
+        "count(i in p.indicators, j)",
+        "sum(i.value.money for i in p.indicators, j in)",
+        "any i in p.indicators, : true",
+        "[i for i in p.indicators, j in p.goals,]",
+    ] {
+        let policy = format!(
+            "rule t.r {{\n  severity info\n  for p in projects\n  require {bad} > 0\n  message \"x\"\n}}"
+        );
+        let loaded = load(&policy);
+        assert!(loaded.has_errors(), "{bad}: {}", render_policy(&loaded));
+    }
+}

@@ -1065,23 +1065,98 @@ fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehen
     comprehension_of(span, None, mapped, pair, offset)
 }
 
-/// The variable (`ident`) and the `expr` children of a comprehension, in order.
-fn var_and_exprs(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Ident, Vec<Expr>)> {
+/// A comprehension's first variable, its `expr` children in order, and its further bindings
+/// (`, i in p.indicators`).
+type VarExprsMore = (Ident, Vec<Expr>, Vec<(Ident, Expr)>);
+
+fn var_and_exprs(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<VarExprsMore> {
     let mut exprs = Vec::new();
     let mut var = None;
+    let mut more = Vec::new();
     for part in pair.into_inner() {
         match part.as_rule() {
             Rule::ident => var = Some(ident(part, offset)),
             Rule::expr => exprs.push(build_expr(part, offset)?),
+            Rule::comp_more | Rule::quant_more => more.push(binding_of(span, part, offset)?),
             _ => {}
         }
     }
-    Ok((var.ok_or_else(|| internal(span))?, exprs))
+    Ok((var.ok_or_else(|| internal(span))?, exprs, more))
+}
+
+/// `, name in collection`.
+fn binding_of(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Ident, Expr)> {
+    let mut var = None;
+    let mut collection = None;
+    for part in pair.into_inner() {
+        match part.as_rule() {
+            Rule::ident => var = Some(ident(part, offset)),
+            Rule::expr | Rule::or_expr => collection = Some(build_expr(part, offset)?),
+            _ => {}
+        }
+    }
+    Ok((
+        var.ok_or_else(|| internal(span))?,
+        collection.ok_or_else(|| internal(span))?,
+    ))
+}
+
+/// The name a comprehension over several bindings gives the elements of its flattened list;
+/// no policy can write it, so it hides nothing.
+const ELEMENT: &str = "·元素";
+
+/// `M for a in A, b in B where F` as one list: `flatten([[M for b in B where F] for a in A])`,
+/// each binding seeing the ones before it, the filter and the map seeing them all. Without a
+/// map the list holds the last binding's elements.
+fn nested_elements(
+    span: Span,
+    mut bindings: Vec<(Ident, Expr)>,
+    filter: Option<Expr>,
+    map: Option<Expr>,
+) -> Result<Expr> {
+    let (last, collection) = bindings.pop().ok_or_else(|| internal(span))?;
+    let map = match map {
+        Some(m) => m,
+        None => node(ExprKind::Name(last.clone()), last.span, &[])?,
+    };
+    let refs: Vec<&Expr> = [&collection, &map].into_iter().chain(&filter).collect();
+    let mut list = node(
+        ExprKind::ListComp(Comprehension {
+            var: last,
+            collection: Box::new(collection.clone()),
+            filter: filter.clone().map(Box::new),
+            map: Some(Box::new(map.clone())),
+        }),
+        span,
+        &refs,
+    )?;
+    for (var, collection) in bindings.into_iter().rev() {
+        let lists = node(
+            ExprKind::ListComp(Comprehension {
+                var,
+                collection: Box::new(collection.clone()),
+                filter: None,
+                map: Some(Box::new(list.clone())),
+            }),
+            span,
+            &[&collection, &list],
+        )?;
+        let flatten = Ident {
+            name: "flatten".to_owned(),
+            span,
+        };
+        list = node(
+            ExprKind::Call(flatten, vec![lists.clone()]),
+            span,
+            &[&lists],
+        )?;
+    }
+    Ok(list)
 }
 
 /// `p in projects [where cond] by key`: a comprehension whose map is the key.
 fn group_of(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
-    let (var, mut exprs) = var_and_exprs(span, pair, offset)?;
+    let (var, mut exprs, _) = var_and_exprs(span, pair, offset)?;
     let key = exprs.pop().ok_or_else(|| internal(span))?;
     let mut exprs = exprs.into_iter();
     let collection = exprs.next().ok_or_else(|| internal(span))?;
@@ -1111,7 +1186,7 @@ fn comprehension_of(
     pair: Pair<'_, Rule>,
     offset: usize,
 ) -> Result<(Comprehension, Vec<Expr>)> {
-    let (var, exprs) = var_and_exprs(span, pair, offset)?;
+    let (var, exprs, more) = var_and_exprs(span, pair, offset)?;
     let mut exprs = exprs.into_iter();
     let map = match map {
         Some(m) => Some(m),
@@ -1120,6 +1195,24 @@ fn comprehension_of(
     };
     let collection = exprs.next().ok_or_else(|| internal(span))?;
     let filter = exprs.next();
+    if !more.is_empty() {
+        // Several bindings: one comprehension over the flattened combinations.
+        let bindings: Vec<(Ident, Expr)> = std::iter::once((var, collection)).chain(more).collect();
+        let elements = nested_elements(span, bindings, filter, map)?;
+        let children = vec![elements.clone()];
+        return Ok((
+            Comprehension {
+                var: Ident {
+                    name: ELEMENT.to_owned(),
+                    span,
+                },
+                collection: Box::new(elements),
+                filter: None,
+                map: None,
+            },
+            children,
+        ));
+    }
     let children: Vec<Expr> = map
         .iter()
         .chain(Some(&collection))
@@ -1234,6 +1327,7 @@ fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             // Each operand is tagged with the keyword before it: `in` collection, `where` filter,
             // and the `:` body (an `expr`, where the other two are `or_expr`).
             let mut exprs: Vec<(Rule, Expr)> = Vec::new();
+            let mut more: Vec<(Ident, Expr)> = Vec::new();
             let mut last_rule = Rule::EOI;
             for part in pair.into_inner() {
                 match part.as_rule() {
@@ -1245,6 +1339,7 @@ fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                         }
                     }
                     Rule::ident => var = Some(ident(part, offset)),
+                    Rule::quant_more => more.push(binding_of(span, part, offset)?),
                     Rule::kw_in | Rule::kw_where => last_rule = part.as_rule(),
                     Rule::expr => exprs.push((Rule::expr, build_expr(part, offset)?)),
                     Rule::or_expr => exprs.push((last_rule, build_expr(part, offset)?)),
@@ -1263,29 +1358,72 @@ fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                 }
             }
             let collection = collection.ok_or_else(|| internal(span))?;
-            let children: Vec<Expr> = Some(collection.clone())
-                .into_iter()
-                .chain(filter.clone())
-                .chain(body.clone())
-                .collect();
-            let refs: Vec<&Expr> = children.iter().collect();
-            node(
-                ExprKind::Quantified {
-                    quantifier,
-                    comp: Comprehension {
-                        var,
-                        collection: Box::new(collection),
-                        filter: filter.map(Box::new),
-                        map: None,
-                    },
-                    body: body.map(Box::new),
-                },
+            nested_quantifier(
                 span,
-                &refs,
+                quantifier,
+                std::iter::once((var, collection)).chain(more).collect(),
+                filter,
+                body,
             )
         }
         _ => build_expr(pair, offset),
     }
+}
+
+/// `Q a in A, b in B where F: C` as nested quantifiers: `Q a in A: Q' b in B where F: C`, where
+/// `Q'` is `Q` for `any`/`all` and `any` under `none` (no combination may satisfy it).
+fn nested_quantifier(
+    span: Span,
+    quantifier: Quantifier,
+    mut bindings: Vec<(Ident, Expr)>,
+    filter: Option<Expr>,
+    body: Option<Expr>,
+) -> Result<Expr> {
+    let inner = match quantifier {
+        Quantifier::None => Quantifier::Any,
+        q => q,
+    };
+    let (last, collection) = bindings.pop().ok_or_else(|| internal(span))?;
+    let refs: Vec<&Expr> = std::iter::once(&collection)
+        .chain(&filter)
+        .chain(&body)
+        .collect();
+    let mut acc = node(
+        ExprKind::Quantified {
+            quantifier: if bindings.is_empty() {
+                quantifier
+            } else {
+                inner
+            },
+            comp: Comprehension {
+                var: last,
+                collection: Box::new(collection.clone()),
+                filter: filter.clone().map(Box::new),
+                map: None,
+            },
+            body: body.clone().map(Box::new),
+        },
+        span,
+        &refs,
+    )?;
+    for (k, (var, collection)) in bindings.into_iter().enumerate().rev() {
+        let q = if k == 0 { quantifier } else { inner };
+        acc = node(
+            ExprKind::Quantified {
+                quantifier: q,
+                comp: Comprehension {
+                    var,
+                    collection: Box::new(collection.clone()),
+                    filter: None,
+                    map: None,
+                },
+                body: Some(Box::new(acc.clone())),
+            },
+            span,
+            &[&collection, &acc],
+        )?;
+    }
+    Ok(acc)
 }
 
 fn number(text: &str, span: Span) -> Result<Decimal> {

@@ -286,7 +286,7 @@ impl<'a> Frame<'a> {
         }
         let predicate = self
             .unbound_predicate(condition, comp.slot)
-            .unwrap_or_else(|| "规则的条件".to_owned());
+            .unwrap_or_else(|| "满足规则的条件".to_owned());
         match (quantifier, witness) {
             (Quantifier::Any, _) => {
                 let scope = if filter.is_some() {
@@ -518,14 +518,24 @@ impl<'a> Frame<'a> {
             }
             IrKind::ListComp(comp) => {
                 let collection = self.noun(&comp.collection, depth + 1);
-                let scope = if comp.filter.is_some() {
-                    "中符合条件的"
-                } else {
-                    ""
+                // What each element gives: `i.name` → 指标名称 (its owner is every element).
+                let of = match &comp.map {
+                    Some(map) => self.noun(map, depth + 1).map(|n| {
+                        if matches!(map.kind, IrKind::Field(..)) {
+                            strip_owner(&n)
+                        } else {
+                            n
+                        }
+                    }),
+                    None => None,
                 };
-                Some(match collection {
-                    Some(c) => format!("{c}{scope}"),
-                    None => "符合条件的值".to_owned(),
+                let filtered = comp.filter.is_some();
+                Some(match (collection, of) {
+                    (Some(c), Some(o)) if filtered => format!("{c}中符合条件的{o}"),
+                    (Some(c), Some(o)) => format!("{c}的{o}"),
+                    (Some(c), None) if filtered => format!("{c}中符合条件的"),
+                    (Some(c), None) => c,
+                    (None, _) => "符合条件的值".to_owned(),
                 })
             }
             IrKind::Arith(op, a, b) => {
