@@ -27,6 +27,11 @@ fn jixiao() -> Command {
     cmd
 }
 
+/// `check --no-config --format json PATH`.
+fn check_json(path: &str) -> (Value, Option<i32>) {
+    json(&["check", "--no-config", "--format", "json", path])
+}
+
 fn json(args: &[&str]) -> (Value, Option<i32>) {
     let out = jixiao().args(args).output().unwrap();
     let v = serde_json::from_slice(&out.stdout)
@@ -49,8 +54,8 @@ fn findings(v: &Value) -> BTreeMap<String, usize> {
 
 #[test]
 fn the_sample_as_word_gives_the_findings_of_the_text_sample() {
-    let (text, text_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_TXT]);
-    let (word, word_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_DOCX]);
+    let (text, text_code) = check_json(SAMPLE_TXT);
+    let (word, word_code) = check_json(SAMPLE_DOCX);
     assert_eq!(word["summary"]["forms"], 26);
     assert_eq!(findings(&word), findings(&text));
     assert_eq!(word_code, text_code);
@@ -146,36 +151,18 @@ fn word_findings_name_the_table_row_and_column() {
 fn word_and_pdf_files_are_known_by_their_bytes_too() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(SAMPLE_DOCX, dir.path().join("form.txt")).unwrap();
-    let (v, _) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        &dir.path().join("form.txt").display().to_string(),
-    ]);
+    let (v, _) = check_json(&dir.path().join("form.txt").display().to_string());
     assert_eq!(v["summary"]["forms"], 26);
     std::fs::write(
         dir.path().join("form.dat"),
         b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n",
     )
     .unwrap();
-    let (v, code) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        &dir.path().join("form.dat").display().to_string(),
-    ]);
+    let (v, code) = check_json(&dir.path().join("form.dat").display().to_string());
     assert_eq!(code, Some(2));
     assert_eq!(v["diagnostics"][0]["rule"], "pdf::unreadable");
     std::fs::copy(MERGED_PDF, dir.path().join("scan.bin")).unwrap();
-    let (v, _) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        &dir.path().join("scan.bin").display().to_string(),
-    ]);
+    let (v, _) = check_json(&dir.path().join("scan.bin").display().to_string());
     assert_eq!(v["summary"]["forms"], 1);
 }
 
@@ -184,13 +171,7 @@ fn a_directory_search_includes_word_documents_and_pdf_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(SAMPLE_DOCX, dir.path().join("a.docx")).unwrap();
     std::fs::copy(MERGED_PDF, dir.path().join("b.pdf")).unwrap();
-    let (v, _) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        &dir.path().display().to_string(),
-    ]);
+    let (v, _) = check_json(&dir.path().display().to_string());
     assert_eq!(v["summary"]["files"], 2);
     assert_eq!(v["summary"]["forms"], 27);
 }
@@ -211,8 +192,8 @@ fn findings_modulo_spaces(v: &Value) -> BTreeMap<String, usize> {
 fn the_sample_as_pdf_gives_the_findings_of_the_text_sample() {
     // 48 pages from LibreOffice: forms and rows continued over page breaks, a running page
     // header and a page-number footer on every page, 一级/二级 cells merged down.
-    let (text, text_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_TXT]);
-    let (pdf, pdf_code) = json(&["check", "--no-config", "--format", "json", SAMPLE_PDF]);
+    let (text, text_code) = check_json(SAMPLE_TXT);
+    let (pdf, pdf_code) = check_json(SAMPLE_PDF);
     assert_eq!(pdf["summary"]["forms"], 26);
     assert_eq!(findings_modulo_spaces(&pdf), findings_modulo_spaces(&text));
     assert_eq!(pdf_code, text_code);
@@ -277,13 +258,7 @@ fn pdf_shapes_from_other_producers_read_to_the_facts_of_their_sources() {
         )
     );
     // A form without ruling lines cannot be rebuilt into cells: said, and not read.
-    let (v, code) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        "tests/fixtures/pdf/huaibei-2025-no-lines.pdf",
-    ]);
+    let (v, code) = check_json("tests/fixtures/pdf/huaibei-2025-no-lines.pdf");
     assert_eq!(code, Some(2));
     assert_eq!(rules(&v), ["pdf::no-table-lines"], "{v}");
     // Header rows repeated on every page are read once: one form, 9 + 50 indicators.
@@ -291,13 +266,7 @@ fn pdf_shapes_from_other_producers_read_to_the_facts_of_their_sources() {
     assert_eq!(repeated.len(), 1);
     assert_eq!(repeated[0]["name"], "农村文化建设配套补助经费");
     assert_eq!(repeated[0]["indicators"].as_array().unwrap().len(), 59);
-    let (v, code) = json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        "tests/fixtures/pdf/huaibei-2025-repeat-header.pdf",
-    ]);
+    let (v, code) = check_json("tests/fixtures/pdf/huaibei-2025-repeat-header.pdf");
     assert_eq!(code, Some(0), "{v}");
     assert_eq!(v["summary"]["errors"], 0);
 }
@@ -329,13 +298,7 @@ fn check_bytes(name: &str, bytes: &[u8]) -> (Value, Option<i32>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, bytes).unwrap();
-    json(&[
-        "check",
-        "--no-config",
-        "--format",
-        "json",
-        &path.display().to_string(),
-    ])
+    check_json(&path.display().to_string())
 }
 
 fn rules(v: &Value) -> Vec<&str> {

@@ -1161,20 +1161,31 @@ fn group_of(span: Span, pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehe
     let mut exprs = exprs.into_iter();
     let collection = exprs.next().ok_or_else(|| internal(span))?;
     let filter = exprs.next();
-    let children: Vec<Expr> = std::iter::once(&collection)
+    Ok(comprehension(var, collection, filter, Some(key)))
+}
+
+/// A comprehension and its children (for the nesting depth).
+fn comprehension(
+    var: Ident,
+    collection: Expr,
+    filter: Option<Expr>,
+    map: Option<Expr>,
+) -> (Comprehension, Vec<Expr>) {
+    let children: Vec<Expr> = map
+        .iter()
+        .chain(Some(&collection))
         .chain(filter.iter())
-        .chain(Some(&key))
         .cloned()
         .collect();
-    Ok((
+    (
         Comprehension {
             var,
             collection: Box::new(collection),
             filter: filter.map(Box::new),
-            map: Some(Box::new(key)),
+            map: map.map(Box::new),
         },
         children,
-    ))
+    )
 }
 
 /// A comprehension from the `ident` and `expr` children of `pair`: [map,] collection[, filter].
@@ -1195,39 +1206,17 @@ fn comprehension_of(
     };
     let collection = exprs.next().ok_or_else(|| internal(span))?;
     let filter = exprs.next();
-    if !more.is_empty() {
-        // Several bindings: one comprehension over the flattened combinations.
-        let bindings: Vec<(Ident, Expr)> = std::iter::once((var, collection)).chain(more).collect();
-        let elements = nested_elements(span, bindings, filter, map)?;
-        let children = vec![elements.clone()];
-        return Ok((
-            Comprehension {
-                var: Ident {
-                    name: ELEMENT.to_owned(),
-                    span,
-                },
-                collection: Box::new(elements),
-                filter: None,
-                map: None,
-            },
-            children,
-        ));
+    if more.is_empty() {
+        return Ok(comprehension(var, collection, filter, map));
     }
-    let children: Vec<Expr> = map
-        .iter()
-        .chain(Some(&collection))
-        .chain(filter.iter())
-        .cloned()
-        .collect();
-    Ok((
-        Comprehension {
-            var,
-            collection: Box::new(collection),
-            filter: filter.map(Box::new),
-            map: map.map(Box::new),
-        },
-        children,
-    ))
+    // Several bindings: one comprehension over the flattened combinations.
+    let bindings: Vec<(Ident, Expr)> = std::iter::once((var, collection)).chain(more).collect();
+    let elements = nested_elements(span, bindings, filter, map)?;
+    let element = Ident {
+        name: ELEMENT.to_owned(),
+        span,
+    };
+    Ok(comprehension(element, elements, None, None))
 }
 
 fn build_list(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {

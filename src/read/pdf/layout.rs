@@ -53,6 +53,8 @@ struct Line {
     top: f32,
     baseline: f32,
     cells: Vec<String>,
+    /// See [`line_key`]: computed once, compared across pages several times.
+    key: String,
 }
 
 enum Item {
@@ -255,8 +257,8 @@ fn in_margin(page: &Page, line: &Line) -> bool {
 
 /// A line's text, digits and whitespace removed: the same header on every page, whatever its
 /// page number.
-fn line_key(line: &Line) -> String {
-    line.cells
+fn line_key(cells: &[String]) -> String {
+    cells
         .iter()
         .flat_map(|c| c.chars())
         .filter(|c| !c.is_whitespace() && !c.is_ascii_digit())
@@ -298,11 +300,10 @@ fn repeated_margin_lines(
         for k in edge_lines(page, items) {
             if let Some(Item::Line(line)) = items.get(k)
                 && !is_year_line(line)
+                && !line.key.is_empty()
+                && seen.insert(line.key.as_str())
             {
-                let key = line_key(line);
-                if !key.is_empty() && seen.insert(key.clone()) {
-                    *pages_with.entry(key).or_default() += 1;
-                }
+                *pages_with.entry(line.key.clone()).or_default() += 1;
             }
         }
     }
@@ -321,10 +322,7 @@ fn repeated_margin_lines(
         let (t, f): (Vec<String>, Vec<String>) = repeated.partition(|k| is_title(k));
         (t, f.into_iter().collect())
     };
-    let is_furniture = |line: &Line| {
-        let key = line_key(line);
-        is_page_number(&key) || furniture.contains(&key)
-    };
+    let is_furniture = |line: &Line| is_page_number(&line.key) || furniture.contains(&line.key);
     // A title at the top of every page is each page's form, or a running header that looks
     // like a title. It is a header where it stands over a table continued from the page
     // before, or over another title — and then on every page.
@@ -335,7 +333,7 @@ fn repeated_margin_lines(
         for items in laid {
             let at = items
                 .iter()
-                .position(|i| matches!(i, Item::Line(l) if line_key(l) == title));
+                .position(|i| matches!(i, Item::Line(l) if l.key == title));
             if let Some(at) = at {
                 let next = items.iter().skip(at + 1).find(|i| match i {
                     Item::Line(l) => !is_furniture(l),
@@ -345,7 +343,7 @@ fn repeated_margin_lines(
                     Some(Item::Table { xs, .. }) => {
                         last_xs.is_some_and(|before| column_map(before, xs).is_some())
                     }
-                    Some(Item::Line(l)) => is_title(&line_key(l)),
+                    Some(Item::Line(l)) => is_title(&l.key),
                     None => false,
                 };
             }
@@ -404,8 +402,7 @@ fn dropped(
 ) -> Vec<bool> {
     let is_furniture = |item: &Item| match item {
         Item::Line(line) if in_margin(page, line) => {
-            let key = line_key(line);
-            is_page_number(&key) || furniture.contains(&key)
+            is_page_number(&line.key) || furniture.contains(&line.key)
         }
         _ => false,
     };
@@ -500,10 +497,12 @@ fn page_items(page: &Page) -> Vec<Item> {
         });
     }
     for line in lines(glyphs, &free) {
+        let cells = split_cells(&line);
         items.push(Item::Line(Line {
             top: line.iter().map(|g| g.y + g.size).fold(f32::MIN, f32::max),
             baseline: line.iter().map(|g| g.y).fold(f32::MAX, f32::min),
-            cells: split_cells(&line),
+            key: line_key(&cells),
+            cells,
         }));
     }
     items.sort_by(|a, b| top(b).total_cmp(&top(a)));

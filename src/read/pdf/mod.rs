@@ -44,17 +44,24 @@ pub fn read(name: String, bytes: &[u8], vocab: &Vocabulary) -> Input {
     // A page that shows a form (its words: a title, 项目名称, 一级指标 …) but no table rebuilt
     // from ruling lines cannot be read into cells: its lines have an order, not columns. It is
     // said and left unread rather than guessed at; pages of prose stay as they are.
-    let unruled: Vec<usize> = pages
-        .iter()
-        .map(|p| p.number)
-        .filter(|n| !blocks.iter().any(|b| b.page == *n && b.table.is_some()))
-        .filter(|n| {
-            blocks
+    // Per page, in one pass over the blocks: (has a table, shows a form outside tables).
+    let mut seen: std::collections::BTreeMap<usize, (bool, bool)> = Default::default();
+    for block in &blocks {
+        let page = seen.entry(block.page).or_default();
+        if block.table.is_some() {
+            page.0 = true;
+        } else if !page.1 && !page.0 {
+            page.1 = block
+                .rows
                 .iter()
-                .filter(|b| b.page == *n)
-                .flat_map(|b| b.rows.iter().flatten())
-                .any(|cell| shows_form(cell, vocab))
-        })
+                .flatten()
+                .any(|cell| shows_form(cell, vocab));
+        }
+    }
+    let unruled: Vec<usize> = seen
+        .into_iter()
+        .filter(|(_, (table, form))| *form && !*table)
+        .map(|(page, _)| page)
         .collect();
     if !unruled.is_empty() {
         blocks.retain(|b| !unruled.contains(&b.page));
