@@ -70,6 +70,9 @@ impl Selection {
     }
 }
 
+/// Forms of a JSON model read per thread before the rules that look at one form see them.
+const JSON_FORMS_PER_THREAD: usize = 256;
+
 /// The rules, the configuration and the selection of one run.
 pub struct Checker<'a> {
     pub policy: &'a PolicySet,
@@ -182,6 +185,62 @@ impl Checker<'_> {
         self.configured(Arc::new(source), diagnostics, names, path)
     }
 
+    /// Read and check a JSON model a window of forms at a time, as [`Checker::check_text`]
+    /// does: the file is never a tree, and a window's forms are reduced to their summaries once
+    /// the rules looking at one form have seen them.
+    fn check_json(&self, bytes: Vec<u8>, name: String, path: &Path) -> Checked {
+        let started = Instant::now();
+        let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
+        let select = |r: &crate::policy::ir::CompiledRule| self.runs(&r.id);
+        let keep_bodies = self.policy.compares_form_bodies(select);
+        let rule_timings = self.timings.map(|t| &t.rules);
+        let window = rayon::current_num_threads().max(1) * JSON_FORMS_PER_THREAD;
+        let mut forms: Vec<crate::model::Project> = Vec::new();
+        let mut checked = 0usize;
+        let mut findings = Vec::new();
+        let mut in_rules = Duration::ZERO;
+        let mut check_window = |forms: &mut Vec<crate::model::Project>, checked: &mut usize| {
+            let rules_started = Instant::now();
+            let fresh = forms.get_mut(*checked..).unwrap_or_default();
+            findings.extend(
+                self.policy
+                    .check_forms(fresh, source.name(), select, rule_timings),
+            );
+            if !keep_bodies {
+                for form in fresh.iter_mut() {
+                    form.indicators = Vec::new();
+                    form.goals = Vec::new();
+                }
+            }
+            *checked = forms.len();
+            in_rules += rules_started.elapsed();
+        };
+        let mut read = crate::read::model_file::stream_json_model(&source, &mut |form| {
+            forms.push(form);
+            if forms.len() - checked >= window {
+                check_window(&mut forms, &mut checked);
+            }
+        });
+        check_window(&mut forms, &mut checked);
+        if read.iter().any(|d| d.code == "model::syntax") {
+            // A broken file is not checked in part: the syntax error says where it broke.
+            findings.clear();
+            forms.clear();
+        }
+        crate::read::model_file::assign_forms(&mut read, &forms);
+        if let Some(t) = self.timings {
+            t.add_read(started.elapsed().saturating_sub(in_rules));
+        }
+        diagnostics.extend(read);
+        diagnostics.extend(findings);
+        diagnostics.extend(
+            self.policy
+                .compare_forms(&forms, source.name(), select, rule_timings),
+        );
+        let names = forms.iter().map(FormInfo::of).collect();
+        self.configured(Arc::new(source), diagnostics, names, path)
+    }
+
     /// Apply the configuration to a file's findings: severities, ignores, suppressions.
     fn configured(
         &self,
@@ -229,6 +288,14 @@ impl Checker<'_> {
                 InputFormat::from_path(path)
             }
         });
+        if format == InputFormat::Json {
+            let started = Instant::now();
+            let bytes = crate::limits::read_input(path)?;
+            if let Some(t) = self.timings {
+                t.add_read(started.elapsed());
+            }
+            return Ok(self.check_json(bytes, path.display().to_string(), path));
+        }
         if format != InputFormat::Text {
             let started = Instant::now();
             let input = Input::read_with(path, Some(format), &self.config.vocabulary)?;

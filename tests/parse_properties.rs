@@ -354,3 +354,81 @@ fn unrecognized_lines_are_capped_across_pieces() {
             .any(|d| d.message.contains("另有 40 行"))
     );
 }
+
+/// Arbitrary JSON values, with the strings that need escaping.
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|n| serde_json::json!(n)),
+        (-1.0e6f64..1.0e6).prop_map(|f| serde_json::json!(f)),
+        "[\\PC\\t\\n\"\\\\/\u{1}😀中]{0,12}".prop_map(serde_json::Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map("[a-z中]{1,4}", inner, 0..6)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A parsed node as a serde_json value, checking each node's span holds its text.
+fn as_serde(text: &str, node: &jixiao::read::model_file::Node) -> serde_json::Value {
+    use jixiao::read::model_file::NodeKind;
+    let written = &text[node.span.start..node.span.end];
+    let value = match &node.kind {
+        NodeKind::Null => serde_json::Value::Null,
+        NodeKind::Bool(b) => serde_json::Value::Bool(*b),
+        NodeKind::Number(n) => {
+            assert_eq!(n, written);
+            serde_json::from_str(n).unwrap()
+        }
+        NodeKind::Str(s) => serde_json::Value::String(s.clone()),
+        NodeKind::Array(items) => items.iter().map(|i| as_serde(text, i)).collect(),
+        NodeKind::Object(entries) => entries
+            .iter()
+            .map(|(k, key_span, v)| {
+                let key: String =
+                    serde_json::from_str(&text[key_span.start..key_span.end]).unwrap();
+                assert_eq!(&key, k);
+                (k.clone(), as_serde(text, v))
+            })
+            .collect(),
+    };
+    // The span is exactly the value as written.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(written).unwrap(),
+        value
+    );
+    value
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The JSON reader reads what serde_json writes, compact or pretty, to the same values,
+    /// every node's span covering exactly its text.
+    #[test]
+    fn json_reader_agrees_with_serde_json(value in json_value(), pretty in any::<bool>()) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap()
+        } else {
+            serde_json::to_string(&value).unwrap()
+        };
+        let node = jixiao::read::json::parse(&text).unwrap();
+        prop_assert_eq!(as_serde(&text, &node), value);
+    }
+
+    /// Whatever the bytes, the JSON reader gives a tree or one diagnostic, with a span in range.
+    #[test]
+    fn json_reader_never_panics(text in "[\\[\\]{}\",:0-9a-z\\\\ /*\\n-]{0,64}") {
+        match jixiao::read::json::parse(&text) {
+            Ok(node) => prop_assert!(node.span.end <= text.len()),
+            Err(d) => {
+                let span = d.primary.unwrap().span;
+                prop_assert!(span.start <= span.end && span.end <= text.len());
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod docx;
 pub mod grid;
+pub mod json;
 pub mod model_file;
 pub mod pdf;
 pub mod recognize;

@@ -18,7 +18,7 @@ use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
 
 /// Deepest nesting accepted before parsing (the parsers recurse).
-const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -95,81 +95,7 @@ fn too_deep(source: &SourceFile) -> Option<Diagnostic> {
 
 /// Parse JSON (comments and trailing commas are accepted).
 pub fn parse_json(source: &SourceFile) -> Result<Node, Diagnostic> {
-    if let Some(d) = too_deep(source) {
-        return Err(d);
-    }
-    let options = jsonc_parser::ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
-    let parsed = jsonc_parser::parse_to_ast(
-        source.text(),
-        &jsonc_parser::CollectOptions::default(),
-        &options,
-    )
-    .map_err(|e| {
-        let r = e.range();
-        Diagnostic::error("model::syntax", format!("JSON 格式有误：{}", e.kind()))
-            .with_primary(Span::new(r.start, r.end.max(r.start)), Some("这里".into()))
-            .with_help(
-                "结构化输入应为 jixiao extract 输出的格式（jixiao schema 给出它的 JSON Schema）",
-            )
-    })?;
-    match parsed.value {
-        Some(v) => Ok(from_json(&v)),
-        None => Err(Diagnostic::error("model::syntax", "JSON 文件是空的")
-            .with_primary(Span::point(0), None)),
-    }
-}
-
-fn from_json(v: &jsonc_parser::ast::Value<'_>) -> Node {
-    use jsonc_parser::ast::{ObjectPropName, Value as J};
-    let span = |r: jsonc_parser::common::Range| Span::new(r.start, r.end);
-    match v {
-        J::NullKeyword(n) => Node {
-            kind: NodeKind::Null,
-            span: span(n.range),
-        },
-        J::BooleanLit(b) => Node {
-            kind: NodeKind::Bool(b.value),
-            span: span(b.range),
-        },
-        J::NumberLit(n) => Node {
-            kind: NodeKind::Number(n.value.to_owned()),
-            span: span(n.range),
-        },
-        J::StringLit(s) => Node {
-            kind: NodeKind::Str(s.value.to_string()),
-            span: span(s.range),
-        },
-        J::Array(a) => Node {
-            kind: NodeKind::Array(a.elements.iter().map(from_json).collect()),
-            span: span(a.range),
-        },
-        J::Object(o) => Node {
-            kind: NodeKind::Object(
-                o.properties
-                    .iter()
-                    .map(|p| {
-                        let (name, range) = match &p.name {
-                            ObjectPropName::String(s) => (s.value.to_string(), s.range),
-                            ObjectPropName::Word(w) => (w.value.to_owned(), w.range),
-                        };
-                        (name, span(range), from_json(&p.value))
-                    })
-                    .collect(),
-            ),
-            span: span(o.range),
-        },
-    }
+    crate::read::json::parse(source.text())
 }
 
 /// Parse TOML.
@@ -368,14 +294,29 @@ impl Reader<'_> {
 
     fn document(&mut self, root: &Node) -> Document {
         let mut projects = Vec::new();
+        for doc in self.documents(root) {
+            for p in self.array(doc.get("projects"), "projects") {
+                let index = projects.len() + 1;
+                if let Some(project) = self.project(p, index) {
+                    projects.push(project);
+                }
+            }
+        }
+        self.no_forms(projects.is_empty(), root);
+        Document { projects }
+    }
+
+    /// The documents of the top level (an object, or an array of them), their keys checked.
+    fn documents<'n>(&mut self, root: &'n Node) -> Vec<&'n Node> {
         let documents: Vec<&Node> = match &root.kind {
             NodeKind::Array(items) => items.iter().collect(),
             NodeKind::Object(_) => vec![root],
             _ => {
                 self.wrong_type("（顶层）", "对象", root);
-                return Document::default();
+                return Vec::new();
             }
         };
+        let mut objects = Vec::with_capacity(documents.len());
         for doc in documents {
             if !matches!(doc.kind, NodeKind::Object(_)) {
                 self.wrong_type("（文档）", "对象", doc);
@@ -391,14 +332,13 @@ impl Reader<'_> {
                     Some("结构化输入应为 jixiao extract 输出的格式"),
                 );
             }
-            for p in self.array(doc.get("projects"), "projects") {
-                let index = projects.len() + 1;
-                if let Some(project) = self.project(p, index) {
-                    projects.push(project);
-                }
-            }
+            objects.push(doc);
         }
-        if projects.is_empty() && !self.diags.iter().any(|d| d.severity == Severity::Error) {
+        objects
+    }
+
+    fn no_forms(&mut self, none: bool, root: &Node) {
+        if none && !self.diags.iter().any(|d| d.severity == Severity::Error) {
             self.problem(
                 Severity::Error,
                 "parse::no-forms",
@@ -407,7 +347,6 @@ impl Reader<'_> {
                 None,
             );
         }
-        Document { projects }
     }
 
     fn project(&mut self, node: &Node, index: usize) -> Option<Project> {
@@ -822,8 +761,13 @@ pub fn read_model(source: &SourceFile, root: &Node) -> (Document, Vec<Diagnostic
     };
     let document = reader.document(root);
     let mut diags = reader.diags;
-    let projects = &document.projects;
-    for d in &mut diags {
+    assign_forms(&mut diags, &document.projects);
+    (document, diags)
+}
+
+/// Name the form each of `diags` is in, when it has none: the form holding its span.
+pub fn assign_forms(diags: &mut [Diagnostic], projects: &[Project]) {
+    for d in diags {
         // Forms are in document order: the one holding a span is found by bisection.
         if d.project.is_none()
             && let Some(primary) = &d.primary
@@ -836,5 +780,38 @@ pub fn read_model(source: &SourceFile, root: &Node) -> (Document, Vec<Diagnostic
             d.project = Some(crate::diagnostic::ProjectRef::of(p));
         }
     }
-    (document, diags)
+}
+
+/// Read the model from JSON a form at a time: each form goes to `forms` as soon as it is read,
+/// so the file is never held as a tree. The diagnostics are not yet assigned to forms (see
+/// [`assign_forms`]). A syntax error anywhere is one `model::syntax` error; the forms read
+/// before it have been handed over already, and the caller drops them (a broken file is not
+/// checked in part).
+pub fn stream_json_model(source: &SourceFile, forms: &mut dyn FnMut(Project)) -> Vec<Diagnostic> {
+    let mut reader = Reader {
+        source,
+        diags: Vec::new(),
+    };
+    let mut read = 0usize;
+    let root = crate::read::json::stream(source.text(), &mut |node| {
+        if let Some(project) = reader.project(&node, read + 1) {
+            read += 1;
+            forms(project);
+        }
+    });
+    match root {
+        Ok(root) => {
+            // Keys and types of the documents; their streamed `projects` arrays are empty, and
+            // a `projects` that is not an array was not streamed: its type is reported here.
+            for doc in reader.documents(&root) {
+                let projects = doc.get("projects");
+                if projects.is_some_and(|p| !matches!(p.kind, NodeKind::Array(_))) {
+                    let _ = reader.array(projects, "projects");
+                }
+            }
+            reader.no_forms(read == 0, &root);
+        }
+        Err(d) => reader.diags.push(d),
+    }
+    reader.diags
 }
