@@ -48,3 +48,12 @@ done
 for threads in 1 2; do
   echo "10 MB, 934 files, -j$threads: $(measure 5 $jixiao check -j$threads "$dir/m10/many")"
 done
+# The same 10 MB of forms as the JSON model: one line (as the generator writes it) and pretty.
+[ -f "$dir/c10/pretty.json" ] || python3 -c 'import json, sys; json.dump(json.load(open(sys.argv[1])), open(sys.argv[2], "w"), ensure_ascii=False, indent=2)' "$dir/c10/forms.json" "$dir/c10/pretty.json"
+for threads in 1 2; do
+  for file in forms.json pretty.json; do
+    for format in human json; do
+      echo "10 MB as $file, --format $format, -j$threads: $(measure 5 $jixiao check -j$threads --format $format "$dir/c10/$file")"
+    done
+  done
+done
