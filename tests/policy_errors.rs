@@ -440,3 +440,36 @@ fn an_amount_of_unknown_kind_against_one_kind_is_warned() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_long_chain_of_lets_is_refused_not_a_stack_overflow() {
+    // Each `let` reads the one before: evaluating the last recurses through all of them.
+    let chain = |n: usize, step: &str| {
+        let mut policy =
+            "rule t.r {\n  severity info\n  for p in projects\n  let l0 = p.index\n".to_owned();
+        for k in 1..n {
+            policy.push_str(&format!(
+                "  let l{k} = {}\n",
+                step.replace("PREV", &format!("l{}", k - 1))
+            ));
+        }
+        policy.push_str(&format!("  require l{} > 0\n  message \"m\"\n}}\n", n - 1));
+        policy
+    };
+    for step in ["PREV", "PREV + PREV"] {
+        assert_eq!(codes(&chain(600, step)), vec!["policy::too-deep"], "{step}");
+        // The longest chain accepted runs within a test thread's stack (2 MiB, debug build).
+        let longest = (2..600)
+            .take_while(|n| codes(&chain(*n, step)).is_empty())
+            .last()
+            .unwrap();
+        assert!(longest >= 40, "{longest}");
+        let loaded = load_ok(&chain(longest, step));
+        let sample = sample();
+        let findings =
+            loaded
+                .policy
+                .check_projects(&sample.document.projects, sample.source.name(), |_| true);
+        assert!(findings.is_empty(), "{findings:?}");
+    }
+}

@@ -283,6 +283,8 @@ struct RuleCx<'p> {
     /// `i` + `value`) known to be of one kind, from a `where`, a quantifier's or aggregate's
     /// own `where`, or the left side of an `and`. `amount` of such a value has that kind's type.
     kind_facts: Vec<(usize, Vec<FieldId>, ValueKind)>,
+    /// Per `let` slot: how deep evaluating it can recurse, through the `let`s it reads.
+    let_depths: HashMap<usize, u32>,
     diags: Vec<Diagnostic>,
 }
 
@@ -336,6 +338,7 @@ impl<'p> RuleCx<'p> {
             cache_sites: 0,
             used_params: BTreeSet::new(),
             kind_facts: Vec::new(),
+            let_depths: HashMap::new(),
             constant_slots: BTreeSet::new(),
             diags: Vec::new(),
         }
@@ -552,6 +555,7 @@ impl<'p> RuleCx<'p> {
                 }
                 ClauseKind::Where(e) => {
                     let cond = self.condition(e, "where");
+                    self.evaluation_depth(e, &cond);
                     // Holds for the rest of the rule.
                     self.learn_kinds(&cond, true);
                     if in_prefix {
@@ -566,7 +570,9 @@ impl<'p> RuleCx<'p> {
                         in_prefix = false;
                     }
                     let value = self.expr(e);
+                    let depth = self.evaluation_depth(e, &value);
                     let slot = self.bind(name, value.ty.clone(), true);
+                    self.let_depths.insert(slot, depth + 1);
                     let constant = self.is_constant(&value);
                     if constant {
                         self.constant_slots.insert(slot);
@@ -582,7 +588,9 @@ impl<'p> RuleCx<'p> {
                         place_conditions(&mut steps, std::mem::take(&mut prefix_conditions));
                         in_prefix = false;
                     }
-                    conditions.push(self.condition(e, "require"));
+                    let cond = self.condition(e, "require");
+                    self.evaluation_depth(e, &cond);
+                    conditions.push(cond);
                 }
                 _ => {}
             }
@@ -921,6 +929,7 @@ impl<'p> RuleCx<'p> {
                 match parser::parse_expr(inner, offset) {
                     Ok(e) => {
                         let ir = self.expr(&e);
+                        self.evaluation_depth(&e, &ir);
                         segments.push(Segment::Expr(ir));
                     }
                     Err(d) => self.diags.push(d),
@@ -1143,6 +1152,41 @@ impl<'p> RuleCx<'p> {
                 ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
             }
         }
+    }
+
+    /// How deep evaluating `e` can recurse: its own nesting plus that of the deepest `let` it
+    /// reads (a `let` is computed where it is first read). Past [`parser::MAX_EXPR_DEPTH`] — a
+    /// chain of hundreds of `let`s, each reading the one before — it is refused like an
+    /// expression nested that deep, instead of exhausting the stack at run time.
+    fn evaluation_depth(&mut self, e: &Expr, ir: &Ir) -> u32 {
+        let read = free_slots(ir);
+        let through_lets = read
+            .iter()
+            .filter_map(|slot| self.let_depths.get(slot))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let depth = e.depth.saturating_add(through_lets);
+        // Said once, where the chain crosses the limit: a `let` read here that is over it
+        // already had its error.
+        let crossed_before = read.iter().any(|slot| {
+            self.let_depths
+                .get(slot)
+                .is_some_and(|d| *d > parser::MAX_EXPR_DEPTH + 1)
+        });
+        if depth > parser::MAX_EXPR_DEPTH && through_lets > 0 && !crossed_before {
+            self.error(
+                "policy::too-deep",
+                format!(
+                    "计算这个表达式要经过的 let 连同表达式本身嵌套超过 {} 层",
+                    parser::MAX_EXPR_DEPTH
+                ),
+                e.span,
+                Some("嵌套太深".into()),
+                Some("减少 let 之间一层套一层的引用（如 let b = a、let c = b …），直接写出要计算的值".into()),
+            );
+        }
+        depth
     }
 
     /// `a and b`, `a or b`. Under `and`, what `a` says of value kinds holds in `b` (it is only
