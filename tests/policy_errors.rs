@@ -473,3 +473,24 @@ fn a_long_chain_of_lets_is_refused_not_a_stack_overflow() {
         assert!(findings.is_empty(), "{findings:?}");
     }
 }
+
+#[test]
+fn several_bindings_join_on_an_outer_equality_like_nested_forms() {
+    // Each part of the filter goes to the first binding it can: `q.… == p.…` filters `q`,
+    // where it is a hash join, not a pass over every form per form.
+    for query in [
+        "  for p in projects\n  require count(i for q in projects, i in q.indicators where q.department.code == p.department.code) < 5",
+        "  for p in projects\n  require sum(i.value.money for q in projects, i in q.indicators where q.department.code == p.department.code and i.value.kind == money) < 1元",
+        "  for p in projects\n  require none q in projects, i in q.indicators where q.department.code == p.department.code and q.index != p.index: i.name == \"x\"",
+        "  for p in projects\n  let names = [i.name for q in projects, i in q.indicators where q.name == p.name]\n  require count(names) > 0",
+    ] {
+        assert_eq!(codes(&rule(query)), Vec::<String>::new(), "{query}");
+    }
+    // Without the equality it is the pairs of forms it looks like.
+    assert_eq!(
+        codes(&rule(
+            "  for p in projects\n  require count(i for q in projects, i in q.indicators where q.index != p.index) > 0"
+        )),
+        vec!["policy::quadratic"]
+    );
+}

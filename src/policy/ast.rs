@@ -266,6 +266,57 @@ pub struct Comprehension {
     pub map: Option<Box<Expr>>,
 }
 
+impl Expr {
+    /// Whether a name in `names` occurs anywhere in the expression (also where a nested
+    /// comprehension binds the same name: an over-approximation, which is what placing a
+    /// condition needs).
+    pub fn mentions(&self, names: &[&str]) -> bool {
+        let mut stack: Vec<&Expr> = vec![self];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ExprKind::Bool(_)
+                | ExprKind::Number(_)
+                | ExprKind::Quantity(..)
+                | ExprKind::Date(_)
+                | ExprKind::Str(_) => {}
+                ExprKind::Name(id) => {
+                    if names.contains(&id.name.as_str()) {
+                        return true;
+                    }
+                }
+                ExprKind::List(items) | ExprKind::Call(_, items) => stack.extend(items),
+                ExprKind::Field(a, _)
+                | ExprKind::Neg(a)
+                | ExprKind::Not(a)
+                | ExprKind::Is { expr: a, .. } => stack.push(a),
+                ExprKind::Arith(_, a, b)
+                | ExprKind::Compare(_, a, b)
+                | ExprKind::Coalesce(a, b)
+                | ExprKind::And(a, b)
+                | ExprKind::Or(a, b)
+                | ExprKind::In {
+                    item: a, list: b, ..
+                } => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                ExprKind::If(a, b, c) => stack.extend([&**a, &**b, &**c]),
+                ExprKind::ListComp(c) | ExprKind::Aggregate(_, c) => {
+                    stack.push(&c.collection);
+                    stack.extend(c.filter.as_deref());
+                    stack.extend(c.map.as_deref());
+                }
+                ExprKind::Quantified { comp, body, .. } => {
+                    stack.push(&comp.collection);
+                    stack.extend(comp.filter.as_deref());
+                    stack.extend(body.as_deref());
+                }
+            }
+        }
+        false
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ExprKind {
     Bool(bool),

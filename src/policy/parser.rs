@@ -1114,6 +1114,8 @@ fn nested_elements(
     filter: Option<Expr>,
     map: Option<Expr>,
 ) -> Result<Expr> {
+    let mut filters = filters_by_binding(&bindings, filter)?;
+    let filter = filters.pop().flatten();
     let (last, collection) = bindings.pop().ok_or_else(|| internal(span))?;
     let map = match map {
         Some(m) => m,
@@ -1130,16 +1132,17 @@ fn nested_elements(
         span,
         &refs,
     )?;
-    for (var, collection) in bindings.into_iter().rev() {
+    for ((var, collection), filter) in bindings.into_iter().zip(filters).rev() {
+        let refs: Vec<&Expr> = [&collection, &list].into_iter().chain(&filter).collect();
         let lists = node(
             ExprKind::ListComp(Comprehension {
                 var,
                 collection: Box::new(collection.clone()),
-                filter: None,
+                filter: filter.clone().map(Box::new),
                 map: Some(Box::new(list.clone())),
             }),
             span,
-            &[&collection, &list],
+            &refs,
         )?;
         let flatten = Ident {
             name: "flatten".to_owned(),
@@ -1305,8 +1308,11 @@ fn build_primary(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
             let mut inner = pair.into_inner();
             let name = inner.next().ok_or_else(|| internal(span))?;
             let which = Aggregate::from_name(name.as_str()).ok_or_else(|| internal(span))?;
-            let (comp, children) =
-                build_comprehension(inner.next().ok_or_else(|| internal(span))?, offset)?;
+            let part = inner.next().ok_or_else(|| internal(span))?;
+            if let Some(nested) = nested_count_or_sum(span, which, part.clone(), offset)? {
+                return Ok(nested);
+            }
+            let (comp, children) = build_comprehension(part, offset)?;
             let refs: Vec<&Expr> = children.iter().collect();
             node(ExprKind::Aggregate(which, comp), span, &refs)
         }
@@ -1372,6 +1378,17 @@ fn nested_quantifier(
         Quantifier::None => Quantifier::Any,
         q => q,
     };
+    // With a body, the filter limits the combinations: each part goes to the first binding it
+    // can, where it also prunes (and an equality with an outer name becomes a join). Without
+    // one the filter is the condition, and stays whole on the last binding.
+    let mut filters = if body.is_some() {
+        filters_by_binding(&bindings, filter)?
+    } else {
+        let mut none: Vec<Option<Expr>> = vec![None; bindings.len().saturating_sub(1)];
+        none.push(filter);
+        none
+    };
+    let filter = filters.pop().flatten();
     let (last, collection) = bindings.pop().ok_or_else(|| internal(span))?;
     let refs: Vec<&Expr> = std::iter::once(&collection)
         .chain(&filter)
@@ -1395,24 +1412,142 @@ fn nested_quantifier(
         span,
         &refs,
     )?;
-    for (k, (var, collection)) in bindings.into_iter().enumerate().rev() {
+    for (k, ((var, collection), filter)) in bindings.into_iter().zip(filters).enumerate().rev() {
         let q = if k == 0 { quantifier } else { inner };
+        let refs: Vec<&Expr> = [&collection, &acc].into_iter().chain(&filter).collect();
         acc = node(
             ExprKind::Quantified {
                 quantifier: q,
                 comp: Comprehension {
                     var,
                     collection: Box::new(collection.clone()),
-                    filter: None,
+                    filter: filter.clone().map(Box::new),
                     map: None,
                 },
                 body: Some(Box::new(acc.clone())),
             },
             span,
-            &[&collection, &acc],
+            &refs,
         )?;
     }
     Ok(acc)
+}
+
+/// `count(… for a in A, b in B where F)` and `sum(M for a in A, b in B where F)` over several
+/// bindings, as nested aggregates: `sum(count(b in B where F2) for a in A where F1)`. Unlike the
+/// flattened list, an outer level joined to an outer binding (`where q.code == p.code`) is
+/// computed once per key, as the hand-nested form is. `None` when `pair` has one binding or the
+/// aggregate is another.
+fn nested_count_or_sum(
+    span: Span,
+    which: Aggregate,
+    pair: Pair<'_, Rule>,
+    offset: usize,
+) -> Result<Option<Expr>> {
+    let mapped = match pair.as_rule() {
+        Rule::comp_map => true,
+        Rule::comp_filter => false,
+        _ => return Ok(None),
+    };
+    if !matches!(which, Aggregate::Count | Aggregate::Sum) {
+        return Ok(None);
+    }
+    let (var, exprs, more) = var_and_exprs(span, pair, offset)?;
+    if more.is_empty() {
+        return Ok(None);
+    }
+    let mut exprs = exprs.into_iter();
+    let map = if mapped { exprs.next() } else { None };
+    let collection = exprs.next().ok_or_else(|| internal(span))?;
+    let filter = exprs.next();
+    let mut bindings: Vec<(Ident, Expr)> = std::iter::once((var, collection)).chain(more).collect();
+    let mut filters = filters_by_binding(&bindings, filter)?;
+    let filter = filters.pop().flatten();
+    let (last, collection) = bindings.pop().ok_or_else(|| internal(span))?;
+    let refs: Vec<&Expr> = std::iter::once(&collection)
+        .chain(&filter)
+        .chain(&map)
+        .collect();
+    let mut acc = node(
+        ExprKind::Aggregate(
+            which,
+            Comprehension {
+                var: last,
+                collection: Box::new(collection.clone()),
+                filter: filter.clone().map(Box::new),
+                map: map.clone().map(Box::new),
+            },
+        ),
+        span,
+        &refs,
+    )?;
+    for ((var, collection), filter) in bindings.into_iter().zip(filters).rev() {
+        let refs: Vec<&Expr> = [&collection, &acc].into_iter().chain(&filter).collect();
+        acc = node(
+            ExprKind::Aggregate(
+                Aggregate::Sum,
+                Comprehension {
+                    var,
+                    collection: Box::new(collection.clone()),
+                    filter: filter.clone().map(Box::new),
+                    map: Some(Box::new(acc.clone())),
+                },
+            ),
+            span,
+            &refs,
+        )?;
+    }
+    Ok(Some(acc))
+}
+
+/// The parts of `filter` (its `and`ed conditions) for each binding: a part goes to the first
+/// binding after which every binding it names is bound, so it is tested as early as it can
+/// be. `a in A, b in B where F(a) and G(a, b)` filters `a` by `F` before `b` is bound. The
+/// result has one entry per binding.
+fn filters_by_binding(
+    bindings: &[(Ident, Expr)],
+    filter: Option<Expr>,
+) -> Result<Vec<Option<Expr>>> {
+    let mut levels: Vec<Option<Expr>> = vec![None; bindings.len()];
+    let Some(filter) = filter else {
+        return Ok(levels);
+    };
+    let mut parts = Vec::new();
+    let mut stack = vec![filter];
+    while let Some(e) = stack.pop() {
+        match e.kind {
+            ExprKind::And(a, b) => {
+                stack.push(*b);
+                stack.push(*a);
+            }
+            _ => parts.push(e),
+        }
+    }
+    for part in parts {
+        let level = (0..bindings.len())
+            .rev()
+            .find(|k| {
+                bindings
+                    .get(*k)
+                    .is_some_and(|(var, _)| part.mentions(&[var.name.as_str()]))
+            })
+            .unwrap_or(0);
+        let Some(slot) = levels.get_mut(level) else {
+            continue;
+        };
+        *slot = Some(match slot.take() {
+            None => part,
+            Some(before) => {
+                let span = before.span.cover(part.span);
+                node(
+                    ExprKind::And(Box::new(before.clone()), Box::new(part.clone())),
+                    span,
+                    &[&before, &part],
+                )?
+            }
+        });
+    }
+    Ok(levels)
 }
 
 fn number(text: &str, span: Span) -> Result<Decimal> {
