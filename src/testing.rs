@@ -259,7 +259,15 @@ pub fn load_test_file(path: &Path) -> Result<TestFile, ConfigDiagnostics> {
     let policies = raw
         .policies
         .iter()
-        .map(|p| (dir.join(p.get_ref()), Span::from(p.span())))
+        .map(|p| {
+            // `builtin:default` names a pack built into jixiao, not a file.
+            let path = if p.get_ref().starts_with("builtin:") {
+                PathBuf::from(p.get_ref())
+            } else {
+                dir.join(p.get_ref())
+            };
+            (path, Span::from(p.span()))
+        })
         .collect();
     let params = raw
         .params
@@ -349,8 +357,26 @@ pub fn run_case(policy: &PolicySet, case: &TestCase) -> TestResult {
     // A rule the test names that is not loaded would only show as "expected, not found".
     if let Some(name) = unloaded(policy, case) {
         result.error = Some(format!(
-            "规则 {name} 没有加载（没有与它匹配的规则或读表代码）：用 jixiao test --policy 文件.jxp 加载定义它的规则文件，或把该文件加入 jixiao.toml 的 policies"
+            "规则 {name} 没有加载（没有与它匹配的规则或读表代码）：在测试文件中写 policies = [\"文件.jxp\"]，或用 jixiao test --policy 文件.jxp 加载定义它的规则文件，或把该文件加入 jixiao.toml 的 policies"
         ));
+        return result;
+    }
+    // A test that runs no rule at all would pass whatever the form says.
+    let runs_any = policy.rules.iter().any(|r| {
+        case.rules
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|p| pattern_matches(p, &r.id)))
+    }) || case.rules.as_ref().is_some_and(|rules| {
+        rules.iter().any(|p| {
+            crate::read::recognize::READER_CODES
+                .iter()
+                .any(|(code, _)| pattern_matches(p, code))
+        })
+    });
+    if !runs_any {
+        result.error = Some(
+            "这个测试没有运行任何规则（没有加载规则）：在测试文件中写 policies 或 default-policy = true，或用 --policy 加载规则文件".to_owned(),
+        );
         return result;
     }
     let input = match &case.form {

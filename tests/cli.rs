@@ -574,3 +574,88 @@ fn a_test_file_names_its_policies_and_parameters() {
     assert!(errors.contains("test::unknown-param"), "{errors}");
     assert!(errors.contains("是否应为 min_satisfaction"), "{errors}");
 }
+
+#[test]
+fn test_files_params_do_not_reach_examples_and_empty_tests_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = std::fs::read_to_string(SAMPLE).unwrap();
+    std::fs::write(dir.path().join("q.txt"), &form).unwrap();
+    // A policy whose example holds at its declared parameter (90%: two forms below).
+    std::fs::write(
+        dir.path().join("ex.jxp"),
+        "param lim: percent = 90%\nrule ex.low {\n  severity warning\n  for p in projects, i in p.indicators where i.category == satisfaction and i.value.kind == percent\n  require i.value.percent >= lim\n  message \"低\"\n  example fail \"q.txt\" expect 2\n}\n",
+    )
+    .unwrap();
+    // Both files expect the two findings of 90%: right for y, wrong for x (95% finds more).
+    for (sub, lim) in [("x", "95%"), ("y", "90%")] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        std::fs::write(
+            dir.path().join(sub).join("t.test.toml"),
+            format!("policies = [\"../ex.jxp\"]\n[params]\nlim = \"{lim}\"\n[[test]]\nname = \"{sub}\"\nform = \"../q.txt\"\nrules = [\"ex.\"]\nexpect = [{{ rule = \"ex.low\", line = 222 }}, {{ rule = \"ex.low\", line = 506 }}]\n"),
+        )
+        .unwrap();
+    }
+    // In either order the example runs with 90%; only the 95% file's own test fails.
+    for order in [["x", "y"], ["y", "x"]] {
+        let out = jixiao()
+            .current_dir(dir.path())
+            .args([
+                "test",
+                "--no-config",
+                "--no-default-policy",
+                order[0],
+                order[1],
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("✓ ex.low 示例 fail q.txt"), "{text}");
+        assert!(text.contains("✗ x"), "{text}");
+        assert!(text.contains("✓ y"), "{text}");
+        assert!(text.contains("1 个失败"), "{text}");
+    }
+    // `builtin:default` names the built-in pack in a test file as on the command line.
+    std::fs::write(
+        dir.path().join("b.test.toml"),
+        "policies = [\"builtin:default\"]\ndefault-policy = false\n[[test]]\nname = \"pack\"\nform = \"q.txt\"\nrules = [\"funds.cost-within-total\"]\nexpect = [{ rule = \"funds.cost-within-total\", line = 173 }, { rule = \"funds.cost-within-total\" }, { rule = \"funds.cost-within-total\" }, { rule = \"funds.cost-within-total\" }]\n",
+    )
+    .unwrap();
+    let out = jixiao()
+        .current_dir(dir.path())
+        .args([
+            "test",
+            "--no-config",
+            "--no-default-policy",
+            "-q",
+            "b.test.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A test that runs no rule fails instead of passing by default.
+    std::fs::write(
+        dir.path().join("e.test.toml"),
+        "default-policy = false\n[[test]]\nname = \"nothing\"\nform = \"q.txt\"\nexpect = []\n",
+    )
+    .unwrap();
+    let out = jixiao()
+        .current_dir(dir.path())
+        .args([
+            "test",
+            "--no-config",
+            "--no-default-policy",
+            "-q",
+            "e.test.toml",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("没有运行任何规则"), "{text}");
+}

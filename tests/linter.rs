@@ -218,3 +218,76 @@ fn explanations_name_the_fields_and_values() {
         vec!["指标值的比较符为 ≥", "指标值的百分比为 90%，不小于 90%"]
     );
 }
+
+#[test]
+fn explanations_say_what_functions_and_fallbacks_made_of_the_fields() {
+    let rules = r#"
+rule x.len {
+  severity info
+  for p in projects where p.index == 1
+  require length(p.goals) > 5
+  message "m"
+}
+rule x.collapse {
+  severity info
+  for p in projects where p.index == 3
+  require collapse_repeats(p.department.name) == p.department.name
+  message "m"
+}
+rule x.multi {
+  severity info
+  for p in projects where p.index == 1
+  require count(c for a in p.indicators, b in p.goals, c in p.indicators) < 0
+  message "m"
+}
+rule x.coalesce {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 1
+  require (i.note ?? i.name) == ""
+  message "m"
+}
+rule x.none {
+  severity info
+  for p in projects where p.index == 1
+  require none j in p.indicators: j.value.percent <= 50% or j.index == 5
+  message "m"
+}
+"#;
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text("x.jxp", rules)
+        .build()
+        .unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let why = |rule: &str| -> String {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .map(|f| f.explanation.join(" / "))
+            .unwrap_or_default()
+    };
+    // A list's length is how many, not how many characters.
+    assert_eq!(why("x.len"), "本表的总体目标的个数为 3（要求大于 5）");
+    // What a function made of a field is not the field.
+    assert!(
+        why("x.collapse").starts_with("本表的主管部门名称（去掉重复字后）为 “黔南布依族苗族自治州人力资源和社会保障局”，不等于 本表的主管部门名称 “"),
+        "{}",
+        why("x.collapse")
+    );
+    // Several bindings are combinations, each collection named once.
+    assert_eq!(
+        why("x.multi"),
+        "本表的指标与本表的总体目标与本表的指标中各取一项的组合的个数为 363（要求小于 0）"
+    );
+    // `a ?? b` names the missing field and what stood in for it.
+    assert_eq!(
+        why("x.coalesce"),
+        "说明（缺失，取指标名称）为 “开展宣传场次”（要求为 “”）"
+    );
+    // `none`: the facts of the element that has it, not the condition restated.
+    assert_eq!(
+        why("x.none"),
+        "本表的指标中第 3 个（软件电脑使用故障率）：指标值的百分比为 3%，不大于 50%"
+    );
+}

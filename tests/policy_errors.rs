@@ -414,6 +414,11 @@ fn amount_is_typed_where_a_condition_fixes_the_kind() {
         "  for p in projects, i in p.indicators\n  require i.value.kind != money or i.value.amount >= 1元",
         "  for p in projects, i in p.indicators\n  require not (i.value.kind == money and i.value.amount < 1元)",
         "  for p in projects, i in p.indicators\n  let v = i.value\n  where v.kind == money\n  require v.amount >= 1元",
+        "  for p in projects, i in p.indicators where i.value.kind == money\n  let v = i.value\n  require v.amount >= 1元",
+        "  for p in projects, i in p.indicators\n  require if i.value.kind == money then i.value.amount <= p.funds.total else true",
+        "  for p in projects, i in p.indicators\n  require if i.value.kind != money then true else i.value.amount <= p.funds.total",
+        "  for p in projects, i in p.indicators\n  require i.value.kind in [money] and i.value.amount >= 1元",
+        "  for p in projects, i in p.indicators\n  require i.value.amount * 2 != i.value.amount",
     ] {
         assert_eq!(codes(&rule(query)), Vec::<String>::new(), "{query}");
     }
@@ -432,12 +437,24 @@ fn an_amount_of_unknown_kind_against_one_kind_is_warned() {
         &rule("  for p in projects, i in p.indicators\n  require i.value.amount <= 100万元"),
         &["policy::unnarrowed-amount"]
     ));
-    // Against a plain number or another amount: fine for every kind.
+    // Against a plain number, in a list, against another value's amount: each fails at run
+    // time on some kind, and is warned.
+    for query in [
+        "  for p in projects, i in p.indicators\n  require i.value.amount > 0",
+        "  for p in projects, i in p.indicators\n  require i.value.amount in [1元, 2元]",
+        "  for p in projects, i in p.indicators, j in p.indicators where i.index < j.index\n  require i.value.amount != j.value.amount",
+    ] {
+        assert!(
+            codes(&rule(query)).contains(&"policy::unnarrowed-amount".to_owned()),
+            "{query}"
+        );
+    }
+    // Two values compared whole fail on every form: refused at load.
     assert_eq!(
         codes(&rule(
-            "  for p in projects, i in p.indicators\n  require i.value.amount * 2 != i.value.amount"
+            "  for p in projects, i in p.indicators, j in p.indicators where i.index < j.index\n  require i.value != j.value"
         )),
-        Vec::<String>::new()
+        vec!["policy::quadratic", "policy::type-mismatch"]
     );
 }
 

@@ -60,9 +60,11 @@ pub fn run(args: &TestArgs) -> u8 {
             continue;
         }
         match own_policy_set(args, &config, &test_file, &shown) {
-            Some(own) => {
-                // The examples of rules only this file loads run once, with its tests.
-                let mut own_cases: Vec<TestCase> = example_cases(&own)
+            Some((own, defaults)) => {
+                // The examples of rules only this file loads run once, with the parameters
+                // their policy declares: a test file's [params] are for its own tests.
+                let examples_set = defaults.as_ref().unwrap_or(&own);
+                let examples: Vec<TestCase> = example_cases(examples_set)
                     .into_iter()
                     .filter(|c| match &c.form {
                         Form::Example { rule, .. } => !examples_of.contains(rule),
@@ -71,8 +73,17 @@ pub fn run(args: &TestArgs) -> u8 {
                     .collect();
                 examples_of.extend(own.rules.iter().map(|r| r.id.clone()));
                 shown.extend(own.sources.iter().map(|s| s.name().to_owned()));
-                own_cases.extend(test_file.cases);
-                own_sets.push((own, own_cases));
+                match defaults {
+                    Some(defaults) => {
+                        own_sets.push((defaults, examples));
+                        own_sets.push((own, test_file.cases));
+                    }
+                    None => {
+                        let mut own_cases = examples;
+                        own_cases.extend(test_file.cases);
+                        own_sets.push((own, own_cases));
+                    }
+                }
             }
             None => trouble = true,
         }
@@ -149,18 +160,19 @@ pub fn run(args: &TestArgs) -> u8 {
     crate::cli::output::print(&out, code)
 }
 
-/// The policies a test file names, loaded besides the command line's, with its parameters set.
+/// The policies a test file names, loaded besides the command line's, with its parameters set;
+/// and, when it sets parameters, the same set without them (for the rules' own examples).
 /// `None` when they cannot be loaded (the problems are printed).
 fn own_policy_set(
     args: &TestArgs,
     config: &crate::config::Config,
     test_file: &TestFile,
     shown: &[String],
-) -> Option<PolicySet> {
+) -> Option<(PolicySet, Option<PolicySet>)> {
     let missing: crate::config::ConfigDiagnostics = test_file
         .policies
         .iter()
-        .filter(|(path, _)| !path.is_file())
+        .filter(|(path, _)| !path.to_string_lossy().starts_with("builtin:") && !path.is_file())
         .map(|(path, span)| {
             (
                 test_file.source.clone(),
@@ -177,19 +189,28 @@ fn own_policy_set(
         return None;
     }
     let paths: Vec<PathBuf> = test_file.policies.iter().map(|(p, _)| p.clone()).collect();
-    let mut own = args
-        .policy
-        .load_with(
-            config,
-            &paths,
-            test_file.default_policy,
-            shown,
-            ColorChoice::Auto,
-        )
-        .ok()?;
+    let load = |shown: &[String]| {
+        args.policy
+            .load_with(
+                config,
+                &paths,
+                test_file.default_policy,
+                shown,
+                ColorChoice::Auto,
+            )
+            .ok()
+    };
+    let mut own = load(shown)?;
+    let defaults = if test_file.params.is_empty() {
+        None
+    } else {
+        // Loaded again (its warnings were printed with the first).
+        let all: Vec<String> = own.sources.iter().map(|s| s.name().to_owned()).collect();
+        Some(load(&all)?)
+    };
     let problems = test_file.apply_params(&mut own);
     if problems.is_empty() {
-        Some(own)
+        Some((own, defaults))
     } else {
         print_diagnostics(&problems, ColorChoice::Auto);
         None

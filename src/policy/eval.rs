@@ -1084,6 +1084,13 @@ impl<'a> Frame<'a> {
                     (anchor_span(&anchor), anchor, None)
                 }
             };
+        // A rule over values with no place (`for n in distinct(…)`) still reports at a place:
+        // the form being checked, else the document's first form.
+        let primary_span = primary_span.or_else(|| {
+            self.current_project()
+                .or_else(|| self.projects.first())
+                .map(Project::anchor)
+        });
         d.primary = primary_span.map(|span| Label {
             span,
             text: primary_text,

@@ -285,6 +285,8 @@ struct RuleCx<'p> {
     kind_facts: Vec<(usize, Vec<FieldId>, ValueKind)>,
     /// Per `let` slot: how deep evaluating it can recurse, through the `let`s it reads.
     let_depths: HashMap<usize, u32>,
+    /// `let`s that only name a path of fields (`let v = i.value`): the binding and path.
+    let_paths: HashMap<usize, (usize, Vec<FieldId>)>,
     diags: Vec<Diagnostic>,
 }
 
@@ -305,6 +307,19 @@ fn value_path(ir: &Ir) -> Option<(usize, Vec<FieldId>)> {
             _ => return None,
         }
     }
+}
+
+/// The values whose `amount` an expression reads (`i.value.amount * 2` → `i` + `value`).
+fn amount_sources(ir: &Ir) -> Vec<(usize, Vec<FieldId>)> {
+    let mut out = Vec::new();
+    ir.walk(&mut |e| {
+        if let IrKind::Field(value, FieldId::ValueAmount) = &e.kind
+            && let Some(path) = value_path(value)
+        {
+            out.push(path);
+        }
+    });
+    out
 }
 
 /// The type of `amount` for a value of kind `kind` (none: the kind has no amount).
@@ -339,6 +354,7 @@ impl<'p> RuleCx<'p> {
             used_params: BTreeSet::new(),
             kind_facts: Vec::new(),
             let_depths: HashMap::new(),
+            let_paths: HashMap::new(),
             constant_slots: BTreeSet::new(),
             diags: Vec::new(),
         }
@@ -573,6 +589,9 @@ impl<'p> RuleCx<'p> {
                     let depth = self.evaluation_depth(e, &value);
                     let slot = self.bind(name, value.ty.clone(), true);
                     self.let_depths.insert(slot, depth + 1);
+                    if let Some(path) = self.path_of(&value) {
+                        self.let_paths.insert(slot, path);
+                    }
                     let constant = self.is_constant(&value);
                     if constant {
                         self.constant_slots.insert(slot);
@@ -618,14 +637,14 @@ impl<'p> RuleCx<'p> {
                 ClauseKind::Message(s) => message = Some(self.template(s)),
                 ClauseKind::Help(s) => help = Some(self.template(s)),
                 ClauseKind::At(e, text) => {
-                    let place = self.place(e, for_slots.last().copied());
+                    let place = self.place(e, self.anchor_of(&for_slots));
                     let text = text.as_ref().map(|t| self.template(t));
                     if let Some(place) = place {
                         primary = Some((place, text));
                     }
                 }
                 ClauseKind::Label(e, text) => {
-                    let place = self.place(e, for_slots.last().copied());
+                    let place = self.place(e, self.anchor_of(&for_slots));
                     let text = text.as_ref().map(|t| self.template(t));
                     if let Some(place) = place {
                         labels.push((place, text));
@@ -659,7 +678,7 @@ impl<'p> RuleCx<'p> {
                 req.severity = o.severity;
                 req.help = o.help.as_ref().map(|h| self.template(h));
                 if let Some((e, text)) = &o.at {
-                    let place = self.place(e, for_slots.last().copied());
+                    let place = self.place(e, self.anchor_of(&for_slots));
                     let text = text.as_ref().map(|t| self.template(t));
                     req.primary = place.map(|p| (p, text));
                 }
@@ -698,7 +717,7 @@ impl<'p> RuleCx<'p> {
             id_span: decl.id.span,
             slots: std::mem::take(&mut self.slots),
             cache_sites: self.cache_sites,
-            anchor_slot: for_slots.last().copied().unwrap_or(0),
+            anchor_slot: self.anchor_of(&for_slots).unwrap_or(0),
             params: self.used_params.iter().copied().collect(),
             per_form: false,
             needs_indicators: false,
@@ -806,6 +825,23 @@ impl<'p> RuleCx<'p> {
         ir
     }
 
+    /// Where a finding goes by default: the innermost `for` binding that is a place in the
+    /// form (a form, an indicator, a goal, a group of forms) — `for p in projects, y in [1, 2]`
+    /// puts it on `p`, not on a number.
+    fn anchor_of(&self, for_slots: &[usize]) -> Option<usize> {
+        let placed = |slot: &&usize| {
+            self.slots
+                .get(**slot)
+                .is_some_and(|s| s.ty.is_model_object() || matches!(s.ty, Ty::Group(..)))
+        };
+        for_slots
+            .iter()
+            .rev()
+            .find(placed)
+            .or(for_slots.last())
+            .copied()
+    }
+
     /// Where `at`/`label` points. A computed value has no place in the form: the finding is
     /// put on the rule's innermost `for` binding (`anchor`), with a warning, never nowhere.
     fn place(&mut self, e: &Expr, anchor: Option<usize>) -> Option<Place> {
@@ -837,10 +873,16 @@ impl<'p> RuleCx<'p> {
         match anchor {
             Some((slot, info)) => {
                 let (name, root) = (info.name.clone(), info.ty.clone());
+                let placed = root.is_model_object() || matches!(root, Ty::Group(..));
+                let on = if placed {
+                    name.clone()
+                } else {
+                    "所在的表（没有表时为文件的第一张表）".to_owned()
+                };
                 self.diags.push(
                     Diagnostic::warning(
                         "policy::computed-label",
-                        format!("标注的是算出的值，不是表中的字段：发现将标在 {name} 上"),
+                        format!("标注的是算出的值，不是表中的字段：发现将标在 {on} 上"),
                     )
                     .with_primary(e.span, Some("不是表中的位置".into()))
                     .with_help(format!(
@@ -1050,6 +1092,9 @@ impl<'p> RuleCx<'p> {
                 let (item, list) = (self.expr(item), self.expr(list));
                 match &list.ty {
                     Ty::List(element) => {
+                        if item.ty == Ty::Measure {
+                            self.check_amount_against(&item, element, "in");
+                        }
                         if !comparable_eq(&item.ty, element) {
                             self.error(
                                 "policy::type-mismatch",
@@ -1121,25 +1166,7 @@ impl<'p> RuleCx<'p> {
                 let v = self.condition(inner, "not");
                 ir(IrKind::Not(Box::new(v)), Ty::Bool)
             }
-            ExprKind::If(c, t, f) => {
-                let c = self.condition(c, "if");
-                let (t, f) = (self.expr(t), self.expr(f));
-                if !same_kind(&t.ty, &f.ty) {
-                    self.error(
-                        "policy::type-mismatch",
-                        format!("if 的两个分支类型不同：{} 与 {}", t.ty, f.ty),
-                        span,
-                        None,
-                        None,
-                    );
-                }
-                let ty = if t.ty == Ty::Unknown {
-                    f.ty.clone()
-                } else {
-                    t.ty.clone()
-                };
-                ir(IrKind::If(Box::new(c), Box::new(t), Box::new(f)), ty)
-            }
+            ExprKind::If(c, t, f) => self.if_expr(c, t, f, span),
             ExprKind::Quantified {
                 quantifier,
                 comp,
@@ -1217,6 +1244,39 @@ impl<'p> RuleCx<'p> {
         }
     }
 
+    /// `if c then t else f`: `t` sees what `c` says of value kinds, `f` what its falsity says.
+    /// Kept out of [`Self::expr`] (see [`Self::group`]).
+    #[inline(never)]
+    fn if_expr(&mut self, c: &Expr, t: &Expr, f: &Expr, span: Span) -> Ir {
+        let c = self.condition(c, "if");
+        let mark = self.kind_facts.len();
+        self.learn_kinds(&c, true);
+        let t = self.expr(t);
+        self.kind_facts.truncate(mark);
+        self.learn_kinds(&c, false);
+        let f = self.expr(f);
+        self.kind_facts.truncate(mark);
+        if !same_kind(&t.ty, &f.ty) {
+            self.error(
+                "policy::type-mismatch",
+                format!("if 的两个分支类型不同：{} 与 {}", t.ty, f.ty),
+                span,
+                None,
+                None,
+            );
+        }
+        let ty = if t.ty == Ty::Unknown {
+            f.ty.clone()
+        } else {
+            t.ty.clone()
+        };
+        Ir {
+            kind: IrKind::If(Box::new(c), Box::new(t), Box::new(f)),
+            ty,
+            span,
+        }
+    }
+
     /// `any/all/none x in C [where F]: BODY`. Kept out of [`Self::expr`] (see [`Self::group`]).
     #[inline(never)]
     fn quantified(
@@ -1278,7 +1338,7 @@ impl<'p> RuleCx<'p> {
                 let fact = match (&a.kind, &b.kind) {
                     (IrKind::Field(value, FieldId::ValueKind), IrKind::Const(Const::Kind(k)))
                     | (IrKind::Const(Const::Kind(k)), IrKind::Field(value, FieldId::ValueKind)) => {
-                        value_path(value).map(|(slot, path)| (slot, path, *k))
+                        self.path_of(value).map(|(slot, path)| (slot, path, *k))
                     }
                     _ => None,
                 };
@@ -1286,13 +1346,55 @@ impl<'p> RuleCx<'p> {
                     self.kind_facts.push(fact);
                 }
             }
+            // `kind in [money]`: one kind is `kind == money`.
+            IrKind::In {
+                negated: false,
+                item,
+                list,
+            } if holds => {
+                let only = match &list.kind {
+                    IrKind::Const(Const::List(items)) => match items.as_slice() {
+                        [Const::Kind(k)] => Some(*k),
+                        _ => None,
+                    },
+                    IrKind::List(items) => match items.as_slice() {
+                        [
+                            Ir {
+                                kind: IrKind::Const(Const::Kind(k)),
+                                ..
+                            },
+                        ] => Some(*k),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let (Some(k), IrKind::Field(value, FieldId::ValueKind)) = (only, &item.kind)
+                    && let Some((slot, path)) = self.path_of(value)
+                {
+                    self.kind_facts.push((slot, path, k));
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// A binding and the fields read from it, through `let`s that only name a path
+    /// (`let v = i.value` then `v.kind` is `i` + `value` + `kind`).
+    fn path_of(&self, ir: &Ir) -> Option<(usize, Vec<FieldId>)> {
+        let (slot, path) = value_path(ir)?;
+        match self.let_paths.get(&slot) {
+            Some((base, prefix)) => {
+                let mut full = prefix.clone();
+                full.extend(path);
+                Some((*base, full))
+            }
+            None => Some((slot, path)),
         }
     }
 
     /// The kind the conditions in force give the value `value`, if any.
     fn known_kind(&self, value: &Ir) -> Option<ValueKind> {
-        let (slot, path) = value_path(value)?;
+        let (slot, path) = self.path_of(value)?;
         self.kind_facts
             .iter()
             .rev()
@@ -1960,16 +2062,31 @@ impl<'p> RuleCx<'p> {
     /// form with another kind stops the rule with a run-time error. Said at load, with the fix.
     #[inline(never)]
     fn check_amount_kind(&mut self, a: &Ir, b: &Ir, op: &str) {
-        let (amount, other) = match (&a.ty, &b.ty) {
-            (Ty::Measure, t) => (a, t),
-            (t, Ty::Measure) => (b, t),
-            _ => return,
-        };
+        // Two amounts of the same value (`i.value.amount * 2 > i.value.amount`) share a kind.
+        if a.ty == Ty::Measure && b.ty == Ty::Measure {
+            let (x, y) = (amount_sources(a), amount_sources(b));
+            if !x.is_empty() && x.iter().chain(&y).all(|p| Some(p) == x.first()) {
+                return;
+            }
+        }
+        match (&a.ty, &b.ty) {
+            (Ty::Measure, t) => self.check_amount_against(a, t, op),
+            (t, Ty::Measure) => self.check_amount_against(b, t, op),
+            _ => {}
+        }
+    }
+
+    /// [`Self::check_amount_kind`] for `amount` against a value of type `other`.
+    #[inline(never)]
+    fn check_amount_against(&mut self, amount: &Ir, other: &Ty, op: &str) {
         let (kind, field) = match other {
             Ty::Money => ("money", "money"),
             Ty::Percent => ("percent", "percent"),
             Ty::Qty(_) => ("count", "count"),
             Ty::Rate(_) => ("rate", "rate"),
+            Ty::Num => ("number", "number"),
+            // Two amounts: each side's kind is known only at run time.
+            Ty::Measure => ("money", "money"),
             _ => return,
         };
         let value = match &amount.kind {
@@ -1994,14 +2111,41 @@ impl<'p> RuleCx<'p> {
                 ),
             )
             .with_primary(amount.span, Some("类型只在检查时才知道".into()))
-            .with_help(format!(
-                "先限定类型：where {value}.kind == {kind}（也可写在量词、汇总自己的 where 中或 and 的左边），限定后 amount 即为 {other}；或直接用 {value}.{field}"
-            )),
+            .with_help(if *other == Ty::Measure {
+                format!(
+                    "两边都先限定类型：where {value}.kind == {kind}（另一边同样），类型不同的两个指标值无法比较"
+                )
+            } else {
+                format!(
+                    "先限定类型：where {value}.kind == {kind}（也可写在量词、汇总自己的 where 中或 and 的左边），限定后 amount 即为 {other}；或直接用 {value}.{field}"
+                )
+            }),
         );
     }
 
     fn check_comparable(&mut self, op: CmpOp, a: &Ir, b: &Ir, span: Span) {
         self.check_amount_kind(a, b, op.symbol());
+        // A value, funds block or department is a record: comparing two fails on every form.
+        if let Some(record) = [&a.ty, &b.ty]
+            .into_iter()
+            .find(|t| matches!(t, Ty::Value | Ty::Funds | Ty::Department))
+        {
+            let help = match record {
+                Ty::Value => {
+                    "比较它的字段：i.value.text（原文）、i.value.amount（数值）或 i.value.kind"
+                }
+                Ty::Funds => "比较它的字段，如 p.funds.total",
+                _ => "比较它的字段：p.department.code 或 p.department.name",
+            };
+            self.error(
+                "policy::type-mismatch",
+                format!("{record} 不能直接比较"),
+                span,
+                Some(format!("{} {} {}", a.ty, op.symbol(), b.ty)),
+                Some(help.to_owned()),
+            );
+            return;
+        }
         let ok = if op.is_ordering() {
             numeric_same(&a.ty, &b.ty)
                 || matches!(

@@ -233,7 +233,7 @@ impl<'a> Frame<'a> {
                 };
                 let s = subject(self, small)?;
                 let l = subject(self, large)?;
-                format!("{s}{}{l}之中", if holds { "都在" } else { "不全在" })
+                format!("{s}{} {l} 之中", if holds { "都在" } else { "不全在" })
             }
             _ => {
                 let v = self.eval(ir)?;
@@ -319,8 +319,19 @@ impl<'a> Frame<'a> {
                 ));
             }
             (Quantifier::None, Some((k, element))) => {
+                // The element is bound here: the facts that make it one, not the condition.
+                let mut facts = Vec::new();
+                let outer = self.named_element.replace(comp.slot);
+                let explained = self.explain_true(condition, &mut facts, depth + 1);
+                self.named_element = outer;
+                explained?;
+                let facts = if facts.is_empty() {
+                    predicate
+                } else {
+                    format!("：{}", facts.join("；"))
+                };
                 out.push(format!(
-                    "{collection}中第 {} 个（{}）{predicate}",
+                    "{collection}中第 {} 个（{}）{facts}",
                     k + 1,
                     shown(&element)
                 ));
@@ -478,11 +489,17 @@ impl<'a> Frame<'a> {
                     _ => Some(format!("{}{name}", self.owner(base, depth + 1))),
                 }
             }
+            // `count(x for a in A, b in B …)` is read as a sum of counts: named as one count.
+            IrKind::Aggregate(Aggregate::Sum, comp)
+                if matches!(
+                    comp.map.as_ref().map(|m| &m.kind),
+                    Some(IrKind::Aggregate(Aggregate::Count | Aggregate::Sum, _))
+                ) =>
+            {
+                self.nested_aggregate(comp, depth)
+            }
             IrKind::Aggregate(aggregate, comp) => {
-                let of = match &comp.map {
-                    Some(map) => self.noun(map, depth + 1).map(|n| strip_owner(&n)),
-                    None => None,
-                };
+                let of = self.map_noun(comp, depth);
                 let collection = self.noun(&comp.collection, depth + 1);
                 let scope = if comp.filter.is_some() {
                     "中符合条件的"
@@ -518,17 +535,7 @@ impl<'a> Frame<'a> {
             }
             IrKind::ListComp(comp) => {
                 let collection = self.noun(&comp.collection, depth + 1);
-                // What each element gives: `i.name` → 指标名称 (its owner is every element).
-                let of = match &comp.map {
-                    Some(map) => self.noun(map, depth + 1).map(|n| {
-                        if matches!(map.kind, IrKind::Field(..)) {
-                            strip_owner(&n)
-                        } else {
-                            n
-                        }
-                    }),
-                    None => None,
-                };
+                let of = self.map_noun(comp, depth);
                 let filtered = comp.filter.is_some();
                 Some(match (collection, of) {
                     (Some(c), Some(o)) if filtered => format!("{c}中符合条件的{o}"),
@@ -566,24 +573,169 @@ impl<'a> Frame<'a> {
                 Some(format!("{}中按规则取出的部分", self.noun(text, depth + 1)?))
             }
             IrKind::Coalesce(a, b) => {
-                // Named after the side that gave the value.
+                // The first side when it has a value; else say it is missing and what stands in.
                 let first = self.eval(a).ok().is_some_and(|v| !v.is_missing());
-                self.noun(if first { a } else { b }, depth + 1)
+                let named = self.noun(a, depth + 1)?;
+                if first {
+                    return Some(named);
+                }
+                let instead = match self.noun(b, depth + 1) {
+                    Some(n) => n,
+                    None => value_text(&self.eval(b).ok()?),
+                };
+                Some(format!("{named}（缺失，取{instead}）"))
             }
+            IrKind::Call(Func::Flatten, args) => self.combinations(args.first()?, depth),
             IrKind::Call(func, args) => {
-                let of = self.noun(args.first()?, depth + 1)?;
+                let arg = args.first()?;
+                let of = self.noun(arg, depth + 1)?;
+                let list = matches!(arg.ty, crate::policy::types::Ty::List(_));
                 match func {
                     Func::Year => Some(format!("{of}的年份")),
                     Func::Month => Some(format!("{of}的月份")),
                     Func::Day => Some(format!("{of}的日")),
+                    Func::Length if list => Some(format!("{of}的个数")),
                     Func::Length => Some(format!("{of}的字数")),
-                    Func::Trim | Func::CollapseRepeats | Func::Number | Func::Abs => Some(of),
-                    Func::Sort | Func::Set | Func::Flatten => Some(of),
+                    // What a function made of the field is not the field.
+                    Func::Trim => Some(format!("{of}（去掉首尾空白后）")),
+                    Func::CollapseRepeats => Some(format!("{of}（去掉重复字后）")),
+                    Func::Abs => Some(format!("{of}的绝对值")),
+                    Func::Number => Some(of),
+                    Func::Sort => Some(format!("{of}（排序后）")),
+                    Func::Set => Some(format!("{of}（去重后）")),
                     _ => None,
                 }
             }
             _ => None,
         }
+    }
+
+    /// What each element of a comprehension gives (`i.name` → 指标名称: its owner is every
+    /// element, so the variable is unbound while it is named).
+    fn map_noun(&mut self, comp: &'a Comp, depth: usize) -> Option<String> {
+        let map = comp.map.as_ref()?;
+        let saved = self.get(comp.slot);
+        self.set(comp.slot, Val::Missing);
+        let named = self.noun(map, depth + 1);
+        self.set(comp.slot, saved);
+        named.map(|n| {
+            if matches!(map.kind, IrKind::Field(..)) {
+                strip_owner(&n)
+            } else {
+                n
+            }
+        })
+    }
+
+    /// A sum of counts or sums over several bindings: `本表的指标与本表的总体目标中各取一项的组合的个数`.
+    fn nested_aggregate(&mut self, outer: &'a Comp, depth: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        let mut filtered = false;
+        let mut unbound = Vec::new();
+        let mut comp = outer;
+        let mut innermost = Aggregate::Sum;
+        for _ in 0..MAX_DEPTH {
+            parts.push(
+                self.noun(&comp.collection, depth + 1)
+                    .unwrap_or_else(|| "列表".to_owned()),
+            );
+            filtered |= comp.filter.is_some();
+            unbound.push((comp.slot, self.get(comp.slot)));
+            self.set(comp.slot, Val::Missing);
+            match comp.map.as_ref().map(|m| &m.kind) {
+                Some(IrKind::Aggregate(agg @ (Aggregate::Count | Aggregate::Sum), inner)) => {
+                    innermost = *agg;
+                    comp = inner;
+                }
+                _ => break,
+            }
+        }
+        // `comp` is now the innermost aggregate's: what it sums, if it sums.
+        let of = if innermost == Aggregate::Sum {
+            comp.map.as_ref().and_then(|map| {
+                self.noun(map, depth + 1).map(|n| {
+                    if matches!(map.kind, IrKind::Field(..)) {
+                        strip_owner(&n)
+                    } else {
+                        n
+                    }
+                })
+            })
+        } else {
+            None
+        };
+        for (slot, value) in unbound.into_iter().rev() {
+            self.set(slot, value);
+        }
+        let scope = if filtered {
+            "中符合条件的"
+        } else {
+            "的"
+        };
+        let combos = format!("{}中各取一项的组合{scope}", parts.join("与"));
+        Some(match (innermost, of) {
+            (Aggregate::Count, _) => format!("{combos}个数"),
+            (_, Some(o)) => format!("{combos}{o}之和"),
+            (_, None) => format!("{combos}值之和"),
+        })
+    }
+
+    /// A comprehension over several bindings (`x for a in A, b in B where …`, read as
+    /// `flatten([[x for b in B …] for a in A …])`): `本表的指标与本表的总体目标中各取一项的组合`.
+    fn combinations(&mut self, lists: &'a Ir, depth: usize) -> Option<String> {
+        let mut parts = Vec::new();
+        let mut filtered = false;
+        let mut node = lists;
+        let mut unbound = Vec::new();
+        let mut last_map = None;
+        for _ in 0..MAX_DEPTH {
+            let IrKind::ListComp(comp) = &node.kind else {
+                break;
+            };
+            parts.push(
+                self.noun(&comp.collection, depth + 1)
+                    .unwrap_or_else(|| "列表".to_owned()),
+            );
+            filtered |= comp.filter.is_some();
+            unbound.push((comp.slot, self.get(comp.slot)));
+            self.set(comp.slot, Val::Missing);
+            match comp.map.as_ref() {
+                Some(map) => match &map.kind {
+                    IrKind::Call(Func::Flatten, args) => match args.first() {
+                        Some(inner) => node = inner,
+                        None => break,
+                    },
+                    IrKind::ListComp(_) => node = map,
+                    IrKind::Slot(s) if *s == comp.slot => break,
+                    _ => {
+                        last_map = Some(map);
+                        break;
+                    }
+                },
+                None => break,
+            }
+        }
+        let of = last_map.and_then(|map| {
+            self.noun(map, depth + 1).map(|n| {
+                if matches!(map.kind, IrKind::Field(..)) {
+                    strip_owner(&n)
+                } else {
+                    n
+                }
+            })
+        });
+        for (slot, value) in unbound.into_iter().rev() {
+            self.set(slot, value);
+        }
+        let scope = if filtered { "中符合条件的" } else { "" };
+        let mut out = format!("{}中各取一项的组合{scope}", parts.join("与"));
+        if let Some(o) = of {
+            if !out.ends_with('的') {
+                out.push('的');
+            }
+            out.push_str(&o);
+        }
+        Some(out)
     }
 
     /// Who a field belongs to, as a prefix: nothing for the finding's own element, `本表的` for
@@ -687,6 +839,7 @@ fn value_text(v: &Val<'_>) -> String {
     match v {
         Val::Str(_) => format!("“{}”", shown(v)),
         Val::Missing => "（缺失）".to_owned(),
+        _ if v.count() == Some(0) => "（空）".to_owned(),
         _ => shown(v),
     }
 }
