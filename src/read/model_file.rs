@@ -184,11 +184,21 @@ impl Reader<'_> {
         let NodeKind::Object(entries) = &node.kind else {
             return;
         };
-        let mut seen = std::collections::HashSet::with_capacity(entries.len());
-        for (key, span, _) in entries {
-            // JSON allows a key twice and readers disagree on which wins; a second `projects`
-            // must not silently replace the forms. The first is read.
-            if !seen.insert(key.as_str()) {
+        // JSON allows a key twice and readers disagree on which wins; a second `projects` must
+        // not silently replace the forms. The first is read. Objects of the model have a dozen
+        // keys: looking back is cheaper than hashing them; a large object is hashed.
+        let mut seen: Option<std::collections::HashSet<&str>> =
+            (entries.len() > 16).then(|| std::collections::HashSet::with_capacity(entries.len()));
+        for (k, (key, span, _)) in entries.iter().enumerate() {
+            let repeated = match seen.as_mut() {
+                Some(seen) => !seen.insert(key.as_str()),
+                None => entries
+                    .get(..k)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(other, _, _)| other == key),
+            };
+            if repeated {
                 self.problem(
                     Severity::Error,
                     "model::duplicate-key",
