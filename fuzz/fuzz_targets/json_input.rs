@@ -25,4 +25,16 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = policy().check_projects(&input.document.projects, "fuzz.json", |_| true);
+    // The streaming reader `check` uses: the same forms, spans in range.
+    let mut streamed = 0usize;
+    let diagnostics =
+        jixiao::read::model_file::stream_json_model(&input.source, &mut |_| streamed += 1);
+    for d in &diagnostics {
+        if let Some(p) = &d.primary {
+            assert!(p.span.start <= p.span.end && p.span.end <= len, "{d:?}");
+        }
+    }
+    if !diagnostics.iter().any(|d| d.code == "model::syntax") {
+        assert_eq!(streamed, input.document.projects.len());
+    }
 });
