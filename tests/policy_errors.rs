@@ -511,3 +511,28 @@ fn several_bindings_join_on_an_outer_equality_like_nested_forms() {
         vec!["policy::quadratic"]
     );
 }
+
+#[test]
+fn full_width_punctuation_and_long_lists_are_named() {
+    let loaded = load(
+        "rule f.w {\n  severity info\n  for p in projects， i in p.indicators\n  require true\n  message \"m\"\n}\n",
+    );
+    let help = loaded.diagnostics[0].1.help.clone().unwrap_or_default();
+    assert!(
+        help.contains("全角的 `，`") && help.contains("`,`"),
+        "{help}"
+    );
+    // A list too long for the parser is said to be long, not nested.
+    let items: Vec<String> = (0..30_000).map(|k| format!("\"名{k}\"")).collect();
+    let loaded = load(&format!(
+        "rule b.l {{\n  severity info\n  for p in projects\n  require p.name in [{}]\n  message \"m\"\n}}\n",
+        items.join(", ")
+    ));
+    let d = &loaded.diagnostics[0].1;
+    assert_eq!(d.code, "policy::too-deep");
+    assert!(d.message.contains("过长"), "{}", d.message);
+    assert!(
+        d.help.as_deref().unwrap_or_default().contains("param"),
+        "{d:?}"
+    );
+}

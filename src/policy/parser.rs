@@ -382,9 +382,17 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Dia
     if let ErrorVariant::CustomError { message } = &err.variant
         && message.contains("limit reached")
     {
-        return too_deep(
+        // The parser's work limit: deep nesting, or a very long list or expression.
+        return Diagnostic::error(
+            "policy::too-deep",
+            "规则文件过于复杂：解析到这里超过了上限（嵌套过深，或一个列表、一条表达式过长）",
+        )
+        .with_primary(
             Span::new(offset + start, offset + start),
-            "表达式过于复杂：解析超过上限（函数调用或汇总嵌套过深）".to_owned(),
+            Some("解析到这里时超过上限".into()),
+        )
+        .with_help(
+            "拆分表达式，或用 let 绑定中间结果；很长的名单写成参数（param … : list<string>），在 jixiao.toml 的 [params] 中给出",
         );
     }
     // Point at the character found there (a zero-width span is easy to miss).
@@ -459,10 +467,34 @@ fn syntax_error(err: pest::error::Error<Rule>, text: &str, offset: usize) -> Dia
             .split('\\')
             .skip(1)
             .any(|after| !after.starts_with(['"', '\\', 'n', 't', 'u']) && !after.is_empty());
-    let help = match meant {
-        Some(k) => format!("是否应为 `{k}`？子句关键字见 docs/policy-language.md"),
-        None if bad_escape => "字符串中的反斜杠只能写 \\\\、\\\"、\\n、\\t、\\u{…}：正则表达式的 \\d 写作 \"\\\\d\"，或用三引号原样字符串 \"\"\"\\d+\"\"\"（其中的反斜杠不转义）".to_owned(),
-        None => "语法见 docs/policy-language.md".to_owned(),
+    // Full-width punctuation typed with a Chinese input method: `，` `（` `）` `：` `“`.
+    let full_width = text
+        .get(start..)
+        .and_then(|r| r.chars().next())
+        .and_then(|c| {
+            Some(match c {
+                '，' => ",",
+                '（' => "(",
+                '）' => ")",
+                '：' => ":",
+                '；' => ";",
+                '【' => "[",
+                '】' => "]",
+                '“' | '”' => "\"",
+                '＝' => "=",
+                '＞' => ">",
+                '＜' => "<",
+                _ => return None,
+            })
+            .map(|ascii| (c, ascii))
+        });
+    let help = match (meant, full_width) {
+        (Some(k), _) => format!("是否应为 `{k}`？子句关键字见 docs/policy-language.md"),
+        (None, Some((c, ascii))) => format!(
+            "这里是全角的 `{c}`：规则语言的标点用半角，应为 `{ascii}`（字符串中的中文标点不受影响）"
+        ),
+        (None, None) if bad_escape => "字符串中的反斜杠只能写 \\\\、\\\"、\\n、\\t、\\u{…}：正则表达式的 \\d 写作 \"\\\\d\"，或用三引号原样字符串 \"\"\"\\d+\"\"\"（其中的反斜杠不转义）".to_owned(),
+        (None, None) => "语法见 docs/policy-language.md".to_owned(),
     };
     Diagnostic::new("policy::syntax", Severity::Error, message)
         .with_primary(Span::new(offset + start, offset + end), Some("这里".into()))
