@@ -70,6 +70,49 @@ impl Selection {
     }
 }
 
+/// What checking a document a window of forms at a time keeps from window to window.
+struct Windows<'c, 'a> {
+    checker: &'c Checker<'a>,
+    file: String,
+    /// Whether a rule comparing forms reads their indicators or goals (else they are dropped
+    /// once the rules looking at one form have seen them).
+    keep_bodies: bool,
+    findings: Vec<Diagnostic>,
+    in_rules: Duration,
+}
+
+impl<'c, 'a> Windows<'c, 'a> {
+    fn new(checker: &'c Checker<'a>, file: &str) -> Self {
+        Windows {
+            checker,
+            file: file.to_owned(),
+            keep_bodies: checker.policy.compares_form_bodies(|r| checker.runs(&r.id)),
+            findings: Vec::new(),
+            in_rules: Duration::ZERO,
+        }
+    }
+
+    /// Check forms just read by the rules that look at one form, then reduce them to what the
+    /// rules comparing forms need.
+    fn check(&mut self, forms: &mut [crate::model::Project]) {
+        let started = Instant::now();
+        let checker = self.checker;
+        self.findings.extend(checker.policy.check_forms(
+            forms,
+            &self.file,
+            |r| checker.runs(&r.id),
+            checker.timings.map(|t| &t.rules),
+        ));
+        if !self.keep_bodies {
+            for form in forms.iter_mut() {
+                form.indicators = Vec::new();
+                form.goals = Vec::new();
+            }
+        }
+        self.in_rules += started.elapsed();
+    }
+}
+
 /// Forms of a JSON model read per thread before the rules that look at one form see them.
 const JSON_FORMS_PER_THREAD: usize = 256;
 
@@ -144,45 +187,23 @@ impl Checker<'_> {
     fn check_text(&self, bytes: Vec<u8>, name: String, path: &Path) -> Checked {
         let started = Instant::now();
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
-        let select = |r: &crate::policy::ir::CompiledRule| self.runs(&r.id);
-        let keep_bodies = self.policy.compares_form_bodies(select);
-        let rule_timings = self.timings.map(|t| &t.rules);
-        let mut findings = Vec::new();
-        let mut in_rules = Duration::ZERO;
+        let mut windows = Windows::new(self, source.name());
         let parsed = parse_document_in_windows(
             &source,
             &self.config.vocabulary,
             PIECE_BYTES,
             rayon::current_num_threads().max(1) * 2,
-            |forms| {
-                let rules_started = Instant::now();
-                findings.extend(self.policy.check_forms(
-                    forms,
-                    source.name(),
-                    select,
-                    rule_timings,
-                ));
-                if !keep_bodies {
-                    for form in forms.iter_mut() {
-                        form.indicators = Vec::new();
-                        form.goals = Vec::new();
-                    }
-                }
-                in_rules += rules_started.elapsed();
-            },
+            |forms| windows.check(forms),
         );
-        if let Some(t) = self.timings {
-            t.add_read(started.elapsed().saturating_sub(in_rules));
-        }
         diagnostics.extend(parsed.diagnostics);
-        diagnostics.extend(findings);
-        let forms = parsed.document.projects;
-        diagnostics.extend(
-            self.policy
-                .compare_forms(&forms, source.name(), select, rule_timings),
-        );
-        let names = forms.iter().map(FormInfo::of).collect();
-        self.configured(Arc::new(source), diagnostics, names, path)
+        self.finish_windows(
+            source,
+            diagnostics,
+            windows,
+            parsed.document.projects,
+            started,
+            path,
+        )
     }
 
     /// Read and check a JSON model a window of forms at a time, as [`Checker::check_text`]
@@ -191,52 +212,49 @@ impl Checker<'_> {
     fn check_json(&self, bytes: Vec<u8>, name: String, path: &Path) -> Checked {
         let started = Instant::now();
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
-        let select = |r: &crate::policy::ir::CompiledRule| self.runs(&r.id);
-        let keep_bodies = self.policy.compares_form_bodies(select);
-        let rule_timings = self.timings.map(|t| &t.rules);
+        let mut windows = Windows::new(self, source.name());
         let window = rayon::current_num_threads().max(1) * JSON_FORMS_PER_THREAD;
         let mut forms: Vec<crate::model::Project> = Vec::new();
         let mut checked = 0usize;
-        let mut findings = Vec::new();
-        let mut in_rules = Duration::ZERO;
-        let mut check_window = |forms: &mut Vec<crate::model::Project>, checked: &mut usize| {
-            let rules_started = Instant::now();
-            let fresh = forms.get_mut(*checked..).unwrap_or_default();
-            findings.extend(
-                self.policy
-                    .check_forms(fresh, source.name(), select, rule_timings),
-            );
-            if !keep_bodies {
-                for form in fresh.iter_mut() {
-                    form.indicators = Vec::new();
-                    form.goals = Vec::new();
-                }
-            }
-            *checked = forms.len();
-            in_rules += rules_started.elapsed();
-        };
         let mut read = crate::read::model_file::stream_json_model(&source, &mut |form| {
             forms.push(form);
             if forms.len() - checked >= window {
-                check_window(&mut forms, &mut checked);
+                windows.check(forms.get_mut(checked..).unwrap_or_default());
+                checked = forms.len();
             }
         });
-        check_window(&mut forms, &mut checked);
+        windows.check(forms.get_mut(checked..).unwrap_or_default());
         if read.iter().any(|d| d.code == "model::syntax") {
             // A broken file is not checked in part: the syntax error says where it broke.
-            findings.clear();
+            windows.findings.clear();
             forms.clear();
         }
         crate::read::model_file::assign_forms(&mut read, &forms);
-        if let Some(t) = self.timings {
-            t.add_read(started.elapsed().saturating_sub(in_rules));
-        }
         diagnostics.extend(read);
-        diagnostics.extend(findings);
-        diagnostics.extend(
-            self.policy
-                .compare_forms(&forms, source.name(), select, rule_timings),
-        );
+        self.finish_windows(source, diagnostics, windows, forms, started, path)
+    }
+
+    /// After the last window: the rules that compare forms, over every form's summary, and the
+    /// configuration applied to everything found.
+    fn finish_windows(
+        &self,
+        source: SourceFile,
+        mut diagnostics: Vec<Diagnostic>,
+        windows: Windows<'_, '_>,
+        forms: Vec<crate::model::Project>,
+        started: Instant,
+        path: &Path,
+    ) -> Checked {
+        if let Some(t) = self.timings {
+            t.add_read(started.elapsed().saturating_sub(windows.in_rules));
+        }
+        diagnostics.extend(windows.findings);
+        diagnostics.extend(self.policy.compare_forms(
+            &forms,
+            source.name(),
+            |r| self.runs(&r.id),
+            self.timings.map(|t| &t.rules),
+        ));
         let names = forms.iter().map(FormInfo::of).collect();
         self.configured(Arc::new(source), diagnostics, names, path)
     }
