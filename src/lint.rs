@@ -79,6 +79,8 @@ struct Windows<'c, 'a> {
     keep_bodies: bool,
     findings: Vec<Diagnostic>,
     in_rules: Duration,
+    /// What each rule may still visit on this file, grown by every window's forms.
+    pools: Vec<crate::policy::eval::VisitPool>,
 }
 
 impl<'c, 'a> Windows<'c, 'a> {
@@ -89,6 +91,7 @@ impl<'c, 'a> Windows<'c, 'a> {
             keep_bodies: checker.policy.compares_form_bodies(|r| checker.runs(&r.id)),
             findings: Vec::new(),
             in_rules: Duration::ZERO,
+            pools: checker.policy.visit_pools(0),
         }
     }
 
@@ -97,11 +100,15 @@ impl<'c, 'a> Windows<'c, 'a> {
     fn check(&mut self, forms: &mut [crate::model::Project]) {
         let started = Instant::now();
         let checker = self.checker;
-        self.findings.extend(checker.policy.check_forms(
+        for pool in &self.pools {
+            pool.add_forms(forms.len());
+        }
+        self.findings.extend(checker.policy.check_forms_pooled(
             forms,
             &self.file,
             |r| checker.runs(&r.id),
             checker.timings.map(|t| &t.rules),
+            &self.pools,
         ));
         if !self.keep_bodies {
             for form in forms.iter_mut() {

@@ -139,6 +139,10 @@ struct Frame<'a> {
     visits_left: u64,
     /// How many more they may visit in all (this rule's share of [`DOCUMENT_VISITS`]).
     document_visits_left: u64,
+    /// Where `document_visits_left` is refilled from, for a rule that looks at one form.
+    pool: Option<&'a VisitPool>,
+    /// Set when the rule ran out of its file's visits and another piece already said so.
+    silenced: bool,
     /// Set when `document_visits_left` ran out: the rule stops on this document.
     exhausted: bool,
     /// How many more bytes of text and lists the current outer element may build.
@@ -198,6 +202,66 @@ pub const FORM_VISITS: u64 = 1_000_000;
 /// document with one run-time error. Forms checked in parallel pieces share it in proportion.
 pub const DOCUMENT_VISITS: u64 = 100_000_000;
 
+/// What a rule that looks at one form at a time may visit over a whole file, shared by the
+/// pieces and windows of forms it runs on: [`DOCUMENT_VISITS`] plus [`VISITS_PER_FORM`] for
+/// each form read. Without it each piece of forms had a budget of its own, so a hostile rule
+/// (twenty nested quantifiers) took the full [`FORM_VISITS`] on every form — half a second a
+/// form, hours on a large file.
+#[derive(Debug)]
+pub struct VisitPool(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicBool);
+
+/// The share of a file's [`VisitPool`] each form adds: real rules visit a few hundred
+/// elements a form.
+pub const VISITS_PER_FORM: u64 = 4_000;
+
+/// How much a piece takes from its pool at a time (what it does not use goes back).
+const POOL_BLOCK: u64 = 1 << 16;
+
+impl VisitPool {
+    /// A pool for a file of `forms` forms (more can be added as they are read).
+    pub fn new(forms: usize) -> Self {
+        let pool = VisitPool(
+            std::sync::atomic::AtomicU64::new(DOCUMENT_VISITS),
+            std::sync::atomic::AtomicBool::new(false),
+        );
+        pool.add_forms(forms);
+        pool
+    }
+
+    /// More forms were read.
+    pub fn add_forms(&self, forms: usize) {
+        let more = VISITS_PER_FORM.saturating_mul(forms as u64);
+        self.0.fetch_add(more, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Take up to `most` visits; 0 when the pool is empty.
+    fn take(&self, most: u64) -> u64 {
+        use std::sync::atomic::Ordering;
+        let mut taken = 0;
+        let _ = self
+            .0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                taken = left.min(most);
+                Some(left - taken)
+            });
+        taken
+    }
+
+    fn give_back(&self, unused: u64) {
+        self.0
+            .fetch_add(unused, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The rule ran out on this file: it is said once, and the rule checks no more forms.
+    fn spend(&self) -> bool {
+        !self.1.swap(true, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn spent(&self) -> bool {
+        self.1.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// How many findings one rule may report on one document (per piece checked in parallel): a
 /// rule over triples of 1 000 forms would otherwise report 166 million.
 pub const MAX_FINDINGS: usize = 100_000;
@@ -222,6 +286,7 @@ pub fn run_rule(
         projects,
         file,
         0..projects.len(),
+        None,
     )
 }
 
@@ -236,9 +301,16 @@ pub fn run_rule_on(
     projects: &[Project],
     file: &str,
     forms: std::ops::Range<usize>,
+    pool: Option<&VisitPool>,
 ) -> Vec<Diagnostic> {
     let Some(policy_source) = policy_sources.get(rule.source) else {
         return Vec::new();
+    };
+    let document_visits_left = match pool {
+        // The rule stopped on this file, and said so, in another piece.
+        Some(pool) if pool.spent() => return Vec::new(),
+        Some(pool) => pool.take(POOL_BLOCK),
+        None => document_share(projects.len(), forms.len()),
     };
     let mut frame = Frame {
         rule,
@@ -252,7 +324,9 @@ pub fn run_rule_on(
         constants: vec![None; rule.slots.len()],
         pending: vec![None; rule.slots.len()],
         visits_left: visit_budget(projects.len()),
-        document_visits_left: document_share(projects.len(), forms.len()),
+        document_visits_left,
+        pool,
+        silenced: false,
         exhausted: false,
         bytes_left: FORM_BYTES,
         forms,
@@ -260,6 +334,9 @@ pub fn run_rule_on(
         named_element: None,
     };
     frame.run_steps(0, true);
+    if let Some(pool) = pool {
+        pool.give_back(frame.document_visits_left);
+    }
     frame.findings
 }
 
@@ -276,7 +353,9 @@ fn document_share(forms: usize, piece: usize) -> u64 {
 
 impl<'a> Frame<'a> {
     fn run_steps(&mut self, k: usize, outermost: bool) {
-        if let Err(failure) = self.steps_from(k, outermost) {
+        if let Err(failure) = self.steps_from(k, outermost)
+            && !self.silenced
+        {
             let project = self.current_project();
             self.findings.push(self.runtime_error(failure, project));
         }
@@ -390,14 +469,11 @@ impl<'a> Frame<'a> {
 
     /// Count one element visited by a loop or quantifier over `span`; past the budget, stop.
     fn visit(&mut self, span: Span) -> R<()> {
+        if self.document_visits_left == 0 {
+            self.refill(span)?;
+        }
         let Some(document_left) = self.document_visits_left.checked_sub(1) else {
-            self.exhausted = true;
-            return Err(Failure {
-                error: RuntimeError::new(format!(
-                    "计算量超过上限：这条规则在本文件上已访问 {DOCUMENT_VISITS} 个元素（逐对比较所有表？），其余的表不再用它检查"
-                )),
-                span,
-            });
+            return Err(self.document_exhausted(span));
         };
         match self.visits_left.checked_sub(1) {
             Some(left) => {
@@ -412,6 +488,41 @@ impl<'a> Frame<'a> {
                 )),
                 span,
             }),
+        }
+    }
+
+    /// Take more visits from the file's pool, or stop the rule on the file.
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self, span: Span) -> R<()> {
+        let more = self.pool.map_or(0, |pool| pool.take(POOL_BLOCK));
+        if more == 0 {
+            return Err(self.document_exhausted(span));
+        }
+        self.document_visits_left = more;
+        Ok(())
+    }
+
+    #[cold]
+    fn document_exhausted(&mut self, span: Span) -> Failure {
+        self.exhausted = true;
+        let message = match self.pool {
+            Some(pool) => {
+                if !pool.spend() {
+                    // Another piece said it already.
+                    self.silenced = true;
+                }
+                format!(
+                    "计算量超过上限：这条规则在本文件上已用完它的计算量（共 {DOCUMENT_VISITS} 次加每张表 {VISITS_PER_FORM} 次元素访问；循环或量词嵌套过深，或逐对比较所有表？），其余的表不再用它检查"
+                )
+            }
+            None => format!(
+                "计算量超过上限：这条规则在本文件上已访问 {DOCUMENT_VISITS} 个元素（逐对比较所有表？），其余的表不再用它检查"
+            ),
+        };
+        Failure {
+            error: RuntimeError::new(message),
+            span,
         }
     }
 
@@ -1110,9 +1221,7 @@ impl<'a> Frame<'a> {
             Some(h) => Some(self.render(h)?),
             None => None,
         };
-        let mut explanation = Vec::new();
-        // The finding stands even if explaining it fails: the lines found so far are kept.
-        let _ = self.explain(&requirement.cond, &mut explanation, 0);
+        let mut explanation = self.explanation(&requirement.cond);
         explanation.truncate(MAX_EXPLANATION);
         d.explanation = explanation;
         let project = match primary_root {
@@ -1131,6 +1240,30 @@ impl<'a> Frame<'a> {
             }),
         };
         Ok(d)
+    }
+
+    /// Why `cond` is false. Explaining has a budget of its own, so it neither spends the rule's
+    /// (a rule whose file budget ran out while explaining would stop without saying so) nor
+    /// runs unbounded; the finding stands even if explaining it fails, with the lines found.
+    #[inline(never)]
+    fn explanation(&mut self, cond: &'a Ir) -> Vec<String> {
+        let saved = (
+            self.visits_left,
+            self.document_visits_left,
+            self.pool.take(),
+            self.exhausted,
+        );
+        self.visits_left = FORM_VISITS;
+        self.document_visits_left = FORM_VISITS;
+        let mut explanation = Vec::new();
+        let _ = self.explain(cond, &mut explanation, 0);
+        (
+            self.visits_left,
+            self.document_visits_left,
+            self.pool,
+            self.exhausted,
+        ) = saved;
+        explanation
     }
 
     /// The source span of a place: the deepest field on the path that the form has.
@@ -1579,7 +1712,49 @@ pub fn collapse_repeats(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{DOCUMENT_VISITS, FORM_VISITS, collapse_repeats, document_share};
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::{
+        DOCUMENT_VISITS, FORM_VISITS, VisitPool, collapse_repeats, document_share, run_rule_on,
+    };
+
+    #[test]
+    fn a_rule_that_spends_its_files_visits_stops_once_on_the_file() {
+        let mut loader = crate::policy::PolicyLoader::new();
+        loader.add_source(
+            "t.jxp",
+            "rule t.r {\n  severity info\n  for p in projects\n  require any a in p.indicators, b in p.indicators, c in p.indicators: a.index + b.index + c.index == 999\n  message \"m\"\n}\n",
+        );
+        let policy = loader.finish().policy;
+        let rule = &policy.rules[0];
+        let input =
+            crate::read::Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt"))
+                .unwrap();
+        let forms = &input.document.projects;
+        // A pool with room for a few forms' worth: the pieces after it is spent say nothing.
+        let pool = VisitPool::new(0);
+        let _ = pool.take(DOCUMENT_VISITS - 5_000);
+        let mut reported = Vec::new();
+        for piece in forms.chunks(4) {
+            reported.extend(run_rule_on(
+                rule,
+                &policy.params,
+                &policy.sources,
+                piece,
+                "q.txt",
+                0..piece.len(),
+                Some(&pool),
+            ));
+        }
+        let stops: Vec<_> = reported
+            .iter()
+            .filter(|d| d.message.contains("已用完它的计算量"))
+            .collect();
+        assert_eq!(stops.len(), 1, "{reported:#?}");
+        assert!(reported.len() < forms.len(), "{}", reported.len());
+        // Forms added to the pool give it room again.
+        pool.add_forms(10);
+        assert!(pool.take(u64::MAX) >= 40_000);
+    }
 
     #[test]
     fn pieces_of_a_document_share_its_visit_budget() {

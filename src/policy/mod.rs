@@ -352,6 +352,29 @@ impl PolicySet {
         select: impl Fn(&CompiledRule) -> bool,
         timings: Option<&RuleTimings>,
     ) -> Vec<Diagnostic> {
+        let pools = self.visit_pools(projects.len());
+        self.check_forms_pooled(projects, file, select, timings, &pools)
+    }
+
+    /// One [`eval::VisitPool`] per rule, for a file of `forms` forms: what the rules that look
+    /// at one form may visit over the whole file.
+    pub fn visit_pools(&self, forms: usize) -> Vec<eval::VisitPool> {
+        self.rules
+            .iter()
+            .map(|_| eval::VisitPool::new(forms))
+            .collect()
+    }
+
+    /// [`PolicySet::check_forms`] for one window of a file's forms, drawing on the file's
+    /// `pools` (see [`PolicySet::visit_pools`]; the caller adds each window's forms to them).
+    pub fn check_forms_pooled(
+        &self,
+        projects: &[Project],
+        file: &str,
+        select: impl Fn(&CompiledRule) -> bool,
+        timings: Option<&RuleTimings>,
+        pools: &[eval::VisitPool],
+    ) -> Vec<Diagnostic> {
         let rules = self.selected(true, select);
         if rules.is_empty() {
             return Vec::new();
@@ -359,9 +382,9 @@ impl PolicySet {
         projects
             .par_chunks(FORMS_PER_PIECE)
             .flat_map_iter(|piece| {
-                rules
-                    .iter()
-                    .flat_map(|r| self.run_timed(*r, piece, file, timings))
+                rules.iter().flat_map(|r| {
+                    self.run_timed_on(*r, piece, file, 0..piece.len(), timings, pools.get(r.0))
+                })
             })
             .collect()
     }
@@ -402,7 +425,9 @@ impl PolicySet {
             })
             .collect();
         jobs.into_par_iter()
-            .flat_map_iter(|(rule, forms)| self.run_timed_on(rule, projects, file, forms, timings))
+            .flat_map_iter(|(rule, forms)| {
+                self.run_timed_on(rule, projects, file, forms, timings, None)
+            })
             .collect()
     }
 
@@ -424,16 +449,6 @@ impl PolicySet {
         })
     }
 
-    fn run_timed(
-        &self,
-        rule: (usize, &CompiledRule),
-        projects: &[Project],
-        file: &str,
-        timings: Option<&RuleTimings>,
-    ) -> Vec<Diagnostic> {
-        self.run_timed_on(rule, projects, file, 0..projects.len(), timings)
-    }
-
     fn run_timed_on(
         &self,
         (index, rule): (usize, &CompiledRule),
@@ -441,9 +456,18 @@ impl PolicySet {
         file: &str,
         forms: std::ops::Range<usize>,
         timings: Option<&RuleTimings>,
+        pool: Option<&eval::VisitPool>,
     ) -> Vec<Diagnostic> {
         let started = timings.map(|_| Instant::now());
-        let found = eval::run_rule_on(rule, &self.params, &self.sources, projects, file, forms);
+        let found = eval::run_rule_on(
+            rule,
+            &self.params,
+            &self.sources,
+            projects,
+            file,
+            forms,
+            pool,
+        );
         if let (Some(t), Some(started)) = (timings, started) {
             t.add(index, started.elapsed());
         }
