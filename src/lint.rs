@@ -235,6 +235,7 @@ impl Checker<'_> {
             // A broken file is not checked in part: the syntax error says where it broke.
             windows.findings.clear();
             forms.clear();
+            read.retain(|d| d.code == "model::syntax");
         }
         crate::read::model_file::assign_forms(&mut read, &forms);
         diagnostics.extend(read);
@@ -315,11 +316,15 @@ impl Checker<'_> {
         });
         if format == InputFormat::Json {
             let started = Instant::now();
-            let bytes = crate::limits::read_input(path)?;
+            let (bytes, name) = if stdin {
+                (crate::limits::read_stdin()?, "<stdin>".to_owned())
+            } else {
+                (crate::limits::read_input(path)?, path.display().to_string())
+            };
             if let Some(t) = self.timings {
                 t.add_read(started.elapsed());
             }
-            return Ok(self.check_json(bytes, path.display().to_string(), path));
+            return Ok(self.check_json(bytes, name, path));
         }
         if format != InputFormat::Text {
             let started = Instant::now();

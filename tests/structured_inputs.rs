@@ -522,3 +522,66 @@ fn the_json_schema_accepts_what_extract_prints() {
             .is_valid(&serde_json::json!({"projects": [{"name": "甲", "funds": {"totl": "1"}}]}))
     );
 }
+
+/// `check` on JSON bytes, as rule codes (from a file, or from standard input).
+fn check_json_codes(json: &str, stdin: bool) -> (Vec<String>, Option<i32>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.json");
+    std::fs::write(&path, json).unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("jixiao").unwrap();
+    cmd.args(["check", "--no-config", "--format", "json"]);
+    if stdin {
+        cmd.args(["--input-format", "json", "-"]).write_stdin(json);
+    } else {
+        cmd.arg(&path);
+    }
+    let out = cmd.output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .collect();
+    (codes, out.status.code())
+}
+
+#[test]
+fn a_broken_json_file_gives_its_syntax_error_and_nothing_else() {
+    // Forms read before the error have reader diagnostics of their own: not reported either.
+    let (codes, code) = check_json_codes(
+        "{\"projects\":[\r\n{\"name\":\"网\", \"yaer\": 1},\r\n x]}",
+        false,
+    );
+    assert_eq!(codes, ["model::syntax"]);
+    assert_ne!(code, Some(0));
+    // Only the first `projects` of a document counts, even when it is null.
+    let (codes, _) = check_json_codes(
+        "{\"projects\": null, \"projects\": [{\"name\": \"B\"}]}",
+        false,
+    );
+    assert!(
+        codes.contains(&"model::duplicate-key".to_owned()),
+        "{codes:?}"
+    );
+    assert!(
+        !codes.iter().any(|c| c.starts_with("parse::missing")),
+        "{codes:?}"
+    );
+    // Standard input read as JSON, like a file.
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let json = String::from_utf8(
+        assert_cmd::Command::cargo_bin("jixiao")
+            .unwrap()
+            .args(["extract", "--no-config", "-"])
+            .write_stdin(sample)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let (from_file, _) = check_json_codes(&json, false);
+    let (from_stdin, _) = check_json_codes(&json, true);
+    assert!(!from_file.is_empty());
+    assert_eq!(from_file, from_stdin);
+}

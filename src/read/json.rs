@@ -171,11 +171,12 @@ impl<'t> Parser<'t> {
             p.skip_blank()?;
             // The first `projects` array of a document is streamed; a second one is read as
             // a value (and reported as a duplicate key by the model reader).
+            // Only the first `projects` of a document counts, whatever its value: a later one
+            // is never streamed (`"projects": null, "projects": [...]` reads no forms).
+            let first_projects = key == "projects" && !streamed;
+            streamed |= key == "projects";
             let value = match forms.as_deref_mut() {
-                Some(sink)
-                    if key == "projects" && !streamed && p.bytes.get(p.pos) == Some(&b'[') =>
-                {
-                    streamed = true;
+                Some(sink) if first_projects && p.bytes.get(p.pos) == Some(&b'[') => {
                     p.streamed_array(sink)?
                 }
                 _ => p.value()?,
