@@ -616,15 +616,9 @@ impl<'a> Frame<'a> {
         let map = comp.map.as_ref()?;
         let saved = self.get(comp.slot);
         self.set(comp.slot, Val::Missing);
-        let named = self.noun(map, depth + 1);
+        let named = self.element_noun(map, depth);
         self.set(comp.slot, saved);
-        named.map(|n| {
-            if matches!(map.kind, IrKind::Field(..)) {
-                strip_owner(&n)
-            } else {
-                n
-            }
-        })
+        named
     }
 
     /// A sum of counts or sums over several bindings: `本表的指标与本表的总体目标中各取一项的组合的个数`.
@@ -652,15 +646,9 @@ impl<'a> Frame<'a> {
         }
         // `comp` is now the innermost aggregate's: what it sums, if it sums.
         let of = if innermost == Aggregate::Sum {
-            comp.map.as_ref().and_then(|map| {
-                self.noun(map, depth + 1).map(|n| {
-                    if matches!(map.kind, IrKind::Field(..)) {
-                        strip_owner(&n)
-                    } else {
-                        n
-                    }
-                })
-            })
+            comp.map
+                .as_ref()
+                .and_then(|map| self.element_noun(map, depth))
         } else {
             None
         };
@@ -677,6 +665,17 @@ impl<'a> Frame<'a> {
             (Aggregate::Count, _) => format!("{combos}个数"),
             (_, Some(o)) => format!("{combos}{o}之和"),
             (_, None) => format!("{combos}值之和"),
+        })
+    }
+
+    /// What a comprehension's expression gives for each element: a field without its owner
+    /// (`i.name` → 指标名称: the owner is every element), anything else as named.
+    fn element_noun(&mut self, map: &'a Ir, depth: usize) -> Option<String> {
+        let named = self.noun(map, depth + 1)?;
+        Some(if matches!(map.kind, IrKind::Field(..)) {
+            strip_owner(&named)
+        } else {
+            named
         })
     }
 
@@ -715,15 +714,7 @@ impl<'a> Frame<'a> {
                 None => break,
             }
         }
-        let of = last_map.and_then(|map| {
-            self.noun(map, depth + 1).map(|n| {
-                if matches!(map.kind, IrKind::Field(..)) {
-                    strip_owner(&n)
-                } else {
-                    n
-                }
-            })
-        });
+        let of = last_map.and_then(|map| self.element_noun(map, depth));
         for (slot, value) in unbound.into_iter().rev() {
             self.set(slot, value);
         }
