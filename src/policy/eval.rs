@@ -207,8 +207,15 @@ pub const DOCUMENT_VISITS: u64 = 100_000_000;
 /// each form read. Without it each piece of forms had a budget of its own, so a hostile rule
 /// (twenty nested quantifiers) took the full [`FORM_VISITS`] on every form — half a second a
 /// form, hours on a large file.
+/// It also counts the rule's findings on the file, so that [`MAX_FINDINGS`] holds for the
+/// whole file and not for each window.
 #[derive(Debug)]
-pub struct VisitPool(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicBool);
+pub struct VisitPool {
+    visits: std::sync::atomic::AtomicU64,
+    spent: std::sync::atomic::AtomicBool,
+    findings: std::sync::atomic::AtomicUsize,
+    forms: std::sync::atomic::AtomicUsize,
+}
 
 /// The share of a file's [`VisitPool`] each form adds: real rules visit a few hundred
 /// elements a form.
@@ -220,18 +227,23 @@ const POOL_BLOCK: u64 = 1 << 16;
 impl VisitPool {
     /// A pool for a file of `forms` forms (more can be added as they are read).
     pub fn new(forms: usize) -> Self {
-        let pool = VisitPool(
-            std::sync::atomic::AtomicU64::new(DOCUMENT_VISITS),
-            std::sync::atomic::AtomicBool::new(false),
-        );
+        let pool = VisitPool {
+            visits: std::sync::atomic::AtomicU64::new(DOCUMENT_VISITS),
+            spent: std::sync::atomic::AtomicBool::new(false),
+            findings: std::sync::atomic::AtomicUsize::new(0),
+            forms: std::sync::atomic::AtomicUsize::new(0),
+        };
         pool.add_forms(forms);
         pool
     }
 
     /// More forms were read.
     pub fn add_forms(&self, forms: usize) {
+        self.forms
+            .fetch_add(forms, std::sync::atomic::Ordering::Relaxed);
         let more = VISITS_PER_FORM.saturating_mul(forms as u64);
-        self.0.fetch_add(more, std::sync::atomic::Ordering::Relaxed);
+        self.visits
+            .fetch_add(more, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Take up to `most` visits; 0 when the pool is empty.
@@ -239,7 +251,7 @@ impl VisitPool {
         use std::sync::atomic::Ordering;
         let mut taken = 0;
         let _ = self
-            .0
+            .visits
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                 taken = left.min(most);
                 Some(left - taken)
@@ -248,23 +260,48 @@ impl VisitPool {
     }
 
     fn give_back(&self, unused: u64) {
-        self.0
+        self.visits
             .fetch_add(unused, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The rule ran out on this file: it is said once, and the rule checks no more forms.
     fn spend(&self) -> bool {
-        !self.1.swap(true, std::sync::atomic::Ordering::Relaxed)
+        !self.spent.swap(true, std::sync::atomic::Ordering::Relaxed)
     }
 
     fn spent(&self) -> bool {
-        self.1.load(std::sync::atomic::Ordering::Relaxed)
+        self.spent.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn most_findings(&self) -> usize {
+        FINDINGS_PER_FORM
+            .saturating_mul(self.forms.load(std::sync::atomic::Ordering::Relaxed))
+            .saturating_add(MAX_FINDINGS)
+    }
+
+    /// Count one more finding; false when the file already has as many as it may:
+    /// [`MAX_FINDINGS`] plus [`FINDINGS_PER_FORM`] for each form read.
+    fn add_finding(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        let most = self.most_findings();
+        self.findings
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < most).then_some(n + 1)
+            })
+            .is_ok()
     }
 }
 
-/// How many findings one rule may report on one document (per piece checked in parallel): a
-/// rule over triples of 1 000 forms would otherwise report 166 million.
+/// How many findings one rule may report on one document — per piece for a rule comparing
+/// forms (a rule over triples of 1 000 forms would otherwise report 166 million); for a rule
+/// that looks at one form, over all the pieces and windows of the file (they share a
+/// [`VisitPool`]), plus [`FINDINGS_PER_FORM`] for each form read, so that a large file of
+/// real forms is not cut short while a rule reporting without end on a few forms still is.
 pub const MAX_FINDINGS: usize = 100_000;
+
+/// What each form read adds to [`MAX_FINDINGS`] for a rule that looks at one form: real rules
+/// report a few findings a form at most.
+pub const FINDINGS_PER_FORM: usize = 16;
 
 /// How many bytes of text and list one rule may build for one outer element, and the most one
 /// text or list may hold: `replace(x, "", x)` nested four times, or a list doubled thirty times
@@ -368,14 +405,12 @@ impl<'a> Frame<'a> {
                 // Each requirement is its own check: every one that is false gives a finding.
                 for requirement in &rule.requires {
                     if self.truth(&requirement.cond)? == Some(false) {
-                        if self.findings.len() >= MAX_FINDINGS {
-                            self.exhausted = true;
-                            return Err(Failure {
-                                error: RuntimeError::new(format!(
-                                    "这条规则在本文件上已有 {MAX_FINDINGS} 条发现，超过上限（逐对比较所有表？）"
-                                )),
-                                span: requirement.cond.span,
-                            });
+                        let room = match self.pool {
+                            Some(pool) => pool.add_finding(),
+                            None => self.findings.len() < MAX_FINDINGS,
+                        };
+                        if !room {
+                            return Err(self.too_many_findings(requirement.cond.span));
                         }
                         let finding = self.finding(requirement)?;
                         self.findings.push(finding);
@@ -501,6 +536,28 @@ impl<'a> Frame<'a> {
         }
         self.document_visits_left = more;
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_many_findings(&mut self, span: Span) -> Failure {
+        self.exhausted = true;
+        let most = match self.pool {
+            Some(pool) => {
+                // Said once per file, by the piece that got there first.
+                if !pool.spend() {
+                    self.silenced = true;
+                }
+                pool.most_findings()
+            }
+            None => MAX_FINDINGS,
+        };
+        Failure {
+            error: RuntimeError::new(format!(
+                "这条规则在本文件上已有 {most} 条发现，超过上限（逐对比较所有表？），其余的表不再用它检查"
+            )),
+            span,
+        }
     }
 
     #[cold]
@@ -708,46 +765,17 @@ impl<'a> Frame<'a> {
             IrKind::Slot(slot) => self.read_slot(*slot)?,
             IrKind::Projects => Val::Projects(self.projects),
             IrKind::Field(base, f) => {
-                let base = self.eval(base)?;
+                let base = self.operand(base)?;
                 self.field(base, *f)
             }
-            IrKind::Call(func, args) => {
-                // Built-ins take at most three arguments: no allocation per call.
-                let mut values: [Val<'a>; 3] = [Val::Missing, Val::Missing, Val::Missing];
-                if args.len() > values.len() {
-                    let mut many = Vec::with_capacity(args.len());
-                    for a in args {
-                        many.push(self.eval(a)?);
-                    }
-                    let v = call(*func, &many).map_err(fail(span))?;
-                    return self.charge(v, span);
-                }
-                for (value, a) in values.iter_mut().zip(args) {
-                    *value = self.eval(a)?;
-                }
-                let v = call(*func, values.get(..args.len()).unwrap_or_default())
-                    .map_err(fail(span))?;
-                self.charge(v, span)?
-            }
+            IrKind::Call(func, args) => self.call(*func, args, span)?,
             IrKind::Matches(text, re) => match self.eval(text)? {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
                 _ => Val::Missing,
             },
-            IrKind::Capture(text, re) => {
-                let v = self.eval(text)?;
-                capture(&v, re)
-            }
-            IrKind::Neg(a) => {
-                let v = self.eval(a)?;
-                negate(&v).map_err(fail(span))?
-            }
-            IrKind::Arith(op, a, b) => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
-                let v = arith(*op, &x, &y).map_err(fail(span))?;
-                self.charge(v, span)?
-            }
+            IrKind::Capture(..) | IrKind::Neg(_) | IrKind::Arith(..) => self.arithmetic(ir)?,
             IrKind::Compare(op, a, b) => {
-                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                let (x, y) = (self.operand(a)?, self.operand(b)?);
                 apply_cmp(*op, &x, &y)
                     .map_err(fail(span))?
                     .map_or(Val::Missing, Val::Bool)
@@ -756,28 +784,13 @@ impl<'a> Frame<'a> {
                 negated,
                 item,
                 list,
-            } => {
-                let x = self.eval(item)?;
-                let l = self.eval(list)?;
-                if x.is_missing() || l.is_missing() {
-                    return Ok(Val::Missing);
-                }
-                let mut found = false;
-                for k in 0..l.count().unwrap_or(0) {
-                    let e = l.element(k).unwrap_or(Val::Missing);
-                    if equal_values(&x, &e).map_err(fail(span))? == Some(true) {
-                        found = true;
-                        break;
-                    }
-                }
-                Val::Bool(found != *negated)
-            }
+            } => self.contains(*negated, item, list, span)?,
             IrKind::Is {
                 negated,
                 missing,
                 expr,
             } => {
-                let is_missing = self.eval(expr)?.is_missing();
+                let is_missing = self.operand(expr)?.is_missing();
                 Val::Bool((is_missing == *missing) != *negated)
             }
             IrKind::Coalesce(a, b) => match self.eval(a)? {
@@ -792,20 +805,110 @@ impl<'a> Frame<'a> {
                 Some(false) => self.eval(e)?,
                 None => Val::Missing,
             },
+            IrKind::List(_)
+            | IrKind::Quantified { .. }
+            | IrKind::Aggregate(..)
+            | IrKind::ListComp(_) => self.collection_value(ir)?,
+        })
+    }
+
+    /// An operand: the leaves most nodes have (a binding, a constant, a field of a binding) are
+    /// read here without a call to `eval` for each — they are most of the nodes evaluated.
+    #[inline(always)]
+    fn operand(&mut self, ir: &'a Ir) -> R<Val<'a>> {
+        match &ir.kind {
+            IrKind::Slot(slot) => self.read_slot(*slot),
+            IrKind::Const(c) => Ok(Val::from_const(c)),
+            IrKind::Field(base, f) if matches!(base.kind, IrKind::Slot(_)) => {
+                let IrKind::Slot(slot) = base.kind else {
+                    return self.eval(ir);
+                };
+                let base = self.read_slot(slot)?;
+                Ok(self.field(base, *f))
+            }
+            _ => self.eval(ir),
+        }
+    }
+
+    // The node kinds below are kept out of `eval` so that its stack frame stays small: `eval`
+    // recurses once per node, and every byte of its frame is paid for at every level.
+
+    #[inline(never)]
+    fn call(&mut self, func: Func, args: &'a [Ir], span: Span) -> R<Val<'a>> {
+        // Built-ins take at most three arguments: no allocation per call.
+        let mut values: [Val<'a>; 3] = [Val::Missing, Val::Missing, Val::Missing];
+        if args.len() > values.len() {
+            let mut many = Vec::with_capacity(args.len());
+            for a in args {
+                many.push(self.eval(a)?);
+            }
+            let v = call(func, &many).map_err(fail(span))?;
+            return self.charge(v, span);
+        }
+        for (value, a) in values.iter_mut().zip(args) {
+            *value = self.operand(a)?;
+        }
+        let v = call(func, values.get(..args.len()).unwrap_or_default()).map_err(fail(span))?;
+        self.charge(v, span)
+    }
+
+    #[inline(never)]
+    fn arithmetic(&mut self, ir: &'a Ir) -> R<Val<'a>> {
+        let span = ir.span;
+        match &ir.kind {
+            IrKind::Capture(text, re) => {
+                let v = self.eval(text)?;
+                Ok(capture(&v, re))
+            }
+            IrKind::Neg(a) => {
+                let v = self.eval(a)?;
+                negate(&v).map_err(fail(span))
+            }
+            IrKind::Arith(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                let v = arith(*op, &x, &y).map_err(fail(span))?;
+                self.charge(v, span)
+            }
+            _ => Ok(Val::Missing),
+        }
+    }
+
+    #[inline(never)]
+    fn contains(&mut self, negated: bool, item: &'a Ir, list: &'a Ir, span: Span) -> R<Val<'a>> {
+        let x = self.operand(item)?;
+        let l = self.operand(list)?;
+        if x.is_missing() || l.is_missing() {
+            return Ok(Val::Missing);
+        }
+        let mut found = false;
+        for k in 0..l.count().unwrap_or(0) {
+            let e = l.element(k).unwrap_or(Val::Missing);
+            if equal_values(&x, &e).map_err(fail(span))? == Some(true) {
+                found = true;
+                break;
+            }
+        }
+        Ok(Val::Bool(found != negated))
+    }
+
+    #[inline(never)]
+    fn collection_value(&mut self, ir: &'a Ir) -> R<Val<'a>> {
+        let span = ir.span;
+        match &ir.kind {
             IrKind::List(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 for i in items {
                     values.push(self.eval(i)?);
                 }
-                self.charge(Val::List(Rc::new(values)), span)?
+                self.charge(Val::List(Rc::new(values)), span)
             }
             IrKind::Quantified {
                 quantifier,
                 comp,
                 body,
-            } => self.memoised(comp, |f| f.quantified(*quantifier, comp, body.as_deref()))?,
+            } => self.memoised(comp, |f| f.quantified(*quantifier, comp, body.as_deref())),
             IrKind::Aggregate(agg, comp) => {
-                self.memoised(comp, |f| f.aggregate(*agg, comp, &ir.ty))?
+                self.memoised(comp, |f| f.aggregate(*agg, comp, &ir.ty))
             }
             IrKind::ListComp(comp) => self.memoised(comp, |f| {
                 let mut out = Vec::new();
@@ -814,8 +917,9 @@ impl<'a> Frame<'a> {
                     Ok(true)
                 })?;
                 f.charge(Val::List(Rc::new(out)), span)
-            })?,
-        })
+            }),
+            _ => Ok(Val::Missing),
+        }
     }
 
     fn memoised(
@@ -1714,7 +1818,8 @@ pub fn collapse_repeats(text: &str) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::{
-        DOCUMENT_VISITS, FORM_VISITS, VisitPool, collapse_repeats, document_share, run_rule_on,
+        DOCUMENT_VISITS, FORM_VISITS, MAX_FINDINGS, VisitPool, collapse_repeats, document_share,
+        run_rule, run_rule_on,
     };
 
     #[test]
@@ -1754,6 +1859,47 @@ mod tests {
         // Forms added to the pool give it room again.
         pool.add_forms(10);
         assert!(pool.take(u64::MAX) >= 40_000);
+    }
+
+    #[test]
+    fn a_rules_findings_are_capped_over_the_whole_file_not_per_piece() {
+        let mut loader = crate::policy::PolicyLoader::new();
+        loader.add_source(
+            "t.jxp",
+            "rule t.r {\n  severity info\n  for p in projects\n  require false\n  message \"m\"\n}\n",
+        );
+        let policy = loader.finish().policy;
+        let rule = &policy.rules[0];
+        let input =
+            crate::read::Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt"))
+                .unwrap();
+        let forms = &input.document.projects;
+        assert!(forms.len() > 8);
+        // Earlier windows of the file already reported all but three.
+        let pool = VisitPool::new(forms.len());
+        let most = MAX_FINDINGS + super::FINDINGS_PER_FORM * forms.len();
+        pool.findings
+            .store(most - 3, std::sync::atomic::Ordering::Relaxed);
+        let mut reported = Vec::new();
+        for piece in forms.chunks(4) {
+            reported.extend(run_rule_on(
+                rule,
+                &policy.params,
+                &policy.sources,
+                piece,
+                "q.txt",
+                0..piece.len(),
+                Some(&pool),
+            ));
+        }
+        let (stops, findings): (Vec<_>, Vec<_>) = reported
+            .iter()
+            .partition(|d| d.message.contains("超过上限"));
+        assert_eq!(findings.len(), 3, "{reported:#?}");
+        assert_eq!(stops.len(), 1, "{reported:#?}");
+        // Without a pool (a document checked whole) the cap is the piece's own.
+        let alone = run_rule(rule, &policy.params, &policy.sources, forms, "q.txt");
+        assert_eq!(alone.len(), forms.len());
     }
 
     #[test]
