@@ -1045,7 +1045,21 @@ impl<'p> RuleCx<'p> {
                         );
                     }
                 }
-                ir(IrKind::List(items), Ty::List(Box::new(element)))
+                let ty = Ty::List(Box::new(element));
+                // A list of constants is a constant: read in place at run time instead of being
+                // built again for every element a rule looks at (`i.value.op in [le, lt]`).
+                if items.iter().all(|i| matches!(i.kind, IrKind::Const(_))) {
+                    let consts = items
+                        .into_iter()
+                        .filter_map(|i| match i.kind {
+                            IrKind::Const(c) => Some(c),
+                            _ => None,
+                        })
+                        .collect();
+                    ir(IrKind::Const(Const::List(consts)), ty)
+                } else {
+                    ir(IrKind::List(items), ty)
+                }
             }
             ExprKind::ListComp(comp) => {
                 let (comp, element) = self.comprehension(comp, true);

@@ -152,6 +152,11 @@ pub struct Vocabulary {
     column_first_chars: CharSet,
     /// First characters of the footers.
     footer_first_chars: CharSet,
+    /// For each table footer, a letter it must contain as written (one that [`key`] leaves
+    /// alone), so that most cells are passed over without normalising them; `None` when some
+    /// footer has no such letter.
+    table_footer_letters: Option<Vec<char>>,
+    table_footer_finder: Option<AhoCorasick>,
     /// First characters of the level aliases.
     level_first_chars: CharSet,
 }
@@ -404,6 +409,8 @@ impl Vocabulary {
             first_chars: CharSet::default(),
             column_first_chars: CharSet::default(),
             footer_first_chars: CharSet::default(),
+            table_footer_letters: None,
+            table_footer_finder: None,
             level_first_chars: CharSet::default(),
         }
     }
@@ -604,6 +611,12 @@ impl Vocabulary {
         self.first_chars = first_chars(self.labels.keys().chain(self.columns.keys()));
         self.column_first_chars = first_chars(self.columns.keys());
         self.footer_first_chars = first_chars(self.footers.iter());
+        self.table_footer_letters = self
+            .table_footers
+            .iter()
+            .map(|f| f.chars().find(|c| c.is_alphabetic()))
+            .collect();
+        self.table_footer_finder = AhoCorasick::new(&self.table_footers).ok();
         self.level_first_chars = first_chars(self.level_aliases.keys());
         for level in crate::model::LEVEL_NAMES {
             if let Some(c) = level.canonical.chars().next() {
@@ -844,8 +857,17 @@ impl Vocabulary {
     }
 
     /// Whether a cell of a row below the indicator table is a signature or stamp box.
-    pub fn is_table_footer(&self, key: &str) -> bool {
-        self.table_footers.iter().any(|f| key.contains(f.as_str()))
+    pub fn is_table_footer(&self, text: &str) -> bool {
+        if let Some(letters) = &self.table_footer_letters
+            && !text.contains(letters.as_slice())
+        {
+            return false;
+        }
+        let key = key(text);
+        match &self.table_footer_finder {
+            Some(finder) => finder.is_match(key.as_ref()),
+            None => self.table_footers.iter().any(|f| key.contains(f.as_str())),
+        }
     }
 
     pub fn is_furniture(&self, key: &str) -> bool {
@@ -1151,6 +1173,17 @@ mod tests {
 
     fn v() -> Vocabulary {
         Vocabulary::from_toml(BUILTIN_TOML).unwrap()
+    }
+
+    #[test]
+    fn table_footers_are_found_as_written_and_normalised() {
+        let v = v();
+        assert!(v.is_table_footer("单位（盖章）"));
+        assert!(v.is_table_footer("负责人签 字："));
+        assert!(v.is_table_footer("填报人(签名)"));
+        assert!(!v.is_table_footer("培训人数"));
+        assert!(!v.is_table_footer("签订合同数"));
+        assert!(!v.is_table_footer(""));
     }
 
     #[test]

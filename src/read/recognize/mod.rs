@@ -650,7 +650,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             && row
                 .cells
                 .iter()
-                .any(|c| self.vocab.is_table_footer(&key(&c.text)))
+                .any(|c| self.vocab.is_table_footer(&c.text))
         {
             self.end_form(row.span);
             return;
