@@ -374,25 +374,25 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 }
 
 /// A parsed node as a serde_json value, checking each node's span holds its text.
-fn as_serde(text: &str, node: &jixiao::read::model_file::Node) -> serde_json::Value {
+fn as_serde(text: &str, node: &jixiao::read::model_file::Node<'_>) -> serde_json::Value {
     use jixiao::read::model_file::NodeKind;
     let written = &text[node.span.start..node.span.end];
     let value = match &node.kind {
         NodeKind::Null => serde_json::Value::Null,
         NodeKind::Bool(b) => serde_json::Value::Bool(*b),
         NodeKind::Number(n) => {
-            assert_eq!(n, written);
+            assert_eq!(n.as_ref(), written);
             serde_json::from_str(n).unwrap()
         }
-        NodeKind::Str(s) => serde_json::Value::String(s.clone()),
+        NodeKind::Str(s) => serde_json::Value::String(s.to_string()),
         NodeKind::Array(items) => items.iter().map(|i| as_serde(text, i)).collect(),
         NodeKind::Object(entries) => entries
             .iter()
             .map(|(k, key_span, v)| {
                 let key: String =
                     serde_json::from_str(&text[key_span.start..key_span.end]).unwrap();
-                assert_eq!(&key, k);
-                (k.clone(), as_serde(text, v))
+                assert_eq!(key.as_str(), k.as_ref());
+                (k.to_string(), as_serde(text, v))
             })
             .collect(),
     };

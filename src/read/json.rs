@@ -11,9 +11,10 @@
 use crate::diagnostic::Diagnostic;
 use crate::read::model_file::{MAX_DEPTH, Node, NodeKind};
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// Parse a whole JSON text into one tree.
-pub fn parse(text: &str) -> Result<Node, Diagnostic> {
+pub fn parse(text: &str) -> Result<Node<'_>, Diagnostic> {
     let mut parser = Parser::new(text);
     let node = parser.document(None)?;
     node.ok_or_else(empty)
@@ -22,7 +23,7 @@ pub fn parse(text: &str) -> Result<Node, Diagnostic> {
 /// Parse a JSON text of the model, handing each element of a document's `projects` array to
 /// `form` as soon as it is read (with the 1-based index of the form in the file). The tree
 /// returned has everything else, each `projects` array kept empty with its span.
-pub fn stream(text: &str, form: &mut dyn FnMut(Node)) -> Result<Node, Diagnostic> {
+pub fn stream<'t>(text: &'t str, form: &mut dyn FnMut(Node<'t>)) -> Result<Node<'t>, Diagnostic> {
     let mut parser = Parser::new(text);
     let node = parser.document(Some(form))?;
     node.ok_or_else(empty)
@@ -40,7 +41,7 @@ struct Parser<'t> {
 }
 
 /// Where the forms go while streaming.
-type FormSink<'s> = dyn FnMut(Node) + 's;
+type FormSink<'s, 't> = dyn FnMut(Node<'t>) + 's;
 
 impl<'t> Parser<'t> {
     fn new(text: &'t str) -> Self {
@@ -65,8 +66,8 @@ impl<'t> Parser<'t> {
     /// The top level: a document object or an array of them; `None` for an empty text.
     fn document(
         &mut self,
-        mut forms: Option<&mut FormSink<'_>>,
-    ) -> Result<Option<Node>, Diagnostic> {
+        mut forms: Option<&mut FormSink<'_, 't>>,
+    ) -> Result<Option<Node<'t>>, Diagnostic> {
         self.skip_blank()?;
         if self.pos >= self.bytes.len() {
             return Ok(None);
@@ -114,7 +115,7 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn value(&mut self) -> Result<Node, Diagnostic> {
+    fn value(&mut self) -> Result<Node<'t>, Diagnostic> {
         let start = self.pos;
         let kind = match self.bytes.get(self.pos) {
             Some(b'{') => return self.object(None),
@@ -149,7 +150,7 @@ impl<'t> Parser<'t> {
     }
 
     /// `{ "key": value, … }`. With `forms`, the value of `projects` is streamed to it.
-    fn object(&mut self, forms: Option<&mut FormSink<'_>>) -> Result<Node, Diagnostic> {
+    fn object(&mut self, forms: Option<&mut FormSink<'_, 't>>) -> Result<Node<'t>, Diagnostic> {
         let start = self.pos;
         self.enter(start)?;
         self.pos += 1;
@@ -192,7 +193,7 @@ impl<'t> Parser<'t> {
     }
 
     /// An array whose elements go to `sink` one at a time; the node left is empty.
-    fn streamed_array(&mut self, sink: &mut FormSink<'_>) -> Result<Node, Diagnostic> {
+    fn streamed_array(&mut self, sink: &mut FormSink<'_, 't>) -> Result<Node<'t>, Diagnostic> {
         let start = self.pos;
         self.enter(start)?;
         self.pos += 1;
@@ -257,7 +258,7 @@ impl<'t> Parser<'t> {
             .with_label(Span::new(opened, opened + 1), "从这里开始")
     }
 
-    fn word(&mut self, word: &str, kind: NodeKind) -> Result<NodeKind, Diagnostic> {
+    fn word(&mut self, word: &str, kind: NodeKind<'t>) -> Result<NodeKind<'t>, Diagnostic> {
         let end = self.pos + word.len();
         let follows = self.bytes.get(end).is_some_and(u8::is_ascii_alphanumeric);
         if self.bytes.get(self.pos..end) == Some(word.as_bytes()) && !follows {
@@ -272,7 +273,7 @@ impl<'t> Parser<'t> {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, as written.
-    fn number(&mut self) -> Result<String, Diagnostic> {
+    fn number(&mut self) -> Result<Cow<'t, str>, Diagnostic> {
         let start = self.pos;
         let digits = |p: &mut Self| {
             let from = p.pos;
@@ -314,17 +315,31 @@ impl<'t> Parser<'t> {
         {
             return Err(self.error("数字格式不对", start));
         }
-        Ok(self
-            .text
-            .get(start..self.pos)
-            .unwrap_or_default()
-            .to_owned())
+        Ok(Cow::Borrowed(
+            self.text.get(start..self.pos).unwrap_or_default(),
+        ))
     }
 
     /// A string at `"`, unescaped.
-    fn string(&mut self) -> Result<String, Diagnostic> {
+    fn string(&mut self) -> Result<Cow<'t, str>, Diagnostic> {
         let start = self.pos;
         self.pos += 1;
+        // Most strings have no escape: borrowed from the source, not copied.
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        if let Some(k) = memchr::memchr2(b'"', b'\\', rest)
+            && rest.get(k) == Some(&b'"')
+        {
+            let text = self.text;
+            let piece = text.get(self.pos..self.pos + k).unwrap_or_default();
+            if let Some(bad) = piece.bytes().position(|b| b < 0x20) {
+                return Err(self.error(
+                    "字符串中有控制字符（换行、制表符要写作 \\n、\\t）",
+                    self.pos + bad,
+                ));
+            }
+            self.pos += k + 1;
+            return Ok(Cow::Borrowed(piece));
+        }
         let mut out = String::new();
         loop {
             let rest = self.bytes.get(self.pos..).unwrap_or_default();
@@ -342,7 +357,7 @@ impl<'t> Parser<'t> {
             self.pos += k;
             if self.bytes.get(self.pos) == Some(&b'"') {
                 self.pos += 1;
-                return Ok(out);
+                return Ok(Cow::Owned(out));
             }
             // A backslash.
             let escape_at = self.pos;
@@ -442,7 +457,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
     use super::*;
 
-    fn kind(text: &str) -> NodeKind {
+    fn kind(text: &str) -> NodeKind<'_> {
         parse(text).unwrap().kind
     }
 
@@ -476,6 +491,13 @@ mod tests {
         assert_eq!(items.len(), 6);
         assert!(matches!(entries[1].2.kind, NodeKind::Bool(false)));
         assert!(matches!(kind("\"中文\""), NodeKind::Str(s) if s == "中文"));
+        // Strings without escapes are read in place; with escapes, unescaped into a copy.
+        assert!(matches!(
+            kind("\"中文\""),
+            NodeKind::Str(Cow::Borrowed("中文"))
+        ));
+        assert!(matches!(kind(r#""a\tb""#), NodeKind::Str(Cow::Owned(s)) if s == "a\tb"));
+        assert!(matches!(kind(r#""\\""#), NodeKind::Str(Cow::Owned(s)) if s == "\\"));
     }
 
     #[test]

@@ -16,29 +16,31 @@ use crate::read::source::SourceFile;
 use crate::read::value_text::{parse_amount, parse_value};
 use crate::span::{Span, Spanned};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// Deepest nesting accepted before parsing (the parsers recurse).
 pub(crate) const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: NodeKind,
+pub struct Node<'t> {
+    pub kind: NodeKind<'t>,
     pub span: Span,
 }
 
 #[derive(Debug, Clone)]
-pub enum NodeKind {
+pub enum NodeKind<'t> {
     Null,
     Bool(bool),
     /// A number as written.
-    Number(String),
-    Str(String),
-    Array(Vec<Node>),
+    Number(Cow<'t, str>),
+    /// Borrowed from the source unless the string had escapes.
+    Str(Cow<'t, str>),
+    Array(Vec<Node<'t>>),
     /// Entries with the span of their key.
-    Object(Vec<(String, Span, Node)>),
+    Object(Vec<(Cow<'t, str>, Span, Node<'t>)>),
 }
 
-impl Node {
+impl<'t> Node<'t> {
     fn type_name(&self) -> &'static str {
         match self.kind {
             NodeKind::Null => "null",
@@ -50,7 +52,7 @@ impl Node {
         }
     }
 
-    fn get(&self, key: &str) -> Option<&Node> {
+    fn get(&self, key: &str) -> Option<&Node<'t>> {
         match &self.kind {
             NodeKind::Object(entries) => {
                 entries.iter().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
@@ -94,12 +96,12 @@ fn too_deep(source: &SourceFile) -> Option<Diagnostic> {
 }
 
 /// Parse JSON (comments and trailing commas are accepted).
-pub fn parse_json(source: &SourceFile) -> Result<Node, Diagnostic> {
+pub fn parse_json(source: &SourceFile) -> Result<Node<'_>, Diagnostic> {
     crate::read::json::parse(source.text())
 }
 
 /// Parse TOML.
-pub fn parse_toml(source: &SourceFile) -> Result<Node, Diagnostic> {
+pub fn parse_toml(source: &SourceFile) -> Result<Node<'static>, Diagnostic> {
     if let Some(d) = too_deep(source) {
         return Err(d);
     }
@@ -113,12 +115,12 @@ pub fn parse_toml(source: &SourceFile) -> Result<Node, Diagnostic> {
     Ok(from_toml_table(table.get_ref(), span))
 }
 
-fn from_toml_table(table: &toml::de::DeTable<'_>, span: Span) -> Node {
+fn from_toml_table(table: &toml::de::DeTable<'_>, span: Span) -> Node<'static> {
     let entries = table
         .iter()
         .map(|(k, v)| {
             (
-                k.get_ref().to_string(),
+                Cow::Owned(k.get_ref().to_string()),
                 Span::from(k.span()),
                 from_toml(v.get_ref(), Span::from(v.span())),
             )
@@ -130,14 +132,14 @@ fn from_toml_table(table: &toml::de::DeTable<'_>, span: Span) -> Node {
     }
 }
 
-fn from_toml(v: &toml::de::DeValue<'_>, span: Span) -> Node {
+fn from_toml(v: &toml::de::DeValue<'_>, span: Span) -> Node<'static> {
     use toml::de::DeValue as T;
     let kind = match v {
-        T::String(s) => NodeKind::Str(s.to_string()),
-        T::Integer(i) => NodeKind::Number(i.as_str().to_owned()),
-        T::Float(f) => NodeKind::Number(f.as_str().to_owned()),
+        T::String(s) => NodeKind::Str(Cow::Owned(s.to_string())),
+        T::Integer(i) => NodeKind::Number(Cow::Owned(i.as_str().to_owned())),
+        T::Float(f) => NodeKind::Number(Cow::Owned(f.as_str().to_owned())),
         T::Boolean(b) => NodeKind::Bool(*b),
-        T::Datetime(d) => NodeKind::Str(d.to_string()),
+        T::Datetime(d) => NodeKind::Str(Cow::Owned(d.to_string())),
         T::Array(items) => NodeKind::Array(
             items
                 .iter()
@@ -191,7 +193,7 @@ impl Reader<'_> {
             (entries.len() > 16).then(|| std::collections::HashSet::with_capacity(entries.len()));
         for (k, (key, span, _)) in entries.iter().enumerate() {
             let repeated = match seen.as_mut() {
-                Some(seen) => !seen.insert(key.as_str()),
+                Some(seen) => !seen.insert(key.as_ref()),
                 None => entries
                     .get(..k)
                     .unwrap_or_default()
@@ -208,7 +210,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if !keys.contains(&key.as_str()) {
+            if !keys.contains(&key.as_ref()) {
                 let hint = crate::policy::types::suggest(key, keys.iter().copied())
                     .map(|s| format!("是否应为 {s}？"))
                     .unwrap_or_else(|| format!("{what}的字段有：{}", keys.join("、")));
@@ -228,8 +230,8 @@ impl Reader<'_> {
         match &node.kind {
             NodeKind::Null => None,
             NodeKind::Str(s) if s.trim().is_empty() => None,
-            NodeKind::Str(s) => Some(Spanned::new(s.clone(), node.span)),
-            NodeKind::Number(n) => Some(Spanned::new(n.clone(), node.span)),
+            NodeKind::Str(s) => Some(Spanned::new(s.to_string(), node.span)),
+            NodeKind::Number(n) => Some(Spanned::new(n.to_string(), node.span)),
             _ => {
                 self.wrong_type(field, "字符串", node);
                 None
@@ -291,7 +293,7 @@ impl Reader<'_> {
         }
     }
 
-    fn array<'n>(&mut self, node: Option<&'n Node>, field: &str) -> &'n [Node] {
+    fn array<'n, 't>(&mut self, node: Option<&'n Node<'t>>, field: &str) -> &'n [Node<'t>] {
         match node.map(|n| (&n.kind, n)) {
             Some((NodeKind::Array(items), _)) => items,
             Some((NodeKind::Null, _)) | None => &[],
@@ -317,7 +319,7 @@ impl Reader<'_> {
     }
 
     /// The documents of the top level (an object, or an array of them), their keys checked.
-    fn documents<'n>(&mut self, root: &'n Node) -> Vec<&'n Node> {
+    fn documents<'n, 't>(&mut self, root: &'n Node<'t>) -> Vec<&'n Node<'t>> {
         let documents: Vec<&Node> = match &root.kind {
             NodeKind::Array(items) => items.iter().collect(),
             NodeKind::Object(_) => vec![root],
@@ -606,7 +608,7 @@ impl Reader<'_> {
         );
         if let Some(given) = node.get("category")
             && let NodeKind::Str(text) = &given.kind
-            && category.map(|c| c.as_str()) != Some(text.as_str())
+            && category.map(|c| c.as_str()) != Some(text.as_ref())
         {
             let derived = category.map_or("（无）", |c| c.as_str());
             self.problem(
@@ -724,7 +726,7 @@ impl Reader<'_> {
             return;
         };
         for (key, _, given) in entries {
-            let expected: Option<String> = match key.as_str() {
+            let expected: Option<String> = match key.as_ref() {
                 "kind" => Some(parsed.kind.as_str().to_owned()),
                 "op" => parsed.op.map(|o| o.as_str().to_owned()),
                 "amount" => parsed.amount.map(crate::model::format_decimal),
@@ -735,12 +737,12 @@ impl Reader<'_> {
             };
             let given_text = match &given.kind {
                 NodeKind::Null => None,
-                NodeKind::Str(s) => Some(s.clone()),
-                NodeKind::Number(n) => Some(n.clone()),
+                NodeKind::Str(s) => Some(s.to_string()),
+                NodeKind::Number(n) => Some(n.to_string()),
                 NodeKind::Bool(b) => Some(b.to_string()),
                 _ => Some(String::from("?")),
             };
-            let same = match (key.as_str(), &given_text, &expected) {
+            let same = match (key.as_ref(), &given_text, &expected) {
                 ("amount", Some(g), Some(e)) => {
                     g.parse::<Decimal>().ok().map(|d| d.normalize().to_string()) == Some(e.clone())
                 }
