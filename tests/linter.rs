@@ -219,6 +219,86 @@ fn explanations_name_the_fields_and_values() {
     );
 }
 
+/// A text tested against a list (`ends_with(i.name, suffixes)`) is explained by the item that
+/// matched, and a failed test by the list it was tested against.
+#[test]
+fn explanations_name_the_item_of_a_list_that_matched() {
+    let rules = r#"
+param suffixes: list<string> = ["知晓率", "故障率"]
+rule x.ends {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 3
+  require not ends_with(i.name, suffixes)
+  message "m"
+}
+rule x.starts {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 1
+  require not starts_with(i.name, ["开展", "组织"])
+  message "m"
+}
+rule x.contains_not {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 2
+  require contains(i.name, suffixes)
+  message "m"
+}
+rule x.one {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 5
+  require contains(i.name, "场次")
+  message "m"
+}
+"#;
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text("x.jxp", rules)
+        .build()
+        .unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let why = |rule: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .flat_map(|f| f.explanation.clone())
+            .collect()
+    };
+    assert_eq!(
+        why("x.ends"),
+        ["指标名称 “软件电脑使用故障率”以“故障率”结尾（参数 suffixes 中的一项）"]
+    );
+    assert_eq!(
+        why("x.starts"),
+        ["指标名称 “开展宣传场次”以“开展”开头（“开展”、“组织” 中的一项）"]
+    );
+    assert_eq!(
+        why("x.contains_not"),
+        ["指标名称 “购买办公电脑”不含有参数 suffixes 中的任何一项"]
+    );
+    assert_eq!(why("x.one"), ["指标名称 “采购完成时间”不含有“场次”"]);
+    // A long literal list is not written out in full.
+    let long: Vec<String> = (0..500).map(|k| format!("\"词{k}\"")).collect();
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text(
+            "y.jxp",
+            format!(
+                "rule y.long {{\n  severity info\n  for p in projects where p.index == 1\n  require contains(p.name, [{}])\n  message \"m\"\n}}\n",
+                long.join(", ")
+            ),
+        )
+        .build()
+        .unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    assert_eq!(
+        report.findings[0].explanation,
+        [
+            "本表的项目名称 “网络通信及设备购置、一卡通宣传经费”不含有“词0”、“词1”、“词2”、“词3”、“词4”、“词5” 等 500 项 中的任何一项"
+        ]
+    );
+}
+
 #[test]
 fn explanations_say_what_functions_and_fallbacks_made_of_the_fields() {
     let rules = r#"

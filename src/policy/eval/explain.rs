@@ -211,21 +211,58 @@ impl<'a> Frame<'a> {
                     return Ok(generic(holds));
                 };
                 let s = subject(self, text)?;
+                let t = self.eval(text)?;
                 let p = self.eval(part)?;
-                let part_text = match (self.noun(part, 0), &p) {
-                    (Some(n), _) => format!("{n}中的一项"),
-                    (None, Val::List(_) | Val::Consts(_)) => format!("{} 之一", shown(&p)),
-                    (None, _) => value_text(&p),
+                let (before, after) = match func {
+                    Func::Contains => ("含有", ""),
+                    Func::StartsWith => ("以", "开头"),
+                    _ => ("以", "结尾"),
                 };
-                let verb = match (func, holds) {
-                    (Func::Contains, true) => "含有",
-                    (Func::Contains, false) => "不含",
-                    (Func::StartsWith, true) => "以此开头：",
-                    (Func::StartsWith, false) => "不以此开头：",
-                    (_, true) => "以此结尾：",
-                    (_, false) => "不以此结尾：",
+                let is_list = matches!(p, Val::List(_) | Val::Consts(_));
+                if !is_list {
+                    let part_text = match self.noun(part, 0) {
+                        Some(n) => format!("{n} {}", value_text(&p)),
+                        None => value_text(&p),
+                    };
+                    let not = if holds { "" } else { "不" };
+                    return Ok(format!("{s}{not}{before}{part_text}{after}"));
+                }
+                let list = match self.noun(part, 0) {
+                    Some(n) => n,
+                    None => {
+                        // A long list is not written out in full: its first items and its size.
+                        const LISTED: usize = 6;
+                        let count = p.count().unwrap_or(0);
+                        let first = (0..count.min(LISTED))
+                            .filter_map(|k| p.element(k))
+                            .map(|item| value_text(&item))
+                            .collect::<Vec<_>>()
+                            .join("、");
+                        if count > LISTED {
+                            format!("{first} 等 {count} 项")
+                        } else {
+                            first
+                        }
+                    }
                 };
-                format!("{s}{verb}{part_text}")
+                // Name the item that matched, not just the list it is in.
+                let matched = (0..p.count().unwrap_or(0))
+                    .filter_map(|k| p.element(k))
+                    .find(|item| match (&t, item) {
+                        (Val::Str(t), Val::Str(i)) => match func {
+                            Func::Contains => t.as_str().contains(i.as_str()),
+                            Func::StartsWith => t.as_str().starts_with(i.as_str()),
+                            _ => t.as_str().ends_with(i.as_str()),
+                        },
+                        _ => false,
+                    });
+                match matched {
+                    Some(item) if holds => {
+                        format!("{s}{before}{}{after}（{list} 中的一项）", value_text(&item))
+                    }
+                    _ if holds => format!("{s}{before}{list} 中的一项{after}"),
+                    _ => format!("{s}不{before}{list} 中的任何一项{after}"),
+                }
             }
             IrKind::Call(Func::Subset, args) => {
                 let (Some(small), Some(large)) = (args.first(), args.get(1)) else {
