@@ -83,6 +83,10 @@ pub struct ProjectRef {
 /// megabyte-long one must not be copied into each of its thousand findings).
 pub const PROJECT_NAME_CHARS: usize = 200;
 
+/// How many characters of a value a message quotes (see [`shortened`]): a form field can be
+/// megabytes long, and a finding should not hold or print it whole.
+pub const MESSAGE_VALUE_CHARS: usize = 120;
+
 impl ProjectRef {
     pub fn of(project: &crate::model::Project) -> ProjectRef {
         ProjectRef {

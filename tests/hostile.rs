@@ -929,3 +929,48 @@ fn fuzz_a_tab_width_of_zero_is_drawn_as_one() {
     jixiao::report::render_human(&[report], &options, &mut out).unwrap();
     assert!(!out.is_empty());
 }
+
+/// A model's invalid value, unknown key or unreadable cell is quoted in a message only in part:
+/// a finding neither holds nor prints a megabyte value.
+#[test]
+fn messages_quote_long_values_in_part() {
+    let dir = temp();
+    let long = "坏".repeat(200_000);
+    std::fs::write(
+        dir.path().join("long.json"),
+        format!(
+            "{{\"projects\":[{{\"name\":\"x\",\"year\":\"{long}\",\"{long}\":1,\"funds\":{{\"total\":\"{long}\"}}}}]}}"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("long.txt"),
+        format!("项目支出绩效目标表\n项目名称\tx\n{long}\t{long}\n"),
+    )
+    .unwrap();
+    for file in ["long.json", "long.txt"] {
+        let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", file]));
+        let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let messages: Vec<&str> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap())
+            .collect();
+        if file.ends_with(".json") {
+            // The year, the unknown key and the total, each quoted in part.
+            let cut = messages
+                .iter()
+                .filter(|m| m.contains("（共 200000 字）"))
+                .count();
+            assert_eq!(cut, 3, "{messages:?}");
+        }
+        for m in &messages {
+            assert!(
+                m.chars().count() < 400,
+                "{file}: {} chars",
+                m.chars().count()
+            );
+        }
+    }
+}

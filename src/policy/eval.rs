@@ -5,7 +5,7 @@
 //! error (overflow, division by zero, units that differ at run time) stops the rule for that form
 //! only and becomes a `policy::runtime-error` diagnostic.
 
-use crate::diagnostic::{Diagnostic, Label, ProjectRef, Severity};
+use crate::diagnostic::{Diagnostic, Label, MESSAGE_VALUE_CHARS, ProjectRef, Severity};
 use crate::model::{Project, ValueKind};
 use crate::policy::ast::{Aggregate, Quantifier};
 use crate::policy::ir::*;
@@ -188,10 +188,6 @@ impl Caches<'_> {
 pub fn visit_budget(forms: usize) -> u64 {
     FORM_VISITS.saturating_add(4u64.saturating_mul(forms as u64))
 }
-
-/// How many characters of a value a message quotes: a form field can be megabytes long, and
-/// the report should not grow with it.
-const MESSAGE_VALUE_CHARS: usize = 120;
 
 /// The fixed part of [`visit_budget`].
 pub const FORM_VISITS: u64 = 1_000_000;

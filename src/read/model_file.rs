@@ -204,7 +204,7 @@ impl Reader<'_> {
                 self.problem(
                     Severity::Error,
                     "model::duplicate-key",
-                    format!("{what}中“{key}”出现了不止一次，只读取了第一个"),
+                    format!("{what}中“{}”出现了不止一次，只读取了第一个", quoted(key)),
                     *span,
                     Some("删除或合并重复的字段"),
                 );
@@ -217,7 +217,7 @@ impl Reader<'_> {
                 self.problem(
                     Severity::Warning,
                     "model::unknown-field",
-                    format!("{what}没有字段 “{key}”，已忽略"),
+                    format!("{what}没有字段 “{}”，已忽略", quoted(key)),
                     *span,
                     Some(&hint),
                 );
@@ -260,7 +260,7 @@ impl Reader<'_> {
                 self.problem(
                     Severity::Error,
                     "model::invalid",
-                    format!("“{field}”的值“{text}”不是金额"),
+                    format!("“{field}”的值“{}”不是金额", quoted(&text)),
                     node.span,
                     Some("金额以元为单位，写作 \"200000\"、\"2,167,200.00\" 或 \"13.6万元\""),
                 );
@@ -279,7 +279,7 @@ impl Reader<'_> {
                     self.problem(
                         Severity::Error,
                         "model::invalid",
-                        format!("“{field}”应为整数，这里是“{n}”"),
+                        format!("“{field}”应为整数，这里是“{}”", quoted(n)),
                         node.span,
                         None,
                     );
@@ -614,7 +614,10 @@ impl Reader<'_> {
             self.problem(
                 Severity::Warning,
                 "model::value-mismatch",
-                format!("category “{text}”与一级/二级指标推出的 “{derived}” 不一致，以后者为准"),
+                format!(
+                    "category “{}”与一级/二级指标推出的 “{derived}” 不一致，以后者为准",
+                    quoted(text)
+                ),
                 given.span,
                 None,
             );
@@ -630,7 +633,7 @@ impl Reader<'_> {
                     self.problem(
                         Severity::Error,
                         "model::invalid",
-                        format!("“weight”的值“{n}”不是数值"),
+                        format!("“weight”的值“{}”不是数值", quoted(n)),
                         w.span,
                         None,
                     );
@@ -754,8 +757,9 @@ impl Reader<'_> {
                     Severity::Warning,
                     "model::value-mismatch",
                     format!(
-                        "value.{key} 与 text “{}” 推出的 {shown} 不一致，以 text 为准",
-                        parsed.text
+                        "value.{key} 与 text “{}” 推出的 {} 不一致，以 text 为准",
+                        quoted(&parsed.text),
+                        quoted(&shown)
                     ),
                     given.span,
                     Some("修改指标值时改 text 即可，其余字段可以删去"),
@@ -763,6 +767,11 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A value as a message quotes it: cut to [`crate::diagnostic::MESSAGE_VALUE_CHARS`].
+fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::diagnostic::shortened(text, crate::diagnostic::MESSAGE_VALUE_CHARS)
 }
 
 /// Read the model from a parsed tree.

@@ -1739,7 +1739,13 @@ impl<'s, 'v> Parser<'s, 'v> {
                 self.diags.push(
                     Diagnostic::warning(
                         "parse::unrecognized-cell",
-                        format!("无法识别的单元格“{}”", cell.text),
+                        format!(
+                            "无法识别的单元格“{}”",
+                            crate::diagnostic::shortened(
+                                &cell.text,
+                                crate::diagnostic::MESSAGE_VALUE_CHARS
+                            )
+                        ),
                     )
                     .with_primary(cell.span, Some("不是已知的栏目名或其值".into()))
                     .with_help("栏目名应为 项目名称、主管部门及代码、实施单位、资金总额、财政拨款、上级补助、本级安排、其他资金 或 年度总体目标；其他模板的栏目名可以在 jixiao.toml 的 [reader] 中加入"),
