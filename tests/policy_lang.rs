@@ -469,9 +469,22 @@ rule t.rule {
   message "x"
 }"#;
     let findings = run(policy, &form("甲", "1", GOOD_ROWS));
+    // The opposite of one comparison is said of all of them, not as a double negative.
     assert_eq!(
         findings[0].explanation,
-        vec!["本表的指标中符合条件的共 1 个，没有一个指标值的金额大于 1亿元"]
+        vec!["本表的指标中符合条件的共 1 个，指标值的金额都不大于 1亿元"]
+    );
+    let policy = r#"
+rule t.rule {
+  severity error
+  for p in projects
+  require any i in p.indicators where i.category == cost: i.value.money > 1亿元 and i.name != ""
+  message "x"
+}"#;
+    let findings = run(policy, &form("甲", "1", GOOD_ROWS));
+    assert_eq!(
+        findings[0].explanation,
+        vec!["本表的指标中符合条件的共 1 个，没有一个指标值的金额大于 1亿元且指标名称不为 “”"]
     );
 }
 

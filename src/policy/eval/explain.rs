@@ -331,10 +331,16 @@ impl<'a> Frame<'a> {
                 } else {
                     ""
                 };
-                out.push(if considered == 0 {
-                    format!("{collection}{scope}一个也没有")
-                } else {
-                    format!("{collection}{scope}共 {considered} 个，没有一个{predicate}")
+                let all = self.unbound_opposite(condition, comp.slot);
+                out.push(match (considered, all) {
+                    (0, _) => format!("{collection}{scope}一个也没有"),
+                    // Every one was looked at and the condition was false for each.
+                    (_, Some(all)) => {
+                        format!("{collection}{scope}共 {considered} 个，{all}")
+                    }
+                    (_, None) => {
+                        format!("{collection}{scope}共 {considered} 个，没有一个{predicate}")
+                    }
                 });
             }
             (Quantifier::All, Some((k, element))) => {
@@ -410,9 +416,20 @@ impl<'a> Frame<'a> {
     /// [`Frame::predicate`] with `var` unbound while it is described, so its fields have no
     /// owner (`类别为 成本`, not `指标“…”的类别为 成本`).
     fn unbound_predicate(&mut self, ir: &'a Ir, var: usize) -> Option<String> {
+        self.unbound(ir, var, false)
+    }
+
+    /// [`Frame::unbound_predicate`] of the condition's opposite said of every element, when the
+    /// condition is one comparison: "none has a kind other than 定性" is said as "their kinds
+    /// are all 定性" (`指标值的类型都为 定性`).
+    fn unbound_opposite(&mut self, ir: &'a Ir, var: usize) -> Option<String> {
+        self.unbound(ir, var, true)
+    }
+
+    fn unbound(&mut self, ir: &'a Ir, var: usize, opposite: bool) -> Option<String> {
         let saved = self.get(var);
         self.set(var, Val::Missing);
-        let described = self.predicate(ir, var, 0);
+        let described = self.predicate_of(ir, var, 0, opposite);
         self.set(var, saved);
         described
     }
@@ -420,7 +437,21 @@ impl<'a> Frame<'a> {
     /// A condition on the element bound to `var`, without its value: `一级指标类别为 成本`.
     /// Parts that do not read `var` are shown with their values.
     fn predicate(&mut self, ir: &'a Ir, var: usize, depth: usize) -> Option<String> {
+        self.predicate_of(ir, var, depth, false)
+    }
+
+    /// [`Frame::predicate`], or with `opposite` that of its negation — for a comparison only.
+    fn predicate_of(
+        &mut self,
+        ir: &'a Ir,
+        var: usize,
+        depth: usize,
+        opposite: bool,
+    ) -> Option<String> {
         if depth > MAX_DEPTH {
+            return None;
+        }
+        if opposite && !matches!(ir.kind, IrKind::Compare(..)) {
             return None;
         }
         let constant = |frame: &mut Self, e: &'a Ir| -> Option<String> {
@@ -438,10 +469,16 @@ impl<'a> Frame<'a> {
             IrKind::Compare(op, a, b) => {
                 let subject = self.noun(a, depth + 1)?;
                 let other = constant(self, b)?;
+                // The opposite is said of every element: `指标值的类型都为 定性`.
+                let (op, all) = if opposite {
+                    (op.negated(), "都")
+                } else {
+                    (*op, "")
+                };
                 Some(match op {
-                    CmpOp::Eq => format!("{subject}为 {other}"),
-                    CmpOp::Ne => format!("{subject}不为 {other}"),
-                    _ => format!("{subject}{} {other}", relation_words(*op)),
+                    CmpOp::Eq => format!("{subject}{all}为 {other}"),
+                    CmpOp::Ne => format!("{subject}{all}不为 {other}"),
+                    _ => format!("{subject}{all}{} {other}", relation_words(op)),
                 })
             }
             IrKind::In {
