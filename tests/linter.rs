@@ -196,6 +196,10 @@ fn explanations_name_the_fields_and_values() {
     assert!(why("project.unit-consistency").contains(
         &"本表的主管部门名称为 “黔南布依族苗族自治州人力资源和社会保障保障局”，不等于 本文件的表中符合条件的主管部门名称中最常见的写法 “黔南布依族苗族自治州人力资源和社会保障局”".to_owned()
     ));
+    // `first(…)` says what it is the first of: the value the other form shares.
+    assert!(why("project.duplicate-name").contains(
+        &"本文件的表中第一个项目名称为 “中职教育学生资助-家庭经济困难学生国家助学金”的序号为 14，不等于 本表的序号 22".to_owned()
+    ));
     // What a search found, not the name of the variable that held it.
     assert!(
         why("project.unit-consistency").contains(

@@ -416,20 +416,20 @@ impl<'a> Frame<'a> {
     /// [`Frame::predicate`] with `var` unbound while it is described, so its fields have no
     /// owner (`类别为 成本`, not `指标“…”的类别为 成本`).
     fn unbound_predicate(&mut self, ir: &'a Ir, var: usize) -> Option<String> {
-        self.unbound(ir, var, false)
+        self.unbound(ir, var, 0, false)
     }
 
     /// [`Frame::unbound_predicate`] of the condition's opposite said of every element, when the
     /// condition is one comparison: "none has a kind other than 定性" is said as "their kinds
     /// are all 定性" (`指标值的类型都为 定性`).
     fn unbound_opposite(&mut self, ir: &'a Ir, var: usize) -> Option<String> {
-        self.unbound(ir, var, true)
+        self.unbound(ir, var, 0, true)
     }
 
-    fn unbound(&mut self, ir: &'a Ir, var: usize, opposite: bool) -> Option<String> {
+    fn unbound(&mut self, ir: &'a Ir, var: usize, depth: usize, opposite: bool) -> Option<String> {
         let saved = self.get(var);
         self.set(var, Val::Missing);
-        let described = self.predicate_of(ir, var, 0, opposite);
+        let described = self.predicate_of(ir, var, depth, opposite);
         self.set(var, saved);
         described
     }
@@ -468,7 +468,17 @@ impl<'a> Frame<'a> {
         match &ir.kind {
             IrKind::Compare(op, a, b) => {
                 let subject = self.noun(a, depth + 1)?;
-                let other = constant(self, b)?;
+                // The same field of another element (`j.name == i.name`): its value alone, not
+                // `指标名称为 指标名称（“…”）`.
+                let same_field = !reads_slot(b, var)
+                    && matches!((&a.kind, &b.kind),
+                        (IrKind::Field(_, x), IrKind::Field(_, y)) if x == y);
+                let other = if same_field {
+                    let v = self.eval(b).ok()?;
+                    self.literal_text(b, &v)
+                } else {
+                    constant(self, b)?
+                };
                 // The opposite is said of every element: `指标值的类型都为 定性`.
                 let (op, all) = if opposite {
                     (op.negated(), "都")
@@ -596,9 +606,14 @@ impl<'a> Frame<'a> {
                     Aggregate::Sum => format!("{base}之和"),
                     Aggregate::Min => format!("{base}中最小的"),
                     Aggregate::Max => format!("{base}中最大的"),
-                    Aggregate::First => match (&comp.map, comp.filter.is_some()) {
-                        (None, true) => {
-                            format!("{}中第一个符合条件的一项", self.collection_noun(comp))
+                    Aggregate::First => match (&comp.map, &comp.filter) {
+                        // Say what it is the first of: `本表的指标中第一个指标名称为 “…”的`.
+                        (None, Some(filter)) => {
+                            let collection = self.collection_noun(comp);
+                            match self.unbound(filter, comp.slot, depth + 1, false) {
+                                Some(what) => format!("{collection}中第一个{what}的"),
+                                None => format!("{collection}中第一个符合条件的一项"),
+                            }
                         }
                         _ => format!("{base}中的第一个"),
                     },
