@@ -659,3 +659,67 @@ fn test_files_params_do_not_reach_examples_and_empty_tests_fail() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("没有运行任何规则"), "{text}");
 }
+
+/// What the rules find in a form's model (`extract` → JSON → `check`) is what they find in the
+/// form itself, on every layout fixture: the model reader reads `value.text` in the indicator's
+/// context as the text reader does (`250万` under a cost indicator is money, a bare number under
+/// `面积(亩)` is in 亩). Reader diagnostics differ by nature and are left out; one fixture's
+/// glued value, which the text reader keeps as plain text, is the known exception.
+#[test]
+fn a_forms_model_checks_like_the_form() {
+    let findings = |path: &std::path::Path| -> Vec<String> {
+        let out = stdout(
+            jixiao()
+                .args(["check", "--no-config", "--format", "json"])
+                .arg(path),
+        );
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut found: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| {
+                let rule = d["rule"].as_str().unwrap();
+                !["parse::", "source::", "model::", "value::", "input::"]
+                    .iter()
+                    .any(|p| rule.starts_with(p))
+            })
+            .map(|d| {
+                format!(
+                    "{} {} {} {}",
+                    d["rule"], d["project"], d["message"], d["explanation"]
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut compared = 0;
+    let mut fixtures: Vec<_> = std::fs::read_dir("tests/fixtures/layouts")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e != "md"))
+        .collect();
+    fixtures.sort();
+    for form in fixtures {
+        let model = dir.path().join("model.json");
+        let extracted = jixiao()
+            .args(["extract", "--no-config"])
+            .arg(&form)
+            .output()
+            .unwrap();
+        std::fs::write(&model, &extracted.stdout).unwrap();
+        let name = form.file_name().unwrap().to_string_lossy().into_owned();
+        let (text, json) = (findings(&form), findings(&model));
+        if name.starts_with("07-") {
+            // 义务教育优质均衡发展情况稳步提高, glued to its name: plain text in the form, a
+            // qualitative value once its text is read again from the model.
+            assert_ne!(text, json, "{name}: the known exception has gone; drop it");
+            continue;
+        }
+        assert_eq!(text, json, "{name}");
+        compared += 1;
+    }
+    assert!(compared >= 29, "{compared}");
+}

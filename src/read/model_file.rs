@@ -622,8 +622,13 @@ impl Reader<'_> {
                 None,
             );
         }
-        let value = node.get("value").and_then(|v| self.value(v, year));
-        let midterm_value = node.get("midterm_value").and_then(|v| self.value(v, year));
+        // Read in the indicator's context, as the text reader reads it (`250万` under a cost
+        // indicator is money), so that a form checks the same from its text and from its model.
+        let context = Some((name.value.as_str(), category));
+        let value = node.get("value").and_then(|v| self.value(v, year, context));
+        let midterm_value = node
+            .get("midterm_value")
+            .and_then(|v| self.value(v, year, None));
         let note = self.string(node.get("note"), "note");
         let weight = node.get("weight").and_then(|w| match &w.kind {
             NodeKind::Null => None,
@@ -677,7 +682,12 @@ impl Reader<'_> {
         })
     }
 
-    fn value(&mut self, node: &Node, year: Option<i32>) -> Option<Spanned<Value>> {
+    fn value(
+        &mut self,
+        node: &Node,
+        year: Option<i32>,
+        context: Option<(&str, Option<crate::model::Category>)>,
+    ) -> Option<Spanned<Value>> {
         let (text_node, object) = match &node.kind {
             NodeKind::Null => return None,
             NodeKind::Str(_) | NodeKind::Number(_) => (node, None),
@@ -717,10 +727,16 @@ impl Reader<'_> {
                 Some(&problem.help()),
             );
         }
+        let value = match context {
+            Some((name, category)) => {
+                crate::read::value_text::in_indicator_context(parsed.value, name, category, year)
+            }
+            None => parsed.value,
+        };
         if let Some(object) = object {
-            self.compare_derived(object, &parsed.value);
+            self.compare_derived(object, &value);
         }
-        Some(Spanned::new(parsed.value, text.span))
+        Some(Spanned::new(value, text.span))
     }
 
     /// Derived fields given next to `text` must agree with it.

@@ -4,7 +4,7 @@
 //! 元). A phrase without numbers or symbols is [`ValueKind::Qualitative`]. Anything else is kept
 //! verbatim as [`ValueKind::Text`] together with a [`ValueProblem`]: it is never guessed at.
 
-use crate::model::{Comparator, Value, ValueKind};
+use crate::model::{Category, Comparator, Value, ValueKind};
 use chrono::{Datelike, NaiveDate};
 use pest::Parser;
 use pest::iterators::Pair;
@@ -447,6 +447,67 @@ fn is_qualitative(text: &str) -> bool {
         has_han |= is_han(c);
     }
     has_han
+}
+
+/// What the row around an indicator's value says about it, applied alike by every reader (the
+/// text and sheet readers, and the JSON/TOML model whose `value.text` is read again): a bare
+/// number under a name that states its unit is read in that unit, and a cost target is money —
+/// `250万` there is 250万元, `620万/月` is 元 a month.
+pub fn in_indicator_context(
+    value: Value,
+    name: &str,
+    category: Option<Category>,
+    year: Option<i32>,
+) -> Value {
+    let value = with_unit_from_name(value, name, year);
+    if category == Some(Category::Cost) {
+        as_money(value)
+    } else {
+        value
+    }
+}
+
+/// A bare number under a name that states its unit in brackets (`实施营造林总面积(亩) | 80000`,
+/// `苗木成活率(≥**%) | 85`, `项目总投入(≥**万元) | 6070`) is read in that unit. The text stays
+/// as written; only the comparator the name's template leftover suggests is not taken.
+fn with_unit_from_name(value: Value, name: &str, year: Option<i32>) -> Value {
+    if value.kind != ValueKind::Number {
+        return value;
+    }
+    let Some(inner) = name
+        .trim_end_matches(crate::read::recognize::is_blank)
+        .strip_suffix([')', '）'])
+        .and_then(|n| n.rfind(['(', '（']).and_then(|open| n.get(open..)))
+        .map(|note| note.trim_start_matches(['(', '（']))
+    else {
+        return value;
+    };
+    let unit: String = inner
+        .chars()
+        .filter(|c| {
+            !crate::read::recognize::is_blank(*c)
+                && !matches!(
+                    c,
+                    '≥' | '≤' | '=' | '＝' | '>' | '<' | '＞' | '＜' | '*' | '＊'
+                )
+        })
+        .collect();
+    if unit.is_empty() || unit.chars().count() > 4 || unit.chars().any(|c| c.is_ascii_digit()) {
+        return value;
+    }
+    let combined = parse_value(&format!("{}{unit}", value.text), year);
+    match combined.value.kind {
+        ValueKind::Money | ValueKind::Percent | ValueKind::Count | ValueKind::Rate
+            if combined.problem.is_none() =>
+        {
+            Value {
+                text: value.text,
+                op: value.op,
+                ..combined.value
+            }
+        }
+        _ => value,
+    }
 }
 
 /// A count whose unit is `万`/`亿` alone (`250万`) or per something (`620万/月`), read as money:

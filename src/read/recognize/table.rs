@@ -720,8 +720,7 @@ impl Table {
             }
         }
         let value = combine_value(&parts.comparator, &parts.value, &parts.unit)
-            .map(|(text, span)| read_value(&text, span, year, diags))
-            .map(|v| v.map(|v| with_unit_from_name(v, &name.text, year)));
+            .map(|(text, span)| read_value(&text, span, year, diags));
         let midterm_value = combine_value(&[], &parts.midterm_value, &[])
             .map(|(text, span)| read_value(&text, span, year, diags));
         if value.is_some() {
@@ -750,13 +749,9 @@ impl Table {
             self.level1.as_ref().map(|l| l.value.as_str()),
             self.level2.as_ref().map(|l| l.value.as_str()),
         );
-        // A cost target is money: `250万` there is 250万元, `620万/月` is 元 a month.
-        let value = match (category, value) {
-            (Some(crate::model::Category::Cost), Some(v)) => {
-                Some(v.map(crate::read::value_text::as_money))
-            }
-            (_, v) => v,
-        };
+        let value = value.map(|v| {
+            v.map(|v| crate::read::value_text::in_indicator_context(v, &name.text, category, year))
+        });
         Indicator {
             level1: self.level1.clone(),
             level2: self.level2.clone(),
@@ -883,49 +878,6 @@ fn combine_value(
         span = span.cover(c.span);
     }
     Some((text, span))
-}
-
-/// A bare number under a name that states its unit in brackets (`实施营造林总面积(亩) | 80000`,
-/// `苗木成活率(≥**%) | 85`, `项目总投入(≥**万元) | 6070`) is read in that unit. The text stays
-/// as written; only the comparator the name's template leftover suggests is not taken.
-fn with_unit_from_name(value: Value, name: &str, year: Option<i32>) -> Value {
-    if value.kind != ValueKind::Number {
-        return value;
-    }
-    let Some(inner) = name
-        .trim_end_matches(crate::read::recognize::is_blank)
-        .strip_suffix([')', '）'])
-        .and_then(|n| n.rfind(['(', '（']).and_then(|open| n.get(open..)))
-        .map(|note| note.trim_start_matches(['(', '（']))
-    else {
-        return value;
-    };
-    let unit: String = inner
-        .chars()
-        .filter(|c| {
-            !crate::read::recognize::is_blank(*c)
-                && !matches!(
-                    c,
-                    '≥' | '≤' | '=' | '＝' | '>' | '<' | '＞' | '＜' | '*' | '＊'
-                )
-        })
-        .collect();
-    if unit.is_empty() || unit.chars().count() > 4 || unit.chars().any(|c| c.is_ascii_digit()) {
-        return value;
-    }
-    let combined = parse_value(&format!("{}{unit}", value.text), year);
-    match combined.value.kind {
-        ValueKind::Money | ValueKind::Percent | ValueKind::Count | ValueKind::Rate
-            if combined.problem.is_none() =>
-        {
-            Value {
-                text: value.text,
-                op: value.op,
-                ..combined.value
-            }
-        }
-        _ => value,
-    }
 }
 
 fn read_value(
