@@ -340,6 +340,41 @@ fn codes(input: &Input) -> Vec<&str> {
 }
 
 #[test]
+fn a_year_outside_the_years_of_forms_is_refused_at_its_place() {
+    let text = r#"{"projects": [{"name": "甲", "year": -0}, {"name": "乙", "year": 99999999999},
+        {"name": "丙", "year": 2025}]}"#;
+    let input = Input::from_bytes_as("y.json", text.as_bytes(), InputFormat::Json);
+    let invalid: Vec<(&str, &str)> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "model::invalid")
+        .map(|d| {
+            (
+                input.source.slice(d.primary.as_ref().unwrap().span),
+                d.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        invalid,
+        [
+            ("-0", "“year”应为 1990–2100 之间的年份，这里是 0"),
+            (
+                "99999999999",
+                "“year”应为 1990–2100 之间的年份，这里是 99999999999"
+            ),
+        ]
+    );
+    let years: Vec<Option<i32>> = input
+        .document
+        .projects
+        .iter()
+        .map(|p| p.year.as_ref().map(|y| y.value))
+        .collect();
+    assert_eq!(years, [None, None, Some(2025)]);
+}
+
+#[test]
 fn bad_structured_input_gives_positioned_diagnostics() {
     // Truncated JSON.
     let truncated = Input::from_bytes_as(

@@ -385,9 +385,27 @@ impl Reader<'_> {
             ],
         );
         let name = self.name(node.get("name"), "name");
-        let year = self
-            .integer(node.get("year"), "year")
-            .and_then(|y| i32::try_from(y.value).ok().map(|v| Spanned::new(v, y.span)));
+        let year =
+            self.integer(node.get("year"), "year")
+                .and_then(|y| match i32::try_from(y.value) {
+                    Ok(v) if crate::read::recognize::YEARS.contains(&v) => {
+                        Some(Spanned::new(v, y.span))
+                    }
+                    _ => {
+                        let (first, last) = (
+                            crate::read::recognize::YEARS.start(),
+                            crate::read::recognize::YEARS.end(),
+                        );
+                        self.problem(
+                            Severity::Error,
+                            "model::invalid",
+                            format!("“year”应为 {first}–{last} 之间的年份，这里是 {}", y.value),
+                            y.span,
+                            Some("year 是表的年度，如 2025"),
+                        );
+                        None
+                    }
+                });
         let mut department = Department::default();
         if let Some(d) = node.get("department") {
             self.known_keys(d, "主管部门", &["code", "name"]);

@@ -2918,8 +2918,11 @@ fn title_year(head: &str) -> Option<i32> {
             found = year;
         }
     }
-    found.filter(|y| (1990..=2100).contains(y))
+    found.filter(|y| YEARS.contains(y))
 }
+
+/// The years a form can be for: a four-digit number outside them is not a form's year.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
 fn year_line(key: &str) -> Option<i32> {
