@@ -948,7 +948,12 @@ fn messages_quote_long_values_in_part() {
         format!("项目支出绩效目标表\n项目名称\tx\n{long}\t{long}\n"),
     )
     .unwrap();
-    for file in ["long.json", "long.txt"] {
+    // A form whose indicator value is 200 000 characters of junk.
+    let sample = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .replacen("≥2次", &format!("{long}%"), 1);
+    std::fs::write(dir.path().join("value.txt"), sample).unwrap();
+    for file in ["long.json", "long.txt", "value.txt"] {
         let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", file]));
         let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
         let messages: Vec<&str> = report["diagnostics"]
@@ -957,13 +962,19 @@ fn messages_quote_long_values_in_part() {
             .iter()
             .map(|d| d["message"].as_str().unwrap())
             .collect();
-        if file.ends_with(".json") {
-            // The year, the unknown key and the total, each quoted in part.
-            let cut = messages
+        let cut = |n: usize| {
+            messages
                 .iter()
-                .filter(|m| m.contains("（共 200000 字）"))
-                .count();
-            assert_eq!(cut, 3, "{messages:?}");
+                .filter(|m| m.contains(&format!("（共 {n} 字）")))
+                .count()
+        };
+        if file == "long.json" {
+            // The year, the unknown key and the total, each quoted in part.
+            assert_eq!(cut(200_000), 3, "{messages:?}");
+        }
+        if file == "value.txt" {
+            // value::unrecognized.
+            assert_eq!(cut(200_001), 1, "{messages:?}");
         }
         for m in &messages {
             assert!(

@@ -281,6 +281,34 @@ rule x.one {
         ["指标名称 “购买办公电脑”不含有参数 suffixes 中的任何一项"]
     );
     assert_eq!(why("x.one"), ["指标名称 “采购完成时间”不含有“场次”"]);
+    // Said of every element of a quantifier: the list quoted as a list, and a fallback as the
+    // rule (not as a fact about one missing value).
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text(
+            "z.jxp",
+            "rule z.ends {\n  severity info\n  for p in projects where p.index == 1\n  require any i in p.indicators: ends_with(i.name, [\"xyz\", \"abc\"])\n  message \"m\"\n}\nrule z.fallback {\n  severity info\n  for p in projects where p.index == 1\n  require any i in p.indicators: (i.value.money ?? 0元) > 1亿元\n  message \"m\"\n}\n",
+        )
+        .build()
+        .unwrap();
+    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let said = |rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap()
+            .explanation
+            .clone()
+    };
+    assert_eq!(
+        said("z.ends"),
+        ["本表的指标共 11 个，没有一个指标名称结尾为 “xyz”、“abc” 中的一项"]
+    );
+    assert_eq!(
+        said("z.fallback"),
+        ["本表的指标共 11 个，指标值的金额（缺失时取0元）都不大于 1亿元"]
+    );
     // A long literal list is not written out in full.
     let long: Vec<String> = (0..500).map(|k| format!("\"词{k}\"")).collect();
     let linter = Linter::builder()

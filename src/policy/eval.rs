@@ -31,8 +31,12 @@ type CollectionId = (usize, usize);
 
 /// A collection's elements indexed by their join key.
 enum JoinIndex<'a> {
-    /// Positions by key, for equality joins.
-    Hashed(HashMap<Key<'a>, Rc<[usize]>>),
+    /// For equality joins: the elements' positions grouped by key (ascending within a group),
+    /// and where each key's group lies in them — one allocation for all keys, not one each.
+    Hashed {
+        groups: HashMap<Key<'a>, std::ops::Range<usize>>,
+        positions: Rc<[usize]>,
+    },
     /// Keys and positions sorted by key, for prefix joins.
     Sorted(Vec<(Text<'a>, usize)>),
 }
@@ -41,11 +45,11 @@ impl<'a> JoinIndex<'a> {
     /// Positions (ascending) of the elements that match `outer`.
     fn lookup(&self, outer: &Val<'a>) -> Candidates {
         match self {
-            JoinIndex::Hashed(index) => outer
+            JoinIndex::Hashed { groups, positions } => outer
                 .key()
-                .and_then(|key| index.get(&key))
-                .map_or(Candidates::All(0..0), |at| {
-                    Candidates::Keyed(Rc::clone(at), 0)
+                .and_then(|key| groups.get(&key))
+                .map_or(Candidates::All(0..0), |group| {
+                    Candidates::Keyed(Rc::clone(positions), group.clone())
                 }),
             JoinIndex::Sorted(sorted) => {
                 let Val::Str(prefix) = outer else {
@@ -61,16 +65,18 @@ impl<'a> JoinIndex<'a> {
                     .map(|(_, k)| *k)
                     .collect();
                 at.sort_unstable();
-                Candidates::Keyed(Rc::from(at), 0)
+                let all = 0..at.len();
+                Candidates::Keyed(Rc::from(at), all)
             }
         }
     }
 }
 
-/// The elements a loop visits: all of them, or those a join index lists for one key.
+/// The elements a loop visits: all of them, or those a join index lists for one key (the
+/// part `range` of its positions).
 enum Candidates {
     All(std::ops::Range<usize>),
-    Keyed(Rc<[usize]>, usize),
+    Keyed(Rc<[usize]>, std::ops::Range<usize>),
 }
 
 impl Candidates {
@@ -80,9 +86,16 @@ impl Candidates {
             Candidates::All(all) => {
                 Candidates::All(all.start.max(range.start)..all.end.min(range.end))
             }
-            Candidates::Keyed(at, _) => {
-                let kept: Vec<usize> = at.iter().copied().filter(|k| range.contains(k)).collect();
-                Candidates::Keyed(Rc::from(kept), 0)
+            Candidates::Keyed(at, part) => {
+                let kept: Vec<usize> = at
+                    .get(part)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .filter(|k| range.contains(k))
+                    .collect();
+                let all = 0..kept.len();
+                Candidates::Keyed(Rc::from(kept), all)
             }
         }
     }
@@ -94,11 +107,7 @@ impl Iterator for Candidates {
     fn next(&mut self) -> Option<usize> {
         match self {
             Candidates::All(range) => range.next(),
-            Candidates::Keyed(indices, at) => {
-                let next = indices.get(*at).copied();
-                *at += 1;
-                next
-            }
+            Candidates::Keyed(indices, part) => part.next().and_then(|k| indices.get(k).copied()),
         }
     }
 }
@@ -151,6 +160,9 @@ struct Frame<'a> {
     /// While an explanation describes one element of a quantifier, its binding: the element is
     /// named once at the start of the line, not again before each of its fields.
     named_element: Option<usize>,
+    /// While an explanation describes any element of a comprehension (not one bound element),
+    /// its variable: what depends on it has no one value to show.
+    described_var: Option<usize>,
 }
 
 /// Join indexes and memoised results, per cache site.
@@ -365,6 +377,7 @@ pub fn run_rule_on(
         forms,
         findings: Vec::new(),
         named_element: None,
+        described_var: None,
     };
     frame.run_steps(0, true);
     if let Some(pool) = pool {
@@ -538,20 +551,23 @@ impl<'a> Frame<'a> {
     #[inline(never)]
     fn too_many_findings(&mut self, span: Span) -> Failure {
         self.exhausted = true;
-        let most = match self.pool {
+        let message = match self.pool {
             Some(pool) => {
                 // Said once per file, by the piece that got there first.
                 if !pool.spend() {
                     self.silenced = true;
                 }
-                pool.most_findings()
+                format!(
+                    "这条规则在本文件上已有 {} 条发现，超过上限（{MAX_FINDINGS} 条加每张表 {FINDINGS_PER_FORM} 条）",
+                    pool.most_findings()
+                )
             }
-            None => MAX_FINDINGS,
+            None => format!(
+                "这条规则在本文件上已有 {MAX_FINDINGS} 条发现，超过上限（逐对比较所有表？）"
+            ),
         };
         Failure {
-            error: RuntimeError::new(format!(
-                "这条规则在本文件上已有 {most} 条发现，超过上限（逐对比较所有表？），其余的表不再用它检查"
-            )),
+            error: RuntimeError::new(message),
             span,
         }
     }
@@ -566,11 +582,11 @@ impl<'a> Frame<'a> {
                     self.silenced = true;
                 }
                 format!(
-                    "计算量超过上限：这条规则在本文件上已用完它的计算量（共 {DOCUMENT_VISITS} 次加每张表 {VISITS_PER_FORM} 次元素访问；循环或量词嵌套过深，或逐对比较所有表？），其余的表不再用它检查"
+                    "计算量超过上限：这条规则在本文件上已用完它的计算量（共 {DOCUMENT_VISITS} 次加每张表 {VISITS_PER_FORM} 次元素访问；循环或量词嵌套过深，或逐对比较所有表？）"
                 )
             }
             None => format!(
-                "计算量超过上限：这条规则在本文件上已访问 {DOCUMENT_VISITS} 个元素（逐对比较所有表？），其余的表不再用它检查"
+                "计算量超过上限：这条规则在本文件上已访问 {DOCUMENT_VISITS} 个元素（逐对比较所有表？）"
             ),
         };
         Failure {
@@ -685,18 +701,36 @@ impl<'a> Frame<'a> {
                 sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
                 JoinIndex::Sorted(sorted)
             } else {
-                let mut positions: HashMap<Key<'a>, Vec<usize>> = HashMap::default();
-                for (k, v) in keys.iter().enumerate() {
-                    if let Some(key) = v.key() {
-                        positions.entry(key).or_default().push(k);
+                // Count each key's elements, then place them: positions grouped by key, in
+                // ascending order within each group.
+                let mut groups: HashMap<Key<'a>, std::ops::Range<usize>> = HashMap::default();
+                let mut group_of: Vec<Option<Key<'a>>> = Vec::with_capacity(keys.len());
+                for v in &keys {
+                    let key = v.key();
+                    if let Some(key) = &key {
+                        groups.entry(key.clone()).or_insert(0..0).end += 1;
+                    }
+                    group_of.push(key);
+                }
+                let mut start = 0;
+                for group in groups.values_mut() {
+                    let len = group.end;
+                    *group = start..start;
+                    start += len;
+                }
+                let mut positions = vec![0; start];
+                for (k, key) in group_of.iter().enumerate() {
+                    if let Some(group) = key.as_ref().and_then(|key| groups.get_mut(key))
+                        && let Some(slot) = positions.get_mut(group.end)
+                    {
+                        *slot = k;
+                        group.end += 1;
                     }
                 }
-                JoinIndex::Hashed(
-                    positions
-                        .into_iter()
-                        .map(|(key, at)| (key, Rc::from(at)))
-                        .collect(),
-                )
+                JoinIndex::Hashed {
+                    groups,
+                    positions: Rc::from(positions),
+                }
             };
             if let Some(site) = self.caches(identity).joins.get_mut(join.site) {
                 site.insert(identity, index);
@@ -1403,7 +1437,13 @@ impl<'a> Frame<'a> {
             ),
         )
         .with_help(format!(
-            "出错的表达式：{}（{}:{}:{}）；{}",
+            "{}：{}（{}:{}:{}）；{}",
+            // A limit stops the rule where it was reached; nothing there is wrong.
+            if self.exhausted {
+                "停在"
+            } else {
+                "出错的表达式"
+            },
             self.source_text(failure.span),
             self.policy_source.name(),
             position.line,

@@ -219,6 +219,14 @@ impl<'a> Frame<'a> {
                     _ => ("以", "结尾"),
                 };
                 let is_list = matches!(p, Val::List(_) | Val::Consts(_));
+                let p = match p.count() {
+                    // A literal list of one item reads as that item.
+                    Some(1) if is_list && self.noun(part, 0).is_none() => {
+                        p.element(0).unwrap_or(Val::Missing)
+                    }
+                    _ => p,
+                };
+                let is_list = matches!(p, Val::List(_) | Val::Consts(_));
                 if !is_list {
                     let part_text = match self.noun(part, 0) {
                         Some(n) => format!("{n} {}", value_text(&p)),
@@ -227,24 +235,7 @@ impl<'a> Frame<'a> {
                     let not = if holds { "" } else { "不" };
                     return Ok(format!("{s}{not}{before}{part_text}{after}"));
                 }
-                let list = match self.noun(part, 0) {
-                    Some(n) => n,
-                    None => {
-                        // A long list is not written out in full: its first items and its size.
-                        const LISTED: usize = 6;
-                        let count = p.count().unwrap_or(0);
-                        let first = (0..count.min(LISTED))
-                            .filter_map(|k| p.element(k))
-                            .map(|item| value_text(&item))
-                            .collect::<Vec<_>>()
-                            .join("、");
-                        if count > LISTED {
-                            format!("{first} 等 {count} 项")
-                        } else {
-                            first
-                        }
-                    }
-                };
+                let list = self.list_text(part, &p, 0);
                 // Name the item that matched, not just the list it is in.
                 let matched = (0..p.count().unwrap_or(0))
                     .filter_map(|k| p.element(k))
@@ -419,6 +410,29 @@ impl<'a> Frame<'a> {
         self.unbound(ir, var, 0, false)
     }
 
+    /// A list a text was tested against, in words: its name (`参数 positive_suffixes`), or its
+    /// first items quoted and its size when it is long.
+    fn list_text(&mut self, ir: &'a Ir, list: &Val<'a>, depth: usize) -> String {
+        if let Some(n) = self.noun(ir, depth) {
+            return n;
+        }
+        const LISTED: usize = 6;
+        let count = list.count().unwrap_or(0);
+        if count == 0 {
+            return "（空列表）".to_owned();
+        }
+        let first = (0..count.min(LISTED))
+            .filter_map(|k| list.element(k))
+            .map(|item| value_text(&item))
+            .collect::<Vec<_>>()
+            .join("、");
+        if count > LISTED {
+            format!("{first} 等 {count} 项")
+        } else {
+            first
+        }
+    }
+
     /// [`Frame::unbound_predicate`] of the condition's opposite said of every element, when the
     /// condition is one comparison: "none has a kind other than 定性" is said as "their kinds
     /// are all 定性" (`指标值的类型都为 定性`).
@@ -429,7 +443,9 @@ impl<'a> Frame<'a> {
     fn unbound(&mut self, ir: &'a Ir, var: usize, depth: usize, opposite: bool) -> Option<String> {
         let saved = self.get(var);
         self.set(var, Val::Missing);
+        let outer = self.described_var.replace(var);
         let described = self.predicate_of(ir, var, depth, opposite);
+        self.described_var = outer;
         self.set(var, saved);
         described
     }
@@ -528,7 +544,17 @@ impl<'a> Frame<'a> {
             )),
             IrKind::Call(func @ (Func::Contains | Func::StartsWith | Func::EndsWith), args) => {
                 let subject = self.noun(args.first()?, depth + 1)?;
-                let part = constant(self, args.get(1)?)?;
+                let part_ir = args.get(1)?;
+                let part = if reads_slot(part_ir, var) {
+                    return None;
+                } else {
+                    match self.eval(part_ir).ok()? {
+                        l @ (Val::List(_) | Val::Consts(_)) => {
+                            format!("{} 中的一项", self.list_text(part_ir, &l, depth + 1))
+                        }
+                        _ => constant(self, part_ir)?,
+                    }
+                };
                 let verb = match func {
                     Func::Contains => "含有",
                     Func::StartsWith => "开头为",
@@ -663,7 +689,9 @@ impl<'a> Frame<'a> {
             }
             IrKind::Coalesce(a, b) => {
                 // The first side when it has a value; else say it is missing and what stands in.
-                let first = self.eval(a).ok().is_some_and(|v| !v.is_missing());
+                // Said of every element of a comprehension, it is the rule, not a fact.
+                let of_every = self.described_var.is_some_and(|v| reads_slot(a, v));
+                let first = !of_every && self.eval(a).ok().is_some_and(|v| !v.is_missing());
                 let named = self.noun(a, depth + 1)?;
                 if first {
                     return Some(named);
@@ -672,7 +700,11 @@ impl<'a> Frame<'a> {
                     Some(n) => n,
                     None => value_text(&self.eval(b).ok()?),
                 };
-                Some(format!("{named}（缺失，取{instead}）"))
+                Some(if of_every {
+                    format!("{named}（缺失时取{instead}）")
+                } else {
+                    format!("{named}（缺失，取{instead}）")
+                })
             }
             IrKind::Call(Func::Flatten, args) => self.combinations(args.first()?, depth),
             IrKind::Call(func, args) => {

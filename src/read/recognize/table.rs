@@ -429,7 +429,13 @@ impl Table {
             diags.push(
                 Diagnostic::warning(
                     "parse::glued-cell",
-                    format!("“{}”中三级指标名称和指标值连在一起，无法分开", ind.name.value),
+                    format!(
+                        "“{}”中三级指标名称和指标值连在一起，无法分开",
+                        crate::diagnostic::shortened(
+                            &ind.name.value,
+                            crate::diagnostic::MESSAGE_VALUE_CHARS
+                        )
+                    ),
                 )
                 .with_primary(ind.name.span, Some("名称和指标值无法分开".into()))
                 .with_help("在名称和指标值之间加上分隔（表格的列、制表符或空格）；这一行的指标值按原文保留，不参与数值检查"),
@@ -487,7 +493,13 @@ impl Table {
                 diags.push(
                     Diagnostic::warning(
                         "parse::missing-indicator-name",
-                        format!("这一行只有指标值“{}”，没有三级指标名称", only.text),
+                        format!(
+                            "这一行只有指标值“{}”，没有三级指标名称",
+                            crate::diagnostic::shortened(
+                                &only.text,
+                                crate::diagnostic::MESSAGE_VALUE_CHARS
+                            )
+                        ),
                     )
                     .with_primary(only.span, Some("没有对应的指标名称".into()))
                     .with_help(
