@@ -124,6 +124,16 @@ fn policies_and_parameters_can_be_given_in_code() {
     assert!(linter.warnings().is_empty(), "{:?}", linter.warnings());
 }
 
+/// Every explanation line of a rule's findings, in order.
+fn explanations(report: &jixiao::linter::Report, rule: &str) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .flat_map(|f| f.explanation.clone())
+        .collect()
+}
+
 /// Explanations (原因) speak of the form — its fields and values — never of the rule's
 /// internals: no variable names, field paths, operators, regular expressions or source text.
 #[test]
@@ -180,14 +190,7 @@ fn explanations_read_as_plain_chinese_about_the_form() {
 fn explanations_name_the_fields_and_values() {
     let linter = Linter::builder().build().unwrap();
     let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
-    let why = |rule: &str| -> Vec<String> {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .flat_map(|f| f.explanation.clone())
-            .collect()
-    };
+    let why = |rule: &str| explanations(&report, rule);
     assert_eq!(
         why("funds.cost-within-total")[0],
         "指标值的金额为 202500元，大于 本表的资金总额 200000元"
@@ -260,14 +263,7 @@ rule x.one {
         .build()
         .unwrap();
     let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
-    let why = |rule: &str| -> Vec<String> {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.rule == rule)
-            .flat_map(|f| f.explanation.clone())
-            .collect()
-    };
+    let why = |rule: &str| explanations(&report, rule);
     assert_eq!(
         why("x.ends"),
         ["指标名称 “软件电脑使用故障率”以“故障率”结尾（参数 suffixes 中的一项）"]
@@ -292,15 +288,7 @@ rule x.one {
         .build()
         .unwrap();
     let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
-    let said = |rule: &str| {
-        report
-            .findings
-            .iter()
-            .find(|f| f.rule == rule)
-            .unwrap()
-            .explanation
-            .clone()
-    };
+    let said = |rule: &str| explanations(&report, rule);
     assert_eq!(
         said("z.ends"),
         ["本表的指标共 11 个，没有一个指标名称结尾为 “xyz”、“abc” 中的一项"]

@@ -1858,34 +1858,48 @@ mod tests {
         run_rule, run_rule_on,
     };
 
-    #[test]
-    fn a_rule_that_spends_its_files_visits_stops_once_on_the_file() {
+    /// The one rule of `source`, and the sample's forms.
+    fn rule_and_sample(source: &str) -> (crate::policy::PolicySet, crate::read::Input) {
         let mut loader = crate::policy::PolicyLoader::new();
-        loader.add_source(
-            "t.jxp",
-            "rule t.r {\n  severity info\n  for p in projects\n  require any a in p.indicators, b in p.indicators, c in p.indicators: a.index + b.index + c.index == 999\n  message \"m\"\n}\n",
-        );
+        loader.add_source("t.jxp", source);
         let policy = loader.finish().policy;
-        let rule = &policy.rules[0];
         let input =
             crate::read::Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt"))
                 .unwrap();
-        let forms = &input.document.projects;
-        // A pool with room for a few forms' worth: the pieces after it is spent say nothing.
-        let pool = VisitPool::new(0);
-        let _ = pool.take(DOCUMENT_VISITS - 5_000);
+        (policy, input)
+    }
+
+    /// The rule run over the forms in pieces of four, as windows of a file are, with one pool.
+    fn in_pieces(
+        policy: &crate::policy::PolicySet,
+        forms: &[crate::model::Project],
+        pool: &VisitPool,
+    ) -> Vec<crate::diagnostic::Diagnostic> {
         let mut reported = Vec::new();
         for piece in forms.chunks(4) {
             reported.extend(run_rule_on(
-                rule,
+                &policy.rules[0],
                 &policy.params,
                 &policy.sources,
                 piece,
                 "q.txt",
                 0..piece.len(),
-                Some(&pool),
+                Some(pool),
             ));
         }
+        reported
+    }
+
+    #[test]
+    fn a_rule_that_spends_its_files_visits_stops_once_on_the_file() {
+        let (policy, input) = rule_and_sample(
+            "rule t.r {\n  severity info\n  for p in projects\n  require any a in p.indicators, b in p.indicators, c in p.indicators: a.index + b.index + c.index == 999\n  message \"m\"\n}\n",
+        );
+        let forms = &input.document.projects;
+        // A pool with room for a few forms' worth: the pieces after it is spent say nothing.
+        let pool = VisitPool::new(0);
+        let _ = pool.take(DOCUMENT_VISITS - 5_000);
+        let reported = in_pieces(&policy, forms, &pool);
         let stops: Vec<_> = reported
             .iter()
             .filter(|d| d.message.contains("已用完它的计算量"))
@@ -1899,16 +1913,10 @@ mod tests {
 
     #[test]
     fn a_rules_findings_are_capped_over_the_whole_file_not_per_piece() {
-        let mut loader = crate::policy::PolicyLoader::new();
-        loader.add_source(
-            "t.jxp",
+        let (policy, input) = rule_and_sample(
             "rule t.r {\n  severity info\n  for p in projects\n  require false\n  message \"m\"\n}\n",
         );
-        let policy = loader.finish().policy;
         let rule = &policy.rules[0];
-        let input =
-            crate::read::Input::read(std::path::Path::new("tests/fixtures/qiannan-hrss-2025.txt"))
-                .unwrap();
         let forms = &input.document.projects;
         assert!(forms.len() > 8);
         // Earlier windows of the file already reported all but three.
@@ -1916,18 +1924,7 @@ mod tests {
         let most = MAX_FINDINGS + super::FINDINGS_PER_FORM * forms.len();
         pool.findings
             .store(most - 3, std::sync::atomic::Ordering::Relaxed);
-        let mut reported = Vec::new();
-        for piece in forms.chunks(4) {
-            reported.extend(run_rule_on(
-                rule,
-                &policy.params,
-                &policy.sources,
-                piece,
-                "q.txt",
-                0..piece.len(),
-                Some(&pool),
-            ));
-        }
+        let reported = in_pieces(&policy, forms, &pool);
         let (stops, findings): (Vec<_>, Vec<_>) = reported
             .iter()
             .partition(|d| d.message.contains("超过上限"));
