@@ -547,16 +547,23 @@ impl<'a> Frame<'a> {
         Ok(())
     }
 
+    /// The rule stops on this file (a limit was reached); with a pool, the file's other pieces
+    /// stop too, and only the first piece to get there says so.
+    fn stop_on_file(&mut self) -> Option<&'a VisitPool> {
+        self.exhausted = true;
+        if let Some(pool) = self.pool
+            && !pool.spend()
+        {
+            self.silenced = true;
+        }
+        self.pool
+    }
+
     #[cold]
     #[inline(never)]
     fn too_many_findings(&mut self, span: Span) -> Failure {
-        self.exhausted = true;
-        let message = match self.pool {
+        let message = match self.stop_on_file() {
             Some(pool) => {
-                // Said once per file, by the piece that got there first.
-                if !pool.spend() {
-                    self.silenced = true;
-                }
                 format!(
                     "这条规则在本文件上已有 {} 条发现，超过上限（{MAX_FINDINGS} 条加每张表 {FINDINGS_PER_FORM} 条）",
                     pool.most_findings()
@@ -574,13 +581,8 @@ impl<'a> Frame<'a> {
 
     #[cold]
     fn document_exhausted(&mut self, span: Span) -> Failure {
-        self.exhausted = true;
-        let message = match self.pool {
-            Some(pool) => {
-                if !pool.spend() {
-                    // Another piece said it already.
-                    self.silenced = true;
-                }
+        let message = match self.stop_on_file() {
+            Some(_) => {
                 format!(
                     "计算量超过上限：这条规则在本文件上已用完它的计算量（共 {DOCUMENT_VISITS} 次加每张表 {VISITS_PER_FORM} 次元素访问；循环或量词嵌套过深，或逐对比较所有表？）"
                 )
