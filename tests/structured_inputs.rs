@@ -372,6 +372,20 @@ fn a_year_outside_the_years_of_forms_is_refused_at_its_place() {
         .map(|p| p.year.as_ref().map(|y| y.value))
         .collect();
     assert_eq!(years, [None, None, Some(2025)]);
+    // JSON numbers with an exponent are numbers: 2.025e3 is the year 2025, 2e5 is 200000元.
+    let text = r#"{"projects": [{"name": "甲", "year": 2.025e3, "funds": {"total": 2e5}}]}"#;
+    let input = Input::from_bytes_as("e.json", text.as_bytes(), InputFormat::Json);
+    assert!(
+        !codes(&input).contains(&"model::invalid"),
+        "{:?}",
+        codes(&input)
+    );
+    let form = &input.document.projects[0];
+    assert_eq!(form.year.as_ref().map(|y| y.value), Some(2025));
+    assert_eq!(
+        form.funds.total.as_ref().map(|t| t.value.to_string()),
+        Some("200000".to_owned())
+    );
 }
 
 #[test]

@@ -246,6 +246,11 @@ impl Reader<'_> {
 
     fn amount(&mut self, node: Option<&Node>, field: &str) -> Option<Spanned<Decimal>> {
         let node = node?;
+        if let NodeKind::Number(n) = &node.kind
+            && let Some(d) = exponent_number(n)
+        {
+            return Some(Spanned::new(d, node.span));
+        }
         let text = match &node.kind {
             NodeKind::Null => return None,
             NodeKind::Str(s) | NodeKind::Number(s) => s.clone(),
@@ -273,19 +278,26 @@ impl Reader<'_> {
         let node = node?;
         match &node.kind {
             NodeKind::Null => None,
-            NodeKind::Number(n) | NodeKind::Str(n) => match n.trim().parse::<i64>() {
-                Ok(v) => Some(Spanned::new(v, node.span)),
-                Err(_) => {
-                    self.problem(
-                        Severity::Error,
-                        "model::invalid",
-                        format!("“{field}”应为整数，这里是“{}”", quoted(n)),
-                        node.span,
-                        None,
-                    );
-                    None
+            NodeKind::Number(n) | NodeKind::Str(n) => {
+                match n.trim().parse::<i64>().ok().or_else(|| {
+                    // `2.025e3` is a JSON number for 2025.
+                    exponent_number(n)
+                        .filter(|d| d.fract().is_zero())
+                        .and_then(|d| i64::try_from(d).ok())
+                }) {
+                    Some(v) => Some(Spanned::new(v, node.span)),
+                    None => {
+                        self.problem(
+                            Severity::Error,
+                            "model::invalid",
+                            format!("“{field}”应为整数，这里是“{}”", quoted(n)),
+                            node.span,
+                            None,
+                        );
+                        None
+                    }
                 }
-            },
+            }
             _ => {
                 self.wrong_type(field, "整数", node);
                 None
@@ -801,6 +813,15 @@ impl Reader<'_> {
             }
         }
     }
+}
+
+/// A JSON number written with an exponent (`2e5`, `1.5E-3`), exactly; `None` for any other
+/// spelling (those are read as written) or one out of range.
+fn exponent_number(n: &str) -> Option<Decimal> {
+    if !n.contains(['e', 'E']) {
+        return None;
+    }
+    Decimal::from_scientific(n).ok().map(|d| d.normalize())
 }
 
 /// A value as a message quotes it: cut to [`crate::diagnostic::MESSAGE_VALUE_CHARS`].
