@@ -194,6 +194,11 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A form's value as a message quotes it: [`shortened`] to [`MESSAGE_VALUE_CHARS`].
+pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    shortened(text, MESSAGE_VALUE_CHARS)
+}
+
 /// `text` cut to its first `max_chars` characters, saying how long it was: a message quotes a
 /// form's value, and a value can be megabytes long.
 pub fn shortened(text: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {

@@ -124,6 +124,16 @@ fn policies_and_parameters_can_be_given_in_code() {
     assert!(linter.warnings().is_empty(), "{:?}", linter.warnings());
 }
 
+/// The sample checked with `rules` alone (no default pack).
+fn sample_with_only(rules: &str) -> jixiao::linter::Report {
+    let linter = Linter::builder()
+        .without_default_pack()
+        .policy_text("x.jxp", rules)
+        .build()
+        .unwrap();
+    linter.lint_path(Path::new(SAMPLE)).unwrap()
+}
+
 /// Every explanation line of a rule's findings, in order.
 fn explanations(report: &jixiao::linter::Report, rule: &str) -> Vec<String> {
     report
@@ -257,12 +267,7 @@ rule x.one {
   message "m"
 }
 "#;
-    let linter = Linter::builder()
-        .without_default_pack()
-        .policy_text("x.jxp", rules)
-        .build()
-        .unwrap();
-    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let report = sample_with_only(rules);
     let why = |rule: &str| explanations(&report, rule);
     assert_eq!(
         why("x.ends"),
@@ -353,12 +358,7 @@ rule x.none {
   message "m"
 }
 "#;
-    let linter = Linter::builder()
-        .without_default_pack()
-        .policy_text("x.jxp", rules)
-        .build()
-        .unwrap();
-    let report = linter.lint_path(Path::new(SAMPLE)).unwrap();
+    let report = sample_with_only(rules);
     let why = |rule: &str| -> String {
         report
             .findings

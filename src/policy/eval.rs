@@ -851,13 +851,13 @@ impl<'a> Frame<'a> {
         match &ir.kind {
             IrKind::Slot(slot) => self.read_slot(*slot),
             IrKind::Const(c) => Ok(Val::from_const(c)),
-            IrKind::Field(base, f) if matches!(base.kind, IrKind::Slot(_)) => {
-                let IrKind::Slot(slot) = base.kind else {
-                    return self.eval(ir);
-                };
-                let base = self.read_slot(slot)?;
-                Ok(self.field(base, *f))
-            }
+            IrKind::Field(base, f) => match base.kind {
+                IrKind::Slot(slot) => {
+                    let base = self.read_slot(slot)?;
+                    Ok(self.field(base, *f))
+                }
+                _ => self.eval(ir),
+            },
             _ => self.eval(ir),
         }
     }
@@ -1303,7 +1303,7 @@ impl<'a> Frame<'a> {
                         out.push_str(&head);
                         out.push_str("…（过长，未全部显示）");
                     } else {
-                        out.push_str(&crate::diagnostic::shortened(&v, MESSAGE_VALUE_CHARS));
+                        out.push_str(&crate::diagnostic::quoted(&v));
                     }
                 }
             }

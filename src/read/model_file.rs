@@ -6,7 +6,7 @@
 //! the exact place. A value's `text` is the truth: it is read again like a cell of a text form,
 //! and the derived fields (`kind`, `amount`, `category` …), if given, are only compared with it.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, quoted};
 use crate::model::{
     Department, Direction, Document, ExtraField, Funds, FundsRole, FundsSource, Goal, Indicator,
     Period, Project, Value, derive_category, recognise_level,
@@ -822,11 +822,6 @@ fn exponent_number(n: &str) -> Option<Decimal> {
         return None;
     }
     Decimal::from_scientific(n).ok().map(|d| d.normalize())
-}
-
-/// A value as a message quotes it: cut to [`crate::diagnostic::MESSAGE_VALUE_CHARS`].
-fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::diagnostic::shortened(text, crate::diagnostic::MESSAGE_VALUE_CHARS)
 }
 
 /// Read the model from a parsed tree.

@@ -43,7 +43,7 @@ impl ValueProblem {
 
     pub fn message(&self, text: &str) -> String {
         // A value can be megabytes long: quoted in part.
-        let text = crate::diagnostic::shortened(text, crate::diagnostic::MESSAGE_VALUE_CHARS);
+        let text = crate::diagnostic::quoted(text);
         match self {
             ValueProblem::Unrecognized { .. } => format!("无法识别的指标值“{text}”"),
             ValueProblem::OutOfRange => format!("指标值“{text}”中的数值超出可精确计算的范围"),
@@ -61,7 +61,7 @@ impl ValueProblem {
                 suggestion: Some(s),
             } => format!(
                 "是否应为“{}”？指标值应为“比较符+数值+单位”、日期或定性描述",
-                crate::diagnostic::shortened(s, crate::diagnostic::MESSAGE_VALUE_CHARS)
+                crate::diagnostic::quoted(s)
             ),
             ValueProblem::Unrecognized { suggestion: None } => {
                 "指标值应为“比较符+数值+单位”（如 ≥2470人、≤13.6万元）、日期（如 2025年12月31日前）或定性描述（如 有效提高）".into()

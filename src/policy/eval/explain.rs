@@ -237,15 +237,14 @@ impl<'a> Frame<'a> {
                 }
                 let list = self.list_text(part, &p, 0);
                 // Name the item that matched, not just the list it is in.
+                // The built-in itself decides, one item at a time.
                 let matched = (0..p.count().unwrap_or(0))
                     .filter_map(|k| p.element(k))
-                    .find(|item| match (&t, item) {
-                        (Val::Str(t), Val::Str(i)) => match func {
-                            Func::Contains => t.as_str().contains(i.as_str()),
-                            Func::StartsWith => t.as_str().starts_with(i.as_str()),
-                            _ => t.as_str().ends_with(i.as_str()),
-                        },
-                        _ => false,
+                    .find(|item| {
+                        matches!(
+                            super::call(*func, &[t.clone(), item.clone()]),
+                            Ok(Val::Bool(true))
+                        )
                     });
                 match matched {
                     Some(item) if holds => {

@@ -1386,7 +1386,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         self.table_department = None;
         let unreadable = !heading.layout.has_values();
         for unknown in heading.unknown.iter().filter(|_| !unreadable) {
-            let text = quoted(self.source.slice(*unknown)).into_owned();
+            let text = crate::diagnostic::quoted(self.source.slice(*unknown)).into_owned();
             self.diags.push(
                 Diagnostic::warning(
                     "parse::unrecognized-cell",
@@ -1741,7 +1741,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                         "parse::unrecognized-cell",
                         format!(
                             "无法识别的单元格“{}”",
-                            quoted(&cell.text)
+                            crate::diagnostic::quoted(&cell.text)
                         ),
                     )
                     .with_primary(cell.span, Some("不是已知的栏目名或其值".into()))
@@ -1946,7 +1946,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                             "parse::amount-unit",
                             format!(
                                 "“{written}”的金额“{}”没有单位，表中也没有写明金额单位",
-                                quoted(trimmed)
+                                crate::diagnostic::quoted(trimmed)
                             ),
                         )
                         .with_primary(span, Some("元还是万元？".into()))
@@ -1960,7 +1960,11 @@ impl<'s, 'v> Parser<'s, 'v> {
                             self.diags.push(
                                 Diagnostic::warning(
                                     "parse::bad-amount",
-                                    format!("“{}”的金额“{}”无法识别", written, quoted(trimmed)),
+                                    format!(
+                                        "“{}”的金额“{}”无法识别",
+                                        written,
+                                        crate::diagnostic::quoted(trimmed)
+                                    ),
                                 )
                                 .with_primary(span, Some("应为金额，如 136,000".into()))
                                 .with_help(problem.help()),
@@ -2424,7 +2428,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         self.diags.push(
             Diagnostic::warning(
                 "parse::unrecognized-line",
-                format!("{why}：“{}”", quoted(&cell.text)),
+                format!("{why}：“{}”", crate::diagnostic::quoted(&cell.text)),
             )
             .with_primary(cell.span, Some("无法归入表中任何位置".into()))
             .with_help("这一行的内容没有被读取；如果它属于某张表，请检查它的位置和格式"),
@@ -2919,11 +2923,6 @@ fn title_year(head: &str) -> Option<i32> {
         }
     }
     found.filter(|y| YEARS.contains(y))
-}
-
-/// A cell's text as a message quotes it: cut to [`crate::diagnostic::MESSAGE_VALUE_CHARS`].
-fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
-    crate::diagnostic::shortened(text, crate::diagnostic::MESSAGE_VALUE_CHARS)
 }
 
 /// The years a form can be for: a four-digit number outside them is not a form's year.

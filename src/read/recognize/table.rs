@@ -431,10 +431,7 @@ impl Table {
                     "parse::glued-cell",
                     format!(
                         "“{}”中三级指标名称和指标值连在一起，无法分开",
-                        crate::diagnostic::shortened(
-                            &ind.name.value,
-                            crate::diagnostic::MESSAGE_VALUE_CHARS
-                        )
+                        crate::diagnostic::quoted(&ind.name.value)
                     ),
                 )
                 .with_primary(ind.name.span, Some("名称和指标值无法分开".into()))
@@ -495,10 +492,7 @@ impl Table {
                         "parse::missing-indicator-name",
                         format!(
                             "这一行只有指标值“{}”，没有三级指标名称",
-                            crate::diagnostic::shortened(
-                                &only.text,
-                                crate::diagnostic::MESSAGE_VALUE_CHARS
-                            )
+                            crate::diagnostic::quoted(&only.text)
                         ),
                     )
                     .with_primary(only.span, Some("没有对应的指标名称".into()))
