@@ -365,6 +365,56 @@ fn timings_show_reading_each_rule_and_writing() {
     assert!(!String::from_utf8(quiet.stderr).unwrap().contains("耗时"));
 }
 
+/// Forms are reduced after their window (funds lines and extra fields, which no rule can read,
+/// always; bodies when no comparing rule reads them), but a comparing rule that reads the
+/// midterm goals of other forms still sees them.
+#[test]
+fn comparing_rules_that_read_midterm_goals_see_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = std::fs::read_to_string(
+        "tests/fixtures/layouts/06-qingshan-2020-two-tracks-paragraphs.txt",
+    )
+    .unwrap();
+    let forms = dir.path().join("forms.txt");
+    // Two megabytes: many windows of forms on one thread.
+    std::fs::write(&forms, format!("{}\n", form.trim_end()).repeat(1000)).unwrap();
+    let policy = dir.path().join("midterm.jxp");
+    std::fs::write(
+        &policy,
+        r#"rule x.midterm {
+  severity info
+  message "共有 {n} 张表写有中期目标"
+  for _p in projects
+  let n = count(q in projects where count(g in q.midterm_goals) > 0)
+  require n == 0
+}"#,
+    )
+    .unwrap();
+    let out = jixiao()
+        .args([
+            "check",
+            "-j",
+            "1",
+            "--no-default-policy",
+            "--format",
+            "short",
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .arg(&forms)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains("共有 1000 张表写有中期目标"))
+            .count(),
+        1000,
+        "{}",
+        &text[..text.len().min(500)]
+    );
+}
+
 /// A rule that compares forms and reads their indicators sees every form whole, even though a
 /// large document is checked a window at a time (and forms are otherwise reduced to what the
 /// comparing rules need).

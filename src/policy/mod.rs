@@ -431,8 +431,8 @@ impl PolicySet {
             .collect()
     }
 
-    /// Whether a selected rule that compares forms reads their indicators or goals. If none
-    /// does, a form's indicators and goals can be dropped once its own rules have run.
+    /// Whether a selected rule that compares forms reads their indicators or goals (either
+    /// list). If none does, they can be dropped once a form's own rules have run.
     pub fn compares_form_bodies(&self, select: impl Fn(&CompiledRule) -> bool) -> bool {
         self.selected(false, select).into_iter().any(|(_, r)| {
             let mut reads = false;
@@ -441,7 +441,9 @@ impl PolicySet {
                     ir.kind,
                     ir::IrKind::Field(
                         _,
-                        types::FieldId::ProjectIndicators | types::FieldId::ProjectGoals
+                        types::FieldId::ProjectIndicators
+                            | types::FieldId::ProjectGoals
+                            | types::FieldId::ProjectMidtermGoals
                     )
                 );
             });
