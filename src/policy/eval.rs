@@ -26,6 +26,13 @@ mod explain;
 
 type Truth = Option<bool>;
 
+/// A missing value to borrow.
+const MISSING: Val<'static> = Val::Missing;
+
+/// The longest path of fields [`Frame::field_path`] reads in one go (`p.funds.total` is two);
+/// a longer one evaluates its base as a node.
+const MAX_PATH: usize = 4;
+
 /// Identifies a collection across evaluations (see [`cache_identity`]).
 type CollectionId = (usize, usize);
 
@@ -631,15 +638,27 @@ impl<'a> Frame<'a> {
 
     /// The value of a binding, computing a pending `let` on first read.
     fn read_slot(&mut self, slot: usize) -> R<Val<'a>> {
-        let Some((value, constant)) = self.pending.get_mut(slot).and_then(Option::take) else {
-            return Ok(self.get(slot));
-        };
+        self.force_slot(slot)?;
+        Ok(self.get(slot))
+    }
+
+    /// Compute a binding's value if it is a `let` not read yet.
+    #[inline(always)]
+    fn force_slot(&mut self, slot: usize) -> R<()> {
+        match self.pending.get_mut(slot).and_then(Option::take) {
+            Some((value, constant)) => self.compute_let(slot, value, constant),
+            None => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn compute_let(&mut self, slot: usize, value: &'a Ir, constant: bool) -> R<()> {
         let v = self.eval(value)?;
         if constant && let Some(c) = self.constants.get_mut(slot) {
             *c = Some(v.clone());
         }
-        self.set(slot, v.clone());
-        Ok(v)
+        self.set(slot, v);
+        Ok(())
     }
 
     /// Compute the pending `let`s that labels point into: places read bindings directly.
@@ -775,6 +794,19 @@ impl<'a> Frame<'a> {
                 })
             }
             IrKind::Not(a) => Ok(self.truth(a)?.map(|t| !t)),
+            // The commonest conditions, decided here rather than made into a value first.
+            IrKind::Compare(op, a, b) => {
+                let (x, y) = (self.operand(a)?, self.operand(b)?);
+                apply_cmp(*op, &x, &y).map_err(fail(ir.span))
+            }
+            IrKind::Is {
+                negated,
+                missing,
+                expr,
+            } => {
+                let is_missing = self.operand(expr)?.is_missing();
+                Ok(Some((is_missing == *missing) != *negated))
+            }
             _ => match self.eval(ir)? {
                 Val::Bool(b) => Ok(Some(b)),
                 Val::Missing => Ok(None),
@@ -796,10 +828,7 @@ impl<'a> Frame<'a> {
                 .map_or(Val::Missing, |p| Val::from_const(&p.value)),
             IrKind::Slot(slot) => self.read_slot(*slot)?,
             IrKind::Projects => Val::Projects(self.projects),
-            IrKind::Field(base, f) => {
-                let base = self.operand(base)?;
-                self.field(base, *f)
-            }
+            IrKind::Field(..) => self.field_path(ir)?,
             IrKind::Call(func, args) => self.call(*func, args, span)?,
             IrKind::Matches(text, re) => match self.eval(text)? {
                 Val::Str(s) => Val::Bool(re.is_match(s.as_str())),
@@ -851,15 +880,45 @@ impl<'a> Frame<'a> {
         match &ir.kind {
             IrKind::Slot(slot) => self.read_slot(*slot),
             IrKind::Const(c) => Ok(Val::from_const(c)),
-            IrKind::Field(base, f) => match base.kind {
-                IrKind::Slot(slot) => {
-                    let base = self.read_slot(slot)?;
-                    Ok(self.field(base, *f))
-                }
-                _ => self.eval(ir),
-            },
+            IrKind::Field(..) => self.field_path(ir),
             _ => self.eval(ir),
         }
+    }
+
+    /// A field, or a field of a field …, of a value: `i.value.kind` is read along its path from
+    /// the binding `i` in place, without evaluating each step as a node or copying the binding.
+    #[inline(always)]
+    fn field_path(&mut self, ir: &'a Ir) -> R<Val<'a>> {
+        let mut path = [FieldId::ProjectName; MAX_PATH];
+        let mut depth = 0;
+        let mut base = ir;
+        while let IrKind::Field(inner, f) = &base.kind {
+            let Some(step) = path.get_mut(depth) else {
+                break;
+            };
+            *step = *f;
+            depth += 1;
+            base = inner;
+        }
+        // The steps, from the base outwards.
+        let mut steps = path.get(..depth).unwrap_or_default().iter().rev();
+        let Some(&first) = steps.next() else {
+            return Ok(Val::Missing);
+        };
+        let mut value = match base.kind {
+            IrKind::Slot(slot) => {
+                self.force_slot(slot)?;
+                self.field(self.env.get(slot).unwrap_or(&MISSING), first)
+            }
+            _ => {
+                let value = self.eval(base)?;
+                self.field(&value, first)
+            }
+        };
+        for &f in steps {
+            value = self.field(&value, f);
+        }
+        Ok(value)
     }
 
     // The node kinds below are kept out of `eval` so that its stack frame stays small: `eval`
@@ -1194,7 +1253,7 @@ impl<'a> Frame<'a> {
         }
     }
 
-    fn field(&self, base: Val<'a>, f: FieldId) -> Val<'a> {
+    fn field(&self, base: &Val<'a>, f: FieldId) -> Val<'a> {
         use FieldId::*;
         let money = |d: &Option<crate::span::Spanned<Decimal>>| {
             d.as_ref().map_or(Val::Missing, |v| Val::Money(v.value))
@@ -1233,7 +1292,7 @@ impl<'a> Frame<'a> {
                 .as_ref()
                 .map_or(Val::Missing, |n| Val::Num(Decimal::from(n.value))),
             (Val::Goal(g, _), GoalText) => Val::str(&g.text.value),
-            (Val::Goal(_, k), GoalIndex) => Val::Num(Decimal::from(k)),
+            (Val::Goal(_, k), GoalIndex) => Val::Num(Decimal::from(*k)),
             (Val::Indicator(i, _), IndicatorLevel1) => text(&i.level1),
             (Val::Indicator(i, _), IndicatorLevel2) => text(&i.level2),
             (Val::Indicator(i, _), IndicatorCategory) => {
@@ -1246,7 +1305,7 @@ impl<'a> Frame<'a> {
                 .map_or(Val::Missing, |v| Val::Value(&v.value)),
             (Val::Indicator(i, _), IndicatorNote) => text(&i.note),
             (Val::Indicator(i, _), IndicatorLine) => Val::Num(Decimal::from(i.line)),
-            (Val::Indicator(_, k), IndicatorIndex) => Val::Num(Decimal::from(k)),
+            (Val::Indicator(_, k), IndicatorIndex) => Val::Num(Decimal::from(*k)),
             (Val::Indicator(i, _), IndicatorMidtermValue) => i
                 .midterm_value
                 .as_ref()
