@@ -352,18 +352,20 @@ pub fn key(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     // `?` and `*` are what OCR leaves inside labels (`绩???效???目???标`, `一*级项目名称`).
-    let mut key: String = text
-        .chars()
-        .filter(|c| !crate::read::recognize::is_blank(*c) && !matches!(c, '?' | '？' | '*' | '＊'))
-        .map(|c| match c {
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
+            continue;
+        }
+        key.push(match c {
             '：' => ':',
             '（' => '(',
             '）' => ')',
             '［' => '[',
             '］' => ']',
             c => c,
-        })
-        .collect();
+        });
+    }
     while key.ends_with(':') {
         key.pop();
     }

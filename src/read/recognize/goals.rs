@@ -213,9 +213,17 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
             markers.push(m);
             continue;
         }
-        let at_break =
-            i == 0 || ch(i - 1).is_none_or(|p| is_blank(p) || "。；;，,：:！!？?".contains(p));
-        if at_break && let Some((number, end)) = numbering_at(glyphs, i) {
+        let at_break = || {
+            i == 0
+                || ch(i - 1).is_none_or(|p| {
+                    is_blank(p)
+                        || matches!(
+                            p,
+                            '。' | '；' | ';' | '，' | ',' | '：' | ':' | '！' | '!' | '？' | '?'
+                        )
+                })
+        };
+        if let Some((number, end)) = numbering_at(glyphs, i).filter(|_| at_break()) {
             let start_offset = offset(i).unwrap_or(0);
             let end_offset = glyphs
                 .get(end.saturating_sub(1))
