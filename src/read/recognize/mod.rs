@@ -485,6 +485,63 @@ struct Parser<'s, 'v> {
     continuing: bool,
     /// The department the last subtotal row of a table of several projects named.
     table_department: Option<Cell<'s>>,
+    labels: LabelCache<'v>,
+}
+
+/// The labels of cells already looked up in this piece. Field rows repeat the same label
+/// cells form after form (`项目名称`, `资金总额（万元）` …), and looking one up costs a
+/// normalisation, an enumerator strip and hash look-ups each time.
+struct LabelCache<'v> {
+    vocab: &'v Vocabulary,
+    whole: std::cell::RefCell<foldhash::HashMap<String, Option<LabelMatch>>>,
+    prefix: std::cell::RefCell<foldhash::HashMap<String, Option<(LabelMatch, usize)>>>,
+}
+
+impl<'v> LabelCache<'v> {
+    /// Texts up to this long are remembered (labels are short; long cells are values).
+    const MAX_TEXT: usize = 48;
+    /// Distinct texts remembered per piece, each way.
+    const MAX_ENTRIES: usize = 4096;
+
+    fn new(vocab: &'v Vocabulary) -> Self {
+        LabelCache {
+            vocab,
+            whole: Default::default(),
+            prefix: Default::default(),
+        }
+    }
+
+    /// [`Vocabulary::label`], remembered.
+    fn label(&self, text: &str) -> Option<LabelMatch> {
+        if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
+            return self.vocab.label(text);
+        }
+        let mut cache = self.whole.borrow_mut();
+        if let Some(found) = cache.get(text) {
+            return found.clone();
+        }
+        let found = self.vocab.label(text);
+        if cache.len() < Self::MAX_ENTRIES {
+            cache.insert(text.to_owned(), found.clone());
+        }
+        found
+    }
+
+    /// [`Vocabulary::label_prefix`], remembered.
+    fn label_prefix(&self, text: &str) -> Option<(LabelMatch, usize)> {
+        if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
+            return self.vocab.label_prefix(text);
+        }
+        let mut cache = self.prefix.borrow_mut();
+        if let Some(found) = cache.get(text) {
+            return found.clone();
+        }
+        let found = self.vocab.label_prefix(text);
+        if cache.len() < Self::MAX_ENTRIES {
+            cache.insert(text.to_owned(), found.clone());
+        }
+        found
+    }
 }
 
 /// A title found in a row: the title's end, and what follows it in the same cell.
@@ -577,6 +634,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             in_other_document: false,
             continuing: false,
             table_department: None,
+            labels: LabelCache::new(vocab),
         }
     }
 
@@ -709,7 +767,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     .label_prefix(&c.text)
                     .is_some_and(|(_, end)| end < c.text.len());
                 let next_is_value = row.cells.get(k + 1).is_none_or(|n| {
-                    self.vocab.label(&n.text).is_none() && self.vocab.column(&n.text).is_none()
+                    self.labels.label(&n.text).is_none() && self.vocab.column(&n.text).is_none()
                 });
                 is_name && (glued || next_is_value)
             });
@@ -754,7 +812,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         let has_label = row
             .cells
             .iter()
-            .any(|c| self.vocab.label_prefix(&c.text).is_some());
+            .any(|c| self.labels.label_prefix(&c.text).is_some());
         if has_label {
             self.fields_row(&row);
             return;
@@ -922,7 +980,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     | ColumnRole::MidtermValue
                     | ColumnRole::Group
             );
-            if run || starts && self.vocab.label(&cell.text).is_none() {
+            if run || starts && self.labels.label(&cell.text).is_none() {
                 self.drop_pending();
                 if let Some(form) = self.current.as_mut() {
                     form.last_field = None;
@@ -971,12 +1029,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 .map(|m| (m, cell.text.len()))
                 .or_else(|| {
                     (!sentence)
-                        .then(|| self.vocab.label_prefix(&cell.text))
+                        .then(|| self.labels.label_prefix(&cell.text))
                         .flatten()
                         .filter(|(m, _)| m.key.chars().count() >= 4)
                 })
         } else {
-            self.vocab.label_prefix(&cell.text)
+            self.labels.label_prefix(&cell.text)
         };
         // A category name that is also a funds line (`资金性质 一般公共预算`): the value of the
         // label before it.
@@ -1429,7 +1487,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         // A second 项目名称 starts the next form (no title between them).
         let restarts = row.cells.first().is_some_and(|c| {
             matches!(
-                self.vocab.label_prefix(&c.text).map(|(m, _)| m.label),
+                self.labels.label_prefix(&c.text).map(|(m, _)| m.label),
                 Some(Label::Field {
                     role: FieldRole::Name,
                     ..
@@ -1661,7 +1719,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         if let Some(pending) = pending {
             let first = row.cells.first();
             let fits = first.is_some_and(|c| {
-                self.vocab.label_prefix(&c.text).is_none()
+                self.labels.label_prefix(&c.text).is_none()
                     && (!matches!(pending.label.label, Label::Funds { .. })
                         || parse_amount(c.text.trim(), Decimal::ONE).is_ok())
             });
@@ -1689,7 +1747,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             if let Some(next) = row.cells.get(k)
                 && self.vocab.is_label_start(&cell.text)
                 && let Some(word) = split::first_word(next)
-                && let Some(m) = self.vocab.label(&format!("{}{}", cell.text, word.text))
+                && let Some(m) = self.labels.label(&format!("{}{}", cell.text, word.text))
                 && m.key.chars().count() > key(&cell.text).chars().count()
             {
                 let span = cell.span.cover(word.span);
@@ -1708,9 +1766,9 @@ impl<'s, 'v> Parser<'s, 'v> {
                 k += 1;
                 continue;
             }
-            match self.vocab.label_prefix(&cell.text) {
+            match self.labels.label_prefix(&cell.text) {
                 Some((_, end))
-                    if end < cell.text.len() && self.vocab.label(&cell.text).is_none() =>
+                    if end < cell.text.len() && self.labels.label(&cell.text).is_none() =>
                 {
                     cells.extend(split::sub_cell(cell, 0..end));
                     cells.extend(split::sub_cell(cell, end..cell.text.len()));
@@ -1725,7 +1783,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         let mut upcoming: Option<Vec<Option<Period>>> = None;
         // Each cell's label, looked up once.
         let labels: Vec<Option<LabelMatch>> =
-            cells.iter().map(|c| self.vocab.label(&c.text)).collect();
+            cells.iter().map(|c| self.labels.label(&c.text)).collect();
         let is_label = |j: usize| labels.get(j).is_some_and(Option::is_some);
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
@@ -2968,6 +3026,45 @@ fn is_page_furniture(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_labels_are_the_vocabularys() {
+        let vocab = Vocabulary::builtin();
+        let cache = LabelCache::new(vocab);
+        let texts = [
+            "项目名称",
+            "项目名称：",
+            "（一）资金总额（万元）",
+            "其中:上级补助",
+            "年度资金总额:16",
+            "项目名称农村义务教育",
+            "主管部门及代码",
+            "实施单位",
+            "中期目标(2023年—2023年)",
+            "农村义务教育学生营养改善计划",
+            "项",
+            "",
+            "一个很长很长很长很长很长很长很长很长很长很长很长的值",
+        ];
+        // Twice over, and past the cache's size: every answer is the vocabulary's.
+        for round in 0..2 {
+            for text in texts {
+                assert_eq!(cache.label(text), vocab.label(text), "{text} ({round})");
+                assert_eq!(
+                    cache.label_prefix(text),
+                    vocab.label_prefix(text),
+                    "{text} ({round})"
+                );
+            }
+        }
+        for k in 0..LabelCache::MAX_ENTRIES + 10 {
+            let text = format!("项目{k}");
+            assert_eq!(cache.label(&text), vocab.label(&text));
+            assert_eq!(cache.label_prefix(&text), vocab.label_prefix(&text));
+        }
+        assert_eq!(cache.whole.borrow().len(), LabelCache::MAX_ENTRIES);
+        assert_eq!(cache.label("项目名称"), vocab.label("项目名称"));
+    }
 
     #[test]
     fn page_furniture() {
