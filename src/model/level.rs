@@ -137,7 +137,11 @@ pub const LEVEL_NAMES: &[LevelName] = &[
 pub fn recognise_level(cell: &str) -> Option<&'static LevelName> {
     // Level names are short and start with one of these: reject other cells without allocating.
     let first = cell.trim_start().chars().next()?;
-    if !"产效满成数质时经社生可服".contains(first) || cell.len() > 64 {
+    if !matches!(
+        first,
+        '产' | '效' | '满' | '成' | '数' | '质' | '时' | '经' | '社' | '生' | '可' | '服'
+    ) || cell.len() > 64
+    {
         return None;
     }
     let compact: std::borrow::Cow<'_, str> = if cell.contains(char::is_whitespace) {

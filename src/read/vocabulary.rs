@@ -155,7 +155,7 @@ pub struct Vocabulary {
     /// For each table footer, a letter it must contain as written (one that [`key`] leaves
     /// alone), so that most cells are passed over without normalising them; `None` when some
     /// footer has no such letter.
-    table_footer_letters: Option<Vec<char>>,
+    table_footer_letters: Option<CharSet>,
     table_footer_finder: Option<AhoCorasick>,
     /// First characters of the level aliases.
     level_first_chars: CharSet,
@@ -617,7 +617,12 @@ impl Vocabulary {
             .table_footers
             .iter()
             .map(|f| f.chars().find(|c| c.is_alphabetic()))
-            .collect();
+            .collect::<Option<Vec<char>>>()
+            .map(|letters| {
+                let mut set = CharSet::default();
+                letters.into_iter().for_each(|c| set.insert(c));
+                set
+            });
         self.table_footer_finder = AhoCorasick::new(&self.table_footers).ok();
         self.level_first_chars = first_chars(self.level_aliases.keys());
         for level in crate::model::LEVEL_NAMES {
@@ -861,7 +866,7 @@ impl Vocabulary {
     /// Whether a cell of a row below the indicator table is a signature or stamp box.
     pub fn is_table_footer(&self, text: &str) -> bool {
         if let Some(letters) = &self.table_footer_letters
-            && !text.contains(letters.as_slice())
+            && !text.chars().any(|c| letters.contains(c))
         {
             return false;
         }
