@@ -103,6 +103,20 @@ fn the_sample_twice_minified_to_one_line_is_drawn_without_a_panic() {
     std::fs::write(dir.path().join("one-line.json"), model.to_string()).unwrap();
     let r = run(jixiao(dir.path()).args(["check", "--no-config", "one-line.json"]));
     assert!(matches!(r.code, Some(0 | 1)), "{}", r.stderr);
+    // Frames on the one long line show about a screen around what they point at (120 bytes
+    // either side), not 320 bytes either side as on a form's rows.
+    let source_lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains(" 1 │ ")).collect();
+    assert!(source_lines.len() > 10, "{}", r.stdout);
+    for line in source_lines {
+        let shown = line.split_once(" 1 │ ").map_or("", |(_, t)| t);
+        // The spans here are names and values of at most ~90 bytes (with 320 either side the
+        // lines were 452–725 bytes).
+        assert!(
+            shown.len() <= 2 * 120 + 90,
+            "{} bytes: {shown}",
+            shown.len()
+        );
+    }
 }
 
 // 2 and 16. Standard output that fails: a full device and a reader that went away.

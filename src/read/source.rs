@@ -498,6 +498,13 @@ fn shown_in_frames(text: &str) -> Option<String> {
 /// At most this many bytes of a line are shown before and after the span a frame points at.
 const MAX_CONTEXT_BYTES: usize = 320;
 
+/// A frame on a line longer than this (a JSON model written on one line, not a row of a form)
+/// shows only [`LONG_LINE_CONTEXT_BYTES`] either side: about 80 columns of Chinese text or
+/// 120 of ASCII, one screen wide. With 320 either side such frames were four screens wide and
+/// cost three times as much to lay out as a form's.
+const LONG_LINE_BYTES: usize = 2048;
+const LONG_LINE_CONTEXT_BYTES: usize = 120;
+
 /// miette reads source through this impl so that the `[file:line:col]` header counts columns in
 /// characters, like every other position jixiao prints (miette's `str` impl counts bytes).
 impl SourceCode for SourceFile {
@@ -525,12 +532,17 @@ impl SourceCode for SourceFile {
         };
         // A frame shows at most a screenful around the span: a ten-megabyte line is cut to the
         // part near what it points at, not printed whole.
-        let mut data_start = data_start.max(offset.saturating_sub(MAX_CONTEXT_BYTES));
+        let context = if self.line_span(first).len() > LONG_LINE_BYTES {
+            LONG_LINE_CONTEXT_BYTES
+        } else {
+            MAX_CONTEXT_BYTES
+        };
+        let mut data_start = data_start.max(offset.saturating_sub(context));
         while !self.text.is_char_boundary(data_start) {
             data_start += 1;
         }
         let mut data_end = data_end
-            .min(offset + span.len() + MAX_CONTEXT_BYTES)
+            .min(offset + span.len() + context)
             .max(data_start)
             .min(self.text.len());
         while !self.text.is_char_boundary(data_end) {
