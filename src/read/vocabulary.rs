@@ -648,7 +648,7 @@ impl Vocabulary {
     /// Whether a cell may start with a label or header word (a cheap test on its first
     /// character, after the enumerators and `其中` a label may carry).
     pub fn may_be_label(&self, text: &str) -> bool {
-        let text = text.trim_start_matches(crate::read::recognize::is_blank);
+        let text = crate::read::recognize::normalize::trim_blank_start(text);
         let Some(first) = text.chars().next() else {
             return false;
         };

@@ -495,6 +495,7 @@ struct LabelCache<'v> {
     vocab: &'v Vocabulary,
     whole: std::cell::RefCell<foldhash::HashMap<String, Option<LabelMatch>>>,
     prefix: std::cell::RefCell<foldhash::HashMap<String, Option<(LabelMatch, usize)>>>,
+    starts: std::cell::RefCell<foldhash::HashMap<String, bool>>,
 }
 
 impl<'v> LabelCache<'v> {
@@ -508,6 +509,7 @@ impl<'v> LabelCache<'v> {
             vocab,
             whole: Default::default(),
             prefix: Default::default(),
+            starts: Default::default(),
         }
     }
 
@@ -523,6 +525,22 @@ impl<'v> LabelCache<'v> {
         let found = self.vocab.label(text);
         if cache.len() < Self::MAX_ENTRIES {
             cache.insert(text.to_owned(), found.clone());
+        }
+        found
+    }
+
+    /// [`Vocabulary::is_label_start`], remembered.
+    fn is_label_start(&self, text: &str) -> bool {
+        if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
+            return self.vocab.is_label_start(text);
+        }
+        let mut cache = self.starts.borrow_mut();
+        if let Some(&found) = cache.get(text) {
+            return found;
+        }
+        let found = self.vocab.is_label_start(text);
+        if cache.len() < Self::MAX_ENTRIES {
+            cache.insert(text.to_owned(), found);
         }
         found
     }
@@ -1745,7 +1763,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             // A label wrapped by a run of spaces (`年度主要目标     和成果 新建…`): the next
             // cell's first word completes it.
             if let Some(next) = row.cells.get(k)
-                && self.vocab.is_label_start(&cell.text)
+                && self.labels.is_label_start(&cell.text)
                 && let Some(word) = split::first_word(next)
                 && let Some(m) = self.labels.label(&format!("{}{}", cell.text, word.text))
                 && m.key.chars().count() > key(&cell.text).chars().count()
@@ -3043,6 +3061,7 @@ mod tests {
             "中期目标(2023年—2023年)",
             "农村义务教育学生营养改善计划",
             "项",
+            "年度主要目标",
             "",
             "一个很长很长很长很长很长很长很长很长很长很长很长的值",
         ];
@@ -3053,6 +3072,11 @@ mod tests {
                 assert_eq!(
                     cache.label_prefix(text),
                     vocab.label_prefix(text),
+                    "{text} ({round})"
+                );
+                assert_eq!(
+                    cache.is_label_start(text),
+                    vocab.is_label_start(text),
                     "{text} ({round})"
                 );
             }

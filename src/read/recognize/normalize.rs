@@ -8,6 +8,18 @@ pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'
 }
 
+/// `text` without its leading blanks. Most cells start with a letter or a Chinese character,
+/// told apart from every blank by the first byte alone.
+pub fn trim_blank_start(text: &str) -> &str {
+    match text.as_bytes().first() {
+        None => text,
+        Some(&b) if b < 0x80 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') => text,
+        // U+4000–U+9FFF: no blanks among them.
+        Some(0xE4..=0xE9) => text,
+        Some(_) => text.trim_start_matches(is_blank),
+    }
+}
+
 /// Whether `text` contains any of `words`. For the short cells and labels the reader tests
 /// against a handful of Chinese words, most of which are absent: one pass over the text rules
 /// them out before any searcher is built.
@@ -115,5 +127,18 @@ mod tests {
         );
         assert_eq!(join_cjk_spaces("  a  b "), "a b");
         assert_eq!(join_cjk_spaces("“三支一扶” 人员"), "“三支一扶”人员");
+    }
+
+    #[test]
+    fn trimming_by_the_first_byte_agrees_with_trimming_by_character() {
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let text = format!("{c}\u{3000}项");
+            assert_eq!(
+                trim_blank_start(&text),
+                text.trim_start_matches(is_blank),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 }
