@@ -198,6 +198,13 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
     let mut markers = Vec::new();
     let mut i = 0;
     while i < glyphs.len() {
+        // Every marker begins with 目, a digit, an opening bracket or a circled number.
+        if !ch(i).is_some_and(|c| {
+            matches!(c, '目' | '0'..='9' | '０'..='９' | '(' | '（') || circled(c).is_some()
+        }) {
+            i += 1;
+            continue;
+        }
         let after_boundary = i == 0 || ch(i - 1).is_none_or(|p| !is_han(p));
         // Glued to the text before it (a line wrapped where a space was, in a PDF cell),
         // `目标4:` is a marker only as the next number of the markers before it.
