@@ -634,3 +634,33 @@ fn a_broken_json_file_gives_its_syntax_error_and_nothing_else() {
     assert!(!from_file.is_empty());
     assert_eq!(from_file, from_stdin);
 }
+
+/// A key given twice in an object of a form is reported once per repetition, whether the
+/// format has the key or not, in small objects and in large ones; keys given once are not.
+#[test]
+fn repeated_keys_in_a_form_are_reported_known_or_not() {
+    let count = |codes: &[String], code: &str| codes.iter().filter(|c| *c == code).count();
+    // A known key twice (name), an unknown key twice (colour) and a third time.
+    let (codes, _) = check_json_codes(
+        r#"{"projects": [{"name": "甲", "year": 2025, "colour": 1, "name": "乙", "colour": 2, "colour": 3}]}"#,
+        false,
+    );
+    assert_eq!(count(&codes, "model::duplicate-key"), 3, "{codes:?}");
+    assert_eq!(count(&codes, "model::unknown-field"), 1, "{codes:?}");
+    // No key repeated: nothing reported, though every key is known.
+    let (codes, _) = check_json_codes(
+        r#"{"projects": [{"name": "甲", "year": 2025, "department": {"code": "1", "name": "局"}, "implementer": "局"}]}"#,
+        false,
+    );
+    assert_eq!(count(&codes, "model::duplicate-key"), 0, "{codes:?}");
+    // More than sixteen keys (the object is hashed instead): the same answers.
+    let extra: String = (0..20).map(|k| format!(r#", "x{k}": {k}"#)).collect();
+    let (codes, _) = check_json_codes(
+        &format!(
+            r#"{{"projects": [{{"name": "甲", "year": 2025{extra}, "year": 2026, "x3": 0}}]}}"#
+        ),
+        false,
+    );
+    assert_eq!(count(&codes, "model::duplicate-key"), 2, "{codes:?}");
+    assert_eq!(count(&codes, "model::unknown-field"), 20, "{codes:?}");
+}

@@ -421,7 +421,23 @@ impl<'t> Parser<'t> {
     }
 
     /// Whitespace and comments.
+    /// Skip whitespace and comments. Most calls (between a key and its colon, a value and its
+    /// comma) have none to skip: that is decided inline, the skipping is not.
+    #[inline(always)]
     fn skip_blank(&mut self) -> Result<(), Diagnostic> {
+        match self.bytes.get(self.pos) {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.skip_blank_run(),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_blank_run(&mut self) -> Result<(), Diagnostic> {
+        let mut pos = self.pos;
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(pos) {
+            pos += 1;
+        }
+        self.pos = pos;
         loop {
             match self.bytes.get(self.pos) {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,

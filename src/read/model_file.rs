@@ -191,10 +191,23 @@ impl Reader<'_> {
         // keys: looking back is cheaper than hashing them; a large object is hashed.
         let mut seen: Option<std::collections::HashSet<&str>> =
             (entries.len() > 16).then(|| std::collections::HashSet::with_capacity(entries.len()));
+        // Known keys met so far, by their position in `keys`: a key the format has is repeated
+        // when its bit is set, without comparing it with every key before it.
+        let mut known_seen: u64 = 0;
         for (k, (key, span, _)) in entries.iter().enumerate() {
-            let repeated = match seen.as_mut() {
-                Some(seen) => !seen.insert(key.as_ref()),
-                None => entries
+            let known = keys
+                .iter()
+                .position(|name| *name == key.as_ref())
+                .filter(|&i| i < 64);
+            let repeated = match (seen.as_mut(), known) {
+                (Some(seen), _) => !seen.insert(key.as_ref()),
+                (None, Some(i)) => {
+                    let bit = 1u64 << i;
+                    let again = known_seen & bit != 0;
+                    known_seen |= bit;
+                    again
+                }
+                (None, None) => entries
                     .get(..k)
                     .unwrap_or_default()
                     .iter()
@@ -210,7 +223,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if !keys.contains(&key.as_ref()) {
+            if known.is_none() && !keys.contains(&key.as_ref()) {
                 let hint = crate::policy::types::suggest(key, keys.iter().copied())
                     .map(|s| format!("是否应为 {s}？"))
                     .unwrap_or_else(|| format!("{what}的字段有：{}", keys.join("、")));
