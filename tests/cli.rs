@@ -365,6 +365,29 @@ fn timings_show_reading_each_rule_and_writing() {
     assert!(!String::from_utf8(quiet.stderr).unwrap().contains("耗时"));
 }
 
+/// The short report of `forms` checked on one thread by the rules `policy` alone.
+fn short_report_with_only(policy: &str, forms: &std::path::Path) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("only.jxp");
+    std::fs::write(&path, policy).unwrap();
+    let policy = path;
+    let out = jixiao()
+        .args([
+            "check",
+            "-j",
+            "1",
+            "--no-default-policy",
+            "--format",
+            "short",
+        ])
+        .arg("--policy")
+        .arg(&policy)
+        .arg(forms)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Forms are reduced after their window (funds lines and extra fields, which no rule can read,
 /// always; bodies when no comparing rule reads them), but a comparing rule that reads the
 /// midterm goals of other forms still sees them.
@@ -378,33 +401,14 @@ fn comparing_rules_that_read_midterm_goals_see_them() {
     let forms = dir.path().join("forms.txt");
     // Two megabytes: many windows of forms on one thread.
     std::fs::write(&forms, format!("{}\n", form.trim_end()).repeat(1000)).unwrap();
-    let policy = dir.path().join("midterm.jxp");
-    std::fs::write(
-        &policy,
-        r#"rule x.midterm {
+    let policy = r#"rule x.midterm {
   severity info
   message "共有 {n} 张表写有中期目标"
   for _p in projects
   let n = count(q in projects where count(g in q.midterm_goals) > 0)
   require n == 0
-}"#,
-    )
-    .unwrap();
-    let out = jixiao()
-        .args([
-            "check",
-            "-j",
-            "1",
-            "--no-default-policy",
-            "--format",
-            "short",
-        ])
-        .arg("--policy")
-        .arg(&policy)
-        .arg(&forms)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+}"#;
+    let text = short_report_with_only(policy, &forms);
     assert_eq!(
         text.lines()
             .filter(|l| l.contains("共有 1000 张表写有中期目标"))
@@ -424,18 +428,13 @@ fn comparing_rules_that_read_indicators_see_whole_forms() {
     let forms = dir.path().join("forms.txt");
     let options = jixiao::corpus::CorpusOptions::default();
     std::fs::write(&forms, jixiao::corpus::generate_bytes(2_300_000, options)).unwrap();
-    let policy = dir.path().join("count.jxp");
-    std::fs::write(
-        &policy,
-        r#"rule x.trained {
+    let policy = r#"rule x.trained {
   severity info
   message "共有 {n} 张表设有培训人数"
   for p in projects
   let n = count(q in projects where any i in q.indicators: i.name == "培训人数")
   require n == 0
-}"#,
-    )
-    .unwrap();
+}"#;
     let input = jixiao::read::Input::read(&forms).unwrap();
     let expected = input
         .document
@@ -444,21 +443,7 @@ fn comparing_rules_that_read_indicators_see_whole_forms() {
         .filter(|p| p.indicators.iter().any(|i| i.name.value == "培训人数"))
         .count();
     assert!(expected > 100);
-    let out = jixiao()
-        .args([
-            "check",
-            "-j",
-            "1",
-            "--no-default-policy",
-            "--format",
-            "short",
-        ])
-        .arg("--policy")
-        .arg(&policy)
-        .arg(&forms)
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = short_report_with_only(policy, &forms);
     let message = format!("共有 {expected} 张表设有培训人数");
     assert_eq!(
         text.lines().filter(|l| l.contains(&message)).count(),

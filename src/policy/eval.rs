@@ -803,10 +803,7 @@ impl<'a> Frame<'a> {
                 negated,
                 missing,
                 expr,
-            } => {
-                let is_missing = self.operand(expr)?.is_missing();
-                Ok(Some((is_missing == *missing) != *negated))
-            }
+            } => Ok(Some(self.is_test(*negated, *missing, expr)?)),
             _ => match self.eval(ir)? {
                 Val::Bool(b) => Ok(Some(b)),
                 Val::Missing => Ok(None),
@@ -850,10 +847,7 @@ impl<'a> Frame<'a> {
                 negated,
                 missing,
                 expr,
-            } => {
-                let is_missing = self.operand(expr)?.is_missing();
-                Val::Bool((is_missing == *missing) != *negated)
-            }
+            } => Val::Bool(self.is_test(*negated, *missing, expr)?),
             IrKind::Coalesce(a, b) => match self.eval(a)? {
                 Val::Missing => self.eval(b)?,
                 v => v,
@@ -883,6 +877,13 @@ impl<'a> Frame<'a> {
             IrKind::Field(..) => self.field_path(ir),
             _ => self.eval(ir),
         }
+    }
+
+    /// `expr is [not] missing` / `expr is [not] present`.
+    #[inline(always)]
+    fn is_test(&mut self, negated: bool, missing: bool, expr: &'a Ir) -> R<bool> {
+        let is_missing = self.operand(expr)?.is_missing();
+        Ok((is_missing == missing) != negated)
     }
 
     /// A field, or a field of a field …, of a value: `i.value.kind` is read along its path from

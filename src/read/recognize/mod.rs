@@ -515,46 +515,35 @@ impl<'v> LabelCache<'v> {
 
     /// [`Vocabulary::label`], remembered.
     fn label(&self, text: &str) -> Option<LabelMatch> {
-        if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
-            return self.vocab.label(text);
-        }
-        let mut cache = self.whole.borrow_mut();
-        if let Some(found) = cache.get(text) {
-            return found.clone();
-        }
-        let found = self.vocab.label(text);
-        if cache.len() < Self::MAX_ENTRIES {
-            cache.insert(text.to_owned(), found.clone());
-        }
-        found
+        self.remembered(&self.whole, text, |t| self.vocab.label(t))
     }
 
     /// [`Vocabulary::is_label_start`], remembered.
     fn is_label_start(&self, text: &str) -> bool {
-        if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
-            return self.vocab.is_label_start(text);
-        }
-        let mut cache = self.starts.borrow_mut();
-        if let Some(&found) = cache.get(text) {
-            return found;
-        }
-        let found = self.vocab.is_label_start(text);
-        if cache.len() < Self::MAX_ENTRIES {
-            cache.insert(text.to_owned(), found);
-        }
-        found
+        self.remembered(&self.starts, text, |t| self.vocab.is_label_start(t))
     }
 
     /// [`Vocabulary::label_prefix`], remembered.
     fn label_prefix(&self, text: &str) -> Option<(LabelMatch, usize)> {
+        self.remembered(&self.prefix, text, |t| self.vocab.label_prefix(t))
+    }
+
+    /// `look_up(text)`, from `cache` when the text was seen before. Texts that cannot start a
+    /// label are answered at once and long ones are values: neither is remembered.
+    fn remembered<T: Clone>(
+        &self,
+        cache: &std::cell::RefCell<foldhash::HashMap<String, T>>,
+        text: &str,
+        look_up: impl Fn(&str) -> T,
+    ) -> T {
         if text.len() > Self::MAX_TEXT || !self.vocab.may_be_label(text) {
-            return self.vocab.label_prefix(text);
+            return look_up(text);
         }
-        let mut cache = self.prefix.borrow_mut();
+        let mut cache = cache.borrow_mut();
         if let Some(found) = cache.get(text) {
             return found.clone();
         }
-        let found = self.vocab.label_prefix(text);
+        let found = look_up(text);
         if cache.len() < Self::MAX_ENTRIES {
             cache.insert(text.to_owned(), found.clone());
         }
