@@ -74,9 +74,9 @@ impl Selection {
 struct Windows<'c, 'a> {
     checker: &'c Checker<'a>,
     file: String,
-    /// Whether a rule comparing forms reads their indicators or goals (else they are dropped
-    /// once the rules looking at one form have seen them).
-    keep_bodies: bool,
+    /// Which lists of other forms the rules comparing forms read (the others are dropped once
+    /// the rules looking at one form have seen them).
+    bodies_read: crate::policy::BodiesRead,
     findings: Vec<Diagnostic>,
     in_rules: Duration,
     /// What each rule may still visit on this file, grown by every window's forms.
@@ -88,7 +88,9 @@ impl<'c, 'a> Windows<'c, 'a> {
         Windows {
             checker,
             file: file.to_owned(),
-            keep_bodies: checker.policy.compares_form_bodies(|r| checker.runs(&r.id)),
+            bodies_read: checker
+                .policy
+                .bodies_read_across_forms(|r| checker.runs(&r.id)),
             findings: Vec::new(),
             in_rules: Duration::ZERO,
             pools: checker.policy.visit_pools(0),
@@ -115,9 +117,14 @@ impl<'c, 'a> Windows<'c, 'a> {
             // forms the funds lines alone held ~50 MB until the end of the run.
             form.funds.sources = Vec::new();
             form.extra = Vec::new();
-            if !self.keep_bodies {
+            let read = self.bodies_read;
+            if !read.indicators {
                 form.indicators = Vec::new();
+            }
+            if !read.goals {
                 form.goals = Vec::new();
+            }
+            if !read.midterm_goals {
                 form.midterm_goals = Vec::new();
             }
         }

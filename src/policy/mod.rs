@@ -62,6 +62,14 @@ pub struct PolicySet {
     pub params: Vec<ParamDef>,
 }
 
+/// See [`PolicySet::bodies_read_across_forms`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BodiesRead {
+    pub indicators: bool,
+    pub goals: bool,
+    pub midterm_goals: bool,
+}
+
 /// The result of loading: the policies that checked, and every diagnostic (by source index).
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
@@ -431,24 +439,23 @@ impl PolicySet {
             .collect()
     }
 
-    /// Whether a selected rule that compares forms reads their indicators or goals (either
-    /// list). If none does, they can be dropped once a form's own rules have run.
-    pub fn compares_form_bodies(&self, select: impl Fn(&CompiledRule) -> bool) -> bool {
-        self.selected(false, select).into_iter().any(|(_, r)| {
-            let mut reads = false;
-            r.walk(&mut |ir| {
-                reads |= matches!(
-                    ir.kind,
-                    ir::IrKind::Field(
-                        _,
-                        types::FieldId::ProjectIndicators
-                            | types::FieldId::ProjectGoals
-                            | types::FieldId::ProjectMidtermGoals
-                    )
-                );
+    /// Which lists of other forms the selected rules that compare forms read. A list no such
+    /// rule reads is dropped from each form once the form's own rules have run.
+    pub fn bodies_read_across_forms(&self, select: impl Fn(&CompiledRule) -> bool) -> BodiesRead {
+        let mut read = BodiesRead::default();
+        for (_, rule) in self.selected(false, select) {
+            rule.walk(&mut |ir| {
+                if let ir::IrKind::Field(_, field) = ir.kind {
+                    match field {
+                        types::FieldId::ProjectIndicators => read.indicators = true,
+                        types::FieldId::ProjectGoals => read.goals = true,
+                        types::FieldId::ProjectMidtermGoals => read.midterm_goals = true,
+                        _ => {}
+                    }
+                }
             });
-            reads
-        })
+        }
+        read
     }
 
     fn run_timed_on(
@@ -537,5 +544,54 @@ impl RuleTimings {
             .iter()
             .map(|n| Duration::from_nanos(n.load(Ordering::Relaxed)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bodies_read(rules: &str) -> BodiesRead {
+        let mut loader = PolicyLoader::new();
+        loader.add_source("x.jxp", rules);
+        let loaded = loader.finish();
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        loaded.policy.bodies_read_across_forms(|_| true)
+    }
+
+    #[test]
+    fn each_list_of_other_forms_is_kept_only_when_a_comparing_rule_reads_it() {
+        let pair = |condition: &str| {
+            format!(
+                "rule x.pair {{\n  severity info\n  message \"m\"\n  for a in projects, b in projects\n  where b.name == a.name and a.index < b.index\n  require {condition}\n}}"
+            )
+        };
+        let midterm = "count(g in a.midterm_goals) == count(g in b.midterm_goals)";
+        assert_eq!(
+            bodies_read(&pair(midterm)),
+            BodiesRead {
+                midterm_goals: true,
+                ..BodiesRead::default()
+            }
+        );
+        let indicators = "count(i in a.indicators) == count(i in b.indicators)";
+        assert_eq!(
+            bodies_read(&pair(indicators)),
+            BodiesRead {
+                indicators: true,
+                ..BodiesRead::default()
+            }
+        );
+        assert_eq!(
+            bodies_read(&pair("a.funds.total == b.funds.total")),
+            BodiesRead::default()
+        );
+        // A rule that looks at one form reads its own lists before they are dropped.
+        assert_eq!(
+            bodies_read(
+                "rule x.one {\n  severity info\n  message \"m\"\n  for p in projects\n  require count(g in p.goals) > 0\n}"
+            ),
+            BodiesRead::default()
+        );
     }
 }
