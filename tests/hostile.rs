@@ -62,12 +62,17 @@ fn sample_copy(dir: &Path) -> std::path::PathBuf {
 }
 
 fn rules_in(json: &str) -> Vec<String> {
+    diagnostics_field(json, "rule")
+}
+
+/// One string field of every diagnostic of a JSON report.
+fn diagnostics_field(json: &str, field: &str) -> Vec<String> {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| d["rule"].as_str().unwrap().to_owned())
+        .map(|d| d[field].as_str().unwrap().to_owned())
         .collect()
 }
 
@@ -969,13 +974,7 @@ fn messages_quote_long_values_in_part() {
     std::fs::write(dir.path().join("value.txt"), sample).unwrap();
     for file in ["long.json", "long.txt", "value.txt"] {
         let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", file]));
-        let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-        let messages: Vec<&str> = report["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["message"].as_str().unwrap())
-            .collect();
+        let messages = diagnostics_field(&r.stdout, "message");
         let cut = |n: usize| {
             messages
                 .iter()

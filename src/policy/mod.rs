@@ -566,26 +566,25 @@ mod tests {
                 "rule x.pair {{\n  severity info\n  message \"m\"\n  for a in projects, b in projects\n  where b.name == a.name and a.index < b.index\n  require {condition}\n}}"
             )
         };
-        let midterm = "count(g in a.midterm_goals) == count(g in b.midterm_goals)";
-        assert_eq!(
-            bodies_read(&pair(midterm)),
-            BodiesRead {
-                midterm_goals: true,
-                ..BodiesRead::default()
-            }
-        );
-        let indicators = "count(i in a.indicators) == count(i in b.indicators)";
-        assert_eq!(
-            bodies_read(&pair(indicators)),
-            BodiesRead {
-                indicators: true,
-                ..BodiesRead::default()
-            }
-        );
-        assert_eq!(
-            bodies_read(&pair("a.funds.total == b.funds.total")),
-            BodiesRead::default()
-        );
+        let only = |list: &str| BodiesRead {
+            indicators: list == "indicators",
+            goals: list == "goals",
+            midterm_goals: list == "midterm_goals",
+        };
+        for (condition, read) in [
+            (
+                "count(g in a.midterm_goals) == count(g in b.midterm_goals)",
+                only("midterm_goals"),
+            ),
+            (
+                "count(i in a.indicators) == count(i in b.indicators)",
+                only("indicators"),
+            ),
+            ("count(g in a.goals) == count(g in b.goals)", only("goals")),
+            ("a.funds.total == b.funds.total", BodiesRead::default()),
+        ] {
+            assert_eq!(bodies_read(&pair(condition)), read, "{condition}");
+        }
         // A rule that looks at one form reads its own lists before they are dropped.
         assert_eq!(
             bodies_read(

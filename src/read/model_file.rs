@@ -195,19 +195,16 @@ impl Reader<'_> {
         // when its bit is set, without comparing it with every key before it.
         let mut known_seen: u64 = 0;
         for (k, (key, span, _)) in entries.iter().enumerate() {
-            let known = keys
-                .iter()
-                .position(|name| *name == key.as_ref())
-                .filter(|&i| i < 64);
+            let known = keys.iter().position(|name| *name == key.as_ref());
             let repeated = match (seen.as_mut(), known) {
                 (Some(seen), _) => !seen.insert(key.as_ref()),
-                (None, Some(i)) => {
+                (None, Some(i)) if i < 64 => {
                     let bit = 1u64 << i;
                     let again = known_seen & bit != 0;
                     known_seen |= bit;
                     again
                 }
-                (None, None) => entries
+                (None, _) => entries
                     .get(..k)
                     .unwrap_or_default()
                     .iter()
@@ -223,7 +220,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            if known.is_none() && !keys.contains(&key.as_ref()) {
+            if known.is_none() {
                 let hint = crate::policy::types::suggest(key, keys.iter().copied())
                     .map(|s| format!("是否应为 {s}？"))
                     .unwrap_or_else(|| format!("{what}的字段有：{}", keys.join("、")));

@@ -455,31 +455,10 @@ fn shown_in_frames(text: &str) -> Option<String> {
         (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
             || crate::diagnostic::is_bidi_control(c)
     };
-    // Every such character begins with a control byte, 0x7F, 0xC2 (U+0080–U+009F) or 0xE2
-    // (the bidi controls): blocks of bytes are tested for those without branching (which the
-    // compiler vectorises), and only those positions decoded. This runs over the whole document
-    // before its first frame; decoding every character cost ~2 % of a run.
-    let suspect = |b: u8| {
-        ((b < 0x20) & (b != b'\n') & (b != b'\t') & (b != b'\r'))
-            | (b == 0x7f)
-            | (b == 0xc2)
-            | (b == 0xe2)
-    };
-    const BLOCK: usize = 16;
-    let found = text
-        .as_bytes()
-        .chunks(BLOCK)
-        .enumerate()
-        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | suspect(b)))
-        .any(|(n, block)| {
-            block.iter().enumerate().any(|(k, &b)| {
-                suspect(b)
-                    && text
-                        .get(n * BLOCK + k..)
-                        .and_then(|rest| rest.chars().next())
-                        .is_some_and(acts)
-            })
-        });
+    // Decoding every character of the document cost ~2 % of a run: test bytes, decode only
+    // the rare lead bytes the controls and bidi overrides begin with.
+    let ascii_acts = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f;
+    let found = crate::read::recognize::normalize::any_special(text, ascii_acts, acts);
     if !found {
         return None;
     }

@@ -617,12 +617,7 @@ impl Vocabulary {
             .table_footers
             .iter()
             .map(|f| f.chars().find(|c| c.is_alphabetic()))
-            .collect::<Option<Vec<char>>>()
-            .map(|letters| {
-                let mut set = CharSet::default();
-                letters.into_iter().for_each(|c| set.insert(c));
-                set
-            });
+            .collect();
         self.table_footer_finder = AhoCorasick::new(&self.table_footers).ok();
         self.level_first_chars = first_chars(self.level_aliases.keys());
         for level in crate::model::LEVEL_NAMES {
@@ -1046,11 +1041,7 @@ fn is_chinese_numeral(c: char) -> bool {
 
 /// The first characters of `words`.
 fn first_chars<'w>(words: impl Iterator<Item = &'w String>) -> CharSet {
-    let mut set = CharSet::default();
-    for c in words.filter_map(|k| k.chars().next()) {
-        set.insert(c);
-    }
-    set
+    words.filter_map(|k| k.chars().next()).collect()
 }
 
 /// A set of characters with a constant-time test: one bit per character of the Basic
@@ -1067,6 +1058,14 @@ impl Default for CharSet {
             bmp: vec![0; 1024].into_boxed_slice(),
             other: Vec::new(),
         }
+    }
+}
+
+impl FromIterator<char> for CharSet {
+    fn from_iter<I: IntoIterator<Item = char>>(chars: I) -> Self {
+        let mut set = CharSet::default();
+        chars.into_iter().for_each(|c| set.insert(c));
+        set
     }
 }
 

@@ -9,15 +9,26 @@ pub fn is_blank(c: char) -> bool {
 }
 
 /// `text` without its leading blanks. Most cells start with a letter or a Chinese character,
-/// told apart from every blank by the first byte alone.
+/// told apart from every blank by the first byte alone (see [`rare_lead`]).
 pub fn trim_blank_start(text: &str) -> &str {
     match text.as_bytes().first() {
-        None => text,
-        Some(&b) if b < 0x80 && !matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') => text,
-        // U+4000–U+9FFF: no blanks among them.
-        Some(0xE4..=0xE9) => text,
-        Some(_) => text.trim_start_matches(is_blank),
+        Some(&b) if b < 0x80 && !is_ascii_blank(b) => text,
+        Some(&b) if b >= 0x80 && !rare_lead(b) => text,
+        _ => text.trim_start_matches(is_blank),
     }
+}
+
+/// The ASCII blanks: whitespace, vertical tab included.
+fn is_ascii_blank(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0B
+}
+
+/// Whether a non-ASCII character starting with byte `b` may be a blank (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000, U+FEFF), a full-width form (U+FF00–U+FFEF), a C1 control
+/// (U+0080–U+009F) or a bidi control (U+202A–U+202E, U+2066–U+2069): only these lead bytes
+/// begin one. Chinese text (0xE4–0xE9) never does.
+fn rare_lead(b: u8) -> bool {
+    matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
 }
 
 /// Whether `text` contains any of `words`. For the short cells and labels the reader tests
@@ -37,27 +48,34 @@ fn char_bit(c: char) -> u64 {
     1 << ((c as u32).wrapping_mul(0x9E37_79B1) >> 26)
 }
 
-/// Whether `text` may hold a character `special` says yes to, tested on bytes first: besides
-/// the ASCII bytes `ascii` accepts, only characters whose UTF-8 begins with 0xC2, 0xE1, 0xE2,
-/// 0xE3 or 0xEF can be blanks (U+00A0, U+1680, U+2000–U+205F, U+3000, U+FEFF) or full-width
-/// forms (U+FF00–U+FFEF); Chinese text (0xE4–0xE9) is passed over a byte at a time.
+/// Whether `text` holds a character `special` says yes to, tested on bytes: ASCII bytes by
+/// `ascii` (which must agree with `special` on ASCII), and only the characters that begin with
+/// a [`rare_lead`] byte are decoded — `special` must say no to every other character. Chinese
+/// text is passed over a byte at a time.
 pub fn any_special(text: &str, ascii: impl Fn(u8) -> bool, special: impl Fn(char) -> bool) -> bool {
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b < 0x80 {
-            if ascii(b) {
-                return true;
-            }
-        } else if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
-            // A rare lead byte: decide with the characters from here on.
-            return text.get(i..).is_some_and(|rest| rest.chars().any(&special));
-        }
-    }
-    false
+    // Blocks of bytes are first tested without branching (which the compiler vectorises): a
+    // whole document is scanned this way before its first code frame.
+    const BLOCK: usize = 16;
+    let candidate = |b: u8| if b < 0x80 { ascii(b) } else { rare_lead(b) };
+    text.as_bytes()
+        .chunks(BLOCK)
+        .enumerate()
+        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | candidate(b)))
+        .any(|(n, block)| {
+            block.iter().enumerate().any(|(k, &b)| {
+                candidate(b)
+                    && (b < 0x80
+                        || text
+                            .get(n * BLOCK + k..)
+                            .and_then(|rest| rest.chars().next())
+                            .is_some_and(&special))
+            })
+        })
 }
 
 /// Whether `text` holds a blank (any Unicode whitespace, BOM or zero-width space).
 pub fn has_blank(text: &str) -> bool {
-    any_special(text, |b| b.is_ascii_whitespace() || b == 0x0B, is_blank)
+    any_special(text, is_ascii_blank, is_blank)
 }
 
 /// Text with every kind of whitespace removed: for matching labels and level names.
