@@ -1888,6 +1888,15 @@ fn capture<'a>(text: &Val<'a>, re: &regex::Regex) -> Val<'a> {
 /// Remove an immediately repeated run of one to four characters: `和和` → `和`,
 /// `保障保障` → `保障` (PDF text often doubles characters at a line break).
 pub fn collapse_repeats(text: &str) -> String {
+    // A repeated run of `len` characters has a character equal to the one `len` before it;
+    // most names have none within four, and need no vector of characters.
+    if !repeats_within_four(text) {
+        return text.to_owned();
+    }
+    collapse_runs(text)
+}
+
+fn collapse_runs(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -1912,12 +1921,26 @@ pub fn collapse_repeats(text: &str) -> String {
     out
 }
 
+/// Whether some character of `text` equals one of the four before it.
+fn repeats_within_four(text: &str) -> bool {
+    let mut recent = [None::<char>; 4];
+    for (k, c) in text.chars().enumerate() {
+        if recent.contains(&Some(c)) {
+            return true;
+        }
+        if let Some(slot) = recent.get_mut(k % 4) {
+            *slot = Some(c);
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::{
-        DOCUMENT_VISITS, FORM_VISITS, MAX_FINDINGS, VisitPool, collapse_repeats, document_share,
-        run_rule, run_rule_on,
+        DOCUMENT_VISITS, FORM_VISITS, MAX_FINDINGS, VisitPool, collapse_repeats, collapse_runs,
+        document_share, repeats_within_four, run_rule, run_rule_on,
     };
 
     /// The one rule of `source`, and the sample's forms.
@@ -2014,5 +2037,40 @@ mod tests {
         );
         assert_eq!(collapse_repeats("社会保障保障局"), "社会保障局");
         assert_eq!(collapse_repeats("黔南州"), "黔南州");
+        // Runs of one to four characters, at the start, the end and apart; equal characters
+        // five apart are no run, four apart only when the whole four repeat.
+        for (text, collapsed) in [
+            ("和和社会", "和社会"),
+            ("社会保障保障", "社会保障"),
+            ("甲乙丙丁甲乙丙丁戊", "甲乙丙丁戊"),
+            ("甲乙丙丁甲", "甲乙丙丁甲"),
+            ("甲乙丙丁戊甲", "甲乙丙丁戊甲"),
+            ("黔南州人力资源和社会保障局", "黔南州人力资源和社会保障局"),
+            ("", ""),
+        ] {
+            assert_eq!(collapse_repeats(text), collapsed, "{text}");
+        }
+    }
+
+    #[test]
+    fn text_without_close_repeats_has_no_run_to_collapse() {
+        // Every text of up to eight characters from four (room for a doubled run of four):
+        // the shortcut never changes a result.
+        let mut texts = vec![String::new()];
+        let mut longest = vec![String::new()];
+        for _ in 0..8 {
+            longest = longest
+                .iter()
+                .flat_map(|t| ['甲', '乙', '丙', '丁'].map(|c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longest.iter().cloned());
+        }
+        assert_eq!(texts.len(), (0..=8).map(|n| 4usize.pow(n)).sum::<usize>());
+        for text in &texts {
+            assert_eq!(collapse_repeats(text), collapse_runs(text), "{text}");
+            if !repeats_within_four(text) {
+                assert_eq!(collapse_runs(text), *text);
+            }
+        }
     }
 }
