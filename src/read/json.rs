@@ -420,12 +420,21 @@ impl<'t> Parser<'t> {
         Ok(value)
     }
 
-    /// Whitespace and comments.
     /// Skip whitespace and comments. Most calls (between a key and its colon, a value and its
-    /// comma) have none to skip: that is decided inline, the skipping is not.
+    /// comma) have none to skip, and most others in pretty-printed JSON one space (after a
+    /// colon): both are decided inline, longer runs are not.
     #[inline(always)]
     fn skip_blank(&mut self) -> Result<(), Diagnostic> {
         match self.bytes.get(self.pos) {
+            Some(b' ')
+                if !matches!(
+                    self.bytes.get(self.pos + 1),
+                    Some(b' ' | b'\t' | b'\n' | b'\r' | b'/')
+                ) =>
+            {
+                self.pos += 1;
+                Ok(())
+            }
             Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.skip_blank_run(),
             _ => Ok(()),
         }
@@ -433,14 +442,26 @@ impl<'t> Parser<'t> {
 
     #[inline(never)]
     fn skip_blank_run(&mut self) -> Result<(), Diagnostic> {
-        let mut pos = self.pos;
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(pos) {
-            pos += 1;
-        }
-        self.pos = pos;
+        const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
         loop {
             match self.bytes.get(self.pos) {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // Indentation, eight spaces at a time: the first byte that differs ends it.
+                Some(b' ') => {
+                    while let Some(word) = self.bytes.get(self.pos..self.pos + 8) {
+                        let word =
+                            u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default());
+                        let differs = word ^ SPACES;
+                        if differs != 0 {
+                            self.pos += (differs.trailing_zeros() / 8) as usize;
+                            break;
+                        }
+                        self.pos += 8;
+                    }
+                    while let Some(b' ') = self.bytes.get(self.pos) {
+                        self.pos += 1;
+                    }
+                }
                 Some(b'/') => match self.bytes.get(self.pos + 1) {
                     Some(b'/') => {
                         let rest = self.bytes.get(self.pos..).unwrap_or_default();
@@ -549,6 +570,51 @@ mod tests {
         );
         let deep = "[".repeat(MAX_DEPTH + 1);
         assert!(fails(&deep).contains("嵌套超过"));
+    }
+
+    /// The tree of `text` with its spans replaced by the text they cover.
+    fn shape(node: &Node<'_>, text: &str) -> String {
+        let covered = &text[node.span.start..node.span.end];
+        match &node.kind {
+            NodeKind::Object(entries) => {
+                let inner: Vec<String> = entries
+                    .iter()
+                    .map(|(key, at, value)| {
+                        format!("{key}@{}={}", &text[at.start..at.end], shape(value, text))
+                    })
+                    .collect();
+                format!("{{{}}}", inner.join(","))
+            }
+            NodeKind::Array(items) => {
+                let inner: Vec<String> = items.iter().map(|v| shape(v, text)).collect();
+                format!("[{}]", inner.join(","))
+            }
+            _ => covered.to_owned(),
+        }
+    }
+
+    #[test]
+    fn any_blank_between_tokens_reads_alike() {
+        // Runs of every length around a word of eight spaces, each blank character, a comment,
+        // between every pair of tokens and at both ends: the same values over the same text.
+        let tokens = [
+            "{", "\"a\"", ":", "[", "1", ",", "\"中\"", "]", ",", "\"b\"", ":", "null", "}",
+        ];
+        let compact = tokens.concat();
+        let expected = shape(&parse(&compact).unwrap(), &compact);
+        let mut blanks: Vec<String> = (0..=17).map(|n| " ".repeat(n)).collect();
+        blanks
+            .extend(["\n", "\r\n        ", "\t", " \t \n   \n", "\n         x"].map(String::from));
+        blanks.extend(["/* c */", " // c\n  ", "\n    /* c */   \n"].map(String::from));
+        for blank in &blanks {
+            let text = format!("{blank}{}{blank}", tokens.join(blank));
+            if blank.contains('x') {
+                assert!(parse(&text).is_err(), "{text:?}");
+                continue;
+            }
+            let node = parse(&text).unwrap_or_else(|e| panic!("{text:?}: {}", e.message));
+            assert_eq!(shape(&node, &text), expected, "{text:?}");
+        }
     }
 
     #[test]
