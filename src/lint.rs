@@ -211,7 +211,9 @@ impl Checker<'_> {
             &source,
             &self.config.vocabulary,
             PIECE_BYTES,
-            rayon::current_num_threads().max(1) * 2,
+            // A piece per thread: the next window is read while this one is checked, so two
+            // windows' full models are held at once (two pieces per thread without that).
+            rayon::current_num_threads().max(1),
             |forms| windows.check(forms),
         );
         diagnostics.extend(parsed.diagnostics);
