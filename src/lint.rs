@@ -101,17 +101,24 @@ impl<'c, 'a> Windows<'c, 'a> {
     /// rules comparing forms need.
     fn check(&mut self, forms: &mut [crate::model::Project]) {
         let started = Instant::now();
+        let found = self.check_window(forms);
+        self.findings.extend(found);
+        self.in_rules += started.elapsed();
+    }
+
+    /// [`Windows::check`], returning the findings (windows checked on another thread).
+    fn check_window(&self, forms: &mut [crate::model::Project]) -> Vec<Diagnostic> {
         let checker = self.checker;
         for pool in &self.pools {
             pool.add_forms(forms.len());
         }
-        self.findings.extend(checker.policy.check_forms_pooled(
+        let found = checker.policy.check_forms_pooled(
             forms,
             &self.file,
             |r| checker.runs(&r.id),
             checker.timings.map(|t| &t.rules),
             &self.pools,
-        ));
+        );
         for form in forms.iter_mut() {
             // No rule can read these (the policy language has no field for them); on 100 MB of
             // forms the funds lines alone held ~50 MB until the end of the run.
@@ -128,9 +135,78 @@ impl<'c, 'a> Windows<'c, 'a> {
                 form.midterm_goals = Vec::new();
             }
         }
-        self.in_rules += started.elapsed();
+        found
+    }
+
+    /// Stream the forms of a JSON model on this thread while the rules check the window read
+    /// before it on the others. Reading JSON is one sequential pass; checking each window
+    /// after it was read left the other threads idle for the whole read (two threads were
+    /// 1.27× one). One window waits at most: the reader, when the next is full, helps check
+    /// the one before until it is done, so memory holds two windows' full models, and windows
+    /// are checked one after another, in order, as before.
+    fn stream_json(
+        &mut self,
+        source: &SourceFile,
+        window: usize,
+    ) -> (Vec<Diagnostic>, Vec<crate::model::Project>, Duration) {
+        use std::sync::atomic::AtomicBool;
+        let checked: std::sync::Mutex<Vec<CheckedWindow>> = std::sync::Mutex::new(Vec::new());
+        let busy = AtomicBool::new(false);
+        let mut waited = Duration::ZERO;
+        let started = Instant::now();
+        let mut read = Vec::new();
+        let this = &*self;
+        rayon::scope(|scope| {
+            let mut windows_sent = 0;
+            let mut send = |forms: Vec<crate::model::Project>| {
+                let waiting = Instant::now();
+                while busy.load(Ordering::Acquire) {
+                    // Run pending work of the pool (most often the window being waited for);
+                    // when there is none, another thread is on it.
+                    if rayon_core::yield_now() != Some(rayon_core::Yield::Executed) {
+                        std::thread::yield_now();
+                    }
+                }
+                waited += waiting.elapsed();
+                busy.store(true, Ordering::Release);
+                let index = windows_sent;
+                windows_sent += 1;
+                let (checked, busy) = (&checked, &busy);
+                scope.spawn(move |_| {
+                    let mut forms = forms;
+                    let found = this.check_window(&mut forms);
+                    checked
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push((index, forms, found));
+                    busy.store(false, Ordering::Release);
+                });
+            };
+            let mut batch = Vec::with_capacity(window);
+            read = crate::read::model_file::stream_json_model(source, &mut |form| {
+                batch.push(form);
+                if batch.len() >= window {
+                    send(std::mem::replace(&mut batch, Vec::with_capacity(window)));
+                }
+            });
+            send(batch);
+        });
+        let reading = started.elapsed().saturating_sub(waited);
+        let mut checked = checked
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        checked.sort_by_key(|(index, _, _)| *index);
+        let mut forms = Vec::with_capacity(checked.iter().map(|(_, f, _)| f.len()).sum());
+        for (_, window_forms, found) in checked {
+            forms.extend(window_forms);
+            self.findings.extend(found);
+        }
+        (read, forms, reading)
     }
 }
+
+/// A window of forms checked on another thread: its number, its forms (reduced) and findings.
+type CheckedWindow = (usize, Vec<crate::model::Project>, Vec<Diagnostic>);
 
 /// Forms of a JSON model read per thread before the rules that look at one form see them.
 const JSON_FORMS_PER_THREAD: usize = 256;
@@ -217,12 +293,13 @@ impl Checker<'_> {
             |forms| windows.check(forms),
         );
         diagnostics.extend(parsed.diagnostics);
+        let read_time = started.elapsed().saturating_sub(windows.in_rules);
         self.finish_windows(
             source,
             diagnostics,
             windows,
             parsed.document.projects,
-            started,
+            read_time,
             path,
         )
     }
@@ -234,17 +311,29 @@ impl Checker<'_> {
         let started = Instant::now();
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
         let mut windows = Windows::new(self, source.name());
-        let window = rayon::current_num_threads().max(1) * JSON_FORMS_PER_THREAD;
-        let mut forms: Vec<crate::model::Project> = Vec::new();
-        let mut checked = 0usize;
-        let mut read = crate::read::model_file::stream_json_model(&source, &mut |form| {
-            forms.push(form);
-            if forms.len() - checked >= window {
-                windows.check(forms.get_mut(checked..).unwrap_or_default());
-                checked = forms.len();
-            }
-        });
-        windows.check(forms.get_mut(checked..).unwrap_or_default());
+        let threads = rayon::current_num_threads().max(1);
+        let window = threads * JSON_FORMS_PER_THREAD;
+        let (mut read, mut forms, read_time) = if threads > 1 {
+            let decoded = started.elapsed();
+            let (read, forms, reading) = windows.stream_json(&source, window);
+            (read, forms, decoded + reading)
+        } else {
+            let mut forms: Vec<crate::model::Project> = Vec::new();
+            let mut checked = 0usize;
+            let read = crate::read::model_file::stream_json_model(&source, &mut |form| {
+                forms.push(form);
+                if forms.len() - checked >= window {
+                    windows.check(forms.get_mut(checked..).unwrap_or_default());
+                    checked = forms.len();
+                }
+            });
+            windows.check(forms.get_mut(checked..).unwrap_or_default());
+            (
+                read,
+                forms,
+                started.elapsed().saturating_sub(windows.in_rules),
+            )
+        };
         if read.iter().any(|d| d.code == "model::syntax") {
             // A broken file is not checked in part: the syntax error says where it broke.
             windows.findings.clear();
@@ -253,7 +342,7 @@ impl Checker<'_> {
         }
         crate::read::model_file::assign_forms(&mut read, &forms);
         diagnostics.extend(read);
-        self.finish_windows(source, diagnostics, windows, forms, started, path)
+        self.finish_windows(source, diagnostics, windows, forms, read_time, path)
     }
 
     /// After the last window: the rules that compare forms, over every form's summary, and the
@@ -264,11 +353,11 @@ impl Checker<'_> {
         mut diagnostics: Vec<Diagnostic>,
         windows: Windows<'_, '_>,
         forms: Vec<crate::model::Project>,
-        started: Instant,
+        read_time: Duration,
         path: &Path,
     ) -> Checked {
         if let Some(t) = self.timings {
-            t.add_read(started.elapsed().saturating_sub(windows.in_rules));
+            t.add_read(read_time);
         }
         diagnostics.extend(windows.findings);
         diagnostics.extend(self.policy.compare_forms(

@@ -344,6 +344,42 @@ fn threads_do_not_change_the_report() {
     assert_eq!(one, run("3"));
 }
 
+/// The same for a JSON model of many windows of forms, pretty-printed and on one line: with
+/// more than one thread it is read while the window before is checked.
+#[test]
+fn threads_do_not_change_the_report_of_a_json_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("forms.txt");
+    let options = jixiao::corpus::CorpusOptions::default();
+    std::fs::write(&text, jixiao::corpus::generate_forms(1_100, options)).unwrap();
+    let out = jixiao().arg("extract").arg(&text).output().unwrap();
+    assert!(out.status.success());
+    let pretty = dir.path().join("pretty.json");
+    std::fs::write(&pretty, &out.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let compact = dir.path().join("compact.json");
+    std::fs::write(&compact, serde_json::to_string(&value).unwrap()).unwrap();
+    let run = |path: &std::path::Path, threads: &str| {
+        let out = jixiao()
+            .args(["check", "--format", "json", "-j", threads])
+            .arg(path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        regex::Regex::new(r#""elapsed_ms": \d+"#)
+            .unwrap()
+            .replace(&text, "")
+            .into_owned()
+    };
+    for path in [&pretty, &compact] {
+        let one = run(path, "1");
+        assert!(one.matches("\"rule\"").count() > 300, "a real report");
+        assert!(one.contains("\"forms\": 1100"), "every form read");
+        assert_eq!(one, run(path, "2"), "{}", path.display());
+        assert_eq!(one, run(path, "3"), "{}", path.display());
+    }
+}
+
 #[test]
 fn timings_show_reading_each_rule_and_writing() {
     let out = jixiao()
