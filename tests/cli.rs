@@ -326,22 +326,24 @@ fn threads_do_not_change_the_report() {
     let path = dir.path().join("forms.txt");
     let options = jixiao::corpus::CorpusOptions::default();
     std::fs::write(&path, jixiao::corpus::generate_bytes(2_300_000, options)).unwrap();
-    let run = |threads: &str| {
-        let out = jixiao()
-            .args(["check", "--format", "json", "-j", threads])
-            .arg(&path)
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        regex::Regex::new(r#""elapsed_ms": \d+"#)
-            .unwrap()
-            .replace(&text, "")
-            .into_owned()
-    };
-    let one = run("1");
+    let one = json_report_with_threads(&path, "1");
     assert!(one.matches("\"rule\"").count() > 1000, "a real report");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("3"));
+    assert_eq!(one, json_report_with_threads(&path, "2"));
+    assert_eq!(one, json_report_with_threads(&path, "3"));
+}
+
+/// `check --format json -j THREADS PATH`, without its timing.
+fn json_report_with_threads(path: &std::path::Path, threads: &str) -> String {
+    let out = jixiao()
+        .args(["check", "--format", "json", "-j", threads])
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    regex::Regex::new(r#""elapsed_ms": \d+"#)
+        .unwrap()
+        .replace(&text, "")
+        .into_owned()
 }
 
 /// The same for a JSON model of many windows of forms, pretty-printed and on one line: with
@@ -359,18 +361,7 @@ fn threads_do_not_change_the_report_of_a_json_model() {
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let compact = dir.path().join("compact.json");
     std::fs::write(&compact, serde_json::to_string(&value).unwrap()).unwrap();
-    let run = |path: &std::path::Path, threads: &str| {
-        let out = jixiao()
-            .args(["check", "--format", "json", "-j", threads])
-            .arg(path)
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        regex::Regex::new(r#""elapsed_ms": \d+"#)
-            .unwrap()
-            .replace(&text, "")
-            .into_owned()
-    };
+    let run = json_report_with_threads;
     for path in [&pretty, &compact] {
         let one = run(path, "1");
         assert!(one.matches("\"rule\"").count() > 300, "a real report");
