@@ -282,18 +282,20 @@ impl Checker<'_> {
     fn check_text(&self, bytes: Vec<u8>, name: String, path: &Path) -> Checked {
         let started = Instant::now();
         let (source, mut diagnostics) = SourceFile::decode_vec(name, bytes);
+        let decoded = started.elapsed();
         let mut windows = Windows::new(self, source.name());
         let parsed = parse_document_in_windows(
             &source,
             &self.config.vocabulary,
             PIECE_BYTES,
-            // A piece per thread: the next window is read while this one is checked, so two
-            // windows' full models are held at once (two pieces per thread without that).
-            rayon::current_num_threads().max(1),
+            // A piece per thread (two with one thread, as before the windows were pipelined: a
+            // rule that runs out of its file's budget stops at the same form). The next window
+            // is read while this one is checked, so two windows' full models are held at once.
+            rayon::current_num_threads().max(2),
             |forms| windows.check(forms),
         );
         diagnostics.extend(parsed.diagnostics);
-        let read_time = started.elapsed().saturating_sub(windows.in_rules);
+        let read_time = decoded + parsed.reading;
         self.finish_windows(
             source,
             diagnostics,

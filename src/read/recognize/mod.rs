@@ -113,6 +113,9 @@ const MAX_UNRECOGNIZED_LINES: usize = 50;
 pub struct ParseOutput {
     pub document: Document,
     pub diagnostics: Vec<Diagnostic>,
+    /// Time spent reading, summed over threads (`check --timings`): windows are read while
+    /// the window before is checked, so it is not the wall time outside the rules.
+    pub reading: std::time::Duration,
 }
 
 /// Read every form in a text `source` with the built-in vocabulary. Large documents are read
@@ -167,18 +170,29 @@ pub fn parse_document_in_windows(
         assembled.add(piece);
         return assembled.finish();
     }
+    let started = std::time::Instant::now();
     if crate::read::segment::html::has_table(source.text()) {
         let rows = crate::read::segment::html::rows(source);
         assembled.add(parse_rows_piece(source, rows, vocab));
+        let reading = started.elapsed();
         let all = assembled.forms.as_mut_slice();
         on_forms(all);
-        return assembled.finish();
+        return ParseOutput {
+            reading,
+            ..assembled.finish()
+        };
     }
     let ranges = piece_ranges(source, piece_bytes, vocab);
+    let mut reading = started.elapsed();
+    let piece_nanos = std::sync::atomic::AtomicU64::new(0);
     let read_window = |window: &[std::ops::Range<usize>]| -> Vec<Piece> {
         let read = |lines: &std::ops::Range<usize>| {
+            let started = std::time::Instant::now();
             let rows = crate::read::segment::lines::LineRows::new(source, lines.clone());
-            parse_rows_piece(source, rows, vocab)
+            let piece = parse_rows_piece(source, rows, vocab);
+            let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            piece_nanos.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+            piece
         };
         if window.len() > 1 {
             use rayon::prelude::*;
@@ -190,15 +204,21 @@ pub fn parse_document_in_windows(
     let mut windows = ranges.chunks(pieces_per_window.max(1));
     let mut next = windows.next().map(read_window);
     while let Some(pieces) = next.take() {
+        let assembling = std::time::Instant::now();
         let first_new = assembled.forms.len();
         for piece in pieces {
             assembled.add(piece);
         }
+        reading += assembling.elapsed();
         let new = assembled.forms.get_mut(first_new..).unwrap_or_default();
         let upcoming = windows.next();
         next = rayon::join(|| on_forms(new), || upcoming.map(read_window)).1;
     }
-    assembled.finish()
+    let finishing = std::time::Instant::now();
+    let mut parsed = assembled.finish();
+    let pieces = std::time::Duration::from_nanos(piece_nanos.into_inner());
+    parsed.reading = reading + pieces + finishing.elapsed();
+    parsed
 }
 
 /// Read forms from rows a segmenter cut (spreadsheets, Word and PDF tables), in one piece.
@@ -384,6 +404,7 @@ impl Assembler {
         ParseOutput {
             document: Document { projects: forms },
             diagnostics: diags,
+            reading: std::time::Duration::ZERO,
         }
     }
 }
