@@ -78,6 +78,8 @@ struct Windows<'c, 'a> {
     /// the rules looking at one form have seen them).
     bodies_read: crate::policy::BodiesRead,
     findings: Vec<Diagnostic>,
+    /// Wall time spent in [`Windows::check`]: reading is the rest of a one-thread JSON run
+    /// (text measures its pieces; a JSON model on more threads, the reader's own time).
     in_rules: Duration,
     /// What each rule may still visit on this file, grown by every window's forms.
     pools: Vec<crate::policy::eval::VisitPool>,
@@ -315,6 +317,8 @@ impl Checker<'_> {
         let mut windows = Windows::new(self, source.name());
         let threads = rayon::current_num_threads().max(1);
         let window = threads * JSON_FORMS_PER_THREAD;
+        // With one thread nobody could check a window while the next is read: each is checked
+        // as soon as it is full, and only one is held.
         let (mut read, mut forms, read_time) = if threads > 1 {
             let decoded = started.elapsed();
             let (read, forms, reading) = windows.stream_json(&source, window);
