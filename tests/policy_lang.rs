@@ -690,10 +690,56 @@ rule t.rule {
     let jixiao::policy::ir::IrKind::Aggregate(_, comp) = &value.kind else {
         panic!("{value:#?}")
     };
-    // Indexed and memoised per form (the collection depends on `p`), not per indicator pair.
-    assert!(comp.join.is_some() && comp.memo.is_some() && !comp.closed);
+    // Indexed per form (the collection depends on `p`), not per indicator pair; the first of a
+    // group found through the index is the answer, so the look-up is not memoised as well.
+    assert!(comp.join.is_some() && comp.memo.is_none() && !comp.closed);
     let text = form("甲", "1", &format!("{GOOD_ROWS}\n\t\t\t培训人数\t≥5人\t"));
     assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1]);
+
+    // A group that must be walked (a count, or a first with a condition besides the join) is
+    // still memoised per key.
+    for (aggregate, expected) in [
+        // Both rows of the repeated name.
+        (
+            "count(j in p.indicators where j.name == i.name) == 1",
+            vec![1, 1],
+        ),
+        (
+            "first(j in p.indicators where j.name == i.name and j.index > 0).index == i.index",
+            vec![1],
+        ),
+    ] {
+        let policy = format!(
+            "rule t.rule {{\n  severity warning\n  for p in projects, i in p.indicators\n  require {aggregate}\n  message \"重复\"\n}}"
+        );
+        let loaded = load_ok(&policy);
+        let mut memoised = Vec::new();
+        for requirement in &loaded.policy.rules[0].requires {
+            collect_comps(&requirement.cond, &mut |c| {
+                memoised.push(c.join.is_some() && c.memo.is_some())
+            });
+        }
+        assert_eq!(memoised, vec![true], "{aggregate}");
+        assert_eq!(
+            fired_on(&run(&policy, &text), "t.rule"),
+            expected,
+            "{aggregate}"
+        );
+    }
+}
+
+/// Every comprehension of an aggregate inside `ir`.
+fn collect_comps(ir: &jixiao::policy::ir::Ir, found: &mut impl FnMut(&jixiao::policy::ir::Comp)) {
+    use jixiao::policy::ir::IrKind;
+    match &ir.kind {
+        IrKind::Aggregate(_, comp) => found(comp),
+        IrKind::Compare(_, a, b) => {
+            collect_comps(a, found);
+            collect_comps(b, found);
+        }
+        IrKind::Field(base, _) => collect_comps(base, found),
+        _ => {}
+    }
 }
 
 #[test]

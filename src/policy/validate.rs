@@ -1188,7 +1188,12 @@ impl<'p> RuleCx<'p> {
             } => self.quantified(*quantifier, comp, body.as_deref(), span),
             ExprKind::Aggregate(Aggregate::Group, comp) => self.group(comp, span),
             ExprKind::Aggregate(agg, comp) => {
-                let (c, mapped) = self.comprehension(comp, true);
+                let (mut c, mapped) = self.comprehension(comp, true);
+                if *agg == Aggregate::First && is_direct_lookup(&c) {
+                    // The first element of a hash-join group passes the filter: a look-up
+                    // costs less than caching its result.
+                    c.memo = None;
+                }
                 let ty = self.aggregate_type(*agg, &mapped, span);
                 ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
             }
@@ -2287,6 +2292,15 @@ fn find_join<'c>(
             prefix_condition(c, slot, outer_slots).map(|(inner, outer)| (k, (inner, outer, true)))
         })
     })
+}
+
+/// Whether a comprehension's filter is nothing but its equality join (`first(j in
+/// p.indicators where j.name == i.name)`): its elements come straight from the index.
+fn is_direct_lookup(c: &Comp) -> bool {
+    c.join.as_ref().is_some_and(|j| !j.prefix)
+        && c.filter
+            .as_ref()
+            .is_some_and(|f| !matches!(f.kind, IrKind::And(..)))
 }
 
 /// Whether `inner` reads only the iteration variable and `outer` only earlier bindings, so
