@@ -972,6 +972,11 @@ impl<'a> Frame<'a> {
         if x.is_missing() || l.is_missing() {
             return Ok(Val::Missing);
         }
+        if let Val::Consts(items) = l
+            && let Some(found) = literal_member(&x, items)
+        {
+            return Ok(Val::Bool(found != negated));
+        }
         let mut found = false;
         for k in 0..l.count().unwrap_or(0) {
             let e = l.element(k).unwrap_or(Val::Missing);
@@ -1528,6 +1533,25 @@ impl<'a> Frame<'a> {
 /// How to recognise a collection again for caching: a collection that is the same for the whole
 /// document has one entry; a slice of the model is recognised by its address and length; anything
 /// else (a list computed per row) is not cached.
+/// `x in [literal list]` for what literal lists hold most — texts, operators, categories and
+/// value kinds — compared in place, without making each element a value; `None` as soon as an
+/// element is of another kind, and the general comparison decides as before.
+fn literal_member(x: &Val<'_>, items: &[Const]) -> Option<bool> {
+    for item in items {
+        let equal = match (x, item) {
+            (Val::Str(a), Const::Str(b)) => a.as_str() == b,
+            (Val::Op(a), Const::Op(b)) => a == b,
+            (Val::Category(a), Const::Category(b)) => a == b,
+            (Val::Kind(a), Const::Kind(b)) => a == b,
+            _ => return None,
+        };
+        if equal {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
 fn cache_identity(coll: &Val<'_>, closed: bool) -> Option<(usize, usize)> {
     if closed {
         Some((0, 0))
@@ -1940,7 +1964,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::{
         DOCUMENT_VISITS, FORM_VISITS, MAX_FINDINGS, VisitPool, collapse_repeats, collapse_runs,
-        document_share, repeats_within_four, run_rule, run_rule_on,
+        document_share, literal_member, repeats_within_four, run_rule, run_rule_on,
     };
 
     /// The one rule of `source`, and the sample's forms.
@@ -2027,6 +2051,65 @@ mod tests {
         assert_eq!(document_share(1000, 250), DOCUMENT_VISITS / 4);
         // A small piece still gets a form's worth.
         assert_eq!(document_share(1_000_000, 1), FORM_VISITS);
+    }
+
+    /// Membership in a literal list compared in place agrees with the general comparison,
+    /// and leaves it the lists it does not know.
+    #[test]
+    fn literal_membership_agrees_with_equal_values() {
+        use crate::model::{Category, Comparator, ValueKind};
+        use crate::policy::ir::Const;
+        use crate::policy::runtime::{Text, Val, equal_values};
+        use rust_decimal::Decimal;
+        let lists = [
+            vec![Const::Str("数量指标".into()), Const::Str("质量指标".into())],
+            vec![Const::Op(Comparator::Le), Const::Op(Comparator::Lt)],
+            vec![
+                Const::Category(Category::Cost),
+                Const::Category(Category::Benefit),
+            ],
+            vec![
+                Const::Kind(ValueKind::Percent),
+                Const::Kind(ValueKind::Money),
+            ],
+            vec![],
+        ];
+        let shared = String::from("质量指标");
+        let values = [
+            Val::Str(Text::Borrowed("数量指标")),
+            Val::Str(Text::Shared(std::rc::Rc::from(shared.as_str()))),
+            Val::Str(Text::Borrowed("数量")),
+            Val::Op(Comparator::Lt),
+            Val::Op(Comparator::Ge),
+            Val::Category(Category::Cost),
+            Val::Category(Category::Satisfaction),
+            Val::Kind(ValueKind::Money),
+            Val::Kind(ValueKind::Date),
+        ];
+        for list in &lists {
+            for value in &values {
+                let general = list
+                    .iter()
+                    .any(|c| equal_values(value, &Val::from_const(c)) == Ok(Some(true)));
+                match literal_member(value, list) {
+                    Some(found) => assert_eq!(found, general, "{value:?} in {list:?}"),
+                    // Only a list whose elements are of another kind is left to the general way.
+                    None => assert!(!list.is_empty() && !general, "{value:?} in {list:?}"),
+                }
+            }
+        }
+        // Numbers, and lists of mixed kinds, are left to the general comparison.
+        let numbers = [Const::Num(Decimal::ONE)];
+        assert_eq!(literal_member(&Val::Num(Decimal::ONE), &numbers), None);
+        let mixed = [Const::Str("甲".into()), Const::Num(Decimal::ONE)];
+        assert_eq!(
+            literal_member(&Val::Str(Text::Borrowed("乙")), &mixed),
+            None
+        );
+        assert_eq!(
+            literal_member(&Val::Str(Text::Borrowed("甲")), &mixed),
+            Some(true)
+        );
     }
 
     #[test]
