@@ -90,7 +90,8 @@ pub struct SourceFile {
     /// For text with long lines: (byte, characters before it) every [`CHAR_MARK_BYTES`], so a
     /// column is counted from the nearest mark rather than from a line start megabytes back.
     char_marks: Vec<(usize, usize)>,
-    /// The text as code frames show it, made on first use (see [`shown_in_frames`]).
+    /// The text as code frames show it (see [`shown_in_frames`]), made the first time a frame
+    /// shows a character a terminal would act on.
     shown: std::sync::OnceLock<Option<String>>,
     /// For spreadsheets: which lines of the text are the rows of which sheet.
     sheets: Vec<SheetLines>,
@@ -453,27 +454,32 @@ fn decode_bytes(mut bytes: Vec<u8>) -> (String, Encoding) {
 /// every byte offset stays valid: a C0 control or DEL (an escape sequence's `\x1b`) becomes `?`,
 /// a C1 control `¿`, a bidirectional override `�`. `None` when there is nothing to replace.
 fn shown_in_frames(text: &str) -> Option<String> {
-    let acts = |c: char| {
-        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
-            || crate::diagnostic::is_bidi_control(c)
-    };
-    // Decoding every character of the document cost ~2 % of a run: test bytes, decode only
-    // the rare lead bytes the controls and bidi overrides begin with.
-    let ascii_acts = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f;
-    let found = crate::read::recognize::normalize::any_special(text, ascii_acts, acts);
-    if !found {
+    if !has_terminal_controls(text) {
         return None;
     }
     Some(
         text.chars()
             .map(|c| match c {
-                c if !acts(c) => c,
+                c if !acts_on_terminal(c) => c,
                 c if c.len_utf8() == 1 => '?',
                 c if c.len_utf8() == 2 => '¿',
                 _ => '\u{fffd}',
             })
             .collect(),
     )
+}
+
+/// What a terminal would act on: controls but line ends and tabs, and bidi overrides.
+fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || crate::diagnostic::is_bidi_control(c)
+}
+
+/// Whether `text` holds a character [`acts_on_terminal`]. Decoding every character cost ~2 %
+/// of a run when whole documents were tested: bytes are tested, and only the rare lead bytes
+/// the controls and bidi overrides begin with are decoded.
+fn has_terminal_controls(text: &str) -> bool {
+    let ascii_acts = |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')) || b == 0x7f;
+    crate::read::recognize::normalize::any_special(text, ascii_acts, acts_on_terminal)
 }
 
 /// At most this many bytes of a line are shown before and after the span a frame points at.
@@ -530,14 +536,23 @@ impl SourceCode for SourceFile {
             data_end -= 1;
         }
         let data_end = data_end.max(data_start);
-        let shown = self
-            .shown
-            .get_or_init(|| shown_in_frames(&self.text))
-            .as_deref()
-            .unwrap_or(&self.text);
-        let data = shown
+        let window = self
+            .text
             .get(data_start..data_end)
             .ok_or(MietteError::OutOfBounds)?;
+        // Most frames show nothing a terminal would act on: only the window is tested, and the
+        // document is copied with its controls replaced the first time a frame needs it (not
+        // when a control sits somewhere no frame shows).
+        let data = if has_terminal_controls(window) {
+            self.shown
+                .get_or_init(|| shown_in_frames(&self.text))
+                .as_deref()
+                .unwrap_or(&self.text)
+                .get(data_start..data_end)
+                .ok_or(MietteError::OutOfBounds)?
+        } else {
+            window
+        };
         let data_span = SourceSpan::from((data_start, data_end - data_start));
         let inner = MietteSpanContents::new(data.as_bytes(), data_span, 0, 0, 0);
         let start = self.position(data_span.offset());
@@ -595,6 +610,32 @@ mod tests {
         assert_eq!(shown.len(), text.len());
         assert_eq!(shown, "名?[31m红¿x\u{fffd}y\tz\r\n");
         assert!(shown_in_frames("项目名称\t甲\n").is_none());
+    }
+
+    /// A frame shows its window with controls replaced, and a control elsewhere in the document
+    /// neither changes a frame without one nor makes the document be copied.
+    #[test]
+    fn frames_replace_controls_only_where_they_show_them() {
+        let clean = "项目名称\t甲\n".repeat(40);
+        let text = format!("{clean}名\u{1b}[31m红\u{202e}x\n{clean}");
+        let file = SourceFile::from_text("t.txt", text.clone());
+        let read = |offset: usize, len: usize| {
+            let contents = file
+                .read_span(&SourceSpan::from((offset, len)), 1, 1)
+                .unwrap();
+            String::from_utf8(contents.data().to_vec()).unwrap()
+        };
+        // Far from the control: the text itself, and no copy made.
+        let first = read(0, "项目名称".len());
+        assert_eq!(first, "项目名称\t甲\n项目名称\t甲");
+        let last = read(text.len() - "甲\n".len(), "甲".len());
+        assert!(last.ends_with("项目名称\t甲\n"), "{last:?}");
+        assert!(file.shown.get().is_none());
+        // On the control's line: replaced, each byte offset where it was.
+        let at = clean.len() + "名".len();
+        let shown = read(at, 1);
+        assert_eq!(shown, "项目名称\t甲\n名?[31m红\u{fffd}x\n项目名称\t甲");
+        assert!(file.shown.get().is_some());
     }
 
     #[test]
