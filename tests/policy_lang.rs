@@ -692,13 +692,22 @@ rule t.rule {
     };
     // Indexed per form (the collection depends on `p`), not per indicator pair; the first of a
     // group found through the index is the answer, so the look-up is not memoised as well.
-    assert!(comp.join.is_some() && comp.memo.is_none() && !comp.closed);
+    assert!(comp.join.is_some() && comp.memo.is_none() && comp.lookup && !comp.closed);
     let text = form("甲", "1", &format!("{GOOD_ROWS}\n\t\t\t培训人数\t≥5人\t"));
     assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1]);
 
-    // A group that must be walked (a count, or a first with a condition besides the join) is
-    // still memoised per key.
+    // A group that must be walked (a count, or a first with a condition besides the join), a
+    // result computed from the element, or a key computed at every look-up is still memoised
+    // per key.
     for (aggregate, expected) in [
+        (
+            "first(j.index for j in p.indicators where j.name == i.name) == i.index",
+            vec![1],
+        ),
+        (
+            "first(j in p.indicators where j.index == i.index - 0).index == i.index",
+            vec![],
+        ),
         // Both rows of the repeated name.
         (
             "count(j in p.indicators where j.name == i.name) == 1",
@@ -716,7 +725,7 @@ rule t.rule {
         let mut memoised = Vec::new();
         for requirement in &loaded.policy.rules[0].requires {
             collect_comps(&requirement.cond, &mut |c| {
-                memoised.push(c.join.is_some() && c.memo.is_some())
+                memoised.push(c.join.is_some() && c.memo.is_some() && !c.lookup)
             });
         }
         assert_eq!(memoised, vec![true], "{aggregate}");

@@ -697,72 +697,71 @@ impl<'a> Frame<'a> {
         if outer.is_missing() {
             return Ok(none());
         }
-        let built = self
-            .caches(identity)
-            .joins
-            .get(join.site)
-            .is_some_and(|site| site.contains_key(&identity));
-        if !built {
-            let saved = self.get(slot);
-            let mut keys = Vec::with_capacity(len);
-            for k in 0..len {
-                self.set(slot, coll.element(k).unwrap_or(Val::Missing));
-                keys.push(self.eval(&join.inner_key)?);
-            }
-            self.set(slot, saved);
-            let index = if join.prefix {
-                let mut sorted: Vec<(Text<'a>, usize)> = keys
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(k, v)| match v {
-                        Val::Str(text) => Some((text, k)),
-                        _ => None,
-                    })
-                    .collect();
-                sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-                JoinIndex::Sorted(sorted)
-            } else {
-                // Count each key's elements, then place them: positions grouped by key, in
-                // ascending order within each group.
-                let mut groups: HashMap<Key<'a>, std::ops::Range<usize>> = HashMap::default();
-                let mut group_of: Vec<Option<Key<'a>>> = Vec::with_capacity(keys.len());
-                for v in &keys {
-                    let key = v.key();
-                    if let Some(key) = &key {
-                        groups.entry(key.clone()).or_insert(0..0).end += 1;
-                    }
-                    group_of.push(key);
-                }
-                let mut start = 0;
-                for group in groups.values_mut() {
-                    let len = group.end;
-                    *group = start..start;
-                    start += len;
-                }
-                let mut positions = vec![0; start];
-                for (k, key) in group_of.iter().enumerate() {
-                    if let Some(group) = key.as_ref().and_then(|key| groups.get_mut(key))
-                        && let Some(slot) = positions.get_mut(group.end)
-                    {
-                        *slot = k;
-                        group.end += 1;
-                    }
-                }
-                JoinIndex::Hashed {
-                    groups,
-                    positions: Rc::from(positions),
-                }
-            };
-            if let Some(site) = self.caches(identity).joins.get_mut(join.site) {
-                site.insert(identity, index);
-            }
-        }
-        Ok(self
+        // Built already: one look-up of the index, one of the key.
+        if let Some(found) = self
             .caches(identity)
             .joins
             .get(join.site)
             .and_then(|site| site.get(&identity))
-            .map_or_else(none, |index| index.lookup(&outer)))
+            .map(|index| index.lookup(&outer))
+        {
+            return Ok(found);
+        }
+        let saved = self.get(slot);
+        let mut keys = Vec::with_capacity(len);
+        for k in 0..len {
+            self.set(slot, coll.element(k).unwrap_or(Val::Missing));
+            keys.push(self.eval(&join.inner_key)?);
+        }
+        self.set(slot, saved);
+        let index = if join.prefix {
+            let mut sorted: Vec<(Text<'a>, usize)> = keys
+                .into_iter()
+                .enumerate()
+                .filter_map(|(k, v)| match v {
+                    Val::Str(text) => Some((text, k)),
+                    _ => None,
+                })
+                .collect();
+            sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            JoinIndex::Sorted(sorted)
+        } else {
+            // Count each key's elements, then place them: positions grouped by key, in
+            // ascending order within each group.
+            let mut groups: HashMap<Key<'a>, std::ops::Range<usize>> = HashMap::default();
+            let mut group_of: Vec<Option<Key<'a>>> = Vec::with_capacity(keys.len());
+            for v in &keys {
+                let key = v.key();
+                if let Some(key) = &key {
+                    groups.entry(key.clone()).or_insert(0..0).end += 1;
+                }
+                group_of.push(key);
+            }
+            let mut start = 0;
+            for group in groups.values_mut() {
+                let len = group.end;
+                *group = start..start;
+                start += len;
+            }
+            let mut positions = vec![0; start];
+            for (k, key) in group_of.iter().enumerate() {
+                if let Some(group) = key.as_ref().and_then(|key| groups.get_mut(key))
+                    && let Some(slot) = positions.get_mut(group.end)
+                {
+                    *slot = k;
+                    group.end += 1;
+                }
+            }
+            JoinIndex::Hashed {
+                groups,
+                positions: Rc::from(positions),
+            }
+        };
+        let found = index.lookup(&outer);
+        if let Some(site) = self.caches(identity).joins.get_mut(join.site) {
+            site.insert(identity, index);
+        }
+        Ok(found)
     }
 
     // -------------------------------------------------------------- expressions
@@ -1080,6 +1079,29 @@ impl<'a> Frame<'a> {
         Ok(())
     }
 
+    /// `first(j in c where j.key == outer)` through its join index (see [`Comp::lookup`]): the
+    /// first element of the key's group. Its filter is not evaluated again: the keys a join
+    /// uses are equal exactly when their values are. Like a memo hit, the look-up is not
+    /// counted as a visit. A collection with no index (a list computed on the way) is walked.
+    fn looked_up(&mut self, comp: &'a Comp) -> R<Val<'a>> {
+        let coll = self.eval(&comp.collection)?;
+        match self.candidates(&coll, comp.slot, comp.join.as_ref(), comp.collection.span)? {
+            Candidates::Keyed(at, mut group) => Ok(group
+                .next()
+                .and_then(|k| at.get(k))
+                .and_then(|&k| coll.element(k))
+                .unwrap_or(Val::Missing)),
+            Candidates::All(_) => {
+                let mut first = Val::Missing;
+                self.each(comp, |f| {
+                    first = f.yielded(comp)?;
+                    Ok(false)
+                })?;
+                Ok(first)
+            }
+        }
+    }
+
     fn yielded(&mut self, comp: &'a Comp) -> R<Val<'a>> {
         match &comp.map {
             Some(m) => self.eval(m),
@@ -1151,6 +1173,7 @@ impl<'a> Frame<'a> {
                 })?;
                 Ok(Val::Num(Decimal::from(n)))
             }
+            Aggregate::First if comp.lookup => self.looked_up(comp),
             Aggregate::First => {
                 let mut first = Val::Missing;
                 self.each(comp, |f| {

@@ -88,6 +88,10 @@ pub struct Comp {
     /// Cache the result per document: once when the comprehension uses no outer binding, or
     /// per join key when it uses outer bindings only through the join key.
     pub memo: Option<usize>,
+    /// A `first` whose answer is the first element of its join key's group, looked up in the
+    /// join's index instead of memoised (its filter is the join alone, its key read in place,
+    /// its result the element): the look-up is not counted as a visit, as a memo hit was not.
+    pub lookup: bool,
     /// The collection uses no binding of the rule: it is the same for the whole document.
     pub closed: bool,
 }

@@ -1193,6 +1193,7 @@ impl<'p> RuleCx<'p> {
                     // The first element of a hash-join group passes the filter: a look-up
                     // costs less than caching its result.
                     c.memo = None;
+                    c.lookup = true;
                 }
                 let ty = self.aggregate_type(*agg, &mapped, span);
                 ir(IrKind::Aggregate(*agg, Box::new(c)), ty)
@@ -1324,6 +1325,7 @@ impl<'p> RuleCx<'p> {
             map: None,
             join: None,
             memo: None,
+            lookup: false,
             closed: false,
         };
         self.plan_comp(&mut c, body.as_ref());
@@ -1473,6 +1475,7 @@ impl<'p> RuleCx<'p> {
             map,
             join: None,
             memo: None,
+            lookup: false,
             closed: false,
         };
         if plan {
@@ -1707,6 +1710,7 @@ impl<'p> RuleCx<'p> {
                 map: None,
                 join: None,
                 memo: None,
+                lookup: false,
                 closed: false,
             };
             self.plan_comp(&mut comp, None);
@@ -2294,13 +2298,28 @@ fn find_join<'c>(
     })
 }
 
-/// Whether a comprehension's filter is nothing but its equality join (`first(j in
-/// p.indicators where j.name == i.name)`): its elements come straight from the index.
+/// Whether a comprehension yields its elements straight from an equality join that is its
+/// whole filter, looked up by a key read in place (`first(j in p.indicators where j.name ==
+/// i.name)`): then a look-up is constant work. A computed key (`g.index - 1`, a nested
+/// `first`) or a mapped result (`first(f(q) for q …)`) would be computed again at every look-up
+/// — the memo keeps them once per key.
 fn is_direct_lookup(c: &Comp) -> bool {
-    c.join.as_ref().is_some_and(|j| !j.prefix)
+    c.map.is_none()
+        && c.join
+            .as_ref()
+            .is_some_and(|j| !j.prefix && is_read_in_place(&j.outer_key))
         && c.filter
             .as_ref()
             .is_some_and(|f| !matches!(f.kind, IrKind::And(..)))
+}
+
+/// A binding, a constant, or a path of fields from a binding (`p.department.code`).
+fn is_read_in_place(ir: &Ir) -> bool {
+    match &ir.kind {
+        IrKind::Slot(_) | IrKind::Const(_) | IrKind::Param(_) => true,
+        IrKind::Field(base, _) => is_read_in_place(base),
+        _ => false,
+    }
 }
 
 /// Whether `inner` reads only the iteration variable and `outer` only earlier bindings, so
