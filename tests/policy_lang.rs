@@ -988,3 +988,40 @@ fn several_bindings_written_wrong_are_errors() {
         assert!(loaded.has_errors(), "{bad}: {}", render_policy(&loaded));
     }
 }
+
+/// A join's keys are the sides of its condition, shared, not copies: nested firsts whose keys
+/// are firsts themselves once doubled the rule at every level (30 levels, the most the
+/// language's nesting limit allows: 2³⁰ copies, and the loader ran out of memory).
+#[test]
+fn nested_joined_firsts_share_their_keys() {
+    use jixiao::policy::ir::IrKind;
+    let mut key = "i.name".to_string();
+    for level in 0..30 {
+        let (field, other) = if level % 2 == 0 {
+            ("name", "level2")
+        } else {
+            ("level2", "name")
+        };
+        key = format!(
+            "first(x{level}.{other} for x{level} in p.indicators where x{level}.{field} == {key})"
+        );
+    }
+    let policy = format!(
+        "rule t.nested {{\n  severity info\n  for p in projects, i in p.indicators\n  let v = {key}\n  require v is missing\n  message \"{{v}}\"\n}}"
+    );
+    let loaded = load_ok(&policy);
+    let mut joins = 0;
+    loaded.policy.rules[0].walk(&mut |ir| {
+        if let IrKind::Aggregate(_, comp) = &ir.kind
+            && let Some(join) = &comp.join
+        {
+            let Some(IrKind::Compare(_, a, b)) = comp.filter.as_ref().map(|f| &f.kind) else {
+                panic!("a join without its condition");
+            };
+            assert!(std::sync::Arc::ptr_eq(&join.inner_key, a));
+            assert!(std::sync::Arc::ptr_eq(&join.outer_key, b));
+            joins += 1;
+        }
+    });
+    assert_eq!(joins, 30);
+}

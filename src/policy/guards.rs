@@ -170,11 +170,11 @@ fn decisive<'a>(ir: &'a Ir, out: &mut Vec<&'a Ir>) {
         | IrKind::Capture(a, _) => decisive(a, out),
         IrKind::Is { expr, .. } => decisive(expr, out),
         IrKind::Call(_, args) | IrKind::List(args) => args.iter().for_each(|a| decisive(a, out)),
-        IrKind::Arith(_, a, b)
-        | IrKind::Compare(_, a, b)
-        | IrKind::Coalesce(a, b)
-        | IrKind::And(a, b)
-        | IrKind::Or(a, b) => {
+        IrKind::Compare(_, a, b) => {
+            decisive(a, out);
+            decisive(b, out);
+        }
+        IrKind::Arith(_, a, b) | IrKind::Coalesce(a, b) | IrKind::And(a, b) | IrKind::Or(a, b) => {
             decisive(a, out);
             decisive(b, out);
         }

@@ -8,6 +8,7 @@ use crate::policy::types::{FieldId, Func, Ty};
 use crate::span::Span;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// A constant known at load time: literals and parameter values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +50,9 @@ pub enum IrKind {
     Capture(Box<Ir>, Box<regex::Regex>),
     Neg(Box<Ir>),
     Arith(ArithOp, Box<Ir>, Box<Ir>),
-    Compare(CmpOp, Box<Ir>, Box<Ir>),
+    /// Shared sides: a join's keys are these sides (see [`Join`]), not copies of them, so a
+    /// key that holds a comprehension with a join of its own is not copied at every level.
+    Compare(CmpOp, Arc<Ir>, Arc<Ir>),
     In {
         negated: bool,
         item: Box<Ir>,
@@ -103,8 +106,8 @@ pub struct Comp {
 #[derive(Debug, Clone)]
 pub struct Join {
     pub site: usize,
-    pub inner_key: Ir,
-    pub outer_key: Ir,
+    pub inner_key: Arc<Ir>,
+    pub outer_key: Arc<Ir>,
     pub prefix: bool,
     /// The collection is the same for the whole document (else it is cached by identity).
     pub closed: bool,
@@ -205,7 +208,8 @@ pub struct CompiledRule {
 }
 
 impl Ir {
-    /// Call `visit` on this node and every node below it, comprehensions and join keys included.
+    /// Call `visit` on this node and every node below it, comprehensions included (a join's
+    /// keys are visited once, as the sides of the condition they come from).
     pub fn walk(&self, visit: &mut impl FnMut(&Ir)) {
         visit(self);
         match &self.kind {
@@ -217,8 +221,11 @@ impl Ir {
             | IrKind::Capture(a, _) => a.walk(visit),
             IrKind::Is { expr, .. } => expr.walk(visit),
             IrKind::Call(_, args) | IrKind::List(args) => args.iter().for_each(|a| a.walk(visit)),
+            IrKind::Compare(_, a, b) => {
+                a.walk(visit);
+                b.walk(visit);
+            }
             IrKind::Arith(_, a, b)
-            | IrKind::Compare(_, a, b)
             | IrKind::Coalesce(a, b)
             | IrKind::And(a, b)
             | IrKind::Or(a, b) => {
@@ -251,16 +258,7 @@ impl Comp {
         for part in [&self.filter, &self.map].into_iter().flatten() {
             part.walk(visit);
         }
-        if let Some(join) = &self.join {
-            join.walk(visit);
-        }
-    }
-}
-
-impl Join {
-    fn walk(&self, visit: &mut impl FnMut(&Ir)) {
-        self.inner_key.walk(visit);
-        self.outer_key.walk(visit);
+        // A join's keys are the sides of a condition of the filter: walked there, once.
     }
 }
 
@@ -276,14 +274,8 @@ impl CompiledRule {
         };
         for step in &self.steps {
             match step {
-                Step::For {
-                    collection, join, ..
-                } => {
-                    collection.walk(visit);
-                    if let Some(j) = join {
-                        j.walk(visit);
-                    }
-                }
+                // A join's keys are sides of the `where` steps after it: walked there.
+                Step::For { collection, .. } => collection.walk(visit),
                 Step::Where(cond) => cond.walk(visit),
                 Step::Let { value, .. } => value.walk(visit),
             }

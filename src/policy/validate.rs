@@ -17,6 +17,7 @@ use crate::policy::types::{
 use crate::span::Span;
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// A declared parameter and its current value.
 #[derive(Debug, Clone)]
@@ -1096,7 +1097,7 @@ impl<'p> RuleCx<'p> {
             ExprKind::Compare(op, a, b) => {
                 let (a, b) = (self.expr(a), self.expr(b));
                 self.check_comparable(*op, &a, &b, span);
-                ir(IrKind::Compare(*op, Box::new(a), Box::new(b)), Ty::Bool)
+                ir(IrKind::Compare(*op, Arc::new(a), Arc::new(b)), Ty::Bool)
             }
             ExprKind::In {
                 negated,
@@ -2281,13 +2282,17 @@ fn place_conditions(steps: &mut Vec<Step>, conditions: Vec<Ir>) {
     }
 }
 
+/// A join's inner and outer keys (shared with the condition they come from) and whether it
+/// is a prefix join.
+type JoinKeys = (Arc<Ir>, Arc<Ir>, bool);
+
 /// The condition to join on, by its position among `conditions`: an equality if there is one,
 /// else a prefix test. The keys come as (inner, outer, prefix).
 fn find_join<'c>(
     conditions: impl Iterator<Item = &'c Ir> + Clone,
     slot: usize,
     outer_slots: &BTreeSet<usize>,
-) -> Option<(usize, (Ir, Ir, bool))> {
+) -> Option<(usize, JoinKeys)> {
     let equality = conditions.clone().enumerate().find_map(|(k, c)| {
         join_condition(c, slot, outer_slots).map(|(inner, outer)| (k, (inner, outer, false)))
     });
@@ -2335,7 +2340,11 @@ fn join_sides(inner: &Ir, outer: &Ir, slot: usize, outer_slots: &BTreeSet<usize>
 
 /// `inner == outer` (either way round) where `inner` uses only `slot` and `outer` uses only
 /// bindings from `outer_slots`.
-fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Option<(Ir, Ir)> {
+fn join_condition(
+    cond: &Ir,
+    slot: usize,
+    outer_slots: &BTreeSet<usize>,
+) -> Option<(Arc<Ir>, Arc<Ir>)> {
     let IrKind::Compare(CmpOp::Eq, a, b) = &cond.kind else {
         return None;
     };
@@ -2343,17 +2352,24 @@ fn join_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Opti
         return None;
     }
     if join_sides(a, b, slot, outer_slots) {
-        Some(((**a).clone(), (**b).clone()))
+        Some((Arc::clone(a), Arc::clone(b)))
     } else if join_sides(b, a, slot, outer_slots) {
-        Some(((**b).clone(), (**a).clone()))
+        Some((Arc::clone(b), Arc::clone(a)))
     } else {
         None
     }
 }
 
+/// The most nodes a prefix join's key may have (`p.implementer` has two).
+const MAX_PREFIX_KEY_NODES: usize = 64;
+
 /// `starts_with(inner, outer)`: the elements whose text begins with an outer value are a range
 /// of the collection sorted by `inner`.
-fn prefix_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Option<(Ir, Ir)> {
+fn prefix_condition(
+    cond: &Ir,
+    slot: usize,
+    outer_slots: &BTreeSet<usize>,
+) -> Option<(Arc<Ir>, Arc<Ir>)> {
     let IrKind::Call(Func::StartsWith, args) = &cond.kind else {
         return None;
     };
@@ -2364,7 +2380,15 @@ fn prefix_condition(cond: &Ir, slot: usize, outer_slots: &BTreeSet<usize>) -> Op
     if outer.ty != Ty::Str {
         return None;
     }
-    join_sides(inner, outer, slot, outer_slots).then(|| (inner.clone(), outer.clone()))
+    // The keys are copied out of the call's arguments: a key holding comprehensions (nested
+    // joins, each copying its own keys) would double the rule at every level of nesting.
+    let small = |key: &Ir| {
+        let mut nodes = 0;
+        key.walk(&mut |_| nodes += 1);
+        nodes <= MAX_PREFIX_KEY_NODES
+    };
+    (join_sides(inner, outer, slot, outer_slots) && small(inner) && small(outer))
+        .then(|| (Arc::new(inner.clone()), Arc::new(outer.clone())))
 }
 
 /// Whether two collection expressions are the same path (`projects`, `p.indicators`).
@@ -2399,11 +2423,11 @@ fn collect_free(ir: &Ir, out: &mut BTreeSet<usize>) {
         IrKind::Call(_, args) | IrKind::List(args) => {
             args.iter().for_each(|a| collect_free(a, out))
         }
-        IrKind::Arith(_, a, b)
-        | IrKind::Compare(_, a, b)
-        | IrKind::Coalesce(a, b)
-        | IrKind::And(a, b)
-        | IrKind::Or(a, b) => {
+        IrKind::Compare(_, a, b) => {
+            collect_free(a, out);
+            collect_free(b, out);
+        }
+        IrKind::Arith(_, a, b) | IrKind::Coalesce(a, b) | IrKind::And(a, b) | IrKind::Or(a, b) => {
             collect_free(a, out);
             collect_free(b, out);
         }
