@@ -1025,3 +1025,26 @@ fn nested_joined_firsts_share_their_keys() {
     });
     assert_eq!(joins, 30);
 }
+
+/// A join whose outer key is missing finds no element: the result is the same for every such
+/// key and is cached once (computed each time, nested firsts cost 2^depth), and it must be the
+/// empty comprehension's result.
+#[test]
+fn a_missing_join_key_finds_nothing_and_is_cached_once() {
+    const POLICY: &str = r#"
+rule t.rule {
+  severity warning
+  for p in projects, i in p.indicators
+  let same = count(j in p.indicators where j.note == i.note)
+  let first_name = first(j.name for j in p.indicators where j.note == i.note)
+  require same <= 1
+  require first_name is missing or same >= 1
+  message "{i.name}"
+}"#;
+    let rows = GOOD_ROWS
+        .replace("≥90人\t", "≥90人\t见附件")
+        .replace("=100%\t", "=100%\t见附件");
+    let text = form("甲", "1", &rows);
+    // The two rows with the same note, each once; the four without a note none.
+    assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1, 1]);
+}

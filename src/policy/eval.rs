@@ -1035,11 +1035,13 @@ impl<'a> Frame<'a> {
         let Some(identity) = identity else {
             return compute(self);
         };
+        // A joined comprehension's result is cached under its key. An outer value with no key
+        // (missing, or a list too long to be one) finds no element in the index, whatever it
+        // is: one result, cached under no key — the key a site with a join never otherwise
+        // uses. (Computed each time, a missing key made nested firsts cost 2^depth: every level
+        // evaluated the one below it twice.)
         let key = match &comp.join {
-            Some(j) => match self.eval(&j.outer_key)?.key() {
-                Some(k) => Some(k),
-                None => return compute(self),
-            },
+            Some(j) => self.eval(&j.outer_key)?.key(),
             None => None,
         };
         let cache_key = (identity, key);
