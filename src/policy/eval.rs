@@ -49,6 +49,54 @@ enum JoinIndex<'a> {
 }
 
 impl<'a> JoinIndex<'a> {
+    /// Index the elements by their keys (`keys`, one per element, in order): texts sorted for a
+    /// prefix join, positions grouped by key for an equality join.
+    fn build(keys: Vec<Val<'a>>, prefix: bool) -> Self {
+        if prefix {
+            let mut sorted: Vec<(Text<'a>, usize)> = keys
+                .into_iter()
+                .enumerate()
+                .filter_map(|(k, v)| match v {
+                    Val::Str(text) => Some((text, k)),
+                    _ => None,
+                })
+                .collect();
+            sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            JoinIndex::Sorted(sorted)
+        } else {
+            // Count each key's elements, then place them: positions grouped by key, in
+            // ascending order within each group.
+            let mut groups: HashMap<Key<'a>, std::ops::Range<usize>> = HashMap::default();
+            let mut group_of: Vec<Option<Key<'a>>> = Vec::with_capacity(keys.len());
+            for v in &keys {
+                let key = v.key();
+                if let Some(key) = &key {
+                    groups.entry(key.clone()).or_insert(0..0).end += 1;
+                }
+                group_of.push(key);
+            }
+            let mut start = 0;
+            for group in groups.values_mut() {
+                let len = group.end;
+                *group = start..start;
+                start += len;
+            }
+            let mut positions = vec![0; start];
+            for (k, key) in group_of.iter().enumerate() {
+                if let Some(group) = key.as_ref().and_then(|key| groups.get_mut(key))
+                    && let Some(slot) = positions.get_mut(group.end)
+                {
+                    *slot = k;
+                    group.end += 1;
+                }
+            }
+            JoinIndex::Hashed {
+                groups,
+                positions: Rc::from(positions),
+            }
+        }
+    }
+
     /// Positions (ascending) of the elements that match `outer`.
     fn lookup(&self, outer: &Val<'a>) -> Candidates {
         match self {
@@ -714,49 +762,7 @@ impl<'a> Frame<'a> {
             keys.push(self.eval(&join.inner_key)?);
         }
         self.set(slot, saved);
-        let index = if join.prefix {
-            let mut sorted: Vec<(Text<'a>, usize)> = keys
-                .into_iter()
-                .enumerate()
-                .filter_map(|(k, v)| match v {
-                    Val::Str(text) => Some((text, k)),
-                    _ => None,
-                })
-                .collect();
-            sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-            JoinIndex::Sorted(sorted)
-        } else {
-            // Count each key's elements, then place them: positions grouped by key, in
-            // ascending order within each group.
-            let mut groups: HashMap<Key<'a>, std::ops::Range<usize>> = HashMap::default();
-            let mut group_of: Vec<Option<Key<'a>>> = Vec::with_capacity(keys.len());
-            for v in &keys {
-                let key = v.key();
-                if let Some(key) = &key {
-                    groups.entry(key.clone()).or_insert(0..0).end += 1;
-                }
-                group_of.push(key);
-            }
-            let mut start = 0;
-            for group in groups.values_mut() {
-                let len = group.end;
-                *group = start..start;
-                start += len;
-            }
-            let mut positions = vec![0; start];
-            for (k, key) in group_of.iter().enumerate() {
-                if let Some(group) = key.as_ref().and_then(|key| groups.get_mut(key))
-                    && let Some(slot) = positions.get_mut(group.end)
-                {
-                    *slot = k;
-                    group.end += 1;
-                }
-            }
-            JoinIndex::Hashed {
-                groups,
-                positions: Rc::from(positions),
-            }
-        };
+        let index = JoinIndex::build(keys, join.prefix);
         let found = index.lookup(&outer);
         if let Some(site) = self.caches(identity).joins.get_mut(join.site) {
             site.insert(identity, index);
