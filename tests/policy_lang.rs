@@ -1048,3 +1048,34 @@ rule t.rule {
     // The two rows with the same note, each once; the four without a note none.
     assert_eq!(fired_on(&run(POLICY, &text), "t.rule"), vec![1, 1]);
 }
+
+/// A prefix join keeps its index for a key of a few hundred nodes (30 nested `replace`s): only
+/// keys past 65 536 nodes, which prefix joins nested in each other's keys would otherwise
+/// double at every level, are looked for by scanning.
+#[test]
+fn a_prefix_join_with_a_long_key_is_still_a_join() {
+    use jixiao::policy::ir::IrKind;
+    let mut key = "p.implementer".to_string();
+    for _ in 0..30 {
+        key = format!("replace({key}, \"局\", \"局\")");
+    }
+    let policy = format!(
+        "rule t.prefix {{\n  severity info\n  for p in projects\n  let known = distinct([q.implementer for q in projects])\n  let longer = first(n in known where starts_with(n, {key}) and n != p.implementer)\n  require longer is missing\n  message \"{{longer}}\"\n}}"
+    );
+    let loaded = load_ok(&policy);
+    let mut prefix_joins = 0;
+    loaded.policy.rules[0].walk(&mut |ir| {
+        if let IrKind::Aggregate(_, comp) = &ir.kind
+            && comp.join.as_ref().is_some_and(|j| j.prefix)
+        {
+            prefix_joins += 1;
+        }
+    });
+    assert_eq!(prefix_joins, 1);
+    let text = format!(
+        "{}\n{}",
+        form("甲", "1", GOOD_ROWS),
+        form("乙", "1", GOOD_ROWS).replace("实施单位\t某局", "实施单位\t某")
+    );
+    assert_eq!(fired_on(&run(&policy, &text), "t.prefix"), vec![2]);
+}

@@ -2360,8 +2360,11 @@ fn join_condition(
     }
 }
 
-/// The most nodes a prefix join's key may have (`p.implementer` has two).
-const MAX_PREFIX_KEY_NODES: usize = 64;
+/// The most nodes a prefix join's key may have. Its keys are copied (see
+/// [`prefix_condition`]); past this a key is looked for by scanning, so prefix joins nested in
+/// each other's keys cannot double the rule at every level without bound. Real keys have a
+/// few nodes (`p.implementer` has two), hostile ones a few hundred.
+const MAX_PREFIX_KEY_NODES: usize = 1 << 16;
 
 /// `starts_with(inner, outer)`: the elements whose text begins with an outer value are a range
 /// of the collection sorted by `inner`.
