@@ -723,11 +723,9 @@ rule t.rule {
         );
         let loaded = load_ok(&policy);
         let mut memoised = Vec::new();
-        for requirement in &loaded.policy.rules[0].requires {
-            collect_comps(&requirement.cond, &mut |c| {
-                memoised.push(c.join.is_some() && c.memo.is_some() && !c.lookup)
-            });
-        }
+        each_aggregate(&loaded.policy.rules[0], |c| {
+            memoised.push(c.join.is_some() && c.memo.is_some() && !c.lookup)
+        });
         assert_eq!(memoised, vec![true], "{aggregate}");
         assert_eq!(
             fired_on(&run(&policy, &text), "t.rule"),
@@ -737,18 +735,16 @@ rule t.rule {
     }
 }
 
-/// Every comprehension of an aggregate inside `ir`.
-fn collect_comps(ir: &jixiao::policy::ir::Ir, found: &mut impl FnMut(&jixiao::policy::ir::Comp)) {
-    use jixiao::policy::ir::IrKind;
-    match &ir.kind {
-        IrKind::Aggregate(_, comp) => found(comp),
-        IrKind::Compare(_, a, b) => {
-            collect_comps(a, found);
-            collect_comps(b, found);
+/// Every comprehension of an aggregate in the rule (`first(…)`, `count(…)` …).
+fn each_aggregate(
+    rule: &jixiao::policy::ir::CompiledRule,
+    mut visit: impl FnMut(&jixiao::policy::ir::Comp),
+) {
+    rule.walk(&mut |ir| {
+        if let jixiao::policy::ir::IrKind::Aggregate(_, comp) = &ir.kind {
+            visit(comp);
         }
-        IrKind::Field(base, _) => collect_comps(base, found),
-        _ => {}
-    }
+    });
 }
 
 #[test]
@@ -1011,10 +1007,8 @@ fn nested_joined_firsts_share_their_keys() {
     );
     let loaded = load_ok(&policy);
     let mut joins = 0;
-    loaded.policy.rules[0].walk(&mut |ir| {
-        if let IrKind::Aggregate(_, comp) = &ir.kind
-            && let Some(join) = &comp.join
-        {
+    each_aggregate(&loaded.policy.rules[0], |comp| {
+        if let Some(join) = &comp.join {
             let Some(IrKind::Compare(_, a, b)) = comp.filter.as_ref().map(|f| &f.kind) else {
                 panic!("a join without its condition");
             };
@@ -1054,7 +1048,6 @@ rule t.rule {
 /// double at every level, are looked for by scanning.
 #[test]
 fn a_prefix_join_with_a_long_key_is_still_a_join() {
-    use jixiao::policy::ir::IrKind;
     let mut key = "p.implementer".to_string();
     for _ in 0..30 {
         key = format!("replace({key}, \"局\", \"局\")");
@@ -1064,10 +1057,8 @@ fn a_prefix_join_with_a_long_key_is_still_a_join() {
     );
     let loaded = load_ok(&policy);
     let mut prefix_joins = 0;
-    loaded.policy.rules[0].walk(&mut |ir| {
-        if let IrKind::Aggregate(_, comp) = &ir.kind
-            && comp.join.as_ref().is_some_and(|j| j.prefix)
-        {
+    each_aggregate(&loaded.policy.rules[0], |comp| {
+        if comp.join.as_ref().is_some_and(|j| j.prefix) {
             prefix_joins += 1;
         }
     });

@@ -1099,15 +1099,18 @@ impl<'a> Frame<'a> {
                 .and_then(|k| at.get(k))
                 .and_then(|&k| coll.element(k))
                 .unwrap_or(Val::Missing)),
-            Candidates::All(_) => {
-                let mut first = Val::Missing;
-                self.each(comp, |f| {
-                    first = f.yielded(comp)?;
-                    Ok(false)
-                })?;
-                Ok(first)
-            }
+            Candidates::All(_) => self.first_of(comp),
         }
+    }
+
+    /// The first element (or mapped value) that passes the comprehension's filter.
+    fn first_of(&mut self, comp: &'a Comp) -> R<Val<'a>> {
+        let mut first = Val::Missing;
+        self.each(comp, |f| {
+            first = f.yielded(comp)?;
+            Ok(false)
+        })?;
+        Ok(first)
     }
 
     fn yielded(&mut self, comp: &'a Comp) -> R<Val<'a>> {
@@ -1182,14 +1185,7 @@ impl<'a> Frame<'a> {
                 Ok(Val::Num(Decimal::from(n)))
             }
             Aggregate::First if comp.lookup => self.looked_up(comp),
-            Aggregate::First => {
-                let mut first = Val::Missing;
-                self.each(comp, |f| {
-                    first = f.yielded(comp)?;
-                    Ok(false)
-                })?;
-                Ok(first)
-            }
+            Aggregate::First => self.first_of(comp),
             Aggregate::Sum => {
                 let mut acc: Option<Val<'a>> = None;
                 self.each(comp, |f| {
