@@ -309,24 +309,20 @@ pub struct FormInfo {
     pub implementer: String,
 }
 
-impl FormInfo {
-    pub fn of(project: &crate::model::Project) -> FormInfo {
-        let code = project.department.code.as_ref().map(|c| c.value.as_str());
-        let name = project.department.name.as_ref().map(|n| n.value.as_str());
-        let department = match (code, name) {
-            (Some(c), Some(n)) => format!("[{c}]{n}"),
-            (Some(c), None) => format!("[{c}]"),
-            (None, Some(n)) => n.to_owned(),
+/// A form's names, taken from it once the rules are done with it (no copy of the strings).
+impl From<crate::model::Project> for FormInfo {
+    fn from(project: crate::model::Project) -> FormInfo {
+        let name = project.department.name.map(|n| n.value);
+        let department = match (project.department.code, name) {
+            (Some(c), Some(n)) => format!("[{}]{n}", c.value),
+            (Some(c), None) => format!("[{}]", c.value),
+            (None, Some(n)) => n,
             (None, None) => String::new(),
         };
         FormInfo {
-            name: project.name_str().to_owned(),
+            name: project.name.map(|n| n.value).unwrap_or_default(),
             department,
-            implementer: project
-                .implementer
-                .as_ref()
-                .map(|i| i.value.clone())
-                .unwrap_or_default(),
+            implementer: project.implementer.map(|i| i.value).unwrap_or_default(),
         }
     }
 }
