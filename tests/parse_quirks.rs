@@ -417,3 +417,51 @@ fn chinese_quotes_wrapped_over_lines_join_without_a_space() {
     let goals = &input.document.projects[0].goals;
     assert_eq!(goals[0].text.value, "完成工作，坚决做到“无增减存”。");
 }
+
+/// Published templates qualify and extend the usual labels (`项目期限`, `年度预算资金总额`,
+/// `区县主管部门`, `财政拨款数`) and state the unit in a heading no label matches
+/// (`项目预算资金(万元)`): read whole, not cut at the shortest label with the rest as its value.
+#[test]
+fn qualified_and_extended_labels_are_read_whole() {
+    let input = parse(
+        "项目支出绩效目标申报表\n(2025年度)\n项目名称\t某项目\n区县主管部门\t某县农业农村局\t实施单位\t某县农技站\n项目属性\t延续性项目\t项目期限\t3年\n项目预算资金(万元)\t中期预算资金总额\t75\t年度预算资金总额\t25\n其中: 财政拨款数 25\n年度目标\t目标1: 完成工作。\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥5人\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.name.as_ref().unwrap().value, "某县农业农村局");
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "250000");
+    assert_eq!(p.funds.fiscal.as_ref().unwrap().value.to_string(), "250000");
+    let periods: Vec<_> = p
+        .funds
+        .sources
+        .iter()
+        .map(|s| (s.label.value.as_str(), s.period))
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            ("中期预算资金总额", Some(jixiao::model::Period::Midterm)),
+            ("年度预算资金总额", Some(jixiao::model::Period::Annual)),
+            ("其中:财政拨款数", None),
+        ]
+    );
+    let term = p.extra.iter().find(|e| e.label == "项目期限").unwrap();
+    assert_eq!(term.value.value, "3年");
+}
+
+/// A label glued to its value is still cut where the label ends, also when the value is short
+/// and a label follows: `项目负责人某某 | 联系电话 | 0000`.
+#[test]
+fn a_glued_short_value_is_still_cut_from_its_label() {
+    let input = parse(
+        "项目支出绩效目标申报表\n(2025年度)\n项目名称\t某项目\n主管部门\t某局\t实施单位\t某站\n项目负责人某某\t联系电话\t0000\n资金总额(万元)\t10\n年度目标\t目标1: 完成工作。\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥5人\n",
+    );
+    let p = &input.document.projects[0];
+    let head = p.extra.iter().find(|e| e.label == "项目负责人").unwrap();
+    assert_eq!(head.value.value, "某某");
+}

@@ -78,6 +78,17 @@ impl Default for Project {
     }
 }
 
+/// The name of the money unit whose amounts are `scale` 元 (`万元` for 10 000).
+pub fn money_unit_name(scale: Decimal) -> Option<&'static str> {
+    match scale.to_string().as_str() {
+        "1" => Some("元"),
+        "1000" => Some("千元"),
+        "10000" => Some("万元"),
+        "100000000" => Some("亿元"),
+        _ => None,
+    }
+}
+
 /// A labelled field of the form header that the model has no place of its own for.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExtraField {

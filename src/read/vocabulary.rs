@@ -712,6 +712,9 @@ impl Vocabulary {
         }
         let (label, node, mut end) = best?;
         let key = self.label_trie.key(node).to_owned();
+        // Through a tail its kind of label takes, where the label word ends there:
+        // `财政拨款数 3`, `实施单位名称:`.
+        end += label_tail_len(label, text.get(end..).unwrap_or(""));
         // Through a unit in brackets and a colon: `资金总额(万元):`.
         let rest = text.get(end..).unwrap_or("");
         let (scale, used) = bracketed_unit(rest, self);
@@ -736,6 +739,69 @@ impl Vocabulary {
             end = text.len() - after.len();
         }
         Some((LabelMatch { label, scale, key }, end))
+    }
+
+    /// A label cell the vocabulary does not hold whole, read as the label it is built on — and
+    /// how sure that reading is. Published templates qualify and extend the usual labels:
+    ///
+    /// - qualifiers of period, level or budget before a label: `中期预算资金总额`,
+    ///   `区县主管部门` ([`Qualified::Sure`]);
+    /// - a label followed by a second label of the same kind, the head of the compound:
+    ///   `年度预算资金总额` is a 资金总额 (the period stays in the written label) (sure);
+    /// - a label joined to more by 及/和/与: `主管部门(单位)名称及部门预算编码` (sure);
+    /// - a label with a tail its kind of label takes: an amount word after a funds label
+    ///   (`财政拨款数`), `名称`/`代码` after a field (`实施单位全称`) (sure); any short word
+    ///   after a label kept as written (`项目期限`) ([`Qualified::IfValueFollows`]: a glued
+    ///   value looks the same, so only when the next cell holds the value).
+    ///
+    /// Without this, the longest label at the start was cut off and the rest read as its
+    /// value: `项目期限 | 3年` gave 项目期 = `限`, `年度预算资金总额 | 25` an empty 年度预算.
+    pub fn qualified_label(&self, text: &str) -> Option<(LabelMatch, Qualified)> {
+        if text.len() > 96 || text.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let k = key(text);
+        let k = strip_enumerator(strip_qizhong(strip_enumerator(&k)));
+        if self.labels.contains_key(k) {
+            return None;
+        }
+        if let Some((m, end)) = self.label_prefix(text) {
+            let rest = key(text.get(end..).unwrap_or(""));
+            let rest = rest.as_ref();
+            if rest.is_empty() {
+                // The label through a tail its kind takes (`财政拨款数`).
+                return Some((m, Qualified::Sure));
+            }
+            if rest.starts_with(['及', '和', '与', '、']) {
+                return Some((m, Qualified::Sure));
+            }
+            if let Some(head) = self.label(rest)
+                && std::mem::discriminant(&head.label) == std::mem::discriminant(&m.label)
+            {
+                let scale = head.scale.or(m.scale);
+                return Some((LabelMatch { scale, ..head }, Qualified::Sure));
+            }
+            let tail_fits = match m.label {
+                Label::Funds { .. } => AMOUNT_TAILS.contains(&rest),
+                Label::Field {
+                    role: FieldRole::Extra,
+                    ..
+                } => rest.chars().count() <= 3 && rest.chars().all(crate::read::value_text::is_han),
+                Label::Field { .. } => FIELD_TAILS.contains(&rest),
+                _ => false,
+            };
+            return tail_fits.then_some((m, Qualified::IfValueFollows));
+        }
+        let mut rest = k;
+        while let Some(q) = QUALIFIERS.iter().find(|q| rest.starts_with(**q)) {
+            rest = rest.get(q.len()..).unwrap_or("");
+        }
+        if rest.len() == k.len() || rest.is_empty() {
+            return None;
+        }
+        let head = self.label(rest)?;
+        matches!(head.label, Label::Funds { .. } | Label::Field { .. })
+            .then_some((head, Qualified::Sure))
     }
 
     /// Whether `text` is the start of a longer label (`年度主要目标` of 年度主要目标和成果): a
@@ -886,6 +952,16 @@ impl Vocabulary {
     }
 
     /// The money unit a `(万元)` at the start of `text` states, and its byte length.
+    /// A money unit in brackets at the end of a key, and the words before it:
+    /// `项目预算资金(万元)` → (`项目预算资金`, 10 000).
+    pub fn trailing_unit<'k>(&self, key: &'k str) -> Option<(&'k str, Decimal)> {
+        let (bare, note) = split_bracket_note(key);
+        if note.is_empty() {
+            return None;
+        }
+        Some((bare, self.unit_in_brackets(note)?))
+    }
+
     fn unit_in_brackets(&self, inner: &str) -> Option<Decimal> {
         let k = key(inner);
         let k = k
@@ -1004,6 +1080,73 @@ pub struct LabelMatch {
     pub scale: Option<Decimal>,
     /// The label's normalised key, as the vocabulary has it.
     pub key: String,
+}
+
+/// How sure a [`Vocabulary::qualified_label`] reading is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualified {
+    /// Built of vocabulary words only: a label wherever it stands.
+    Sure,
+    /// A label and a tail: a label only when the next cell holds its value.
+    IfValueFollows,
+}
+
+/// Words before a label that qualify it without changing what it is: `中期预算资金总额`,
+/// `区县主管部门`, `本年度资金总额`. (Not `项目`: `项目预算资金(万元)` heads a funds block.)
+const QUALIFIERS: &[&str] = &[
+    "本年度",
+    "年度",
+    "当年",
+    "本年",
+    "中期",
+    "长期",
+    "实施期",
+    "预算",
+    "区县",
+    "县区",
+    "市县",
+];
+
+/// What follows a funds label in a longer one and leaves it an amount: `财政拨款数`.
+const AMOUNT_TAILS: &[&str] = &[
+    "数",
+    "额",
+    "金额",
+    "数额",
+    "资金",
+    "总额",
+    "合计",
+    "小计",
+    "金额合计",
+];
+
+/// What follows a field label in a longer one and leaves it the same field: `实施单位全称`.
+const FIELD_TAILS: &[&str] = &["名称", "全称", "编码", "代码", "名"];
+
+/// The byte length of a tail at the start of `rest` that continues a label of this kind
+/// (see [`AMOUNT_TAILS`], [`FIELD_TAILS`]) and ends where the label word ends: at a blank, a
+/// colon, a bracket or the end of the text. A glued value (`财政拨款数额较大…`) is no tail.
+fn label_tail_len(label: Label, rest: &str) -> usize {
+    let tails = match label {
+        Label::Funds { .. } => AMOUNT_TAILS,
+        Label::Field {
+            role: FieldRole::Name | FieldRole::Department | FieldRole::Implementer,
+            ..
+        } => FIELD_TAILS,
+        _ => return 0,
+    };
+    tails
+        .iter()
+        .filter(|t| {
+            rest.strip_prefix(**t).is_some_and(|after| {
+                after.chars().next().is_none_or(|c| {
+                    crate::read::recognize::is_blank(c) || matches!(c, ':' | '：' | '(' | '（')
+                })
+            })
+        })
+        .map(|t| t.len())
+        .max()
+        .unwrap_or(0)
 }
 
 fn normalise_char(c: char) -> char {
@@ -1233,6 +1376,78 @@ mod tests {
             }
         ));
         assert!(v.label("项目实施成本").is_none());
+    }
+
+    #[test]
+    fn qualified_labels_and_tails() {
+        let v = v();
+        let role = |text: &str| {
+            v.qualified_label(text)
+                .map(|(m, how)| (m.label, m.key, how))
+                .unwrap_or_else(|| panic!("{text} not read as a label"))
+        };
+        let total = Label::Funds {
+            role: FundsRole::Total,
+            period: Period::Annual,
+        };
+        // Qualifiers before a label, and the head of a compound of two labels.
+        assert_eq!(
+            role("中期预算资金总额"),
+            (total, "资金总额".into(), Qualified::Sure)
+        );
+        assert_eq!(
+            role("年度预算资金总额"),
+            (total, "资金总额".into(), Qualified::Sure)
+        );
+        let (label, key, how) = role("区县主管部门");
+        assert_eq!((key.as_str(), how), ("主管部门", Qualified::Sure));
+        assert!(matches!(
+            label,
+            Label::Field {
+                role: FieldRole::Department,
+                ..
+            }
+        ));
+        // A label joined to more by 及.
+        let (_, key, how) = role("主管部门(单位)名称及 部门预算编码");
+        assert_eq!((key.as_str(), how), ("主管部门(单位)名称", Qualified::Sure));
+        // Tails: only when the next cell holds the value.
+        let (_, key, how) = role("财政拨款数");
+        assert_eq!((key.as_str(), how), ("财政拨款", Qualified::Sure));
+        let (_, key, how) = role("项目期限");
+        assert_eq!((key.as_str(), how), ("项目期", Qualified::IfValueFollows));
+        // Not labels: a negation, a note, a tail that is not an amount word, a glued value,
+        // the labels themselves, a heading whose first word is no qualifier.
+        for text in [
+            "非财政拨款",
+            "其他说明",
+            "财政拨款情况说明",
+            "资金总额100",
+            "资金总额",
+            "项目预算资金(万元)",
+        ] {
+            assert!(v.qualified_label(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn amount_and_field_tails_extend_a_glued_label() {
+        let v = v();
+        let text = "其中: 财政拨款数 3";
+        let (m, end) = v.label_prefix(text).unwrap();
+        assert_eq!(m.key, "财政拨款");
+        assert_eq!(&text[end..], " 3");
+        let text = "实施单位名称:某局";
+        let (_, end) = v.label_prefix(text).unwrap();
+        assert_eq!(&text[end..], "某局");
+        // A value that merely begins like a tail is not one.
+        let text = "财政拨款数额较大";
+        let (_, end) = v.label_prefix(text).unwrap();
+        assert_eq!(&text[end..], "数额较大");
+        assert_eq!(
+            v.trailing_unit("项目预算资金(万元)"),
+            Some(("项目预算资金", Decimal::from(10_000)))
+        );
     }
 
     #[test]

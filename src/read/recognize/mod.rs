@@ -19,7 +19,9 @@ use crate::model::{Document, ExtraField, Period, Project};
 use crate::read::grid::{Cell, Columns, Row};
 use crate::read::source::SourceFile;
 use crate::read::value_text::parse_amount;
-use crate::read::vocabulary::{ColumnRole, FieldRole, Label, LabelMatch, Vocabulary, key};
+use crate::read::vocabulary::{
+    ColumnRole, FieldRole, Label, LabelMatch, Qualified, Vocabulary, key,
+};
 use crate::span::{Span, Spanned};
 use fields::{FundsBlock, split_department};
 use goals::GoalSplitter;
@@ -524,6 +526,7 @@ struct LabelCache<'v> {
     whole: std::cell::RefCell<foldhash::HashMap<String, Option<LabelMatch>>>,
     prefix: std::cell::RefCell<foldhash::HashMap<String, Option<(LabelMatch, usize)>>>,
     starts: std::cell::RefCell<foldhash::HashMap<String, bool>>,
+    qualified: std::cell::RefCell<foldhash::HashMap<String, Option<(LabelMatch, Qualified)>>>,
 }
 
 impl<'v> LabelCache<'v> {
@@ -538,6 +541,30 @@ impl<'v> LabelCache<'v> {
             whole: Default::default(),
             prefix: Default::default(),
             starts: Default::default(),
+            qualified: Default::default(),
+        }
+    }
+
+    /// [`Vocabulary::qualified_label`], remembered.
+    fn qualified(&self, text: &str) -> Option<(LabelMatch, Qualified)> {
+        self.remembered(&self.qualified, text, |t| self.vocab.qualified_label(t))
+    }
+
+    /// Whether a cell holds a value, not a label of any kind.
+    fn is_value(&self, text: &str) -> bool {
+        self.label(text).is_none()
+            && self.label_prefix(text).is_none()
+            && self.qualified(text).is_none()
+    }
+
+    /// The label a cell the vocabulary does not hold whole is read as (see
+    /// [`Vocabulary::qualified_label`]), given the cell after it.
+    fn qualified_given(&self, text: &str, next: Option<&str>) -> Option<LabelMatch> {
+        match self.qualified(text)? {
+            (m, Qualified::Sure) => Some(m),
+            (m, Qualified::IfValueFollows) => next
+                .is_some_and(|n| !n.trim().is_empty() && self.is_value(n))
+                .then_some(m),
         }
     }
 
@@ -1259,7 +1286,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     self.note_outside(cell.span, 1);
                 } else if punctuation_only {
                     // `(`, `;` left between the pieces of glued text.
-                } else if !self.continue_field(&cell) {
+                } else if !self.continue_field(&cell) && !self.scale_from_unknown_label(&cell) {
                     self.unrecognized_cell(&cell, "无法识别的内容");
                 }
             }
@@ -1803,7 +1830,12 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             match self.labels.label_prefix(&cell.text) {
                 Some((_, end))
-                    if end < cell.text.len() && self.labels.label(&cell.text).is_none() =>
+                    if end < cell.text.len()
+                        && self.labels.label(&cell.text).is_none()
+                        && self
+                            .labels
+                            .qualified_given(&cell.text, row.cells.get(k).map(|c| &*c.text))
+                            .is_none() =>
                 {
                     cells.extend(split::sub_cell(cell, 0..end));
                     cells.extend(split::sub_cell(cell, end..cell.text.len()));
@@ -1817,13 +1849,24 @@ impl<'s, 'v> Parser<'s, 'v> {
         let mut periods = Vec::new();
         let mut upcoming: Option<Vec<Option<Period>>> = None;
         // Each cell's label, looked up once.
-        let labels: Vec<Option<LabelMatch>> =
-            cells.iter().map(|c| self.labels.label(&c.text)).collect();
+        let labels: Vec<Option<LabelMatch>> = cells
+            .iter()
+            .enumerate()
+            .map(|(j, c)| {
+                self.labels.label(&c.text).or_else(|| {
+                    let next = cells.get(j + 1).map(|n| &*n.text);
+                    self.labels.qualified_given(&c.text, next)
+                })
+            })
+            .collect();
         let is_label = |j: usize| labels.get(j).is_some_and(Option::is_some);
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
             let Some(mut m) = labels.get(i - 1).cloned().flatten() else {
+                if self.scale_from_unknown_label(cell) {
+                    continue;
+                }
                 // What a merged, vertically written label left (`总` of 总体目标).
                 let k = key(&cell.text);
                 if k.chars().count() <= 2 && self.vocab.is_goal_label_prefix(&k) {
@@ -2334,17 +2377,42 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// A cell no label matched that still states the unit of the funds beside it, in brackets at
+    /// its end: `项目预算资金(万元)`, `投入目标 (万元)`, `年初安排金额(万元)`. Taken when the form has
+    /// said no unit yet and the words before the bracket are about money, in the header only.
+    /// Whether it was taken (the cell is then a heading of the funds, read for its unit).
+    fn scale_from_unknown_label(&mut self, cell: &Cell<'_>) -> bool {
+        const MONEY_WORDS: &[&str] = &["资金", "金额", "预算", "投入", "经费", "拨款", "投资"];
+        let Some(form) = self.current.as_ref() else {
+            return false;
+        };
+        if form.scale.is_some() || form.section == Section::Table || cell.text.len() > 90 {
+            return false;
+        }
+        let k = key(&cell.text);
+        let Some((words, scale)) = self.vocab.trailing_unit(&k) else {
+            return false;
+        };
+        if !MONEY_WORDS.iter().any(|w| words.contains(w)) {
+            return false;
+        }
+        let Some(unit) = crate::model::money_unit_name(scale) else {
+            return false;
+        };
+        let Some(form) = self.current.as_mut() else {
+            return false;
+        };
+        form.scale = Some(scale);
+        form.project.money_unit = Some(Spanned::new(unit.to_owned(), cell.span));
+        true
+    }
+
     fn set_scale_from_label(&mut self, scale: Decimal) {
         if let Some(form) = self.current.as_mut() {
             form.scale = Some(scale);
-            if form.project.money_unit.is_none() {
-                let unit = match scale.to_string().as_str() {
-                    "1" => "元",
-                    "1000" => "千元",
-                    "10000" => "万元",
-                    "100000000" => "亿元",
-                    _ => return,
-                };
+            if form.project.money_unit.is_none()
+                && let Some(unit) = crate::model::money_unit_name(scale)
+            {
                 form.project.money_unit = Some(Spanned::new(unit.to_owned(), form.opening));
             }
         }
