@@ -465,3 +465,24 @@ fn a_glued_short_value_is_still_cut_from_its_label() {
     let head = p.extra.iter().find(|e| e.label == "项目负责人").unwrap();
     assert_eq!(head.value.value, "某某");
 }
+
+/// One cell per line: a qualified label is read whole there too (`区县主管部门` alone on its
+/// line, `年度预算资金总额` not cut into an empty 年度预算 and a 资金总额).
+#[test]
+fn qualified_labels_one_cell_per_line() {
+    let input = parse(
+        "资金区域绩效目标表\n(2025年度)\n资金名称\n某补助资金\n区县主管部门\n某县农业农村委员会\n年度预算资金总额(万元)\n397\n年度目标\n目标1: 完成工作。\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n培训人数\n≥5人\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.name.as_ref().unwrap().value, "某补助资金");
+    assert_eq!(
+        p.department.name.as_ref().unwrap().value,
+        "某县农业农村委员会"
+    );
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "3970000");
+}

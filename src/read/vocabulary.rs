@@ -766,6 +766,11 @@ impl Vocabulary {
             return None;
         }
         if let Some((m, end)) = self.label_prefix(text) {
+            // Goal labels and headings stand side by side in a row (`年度目标 年度总体目标
+            // 完成情况`): two labels, not one.
+            if !matches!(m.label, Label::Funds { .. } | Label::Field { .. }) {
+                return None;
+            }
             let rest = key(text.get(end..).unwrap_or(""));
             let rest = rest.as_ref();
             if rest.is_empty() {
@@ -1414,8 +1419,10 @@ mod tests {
         // Tails: only when the next cell holds the value.
         let (_, key, how) = role("财政拨款数");
         assert_eq!((key.as_str(), how), ("财政拨款", Qualified::Sure));
-        let (_, key, how) = role("项目期限");
-        assert_eq!((key.as_str(), how), ("项目期", Qualified::IfValueFollows));
+        let (_, key, how) = role("项目类别名称");
+        assert_eq!((key.as_str(), how), ("项目类别", Qualified::IfValueFollows));
+        // Goal labels side by side are two labels.
+        assert!(v.qualified_label("年度目标 年度总体目标完成情况").is_none());
         // Not labels: a negation, a note, a tail that is not an amount word, a glued value,
         // the labels themselves, a heading whose first word is no qualifier.
         for text in [

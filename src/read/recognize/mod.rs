@@ -871,10 +871,9 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         }
         self.flush_header_run();
-        let has_label = row
-            .cells
-            .iter()
-            .any(|c| self.labels.label_prefix(&c.text).is_some());
+        let has_label = row.cells.iter().any(|c| {
+            self.labels.label_prefix(&c.text).is_some() || self.labels.qualified(&c.text).is_some()
+        });
         if has_label {
             self.fields_row(&row);
             return;
@@ -1000,6 +999,14 @@ impl<'s, 'v> Parser<'s, 'v> {
                     return;
                 }
             }
+            // A label built on one (`区县主管部门`) is no text with a label glued inside.
+            if matches!(
+                self.labels.qualified(&cell.text),
+                Some((_, Qualified::Sure))
+            ) {
+                self.one_loose_cell(cell, columns);
+                return;
+            }
             // The next form glued after this text, or the next label or header word.
             let form_start = glued_form_start(&cell.text, self.vocab, false);
             let cut = first_glued_cut(&cell, section, self.vocab);
@@ -1096,7 +1103,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                         .filter(|(m, _)| m.key.chars().count() >= 4)
                 })
         } else {
-            self.labels.label_prefix(&cell.text)
+            // A label built on one (`年度预算资金总额`, `区县主管部门`) is read whole, not cut at
+            // the label it starts with.
+            match self.labels.qualified(&cell.text) {
+                Some((m, Qualified::Sure)) => Some((m, cell.text.len())),
+                _ => self.labels.label_prefix(&cell.text),
+            }
         };
         // A category name that is also a funds line (`资金性质 一般公共预算`): the value of the
         // label before it.
