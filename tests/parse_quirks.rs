@@ -486,3 +486,28 @@ fn qualified_labels_one_cell_per_line() {
     );
     assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "3970000");
 }
+
+/// A form in traditional characters is not read; the reader says that the script is why, at
+/// the first traditional word, instead of only "no forms".
+#[test]
+fn no_forms_in_traditional_characters_says_why() {
+    let input = parse(
+        "項目支出績效目標表\n項目名稱 | 學生資助補助經費 |\n一級指標 | 二級指標 | 三級指標 | 指標值 |\n",
+    );
+    let no_forms = input
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse::no-forms")
+        .expect("no forms");
+    assert!(no_forms.message.contains("繁体字"), "{}", no_forms.message);
+    let span = no_forms.primary.as_ref().unwrap().span;
+    assert_eq!(&input.source.text()[span.start..span.end], "項目");
+    // Simplified text with no form keeps the plain message.
+    let plain = parse("这是一段说明文字。\n");
+    let d = plain
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse::no-forms")
+        .unwrap();
+    assert!(!d.message.contains("繁体字"));
+}

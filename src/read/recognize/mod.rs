@@ -179,10 +179,9 @@ pub fn parse_document_in_windows(
         let reading = started.elapsed();
         let all = assembled.forms.as_mut_slice();
         on_forms(all);
-        return ParseOutput {
-            reading,
-            ..assembled.finish()
-        };
+        let mut parsed = assembled.finish();
+        explain_no_forms_in_traditional_script(source.text(), &mut parsed.diagnostics);
+        return ParseOutput { reading, ..parsed };
     }
     let ranges = piece_ranges(source, piece_bytes, vocab);
     let mut reading = started.elapsed();
@@ -218,9 +217,37 @@ pub fn parse_document_in_windows(
     }
     let finishing = std::time::Instant::now();
     let mut parsed = assembled.finish();
+    explain_no_forms_in_traditional_script(source.text(), &mut parsed.diagnostics);
     let pieces = std::time::Duration::from_nanos(piece_nanos.into_inner());
     parsed.reading = reading + pieces + finishing.elapsed();
     parsed
+}
+
+/// Words of every form as they are written in traditional characters.
+const TRADITIONAL_FORM_WORDS: &[&str] = &["績效", "項目", "指標", "資金", "預算", "目標", "補助"];
+
+/// When no form was found in text written in traditional characters (a mirror site's copy,
+/// a form from Hong Kong or Taiwan style software), "no forms" alone is untrue of what the
+/// reader saw: say that the script is why, at the first such word.
+fn explain_no_forms_in_traditional_script(text: &str, diags: &mut [Diagnostic]) {
+    let Some(no_forms) = diags.iter_mut().find(|d| d.code == "parse::no-forms") else {
+        return;
+    };
+    let Some((at, word)) = TRADITIONAL_FORM_WORDS
+        .iter()
+        .filter_map(|w| text.find(w).map(|at| (at, *w)))
+        .min()
+    else {
+        return;
+    };
+    no_forms.message = format!(
+        "文件中没有找到任何绩效目标表：文字是繁体字（如“{word}”），jixiao 只识别简体字的表"
+    );
+    no_forms.primary = Some(crate::diagnostic::Label {
+        span: Span::new(at, at + word.len()),
+        text: Some("繁体字".into()),
+    });
+    no_forms.help = Some("请先将文件转换为简体字（如用 OpenCC），再重新检查".into());
 }
 
 /// Read forms from rows a segmenter cut (spreadsheets, Word and PDF tables), in one piece.
