@@ -116,7 +116,29 @@ impl GoalSplitter {
         self.wrapped = false;
     }
 
-    pub fn finish(self) -> Vec<Goal> {
+    /// The goals, and the sentence that introduced them when there was one: unnumbered text
+    /// ending in a colon before goals numbered from 1 (`…规范建设。达成以下目标:` before
+    /// `目标1:…`) is no goal of its own — read as one, it made the numbering look wrong.
+    pub fn finish(mut self) -> (Vec<Goal>, Option<Spanned<String>>) {
+        let introduces = |g: &PendingGoal| {
+            g.number.is_none() && g.marker.is_none() && g.text.trim_end().ends_with([':', '：'])
+        };
+        let numbered_from_one = self
+            .goals
+            .get(1)
+            .is_some_and(|g| g.number.as_ref().is_some_and(|n| n.value == 1))
+            && self.goals.iter().skip(1).all(|g| g.number.is_some());
+        let preamble = match self.goals.first() {
+            Some(first) if introduces(first) && numbered_from_one => {
+                let first = self.goals.remove(0);
+                first.span.map(|span| Spanned::new(first.text, span))
+            }
+            _ => None,
+        };
+        (self.goals_only(), preamble)
+    }
+
+    fn goals_only(self) -> Vec<Goal> {
         self.goals
             .into_iter()
             .filter_map(|g| {
@@ -384,10 +406,36 @@ fn collect_text(glyphs: &[Glyph]) -> (String, Option<Span>) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_sentence_introducing_numbered_goals_is_no_goal() {
+        let text =
+            "围绕节约型社会的要求,规范建设。达成以下目标: 目标1:聘用人员1人 目标2:在岗率100%";
+        let mut s = GoalSplitter::default();
+        s.push_cell(text, 0);
+        let (goals, preamble) = s.finish();
+        assert_eq!(goals.len(), 2);
+        assert_eq!(goals[0].number.as_ref().unwrap().value, 1);
+        let preamble = preamble.unwrap();
+        assert!(
+            preamble.value.ends_with("达成以下目标:"),
+            "{}",
+            preamble.value
+        );
+        assert_eq!(
+            &text[preamble.span.start..preamble.span.end],
+            preamble.value
+        );
+        // Unnumbered text without a colon, or goals not numbered from 1, stay goals.
+        assert_eq!(split("完成培训。 目标1:甲 目标2:乙").len(), 3);
+        assert_eq!(split("如下: 目标2:甲 目标3:乙").len(), 3);
+        assert_eq!(split("如下:").len(), 1);
+    }
+
     fn split(text: &str) -> Vec<(Option<u32>, String)> {
         let mut s = GoalSplitter::default();
         s.push_cell(text, 0);
         s.finish()
+            .0
             .into_iter()
             .map(|g| (g.number.map(|n| n.value), g.text.value))
             .collect()
@@ -424,7 +472,7 @@ mod tests {
         let text = "<p>目标1: 甲</p>";
         let mut s = GoalSplitter::default();
         s.push_cell(text, 10);
-        let goals = s.finish();
+        let goals = s.finish().0;
         let g = &goals[0];
         assert_eq!(&text[g.text.span.start - 10..g.text.span.end - 10], "甲");
         let n = g.number.as_ref().unwrap();
@@ -451,7 +499,7 @@ mod tests {
         let mut s = GoalSplitter::default();
         s.push_cell("目标1: 甲", 0);
         s.push_cell("乙 目标2: 丙", 100);
-        let goals = s.finish();
+        let goals = s.finish().0;
         assert_eq!(goals.len(), 2);
         assert_eq!(goals[0].text.value, "甲 乙");
         assert_eq!(goals[0].text.span, Span::new(9, 103));

@@ -2502,8 +2502,20 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         }
         let mut project = form.project;
-        project.goals = form.goals.finish();
-        project.midterm_goals = form.midterm_goals.finish();
+        let (goals, preamble) = form.goals.finish();
+        project.goals = goals;
+        let (midterm_goals, midterm_preamble) = form.midterm_goals.finish();
+        project.midterm_goals = midterm_goals;
+        // The sentence that introduced numbered goals is kept, as a field of its own.
+        for (label, text) in [("目标说明", preamble), ("中期目标说明", midterm_preamble)]
+        {
+            if let Some(value) = text {
+                project.extra.push(crate::model::ExtraField {
+                    label: label.to_owned(),
+                    value,
+                });
+            }
+        }
         let has_total_line = form.funds.has(crate::model::FundsRole::Total);
         let mut funds_diags = Vec::new();
         project.funds = std::mem::take(&mut form.funds).finish(&mut funds_diags);
