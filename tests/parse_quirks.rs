@@ -511,3 +511,42 @@ fn no_forms_in_traditional_characters_says_why() {
         .unwrap();
     assert!(!d.message.contains("繁体字"));
 }
+
+/// Rows written with single spaces under a header with typed columns (指标性质, 指标方向, 目标值,
+/// 计量单位, 分值, 备注), the empty 计量单位 of some rows lost between the spaces: each word goes
+/// to the column that takes what it holds. The group word before the header has a long note.
+#[test]
+fn space_separated_rows_under_typed_columns() {
+    let input = parse(
+        "项目绩效目标表\n(2021年)\n项目名称 某经费\n主管部门 某社\n资金总额(万元) 3\n年度目标 目标1:完成工作。\n绩效指标(权重分值90分,其中产出指标权重分值50分,效益指标权重分值30分,满意度指标权重分值10分) 一级指标 二级指标 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注\n产出指标 数量指标 出差人数 正向 = 8 4\n产出指标 数量指标 出差人次 正向 = 24 人/次 4\n产出指标 质量指标 工作任务完成率 正向 = 100 % 4\n产出指标 成本指标 出差总成本 反向 = 1 万元 4\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let inds = &input.document.projects[0].indicators;
+    let read: Vec<(&str, &str, Option<String>)> = inds
+        .iter()
+        .map(|i| {
+            (
+                i.name.value.as_str(),
+                i.value.as_ref().unwrap().value.text.as_str(),
+                i.weight.as_ref().map(|w| w.value.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("出差人数", "=8", Some("4".into())),
+            ("出差人次", "=24人/次", Some("4".into())),
+            ("工作任务完成率", "=100%", Some("4".into())),
+            ("出差总成本", "=1万元", Some("4".into())),
+        ]
+    );
+    assert_eq!(
+        inds[3].direction.as_ref().unwrap().value,
+        jixiao::model::Direction::Reverse
+    );
+}

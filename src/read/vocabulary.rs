@@ -832,7 +832,13 @@ impl Vocabulary {
 
     /// The role of a header word of the indicator table (`一级指标`, `指标值(长期)` …).
     pub fn column(&self, text: &str) -> Option<Column> {
-        if text.len() > 120 || !self.may_be_column(text) {
+        // Header words are short; a long cell is one only with a note in brackets
+        // (`绩效指标(权重分值90分,其中产出指标权重分值50分,…)`).
+        let long = text.len() > 120;
+        if long && (text.len() > 600 || !text.trim_end().ends_with([')', '）'])) {
+            return None;
+        }
+        if !self.may_be_column(text) {
             return None;
         }
         let k = key(text);
@@ -841,6 +847,9 @@ impl Vocabulary {
         }
         // `指标值(长期)`, `二级指标(年度)`, `指标值(或计划水平)`, `中期指标值`.
         let (bare, note) = split_bracket_note(&k);
+        if long && bare.len() > 60 {
+            return None;
+        }
         let period = if note.contains("长期") || note.contains("中期") {
             Some(Period::Midterm)
         } else if note.contains("年度") {

@@ -1670,6 +1670,12 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         };
         let streamed = table.is_streamed();
+        if !streamed && let Some(cells) = table.typed_words(&cell, year, self.vocab) {
+            let span = cell.span;
+            let line = self.source.line_number(span.start);
+            self.read_table_row(&cells, Columns::Drifting, line, span);
+            return;
+        }
         if streamed || table.holds_several_rows(&cell, year, self.vocab) {
             // Several rows glued into one cell come apart here; rows of a table given one cell
             // per line are assembled as the cells come.
@@ -2963,9 +2969,15 @@ fn header_in_cell<'s>(
 ) -> Option<(Vec<Cell<'s>>, Option<usize>)> {
     let text: &str = &cell.text;
     let start = header_start_in(text, vocab)?;
-    // Only a short group word may come before the header words (`年度绩效目标(90分)`).
+    // Only a short group word may come before the header words (`年度绩效目标(90分)`), or
+    // a group word with a note on the weights (`绩效指标(权重分值90分,其中产出指标…)`).
     if text.get(..start).is_some_and(|b| {
-        b.chars().count() > 14 || !b.trim().is_empty() && !b.contains("指标") && !b.contains("绩效")
+        let group = vocab
+            .column(b.trim_matches(is_blank))
+            .is_some_and(|c| c.role == ColumnRole::Group);
+        !group
+            && (b.chars().count() > 14
+                || !b.trim().is_empty() && !b.contains("指标") && !b.contains("绩效"))
     }) {
         return None;
     }

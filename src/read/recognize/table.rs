@@ -161,6 +161,22 @@ impl Layout {
         self.columns.iter().skip(self.name_at.map_or(0, |i| i + 1))
     }
 
+    /// Whether the header names columns after the 三级 column whose cells have a kind of their
+    /// own (指标性质, 指标方向, 符号, 计量单位, 分值): cells lost from a row (an empty cell in
+    /// text separated by spaces) can then be told by what they hold.
+    fn has_typed_columns(&self) -> bool {
+        self.after_name().any(|h| {
+            matches!(h.role, HeaderRole::Column(c) if matches!(
+                c.role,
+                ColumnRole::Nature
+                    | ColumnRole::Direction
+                    | ColumnRole::Comparator
+                    | ColumnRole::Unit
+                    | ColumnRole::Weight
+            ))
+        })
+    }
+
     /// The project columns, in order (wide tables).
     fn project_columns(&self) -> Vec<Label> {
         self.columns
@@ -251,6 +267,38 @@ impl Table {
 
     /// Whether one cell of a table read by rows holds several rows glued together (two values,
     /// or a level name after a value): it is read like a table given one cell per line.
+    /// A row written as one piece of text with single spaces between its cells, in a table
+    /// whose header has typed columns (`产出指标 数量指标 出差人次 正向 = 24 人/次 4` under
+    /// `… 三级指标 指标性质 指标方向 目标值 计量单位 分值 备注`): its words, the levels apart and
+    /// the name's words joined, for [`Table::read_row`] to place by kind. `None` for any
+    /// other row (glued text is cut by value shapes instead).
+    pub fn typed_words<'s>(
+        &self,
+        cell: &Cell<'s>,
+        year: Option<i32>,
+        vocab: &Vocabulary,
+    ) -> Option<Vec<Cell<'s>>> {
+        if !self.layout.has_typed_columns() || self.layout.two_tracks {
+            return None;
+        }
+        let all = words(cell);
+        if all.len() < 3 {
+            return None;
+        }
+        let levels = all
+            .iter()
+            .take_while(|w| vocab.level(&w.text).is_some())
+            .count()
+            .min(2);
+        let rest = all.get(levels..)?;
+        let name_len = rest.iter().position(|w| is_post_name_word(&w.text, year))?;
+        let name = join_run(rest.get(..name_len)?)?;
+        let mut out: Vec<Cell<'s>> = all.get(..levels)?.to_vec();
+        out.push(name);
+        out.extend(rest.get(name_len..)?.iter().cloned());
+        Some(out)
+    }
+
     pub fn holds_several_rows(
         &self,
         cell: &Cell<'_>,
@@ -621,6 +669,24 @@ impl Table {
                 return parts;
             }
         }
+        // Columns of their own kind (性质, 方向, 单位, 分值) where cells have no column of
+        // their own and fewer of them than the header, or not in its order: each cell goes to
+        // the next column that takes what it holds (an empty 计量单位 lost between spaces is
+        // skipped, not filled with the 分值).
+        if columns != Columns::Exact && !self.layout.two_tracks && self.layout.has_typed_columns() {
+            let roles: Vec<HeaderRole> = self.layout.after_name().map(|h| h.role).collect();
+            let in_order = after.len() <= roles.len()
+                && after
+                    .iter()
+                    .zip(&roles)
+                    .all(|(cell, role)| takes(*role, &key(&cell.text)));
+            if !in_order {
+                for (cell, role) in after.iter().zip(typed_roles(&roles, after)) {
+                    parts.push(role, cell);
+                }
+                return parts;
+            }
+        }
         // Two tracks side by side, cells with no columns: the empty cells of the mid-term track
         // are gone, so the cells are the year's track's, from the right.
         if columns == Columns::Unknown && self.layout.two_tracks {
@@ -834,6 +900,99 @@ impl<'c, 's> Parts<'c, 's> {
             ColumnRole::Level1 | ColumnRole::Group => self.extra.push(cell),
         }
     }
+}
+
+/// A word that can only stand after the 三级 name: a direction, a nature, a comparator or a
+/// value.
+fn is_post_name_word(text: &str, year: Option<i32>) -> bool {
+    let k = key(text);
+    Direction::from_text(&k).is_some()
+        || is_nature_word(&k)
+        || is_comparator_text(&k)
+        || looks_like_value(text, year)
+}
+
+fn is_nature_word(k: &str) -> bool {
+    matches!(k, "定量" | "定性" | "定量指标" | "定性指标")
+}
+
+/// A score: `4`, `10`, `2.5`, `5分`.
+fn is_weight_text(k: &str) -> bool {
+    let digits = k.strip_suffix('分').unwrap_or(k);
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.chars().filter(|&c| c == '.').count() <= 1
+        && digits.len() <= 6
+}
+
+/// Whether a cell holding `k` fits a column of this role, by what it holds.
+fn takes(role: HeaderRole, k: &str) -> bool {
+    let HeaderRole::Column(column) = role else {
+        return false;
+    };
+    let direction = Direction::from_text(k).is_some();
+    let nature = is_nature_word(k);
+    match column.role {
+        ColumnRole::Nature => nature || direction,
+        ColumnRole::Direction => direction,
+        ColumnRole::Comparator => is_comparator_text(k),
+        ColumnRole::Value | ColumnRole::MidtermValue => {
+            !direction && !nature && !is_comparator_text(k)
+        }
+        ColumnRole::Unit => {
+            !direction
+                && !nature
+                && !is_comparator_text(k)
+                && !k.chars().any(|c| c.is_ascii_digit())
+                && k.chars().count() <= 8
+        }
+        ColumnRole::Weight => is_weight_text(k),
+        ColumnRole::Note => true,
+        ColumnRole::Level1 | ColumnRole::Level2 | ColumnRole::Name | ColumnRole::Group => false,
+    }
+}
+
+/// The role of each cell after the name, by kind (see [`Table::assign`]): each takes the next
+/// column that fits it (a direction word its 方向 column when there is one, before 性质); a
+/// comparator goes with the value whatever column it stood in; a cell no column takes is
+/// kept in the note.
+fn typed_roles(roles: &[HeaderRole], after: &[Cell<'_>]) -> Vec<Option<HeaderRole>> {
+    let comparator = HeaderRole::Column(Column {
+        role: ColumnRole::Comparator,
+        period: None,
+    });
+    let mut next = 0;
+    let mut out = Vec::with_capacity(after.len());
+    for cell in after {
+        let k = key(&cell.text);
+        let remaining = roles.get(next..).unwrap_or(&[]);
+        if is_comparator_text(&k) {
+            let own_column = remaining.first().is_some_and(
+                |r| matches!(r, HeaderRole::Column(c) if c.role == ColumnRole::Comparator),
+            );
+            if own_column {
+                next += 1;
+            }
+            out.push(Some(comparator));
+            continue;
+        }
+        let directed = Direction::from_text(&k).is_some().then(|| {
+            remaining
+                .iter()
+                .position(|r| matches!(r, HeaderRole::Column(c) if c.role == ColumnRole::Direction))
+        });
+        let found = directed
+            .flatten()
+            .or_else(|| remaining.iter().position(|r| takes(*r, &k)));
+        match found.and_then(|at| remaining.get(at).map(|r| (at, *r))) {
+            Some((at, role)) => {
+                next += at + 1;
+                out.push(Some(role));
+            }
+            None => out.push(None),
+        }
+    }
+    out
 }
 
 fn is_comparator_text(text: &str) -> bool {
