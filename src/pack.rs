@@ -30,6 +30,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/core-indicator-mark.txt"),
     ),
     (
+        "default/examples/cost-total-line.txt",
+        include_str!("../policies/default/examples/cost-total-line.txt"),
+    ),
+    (
         "default/examples/cost-in-money.txt",
         include_str!("../policies/default/examples/cost-in-money.txt"),
     ),
