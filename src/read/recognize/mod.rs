@@ -1325,7 +1325,8 @@ impl<'s, 'v> Parser<'s, 'v> {
                     self.note_outside(cell.span, 1);
                 } else if punctuation_only {
                     // `(`, `;` left between the pieces of glued text.
-                } else if !self.continue_field(&cell) && !self.scale_from_unknown_label(&cell) {
+                } else if !self.scale_from_unknown_label(&cell) && !self.continue_field(&cell) {
+                    // (A cell stating the funds' unit is no wrapped part of the value above.)
                     self.unrecognized_cell(&cell, "无法识别的内容");
                 }
             }
