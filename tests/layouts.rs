@@ -687,3 +687,90 @@ fn xiuyu_2025_a_form_inside_a_page_on_one_line() {
     assert!(!p.indicators_read);
     assert!(codes(&input).contains(&"parse::unreadable-table".to_owned()));
 }
+
+// 32–35: the third held-out test (2026-12-01): forms from publishers and provinces the reader
+// had not seen, read by a reviewer by hand before jixiao read them (SOURCES.md).
+
+#[test]
+fn wuhai_2021_single_spaces_under_typed_columns() {
+    let input = snapshot("32-wuhai-2021-spaces-typed-columns.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "再生资源回收市场管理经费");
+    assert_eq!(p.year.as_ref().unwrap().value, 2021);
+    assert_eq!(p.department.code.as_ref().unwrap().value, "433");
+    assert_eq!(
+        p.implementer.as_ref().unwrap().value,
+        "(433001)乌海市供销合作社联合社"
+    );
+    // 投入目标 (万元) states the unit; 其中: 财政拨款数 is 财政拨款.
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(total(p), Some(yuan("30000")));
+    assert_eq!(p.funds.fiscal.as_ref().unwrap().value, yuan("30000"));
+    // The sentence before 目标1 introduces the goals; it is no goal.
+    assert_eq!(p.goals.len(), 5);
+    assert_eq!(p.goals[0].number.as_ref().unwrap().value, 1);
+    // 11 indicators, each with its value (the empty 计量单位 of the first row skipped).
+    assert_eq!(p.indicators.len(), 11);
+    assert_eq!(value(p, "出差人数"), ("=8", ValueKind::Number));
+    assert_eq!(value(p, "出差人次"), ("=24人/次", ValueKind::Count));
+    assert_eq!(value(p, "工作任务完成率"), ("=100%", ValueKind::Percent));
+    assert_eq!(value(p, "年度预算总成本"), ("=3万元", ValueKind::Money));
+    assert_eq!(p.indicators[0].weight.as_ref().unwrap().value, yuan("4"));
+    // 年度预算总成本 is the total of the other costs: no "cost sum over the total".
+    assert!(!codes(&input).contains(&"funds.cost-within-total".to_owned()));
+}
+
+#[test]
+fn yangquan_2021_qualified_labels_and_a_unit_in_a_heading() {
+    let input = snapshot("33-yangquan-2021-pipes-qualified-labels.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "“四好农村路”、“三个一号旅游路”工作经费");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "阳泉市公路服务中心");
+    // 项目预算资金(万元) | 中期预算资金总额 | (empty) | 年度预算资金总额 | 25.
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(total(p), Some(yuan("250000")));
+    let term = p.extra.iter().find(|e| e.label == "项目期限").unwrap();
+    assert_eq!(term.value.value, "3年");
+    // The copy stops before the indicator table.
+    assert!(p.indicators.is_empty());
+}
+
+#[test]
+fn bingtuan_2021_spaced_headers_and_numbered_indicator_names() {
+    let input = snapshot("34-bingtuan-2021-pipes-spaced-headers.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.name.as_ref().unwrap().value, "农业农村局");
+    // 项目资金总额 1500 is the project's; 年度资金申请总额 1500 万元 the year's.
+    assert_eq!(total(p), Some(yuan("15000000")));
+    assert_eq!(p.goals.len(), 2);
+    assert_eq!(p.midterm_goals.len(), 2);
+    // `指标1:` numbers the template's rows; it is no part of the name.
+    assert_eq!(
+        names(p),
+        ["新建保鲜库数量", "新建保鲜库面积", "新建消防水池数量"]
+    );
+    assert_eq!(value(p, "新建保鲜库面积"), ("3550平方米", ValueKind::Count));
+}
+
+#[test]
+fn zhongxian_2022_a_regional_fund_form() {
+    let input = snapshot("35-zhongxian-2022-regional-fund-form.txt");
+    let p = &input.document.projects[0];
+    // 资金名称 names the fund; 区县主管部门 is the form's department.
+    assert_eq!(p.name_str(), "生猪(牛羊)调出大县奖励资金");
+    assert_eq!(
+        p.department.name.as_ref().unwrap().value,
+        "忠县农业农村委员会"
+    );
+    assert_eq!(total(p), Some(yuan("3970000")));
+    assert_eq!(p.funds.superior.as_ref().unwrap().value, yuan("3970000"));
+    assert_eq!(value(p, "猪肉产量稳定率"), ("≥95%", ValueKind::Percent));
+    // The form prints no year (the notice does): that is the only field it lacks.
+    let missing: Vec<&str> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "parse::missing-field")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(missing, ["第 1 张表缺少“年度”"]);
+}

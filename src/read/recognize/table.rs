@@ -762,6 +762,10 @@ impl Table {
         }
         // The year's track: its own name and 二级 when the table gives both tracks.
         let name = parts.annual_name.unwrap_or(name);
+        // `指标1:新建保鲜库数量`: the template numbers its rows; the number is no part of the name.
+        let unnumbered = indicator_number_len(&name.text)
+            .and_then(|at| crate::read::recognize::split::sub_cell(name, at..name.text.len()));
+        let name = unnumbered.as_ref().unwrap_or(name);
         if let Some(level2) = parts.annual_level2
             && let Some(level) = vocab.level(&level2.text)
             && level.can_be_level2
@@ -900,6 +904,20 @@ impl<'c, 's> Parts<'c, 's> {
             ColumnRole::Level1 | ColumnRole::Group => self.extra.push(cell),
         }
     }
+}
+
+/// The byte length of a row number the template writes before an indicator's name (`指标1:`,
+/// `指标2：`), when the name goes on after it.
+fn indicator_number_len(text: &str) -> Option<usize> {
+    let rest = text.trim_start().strip_prefix("指标")?;
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let after = rest.get(digits..)?;
+    let colon = after.chars().next().filter(|c| matches!(c, ':' | '：'))?;
+    let name = after.get(colon.len_utf8()..)?;
+    (!name.trim().is_empty()).then(|| text.len() - name.len())
 }
 
 /// A word that can only stand after the 三级 name: a direction, a nature, a comparator or a
