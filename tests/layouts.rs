@@ -765,6 +765,9 @@ fn zhongxian_2022_a_regional_fund_form() {
     assert_eq!(total(p), Some(yuan("3970000")));
     assert_eq!(p.funds.superior.as_ref().unwrap().value, yuan("3970000"));
     assert_eq!(value(p, "猪肉产量稳定率"), ("≥95%", ValueKind::Percent));
+    // The first row fills every column and has no end mark: the second is cut from it.
+    assert_eq!(p.indicators.len(), 2);
+    assert_eq!(value(p, "能繁母猪稳定率"), ("90%", ValueKind::Percent));
     // The form prints no year (the notice does): that is the only field it lacks.
     let missing: Vec<&str> = input
         .diagnostics

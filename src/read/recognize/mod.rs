@@ -1717,6 +1717,19 @@ impl<'s, 'v> Parser<'s, 'v> {
         let Some(table) = form.table.as_mut() else {
             return;
         };
+        // A flattened table whose row fills every column has no end mark: the next row ran on.
+        if columns == Columns::Unknown
+            && let Some(at) = table.overrun_at(cells, year, self.vocab)
+            && let (Some(first), Some(rest)) = (cells.get(..at), cells.get(at..))
+        {
+            let cover = |cells: &[Cell<'_>]| cells.iter().map(|c| c.span).reduce(Span::cover);
+            let first_span = cover(first).unwrap_or(span);
+            let rest_span = cover(rest).unwrap_or(span);
+            let rest_line = self.source.line_number(rest_span.start);
+            self.read_table_row_from(first, columns, line, first_span, glued);
+            self.read_table_row_from(rest, columns, rest_line, rest_span, glued);
+            return;
+        }
         let before = self.diags.len();
         let read = table.read_row_from(
             cells,

@@ -299,6 +299,42 @@ impl Table {
         Some(out)
     }
 
+    /// Where a second row begins in `cells`, when a row of a table given one cell per line filled
+    /// every column of the header (its end had no mark, `| |`) and the next row ran on: the
+    /// cells past the header's width, when they end in a value and begin with a name or a
+    /// level. `None` when the row is no longer than the header.
+    pub fn overrun_at(
+        &self,
+        cells: &[Cell<'_>],
+        year: Option<i32>,
+        vocab: &Vocabulary,
+    ) -> Option<usize> {
+        if self.layout.holds_projects() || self.layout.two_tracks || self.layout.name_at.is_none() {
+            return None;
+        }
+        // A merged 绩效指标 cell leads the first row of the table.
+        let lead = usize::from(cells.first().is_some_and(|c| {
+            vocab
+                .column(&c.text)
+                .is_some_and(|col| col.role == ColumnRole::Group)
+        }));
+        let width = self
+            .layout
+            .columns
+            .iter()
+            .filter(|h| !matches!(h.role, HeaderRole::Column(c) if c.role == ColumnRole::Group))
+            .count();
+        let at = lead + width;
+        let rest = cells.get(at..)?;
+        let (first, last) = (rest.first()?, rest.last()?);
+        let full_row = cells
+            .get(lead)
+            .is_some_and(|c| vocab.level(&c.text).is_some());
+        let starts = !looks_like_value(&first.text, year);
+        let ends = rest.len() >= 2 && looks_like_value(&last.text, year);
+        (full_row && starts && ends).then_some(at)
+    }
+
     pub fn holds_several_rows(
         &self,
         cell: &Cell<'_>,
