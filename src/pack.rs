@@ -30,6 +30,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/core-indicator-mark.txt"),
     ),
     (
+        "default/examples/cost-equal-halves.txt",
+        include_str!("../policies/default/examples/cost-equal-halves.txt"),
+    ),
+    (
         "default/examples/cost-total-line.txt",
         include_str!("../policies/default/examples/cost-total-line.txt"),
     ),

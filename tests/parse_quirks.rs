@@ -502,6 +502,14 @@ fn no_forms_in_traditional_characters_says_why() {
     assert!(no_forms.message.contains("繁体字"), "{}", no_forms.message);
     let span = no_forms.primary.as_ref().unwrap().span;
     assert_eq!(&input.source.text()[span.start..span.end], "項目");
+    // One traditional word quoted in simplified text (《預算法》) does not make it traditional.
+    let quoted = parse("根据《預算法》的规定，本文不含绩效目标表。\n");
+    let d = quoted
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse::no-forms")
+        .unwrap();
+    assert!(!d.message.contains("繁体字"));
     // Simplified text with no form keeps the plain message.
     let plain = parse("这是一段说明文字。\n");
     let d = plain
@@ -549,4 +557,35 @@ fn space_separated_rows_under_typed_columns() {
         inds[3].direction.as_ref().unwrap().value,
         jixiao::model::Direction::Reverse
     );
+}
+
+/// What a label built on another reads as never takes a field's value: `实施单位 | 区县主管部门`
+/// is an implementer named so, and `项目名称 | 资金名称管理专项` a name. A unit in a cell that has
+/// a value beside it (`人均经费标准(元) | 300`) is that field's, not the form's.
+#[test]
+fn values_that_read_like_labels_stay_values() {
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n| 项目名称 | 资金名称管理专项 |\n| 主管部门 | 某局 | 实施单位 | 区县主管部门 |\n| 人均经费标准(元) | 300 |\n| 资金总额(万元) | 10 |\n| 年度目标 | 目标1: 完成工作。 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人数 | ≥5人 |\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "资金名称管理专项");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "区县主管部门");
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "100000");
+}
+
+/// A unit read from a heading (`项目预算资金(元)`) that a later 金额单位 line contradicts: the
+/// amounts read under it are not compared, and the reader says why.
+#[test]
+fn a_heading_unit_contradicted_by_a_declaration_drops_the_amounts() {
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n| 项目名称 | 某项目 |\n| 主管部门 | 某局 |\n| 项目预算资金(元) | 资金总额 | 100 |\n金额单位：万元 |\n| 年度目标 | 目标1: 完成工作。 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人数 | ≥5人 |\n| 成本指标 | 经济成本指标 | 人工成本 | ≤60万元 |\n",
+    );
+    let p = &input.document.projects[0];
+    assert!(p.funds.total.is_none());
+    let said = input
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "parse::amount-unit" && d.message.contains("不一致"));
+    assert!(said, "{:#?}", input.diagnostics);
 }

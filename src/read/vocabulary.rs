@@ -791,22 +791,34 @@ impl Vocabulary {
                 Label::Field {
                     role: FieldRole::Extra,
                     ..
-                } => rest.chars().count() <= 3 && rest.chars().all(crate::read::value_text::is_han),
+                } => rest.chars().count() <= 2 && rest.chars().all(crate::read::value_text::is_han),
                 Label::Field { .. } => FIELD_TAILS.contains(&rest),
                 _ => false,
             };
             return tail_fits.then_some((m, Qualified::IfValueFollows));
         }
         let mut rest = k;
-        while let Some(q) = QUALIFIERS.iter().find(|q| rest.starts_with(**q)) {
-            rest = rest.get(q.len()..).unwrap_or("");
+        let mut by_level = false;
+        loop {
+            if let Some(q) = QUALIFIERS.iter().find(|q| rest.starts_with(**q)) {
+                rest = rest.get(q.len()..).unwrap_or("");
+            } else if let Some(q) = LEVEL_QUALIFIERS.iter().find(|q| rest.starts_with(**q)) {
+                rest = rest.get(q.len()..).unwrap_or("");
+                by_level = true;
+            } else {
+                break;
+            }
         }
         if rest.len() == k.len() || rest.is_empty() {
             return None;
         }
         let head = self.label(rest)?;
-        matches!(head.label, Label::Funds { .. } | Label::Field { .. })
-            .then_some((head, Qualified::Sure))
+        let fits = match head.label {
+            Label::Field { .. } => true,
+            Label::Funds { .. } => !by_level,
+            _ => false,
+        };
+        fits.then_some((head, Qualified::Sure))
     }
 
     /// Whether `text` is the start of a longer label (`年度主要目标` of 年度主要目标和成果): a
@@ -1106,7 +1118,7 @@ pub enum Qualified {
 }
 
 /// Words before a label that qualify it without changing what it is: `中期预算资金总额`,
-/// `区县主管部门`, `本年度资金总额`. (Not `项目`: `项目预算资金(万元)` heads a funds block.)
+/// `本年度资金总额`. (Not `项目`: `项目预算资金(万元)` heads a funds block.)
 const QUALIFIERS: &[&str] = &[
     "本年度",
     "年度",
@@ -1116,23 +1128,16 @@ const QUALIFIERS: &[&str] = &[
     "长期",
     "实施期",
     "预算",
-    "区县",
-    "县区",
-    "市县",
 ];
 
-/// What follows a funds label in a longer one and leaves it an amount: `财政拨款数`.
-const AMOUNT_TAILS: &[&str] = &[
-    "数",
-    "额",
-    "金额",
-    "数额",
-    "资金",
-    "总额",
-    "合计",
-    "小计",
-    "金额合计",
-];
+/// Qualifiers of level, before a field label only (`区县主管部门`): before money they change
+/// whose money it is (`区县财政资金` is no 财政拨款 of the form's unit).
+const LEVEL_QUALIFIERS: &[&str] = &["区县", "县区", "市县"];
+
+/// What follows a funds label in a longer one and leaves it an amount: `财政拨款数`. (Not
+/// 总额/合计/小计: those are labels of their own, and `预算资金总额` is a total, read as the head
+/// of a compound.)
+const AMOUNT_TAILS: &[&str] = &["数", "额", "金额", "数额", "资金"];
 
 /// What follows a field label in a longer one and leaves it the same field: `实施单位全称`.
 const FIELD_TAILS: &[&str] = &["名称", "全称", "编码", "代码", "名"];
@@ -1432,9 +1437,17 @@ mod tests {
         assert_eq!((key.as_str(), how), ("项目类别", Qualified::IfValueFollows));
         // Goal labels side by side are two labels.
         assert!(v.qualified_label("年度目标 年度总体目标完成情况").is_none());
+        // A compound whose head is a total: 预算资金总额 is the total (总额), not 预算资金.
+        assert_eq!(
+            role("预算资金总额"),
+            (total, "总额".into(), Qualified::Sure)
+        );
         // Not labels: a negation, a note, a tail that is not an amount word, a glued value,
-        // the labels themselves, a heading whose first word is no qualifier.
+        // the labels themselves, a heading whose first word is no qualifier, money of another
+        // level (区县财政资金 is no 财政拨款 of the form's unit), a long tail after an extra label.
         for text in [
+            "区县财政资金",
+            "项目类别经常性",
             "非财政拨款",
             "其他说明",
             "财政拨款情况说明",

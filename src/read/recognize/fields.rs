@@ -199,6 +199,15 @@ impl FundsBlock {
         }
     }
 
+    /// Drop the amounts read so far (their unit turned out uncertain); whether there were any.
+    pub fn forget_amounts(&mut self) -> bool {
+        let mut any = false;
+        for (line, _) in &mut self.lines {
+            any |= line.amount.take().is_some();
+        }
+        any
+    }
+
     /// Whether the form has a line of this role, with an amount or not.
     pub fn has(&self, role: FundsRole) -> bool {
         self.lines

@@ -233,11 +233,15 @@ fn explain_no_forms_in_traditional_script(text: &str, diags: &mut [Diagnostic]) 
     let Some(no_forms) = diags.iter_mut().find(|d| d.code == "parse::no-forms") else {
         return;
     };
-    let Some((at, word)) = TRADITIONAL_FORM_WORDS
+    let found: Vec<(usize, &str)> = TRADITIONAL_FORM_WORDS
         .iter()
         .filter_map(|w| text.find(w).map(|at| (at, *w)))
-        .min()
-    else {
+        .collect();
+    // One word (a simplified text quoting `《預算法》`) does not make a text traditional.
+    if found.len() < 2 {
+        return;
+    }
+    let Some(&(at, word)) = found.iter().min() else {
         return;
     };
     no_forms.message = format!(
@@ -495,6 +499,8 @@ struct Form<'s> {
     last_line_end: usize,
     /// The money unit the form declares: every amount without its own unit is scaled by it.
     scale: Option<Decimal>,
+    /// `scale` was read from a heading no label matched (`项目预算资金(万元)`), not declared.
+    scale_from_heading: bool,
     funds: FundsBlock,
     goals: GoalSplitter,
     midterm_goals: GoalSplitter,
@@ -1027,10 +1033,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 }
             }
             // A label built on one (`区县主管部门`) is no text with a label glued inside.
-            if matches!(
-                self.labels.qualified(&cell.text),
-                Some((_, Qualified::Sure))
-            ) {
+            if !self.awaits_field_value()
+                && matches!(
+                    self.labels.qualified(&cell.text),
+                    Some((_, Qualified::Sure))
+                )
+            {
                 self.one_loose_cell(cell, columns);
                 return;
             }
@@ -1133,7 +1141,10 @@ impl<'s, 'v> Parser<'s, 'v> {
             // A label built on one (`年度预算资金总额`, `区县主管部门`) is read whole, not cut at
             // the label it starts with.
             match self.labels.qualified(&cell.text) {
-                Some((m, Qualified::Sure)) => Some((m, cell.text.len())),
+                Some((m, Qualified::Sure)) if !self.awaits_field_value() => {
+                    Some((m, cell.text.len()))
+                }
+                Some(_) if self.awaits_field_value() => None,
                 _ => self.labels.label_prefix(&cell.text),
             }
         };
@@ -1887,9 +1898,21 @@ impl<'s, 'v> Parser<'s, 'v> {
                 k += 1;
                 continue;
             }
+            // The cell right after a field's label is its value (`项目名称 | 资金名称管理专项`),
+            // not a label glued to one.
+            let after_field_label = cells.last().is_some_and(|c| {
+                matches!(
+                    self.labels.label(&c.text),
+                    Some(LabelMatch {
+                        label: Label::Field { .. },
+                        ..
+                    })
+                )
+            });
             match self.labels.label_prefix(&cell.text) {
                 Some((_, end))
                     if end < cell.text.len()
+                        && !after_field_label
                         && self.labels.label(&cell.text).is_none()
                         && self
                             .labels
@@ -1908,22 +1931,34 @@ impl<'s, 'v> Parser<'s, 'v> {
         let mut periods = Vec::new();
         let mut upcoming: Option<Vec<Option<Period>>> = None;
         // Each cell's label, looked up once.
-        let labels: Vec<Option<LabelMatch>> = cells
-            .iter()
-            .enumerate()
-            .map(|(j, c)| {
-                self.labels.label(&c.text).or_else(|| {
-                    let next = cells.get(j + 1).map(|n| &*n.text);
-                    self.labels.qualified_given(&c.text, next)
-                })
-            })
-            .collect();
+        let mut labels: Vec<Option<LabelMatch>> = Vec::with_capacity(cells.len());
+        for (j, c) in cells.iter().enumerate() {
+            let m = self.labels.label(&c.text).or_else(|| {
+                // The cell right after a field's label is its value, even one that reads as a
+                // label built on another (`实施单位 | 区县主管部门`).
+                if matches!(
+                    labels.last(),
+                    Some(Some(LabelMatch {
+                        label: Label::Field { .. },
+                        ..
+                    }))
+                ) {
+                    return None;
+                }
+                let next = cells.get(j + 1).map(|n| &*n.text);
+                self.labels.qualified_given(&c.text, next)
+            });
+            labels.push(m);
+        }
         let is_label = |j: usize| labels.get(j).is_some_and(Option::is_some);
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
             let Some(mut m) = labels.get(i - 1).cloned().flatten() else {
-                if self.scale_from_unknown_label(cell) {
+                // A heading: the next cell is a label or there is none (`人均经费标准(元) | 300`
+                // is a field with its value, not the unit of the form's funds).
+                let heading = cells.get(i).is_none() || is_label(i);
+                if heading && self.scale_from_unknown_label(cell) {
                     continue;
                 }
                 // What a merged, vertically written label left (`总` of 总体目标).
@@ -2356,6 +2391,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             opening,
             last_line_end: opening.end,
             scale: unit.map(|(_, s)| s),
+            scale_from_heading: false,
             funds: FundsBlock::default(),
             goals: GoalSplitter::default(),
             midterm_goals: GoalSplitter::default(),
@@ -2429,11 +2465,51 @@ impl<'s, 'v> Parser<'s, 'v> {
     fn set_scale(&mut self, (unit, scale): (Spanned<String>, Decimal)) {
         match self.current.as_mut() {
             Some(form) => {
+                // A declaration that contradicts the unit a heading stated: the amounts read
+                // under the heading's unit are uncertain, so none of them is compared.
+                if form.scale_from_heading
+                    && form.scale != Some(scale)
+                    && form.funds.forget_amounts()
+                {
+                    let heading = form.project.money_unit.clone();
+                    let mut d = Diagnostic::warning(
+                        "parse::amount-unit",
+                        format!(
+                            "“金额单位”写的是{}，与前面栏目名中的单位{}不一致",
+                            unit.value,
+                            heading.as_ref().map_or("", |h| h.value.as_str())
+                        ),
+                    )
+                    .with_primary(unit.span, Some("金额单位".into()))
+                    .with_help("核对金额单位；单位不明的金额不参与金额比较");
+                    if let Some(h) = heading {
+                        d = d.with_label(h.span, "栏目名中的单位");
+                    }
+                    self.diags.push(d);
+                }
                 form.scale = Some(scale);
+                form.scale_from_heading = false;
                 form.project.money_unit = Some(unit);
             }
             None => self.pending_scale = Some((unit, scale)),
         }
+    }
+
+    /// Whether the line before ended with a field's label (`实施单位`) whose value is still to
+    /// come: the next line is that value, even when it reads as a label built on another.
+    fn awaits_field_value(&self) -> bool {
+        self.current.as_ref().is_some_and(|f| {
+            matches!(
+                f.pending,
+                Some(PendingLabel {
+                    label: LabelMatch {
+                        label: Label::Field { .. },
+                        ..
+                    },
+                    ..
+                })
+            )
+        })
     }
 
     /// A cell no label matched that still states the unit of the funds beside it, in brackets at
@@ -2452,7 +2528,11 @@ impl<'s, 'v> Parser<'s, 'v> {
         let Some((words, scale)) = self.vocab.trailing_unit(&k) else {
             return false;
         };
-        if !MONEY_WORDS.iter().any(|w| words.contains(w)) {
+        // A rate or a standard per head or unit is no amount of the form's funds.
+        const PER_UNIT_WORDS: &[&str] = &["标准", "单价", "人均", "每", "单位成本"];
+        if !MONEY_WORDS.iter().any(|w| words.contains(w))
+            || PER_UNIT_WORDS.iter().any(|w| words.contains(w))
+        {
             return false;
         }
         let Some(unit) = crate::model::money_unit_name(scale) else {
@@ -2462,6 +2542,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             return false;
         };
         form.scale = Some(scale);
+        form.scale_from_heading = true;
         form.project.money_unit = Some(Spanned::new(unit.to_owned(), cell.span));
         true
     }

@@ -960,10 +960,26 @@ fn indicator_number_len(text: &str) -> Option<usize> {
 /// value.
 fn is_post_name_word(text: &str, year: Option<i32>) -> bool {
     let k = key(text);
-    Direction::from_text(&k).is_some()
+    is_direction_word(&k)
         || is_nature_word(&k)
         || is_comparator_text(&k)
         || looks_like_value(text, year)
+}
+
+/// A direction as a cell of its own, exactly (`正向激励人数` is a name, not a direction).
+fn is_direction_word(k: &str) -> bool {
+    matches!(
+        k,
+        "正向"
+            | "反向"
+            | "逆向"
+            | "中性"
+            | "正向指标"
+            | "反向指标"
+            | "逆向指标"
+            | "越大越好"
+            | "越小越好"
+    )
 }
 
 fn is_nature_word(k: &str) -> bool {
@@ -984,7 +1000,7 @@ fn takes(role: HeaderRole, k: &str) -> bool {
     let HeaderRole::Column(column) = role else {
         return false;
     };
-    let direction = Direction::from_text(k).is_some();
+    let direction = is_direction_word(k);
     let nature = is_nature_word(k);
     match column.role {
         ColumnRole::Nature => nature || direction,
@@ -1030,7 +1046,7 @@ fn typed_roles(roles: &[HeaderRole], after: &[Cell<'_>]) -> Vec<Option<HeaderRol
             out.push(Some(comparator));
             continue;
         }
-        let directed = Direction::from_text(&k).is_some().then(|| {
+        let directed = is_direction_word(&k).then(|| {
             remaining
                 .iter()
                 .position(|r| matches!(r, HeaderRole::Column(c) if c.role == ColumnRole::Direction))
