@@ -589,3 +589,16 @@ fn a_heading_unit_contradicted_by_a_declaration_drops_the_amounts() {
         .any(|d| d.code == "parse::amount-unit" && d.message.contains("不一致"));
     assert!(said, "{:#?}", input.diagnostics);
 }
+
+/// One cell per line in the goals: a goal that begins with a label's words (`年度金额及时到位…`)
+/// is goal text; a label ends at a colon, a blank or a number.
+#[test]
+fn a_goal_beginning_with_a_label_word_stays_a_goal() {
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n项目名称\n某项目\n主管部门\n某局\n资金总额(万元)\n10\n年度目标\n年度金额及时到位并完成项目主体工程70%\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n培训人数\n≥5人\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.goals.len(), 1, "{:#?}", input.diagnostics);
+    assert!(p.goals[0].text.value.starts_with("年度金额及时到位"));
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "100000");
+}

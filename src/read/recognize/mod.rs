@@ -1136,6 +1136,23 @@ impl<'s, 'v> Parser<'s, 'v> {
                         .then(|| self.labels.label_prefix(&cell.text))
                         .flatten()
                         .filter(|(m, _)| m.key.chars().count() >= 4)
+                        // Goal text that merely begins with a label's words (`年度金额及时到位…`)
+                        // runs on without a break; a label glued to its value has a colon, a
+                        // blank or a number after it.
+                        .filter(|(_, end)| {
+                            cell.text
+                                .get(*end..)
+                                .and_then(|r| r.chars().next())
+                                .is_none_or(|c| {
+                                    is_blank(c)
+                                        || c.is_ascii_digit()
+                                        || matches!(c, ':' | '：' | '(' | '（')
+                                })
+                                || cell
+                                    .text
+                                    .get(..*end)
+                                    .is_some_and(|l| l.ends_with([':', '：']))
+                        })
                 })
         } else {
             // A label built on one (`年度预算资金总额`, `区县主管部门`) is read whole, not cut at
