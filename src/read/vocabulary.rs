@@ -977,7 +977,6 @@ impl Vocabulary {
             .map(|(u, s)| (u.clone(), *s))
     }
 
-    /// The money unit a `(万元)` at the start of `text` states, and its byte length.
     /// A money unit in brackets at the end of a key, and the words before it:
     /// `项目预算资金(万元)` → (`项目预算资金`, 10 000).
     pub fn trailing_unit<'k>(&self, key: &'k str) -> Option<(&'k str, Decimal)> {
@@ -988,6 +987,7 @@ impl Vocabulary {
         Some((bare, self.unit_in_brackets(note)?))
     }
 
+    /// The money unit a `(万元)` at the start of `text` states, and its byte length.
     fn unit_in_brackets(&self, inner: &str) -> Option<Decimal> {
         let k = key(inner);
         let k = k

@@ -223,6 +223,18 @@ pub fn parse_document_in_windows(
     parsed
 }
 
+/// Whether a label is a field's (项目名称, 主管部门, 实施单位, 项目属性 …): the cell after it is its
+/// value, whatever that value reads like.
+fn is_field_label(m: Option<&LabelMatch>) -> bool {
+    matches!(
+        m,
+        Some(LabelMatch {
+            label: Label::Field { .. },
+            ..
+        })
+    )
+}
+
 /// Words of every form as they are written in traditional characters.
 const TRADITIONAL_FORM_WORDS: &[&str] = &["績效", "項目", "指標", "資金", "預算", "目標", "補助"];
 
@@ -1917,15 +1929,9 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             // The cell right after a field's label is its value (`项目名称 | 资金名称管理专项`),
             // not a label glued to one.
-            let after_field_label = cells.last().is_some_and(|c| {
-                matches!(
-                    self.labels.label(&c.text),
-                    Some(LabelMatch {
-                        label: Label::Field { .. },
-                        ..
-                    })
-                )
-            });
+            let after_field_label = cells
+                .last()
+                .is_some_and(|c| is_field_label(self.labels.label(&c.text).as_ref()));
             match self.labels.label_prefix(&cell.text) {
                 Some((_, end))
                     if end < cell.text.len()
@@ -1953,13 +1959,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             let m = self.labels.label(&c.text).or_else(|| {
                 // The cell right after a field's label is its value, even one that reads as a
                 // label built on another (`实施单位 | 区县主管部门`).
-                if matches!(
-                    labels.last(),
-                    Some(Some(LabelMatch {
-                        label: Label::Field { .. },
-                        ..
-                    }))
-                ) {
+                if is_field_label(labels.last().and_then(Option::as_ref)) {
                     return None;
                 }
                 let next = cells.get(j + 1).map(|n| &*n.text);
@@ -2515,18 +2515,9 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// Whether the line before ended with a field's label (`实施单位`) whose value is still to
     /// come: the next line is that value, even when it reads as a label built on another.
     fn awaits_field_value(&self) -> bool {
-        self.current.as_ref().is_some_and(|f| {
-            matches!(
-                f.pending,
-                Some(PendingLabel {
-                    label: LabelMatch {
-                        label: Label::Field { .. },
-                        ..
-                    },
-                    ..
-                })
-            )
-        })
+        self.current
+            .as_ref()
+            .is_some_and(|f| is_field_label(f.pending.as_ref().map(|p| &p.label)))
     }
 
     /// A cell no label matched that still states the unit of the funds beside it, in brackets at
