@@ -602,3 +602,24 @@ fn a_goal_beginning_with_a_label_word_stays_a_goal() {
     assert!(p.goals[0].text.value.starts_with("年度金额及时到位"));
     assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "100000");
 }
+
+/// A title was found and nothing under it could be read (levels shown only by indentation, one
+/// cell per paragraph): "no forms" says so at the title, not that there is no form at all.
+#[test]
+fn a_title_with_nothing_readable_under_it_is_said_so() {
+    let input = parse(
+        "某某疾病预防控制中心2020年项目绩效目标批复表\n   产出指标\n    数量指标\n     完成检测\n100%\n",
+    );
+    let d = input
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse::no-forms")
+        .expect("no forms");
+    assert!(
+        d.message.contains("找到了绩效目标表的标题"),
+        "{}",
+        d.message
+    );
+    let span = d.primary.as_ref().unwrap().span;
+    assert!(input.source.text()[span.start..span.end].ends_with("批复表"));
+}

@@ -344,6 +344,8 @@ struct Piece {
     diags: Vec<Diagnostic>,
     missing: Vec<MissingField>,
     unrecognized: usize,
+    /// The first title of a form the piece saw (a form may still have been read from none).
+    first_title: Option<Span>,
 }
 
 /// A field a form lacks; reported once the form's number in the document is known.
@@ -367,12 +369,17 @@ struct Assembler {
     listed: usize,
     /// Whether a piece found another kind of document (so "no forms" is not an error).
     other_document: bool,
+    /// The first title of a form in the document.
+    first_title: Option<Span>,
 }
 
 impl Assembler {
     fn add(&mut self, piece: Piece) {
         let offset = self.forms.len();
         self.unrecognized += piece.unrecognized;
+        if self.first_title.is_none() {
+            self.first_title = piece.first_title;
+        }
         self.forms.reserve(piece.forms.len());
         for mut project in piece.forms {
             project.index += offset;
@@ -422,6 +429,7 @@ impl Assembler {
             mut diags,
             unrecognized,
             other_document,
+            first_title,
             ..
         } = self;
         // Document order, whatever order the pieces and the recognizer's look-ahead found them
@@ -437,13 +445,24 @@ impl Assembler {
         }
         if forms.is_empty() && !other_document && !diags.iter().any(|d| d.code == "source::binary")
         {
-            diags.push(
-                Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
+            // A title was found and nothing under it could be read: say so there, rather than
+            // that there is no form at all.
+            let no_forms = match first_title {
+                Some(title) => Diagnostic::error(
+                    "parse::no-forms",
+                    "找到了绩效目标表的标题，但没有读出表中的任何栏目或指标",
+                )
+                .with_primary(title, Some("这张表的标题".into()))
+                .with_help(
+                    "表的版式未能识别（栏目名不认识，或单元格之间没有分隔）；可在 jixiao.toml 的 [reader] 中加入这个模板的栏目名，或提供表格原件（Word、Excel、PDF）",
+                ),
+                None => Diagnostic::error("parse::no-forms", "文件中没有找到任何绩效目标表")
                     .with_primary(Span::point(0), None)
                     .with_help(
                         "绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始",
                     ),
-            );
+            };
+            diags.push(no_forms);
         }
         attach_projects(&forms, &mut diags);
         ParseOutput {
@@ -548,6 +567,8 @@ struct Parser<'s, 'v> {
     diags: Vec<Diagnostic>,
     missing: Vec<MissingField>,
     unrecognized: usize,
+    /// Where the first title of a form was seen.
+    first_title: Option<Span>,
     /// A year line seen before the title it belongs to.
     pending_year: Option<Spanned<i32>>,
     /// A `金额单位:万元` line seen before the form it belongs to.
@@ -735,6 +756,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             diags: Vec::new(),
             missing: Vec::new(),
             unrecognized: 0,
+            first_title: None,
             pending_year: None,
             pending_scale: None,
             outside: None,
@@ -776,6 +798,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 return;
             }
             self.in_other_document = false;
+            self.first_title.get_or_insert(cell_span);
             self.open_candidate(row.span);
             if let Some(year) = t.year {
                 self.set_year(year, cell_span);
@@ -1012,6 +1035,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     self.other_document(&name, cell.span);
                     return;
                 }
+                self.first_title.get_or_insert(cell.span);
                 self.open_candidate(cell.span);
                 if let Some(year) = t.year {
                     self.set_year(year, cell.span);
@@ -2791,6 +2815,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             diags: self.diags,
             missing: self.missing,
             unrecognized: self.unrecognized,
+            first_title: self.first_title,
         }
     }
 }
