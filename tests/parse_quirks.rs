@@ -623,3 +623,22 @@ fn a_title_with_nothing_readable_under_it_is_said_so() {
     let span = d.primary.as_ref().unwrap().span;
     assert!(input.source.text()[span.start..span.end].ends_with("批复表"));
 }
+
+/// `项目资金    (万元) 年度资金总额: 1125`: a run of spaces cut the unit from its heading; it goes
+/// back to the heading, and the total after it is read.
+#[test]
+fn a_unit_cut_from_its_heading_by_spaces() {
+    let input = parse(
+        "项目支出绩效目标表\n(2021年度)\n项目名称    某物业管理\n主管部门    某开发区管委会\n项目资金    (万元) 年度资金总额: 1125\n    其中:财政拨款 1125\n年度目标    目标1: 完成工作。\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 管理小区 ≥8个\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.money_unit.as_ref().unwrap().value, "万元");
+    assert_eq!(
+        p.funds.total.as_ref().unwrap().value.to_string(),
+        "11250000"
+    );
+    assert_eq!(
+        p.funds.fiscal.as_ref().unwrap().value.to_string(),
+        "11250000"
+    );
+}

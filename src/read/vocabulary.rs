@@ -977,6 +977,14 @@ impl Vocabulary {
             .map(|(u, s)| (u.clone(), *s))
     }
 
+    /// The byte length of a money unit in brackets that `text` begins with (`(万元) 年度…`).
+    pub fn leading_unit_len(&self, text: &str) -> Option<usize> {
+        match bracketed_unit(text, self) {
+            (Some(_), used) if used > 0 => Some(used),
+            _ => None,
+        }
+    }
+
     /// A money unit in brackets at the end of a key, and the words before it:
     /// `项目预算资金(万元)` → (`项目预算资金`, 10 000).
     pub fn trailing_unit<'k>(&self, key: &'k str) -> Option<(&'k str, Decimal)> {

@@ -1951,6 +1951,29 @@ impl<'s, 'v> Parser<'s, 'v> {
                 k += 1;
                 continue;
             }
+            // `项目资金    (万元) 年度资金总额: 1125`: a run of spaces cut the unit from the
+            // label before it; it goes back to that label, and the rest is a cell of its own.
+            let unit_cut;
+            let mut cell = cell;
+            if let Some(prev) = cells.last_mut()
+                && self.labels.label(&prev.text).is_some()
+                && let Some(used) = self.vocab.leading_unit_len(&cell.text)
+                && let Some(unit) = split::sub_cell(cell, 0..used)
+            {
+                *prev = Cell {
+                    text: std::borrow::Cow::Owned(format!("{}{}", prev.text, unit.text.trim())),
+                    span: prev.span.cover(unit.span),
+                    column: prev.column,
+                    col_span: prev.col_span,
+                };
+                match split::sub_cell(cell, used..cell.text.len()) {
+                    Some(rest) => {
+                        unit_cut = rest;
+                        cell = &unit_cut;
+                    }
+                    None => continue,
+                }
+            }
             // The cell right after a field's label is its value (`项目名称 | 资金名称管理专项`),
             // not a label glued to one.
             let after_field_label = cells
