@@ -642,3 +642,28 @@ fn a_unit_cut_from_its_heading_by_spaces() {
         "11250000"
     );
 }
+
+/// `一般公共预算拨款 | 小计 | 1800`: a subtotal column between a funds line and its amount.
+#[test]
+fn a_subtotal_word_between_a_funds_line_and_its_amount() {
+    let input = parse(
+        "项目支出绩效目标表\n(2023年度)\n| 项目名称 | 某项目 |\n| 主管部门 | 某局 |\n| 资金总额(万元) | 1800 |\n| 一般公共预算拨款 | 小计 | 1800 |\n| 年度目标 | 目标1: 完成工作。 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人数 | ≥5人 |\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(
+        p.funds.total.as_ref().unwrap().value.to_string(),
+        "18000000"
+    );
+    let line = p
+        .funds
+        .sources
+        .iter()
+        .find(|s| s.label.value == "一般公共预算拨款")
+        .unwrap();
+    assert_eq!(line.amount.as_ref().unwrap().value.to_string(), "18000000");
+}

@@ -2087,7 +2087,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 self.goal_cells(&values, period);
                 break;
             }
-            let values: Vec<Cell<'s>> = cells
+            let mut values: Vec<Cell<'s>> = cells
                 .get(i..)
                 .unwrap_or(&[])
                 .iter()
@@ -2095,6 +2095,17 @@ impl<'s, 'v> Parser<'s, 'v> {
                 .take_while(|(j, _)| !is_label(i + j))
                 .map(|(_, c)| c.clone())
                 .collect();
+            // `一般公共预算拨款 | 小计 | 1800`: a column saying the amount is a subtotal stands
+            // between a funds line and its amount.
+            if matches!(m.label, Label::Funds { .. })
+                && values.len() > 1
+                && values
+                    .first()
+                    .is_some_and(|v| matches!(&*key(&v.text), "小计" | "合计" | "总计"))
+            {
+                values.remove(0);
+                i += 1;
+            }
             let written = key(&cell.text).into_owned();
             if values.is_empty() {
                 if let Some(scale) = m.scale {
