@@ -170,7 +170,7 @@ pub fn parse_document_in_windows(
         let mut piece = Piece::default();
         piece.diags.push(binary);
         assembled.add(piece);
-        return assembled.finish();
+        return assembled.finish(source.text());
     }
     let started = std::time::Instant::now();
     if crate::read::segment::html::has_table(source.text()) {
@@ -179,9 +179,10 @@ pub fn parse_document_in_windows(
         let reading = started.elapsed();
         let all = assembled.forms.as_mut_slice();
         on_forms(all);
-        let mut parsed = assembled.finish();
-        explain_no_forms_in_traditional_script(source.text(), &mut parsed.diagnostics);
-        return ParseOutput { reading, ..parsed };
+        return ParseOutput {
+            reading,
+            ..assembled.finish(source.text())
+        };
     }
     let ranges = piece_ranges(source, piece_bytes, vocab);
     let mut reading = started.elapsed();
@@ -216,8 +217,7 @@ pub fn parse_document_in_windows(
         next = rayon::join(|| on_forms(new), || upcoming.map(read_window)).1;
     }
     let finishing = std::time::Instant::now();
-    let mut parsed = assembled.finish();
-    explain_no_forms_in_traditional_script(source.text(), &mut parsed.diagnostics);
+    let mut parsed = assembled.finish(source.text());
     let pieces = std::time::Duration::from_nanos(piece_nanos.into_inner());
     parsed.reading = reading + pieces + finishing.elapsed();
     parsed
@@ -241,10 +241,7 @@ const TRADITIONAL_FORM_WORDS: &[&str] = &["績效", "項目", "指標", "資金"
 /// When no form was found in text written in traditional characters (a mirror site's copy,
 /// a form from Hong Kong or Taiwan style software), "no forms" alone is untrue of what the
 /// reader saw: say that the script is why, at the first such word.
-fn explain_no_forms_in_traditional_script(text: &str, diags: &mut [Diagnostic]) {
-    let Some(no_forms) = diags.iter_mut().find(|d| d.code == "parse::no-forms") else {
-        return;
-    };
+fn explain_no_forms_in_traditional_script(text: &str, no_forms: &mut Diagnostic) {
     let found: Vec<(usize, &str)> = TRADITIONAL_FORM_WORDS
         .iter()
         .filter_map(|w| text.find(w).map(|at| (at, *w)))
@@ -274,7 +271,7 @@ pub fn parse_rows<'s>(
 ) -> ParseOutput {
     let mut assembled = Assembler::default();
     assembled.add(parse_rows_piece(source, rows, vocab));
-    assembled.finish()
+    assembled.finish(source.text())
 }
 
 fn parse_rows_piece<'s>(
@@ -423,7 +420,9 @@ impl Assembler {
         self.diags.extend(missing.filter_map(missing_field));
     }
 
-    fn finish(self) -> ParseOutput {
+    /// The document's forms and diagnostics; `text` is what was read (to say why no form was
+    /// found in it).
+    fn finish(self, text: &str) -> ParseOutput {
         let Assembler {
             forms,
             mut diags,
@@ -447,7 +446,7 @@ impl Assembler {
         {
             // A title was found and nothing under it could be read: say so there, rather than
             // that there is no form at all.
-            let no_forms = match first_title {
+            let mut no_forms = match first_title {
                 Some(title) => Diagnostic::error(
                     "parse::no-forms",
                     "找到了绩效目标表的标题，但没有读出表中的任何栏目或指标",
@@ -462,6 +461,7 @@ impl Assembler {
                         "绩效目标表应以“项目支出绩效目标表”之类的标题行或“项目名称”一行开始",
                     ),
             };
+            explain_no_forms_in_traditional_script(text, &mut no_forms);
             diags.push(no_forms);
         }
         attach_projects(&forms, &mut diags);

@@ -313,11 +313,7 @@ impl Table {
             return None;
         }
         // A merged 绩效指标 cell leads the first row of the table.
-        let lead = usize::from(cells.first().is_some_and(|c| {
-            vocab
-                .column(&c.text)
-                .is_some_and(|col| col.role == ColumnRole::Group)
-        }));
+        let lead = usize::from(cells.first().is_some_and(|c| is_group_cell(c, vocab)));
         let width = self
             .layout
             .columns
@@ -428,11 +424,7 @@ impl Table {
     ) -> RowRead<'s> {
         let mut cells: &[Cell<'s>] = cells;
         // A merged `绩效指标` cell whose text landed on a data row.
-        if cells.first().is_some_and(|c| {
-            vocab
-                .column(&c.text)
-                .is_some_and(|col| col.role == ColumnRole::Group)
-        }) {
+        if cells.first().is_some_and(|c| is_group_cell(c, vocab)) {
             cells = cells.get(1..).unwrap_or(&[]);
         }
         // A second header row naming the value columns (`2021年实际实现值 | 预期2022年实现值`).
@@ -964,6 +956,13 @@ fn is_post_name_word(text: &str, year: Option<i32>) -> bool {
         || is_nature_word(&k)
         || is_comparator_text(&k)
         || looks_like_value(text, year)
+}
+
+/// A merged `绩效指标` cell (the table's group word) whose text landed on a row.
+fn is_group_cell(cell: &Cell<'_>, vocab: &Vocabulary) -> bool {
+    vocab
+        .column(&cell.text)
+        .is_some_and(|col| col.role == ColumnRole::Group)
 }
 
 /// A direction as a cell of its own, exactly (`正向激励人数` is a name, not a direction).
