@@ -667,3 +667,47 @@ fn a_subtotal_word_between_a_funds_line_and_its_amount() {
         .unwrap();
     assert_eq!(line.amount.as_ref().unwrap().value.to_string(), "18000000");
 }
+
+/// `a | b | c |` rows, each on its line and closed by one `|` (a table converted from Word):
+/// every line is a row, after a `| …` row too, and a cell cut by a line break still joins its
+/// row.
+#[test]
+fn whole_rows_closed_by_one_pipe() {
+    let input = parse(
+        "某县某局2025年项目支出绩效目标表\n项目名称 | 农村公路养护 |\n主管部门 | 某县交通运输局 | 实施单位 | 某县公路养护中心 |\n项目资金(万元) | 年度资金总额 | 120 |\n其中:财政拨款 | 120 |\n年度总体目标 | 完成农村公路日常养护300公里。 |\n一级指标 | 二级指标 | 三级指标 | 指标值类型 | 指标值 | 度量单位 | 指标值内容 |\n产出指标 | 数量指标 | 养护里程 | ≥ | 300 | 公里 | 全年养护农村\n公路里程 |\n| 质量指标 | 合格率 | ≥ | 95 | % | 抽检合格 |\n效益指标 | 社会效益指标 | 路况优良率 | ≥ | 85 | % | 优良路段占比 |\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.implementer.as_ref().unwrap().value, "某县公路养护中心");
+    let read: Vec<(&str, &str, &str)> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.level2.as_ref().unwrap().value.as_str(),
+                i.name.value.as_str(),
+                i.value.as_ref().unwrap().value.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("数量指标", "养护里程", "≥300公里"),
+            ("质量指标", "合格率", "≥95%"),
+            ("社会效益指标", "路况优良率", "≥85%")
+        ]
+    );
+    assert!(
+        p.indicators[0]
+            .note
+            .as_ref()
+            .unwrap()
+            .value
+            .ends_with("公路里程")
+    );
+}

@@ -83,7 +83,15 @@ impl<'s> LineRows<'s> {
         let lead = text.len() - text.trim_start_matches(is_blank).len();
         let start = span.start + lead;
         let starts_with_pipe = trimmed.starts_with('|');
-        if starts_with_pipe || is_year_line(trimmed) {
+        // `a | b | c |`: a whole row on one line, closed by one `|` (tables converted from
+        // Word or HTML), even after a flattened table's one-cell lines or a `| …` row; but not
+        // the rest of a `| …` row whose last cell was cut by a line break.
+        let whole_row = !starts_with_pipe
+            && is_whole_row(trimmed)
+            && open
+                .as_ref()
+                .is_none_or(|row| !row.opened_by_pipe || row.ends_with_pipe(source));
+        if starts_with_pipe || whole_row || is_year_line(trimmed) {
             close(source, open, rows);
         }
         let row = open.get_or_insert(OpenPipeRow {
@@ -94,7 +102,7 @@ impl<'s> LineRows<'s> {
         });
         row.end = span.end;
         row.lines += 1;
-        if ends_with_empty_cells(trimmed) || is_year_line(trimmed) {
+        if whole_row || ends_with_empty_cells(trimmed) || is_year_line(trimmed) {
             close(source, open, rows);
         }
     }
@@ -165,6 +173,16 @@ struct OpenPipeRow {
     end: usize,
     lines: usize,
     opened_by_pipe: bool,
+}
+
+impl OpenPipeRow {
+    /// Whether the row's last line so far ended with a `|`, closing its last cell.
+    fn ends_with_pipe(&self, source: &SourceFile) -> bool {
+        source
+            .slice(Span::new(self.start, self.end))
+            .trim_end_matches(is_blank)
+            .ends_with('|')
+    }
 }
 
 fn close<'s>(source: &'s SourceFile, open: &mut Option<OpenPipeRow>, rows: &mut VecDeque<Row<'s>>) {
@@ -246,6 +264,21 @@ fn is_year_line(trimmed: &str) -> bool {
         .or_else(|| inner.strip_suffix('年'))
         .map(|d| d.trim_matches(is_blank));
     digits.is_some_and(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `a | b | c |`: three cells or more, the last closed by a single `|`.
+fn is_whole_row(trimmed: &str) -> bool {
+    let Some(body) = trimmed.strip_suffix('|') else {
+        return false;
+    };
+    if body.trim_end_matches(is_blank).ends_with('|') {
+        return false;
+    }
+    body.split('|')
+        .filter(|piece| !piece.trim_matches(is_blank).is_empty())
+        .take(3)
+        .count()
+        == 3
 }
 
 /// `… | |||` or `… ||`: a run of two or more `|` (spaces between them allowed) ends the line.
