@@ -711,3 +711,23 @@ fn whole_rows_closed_by_one_pipe() {
             .ends_with("公路里程")
     );
 }
+
+/// `a | b` rows with no `|` at either end: every line is a row.
+#[test]
+fn rows_with_inner_pipes_only() {
+    let input = parse(
+        "项目支出绩效目标表\n(2021年度)\n项目名称 | 测试项目\n主管部门 | 某局 | 实施单位 | 某中心\n项目资金(万元) | 3.0 | 其中:财政拨款 | 3.0\n年度目标 | 完成任务\n一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 人数 | 3人\n满意度指标 | 服务对象满意度指标 | 满意度 | ≥90%\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.name.as_ref().unwrap().value, "测试项目");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "某中心");
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "30000");
+    assert_eq!(p.goals.len(), 1);
+    let names: Vec<&str> = p.indicators.iter().map(|i| i.name.value.as_str()).collect();
+    assert_eq!(names, ["人数", "满意度"]);
+}

@@ -83,11 +83,13 @@ impl<'s> LineRows<'s> {
         let lead = text.len() - text.trim_start_matches(is_blank).len();
         let start = span.start + lead;
         let starts_with_pipe = trimmed.starts_with('|');
-        // `a | b | c |`: a whole row on one line, closed by one `|` (tables converted from
-        // Word or HTML), even after a flattened table's one-cell lines or a `| …` row; but not
-        // the rest of a `| …` row whose last cell was cut by a line break.
+        // `a | b | c |` or `a | b`: a whole row on one line (tables converted from Word or
+        // HTML), even after a flattened table's one-cell lines or a `| …` row; but not the rest
+        // of a `| …` row whose last cell was cut by a line break, nor a line whose last cell the
+        // next line ends (`… | 全年养护农村` + `公路里程 |`).
         let whole_row = !starts_with_pipe
-            && is_whole_row(trimmed)
+            && (is_whole_row(trimmed)
+                || (!trimmed.ends_with('|') && !ends_cut_cell(source, index, end)))
             && open
                 .as_ref()
                 .is_none_or(|row| !row.opened_by_pipe || row.ends_with_pipe(source));
@@ -264,6 +266,17 @@ fn is_year_line(trimmed: &str) -> bool {
         .or_else(|| inner.strip_suffix('年'))
         .map(|d| d.trim_matches(is_blank));
     digits.is_some_and(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether line `index` (before `end`) ends the last cell of the line above: `公路里程 |`, a
+/// line closed by `|` that is no whole row and opens no row of its own.
+fn ends_cut_cell(source: &SourceFile, index: usize, end: usize) -> bool {
+    if index >= end {
+        return false;
+    }
+    let next = source.slice(source.line_span(index));
+    let next = next.trim_matches(is_blank);
+    next.ends_with('|') && !next.starts_with('|') && !is_whole_row(next)
 }
 
 /// `a | b | c |`: three cells or more, the last closed by a single `|`.
