@@ -731,3 +731,52 @@ fn rows_with_inner_pipes_only() {
     let names: Vec<&str> = p.indicators.iter().map(|i| i.name.value.as_str()).collect();
     assert_eq!(names, ["人数", "满意度"]);
 }
+
+/// A flattened table's last cell `… |`, then another document's title `项目支出绩效自评表 | ||||`
+/// on the next line: the title ends the form, and is neither a value nor a form of its own.
+#[test]
+fn a_title_after_a_flattened_row_ends_the_form() {
+    let input = parse(
+        "项目支出绩效目标表\n(2021年度)\n项目名称 | 某项目 | ||\n主管部门 | 某局 | ||\n资金总额(万元) | 3.0 | ||\n年度目标 | 目标1: 完成工作。 | ||\n一级指标 | 二级指标 | 三级指标 | 指标值 | ||\n产出指标 | 数量指标 | 培训人数 | ≥5人 | ||\n满意度指标 | 服务对象满意度指标 | 满意度 | ≥90% | ||\n… |\n项目支出绩效自评表 | |||||\n(2021年度) | ||||\n项目名称 | 某项目 | ||\n主管部门 | 某局 | ||\n",
+    );
+    assert_eq!(input.document.projects.len(), 1);
+    let p = &input.document.projects[0];
+    assert!(
+        p.indicators.iter().all(|i| i
+            .value
+            .as_ref()
+            .is_none_or(|v| !v.value.text.contains("自评"))),
+        "{:#?}",
+        p.indicators
+    );
+    assert!(
+        input
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "parse::other-document" && d.message.contains("自评")),
+        "{:#?}",
+        input.diagnostics
+    );
+}
+
+/// Words of other templates: `当年绩效目标` (重庆), `计算符号` and `当年度指标值` (江西, 广东), and a
+/// department-wide form titled `部门整体绩效目标`, which is another document.
+#[test]
+fn other_templates_words() {
+    let input = parse(
+        "项目支出绩效目标表\n(2021年度)\n| 项目名称 | 某项目 |\n| 主管部门 | 某局 |\n| 资金总额(万元) | 3.0 |\n| 当年绩效目标 | 完成工作。 |\n| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 当年度指标值 | 度量单位 |\n| 产出指标 | 数量指标 | 培训人数 | ≥ | 5 | 人 |\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.goals.len(), 1);
+    assert_eq!(p.indicators[0].value.as_ref().unwrap().value.text, "≥5人");
+    let department_wide = parse(
+        "| 部门整体绩效目标 | |||\n| 部门编码: | 316 | 部门名称: | 某县林业局 |\n| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 目标值 | 度量单位 |\n| 产出指标 | 数量指标 | 造林面积 | ≥ | 5000 | 亩 |\n",
+    );
+    assert!(department_wide.document.projects.is_empty());
+    assert_eq!(codes(&department_wide), ["parse::other-document"]);
+}

@@ -747,6 +747,42 @@ fn title<'k>(k: &'k str, vocab: &Vocabulary) -> Option<Title<'k>> {
 }
 
 impl<'s, 'v> Parser<'s, 'v> {
+    /// A row joined from several lines (a flattened table's `… |` then `项目支出绩效自评表 | ||||`)
+    /// whose later line is a title alone: the title begins a row of its own, so it can end the
+    /// form above instead of being read as the last cell of its table.
+    fn split_at_title(&self, mut row: Row<'s>) -> Result<Row<'s>, (Row<'s>, Row<'s>)> {
+        if row.columns != Columns::Unknown || row.cells.len() < 2 {
+            return Ok(row);
+        }
+        let source = self.source;
+        let at = row.cells.windows(2).position(|pair| {
+            let [earlier, cell] = pair else {
+                return false;
+            };
+            source.line_number(cell.span.start) > source.line_number(earlier.span.end)
+                && title(&key(&cell.text), self.vocab).is_some_and(|t| t.rest.is_empty())
+        });
+        let Some(at) = at.map(|i| i + 1) else {
+            return Ok(row);
+        };
+        let after_cells = row.cells.split_off(at);
+        let (Some(last), Some(first)) = (row.cells.last(), after_cells.first()) else {
+            row.cells.extend(after_cells);
+            return Ok(row);
+        };
+        let after = Row {
+            line: source.line_number(first.span.start),
+            span: Span::new(first.span.start, row.span.end),
+            loose: after_cells.len() == 1,
+            cells: after_cells,
+            columns: Columns::Unknown,
+            table_end: false,
+        };
+        row.span = Span::new(row.span.start, last.span.end);
+        row.loose = row.cells.len() == 1;
+        Err((row, after))
+    }
+
     fn new(source: &'s SourceFile, vocab: &'v Vocabulary) -> Self {
         Parser {
             source,
@@ -768,6 +804,14 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn row(&mut self, row: Row<'s>) {
+        let row = match self.split_at_title(row) {
+            Ok(row) => row,
+            Err((before, after)) => {
+                self.row(before);
+                self.row(after);
+                return;
+            }
+        };
         if row.table_end {
             // The end of an HTML table ends the form whose indicator table it held.
             if self
