@@ -110,6 +110,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/placeholder.txt"),
     ),
     (
+        "default/examples/placeholder-rows.txt",
+        include_str!("../policies/default/examples/placeholder-rows.txt"),
+    ),
+    (
         "default/examples/qualitative-benefit.txt",
         include_str!("../policies/default/examples/qualitative-benefit.txt"),
     ),

@@ -391,3 +391,21 @@ rule x.none {
         "本表的指标中第 3 个（软件电脑使用故障率）：指标值的百分比为 3%，不大于 50%"
     );
 }
+
+/// `require if c then a else b` is explained by the branch that was taken, not as a whole.
+#[test]
+fn explanations_of_a_conditional_follow_the_branch_taken() {
+    let rules = r#"
+rule x.if {
+  severity info
+  for p in projects, i in p.indicators where p.index == 1 and i.index == 1
+  require if contains(i.name, "不存在的词") then true else i.value is missing
+  message "m"
+}
+"#;
+    let report = sample_with_only(rules);
+    let why = explanations(&report, "x.if");
+    assert_eq!(why.len(), 1, "{why:?}");
+    assert!(why[0].contains("指标值"), "{why:?}");
+    assert!(!why[0].contains("条件不成立"), "{why:?}");
+}

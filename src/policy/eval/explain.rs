@@ -41,6 +41,12 @@ impl<'a> Frame<'a> {
                 self.explain(b, out, depth + 1)?;
             }
             IrKind::Not(a) => self.explain_true(a, out, depth + 1)?,
+            // `if c then a else b`: the branch that was taken is the reason.
+            IrKind::If(c, t, e) => match self.truth(c)? {
+                Some(true) => self.explain(t, out, depth + 1)?,
+                Some(false) => self.explain(e, out, depth + 1)?,
+                None => self.explain(c, out, depth + 1)?,
+            },
             IrKind::Slot(slot) => match self.let_definition(*slot) {
                 Some(definition) => self.explain(definition, out, depth + 1)?,
                 None => out.push("规则的条件不成立".to_owned()),
@@ -83,6 +89,11 @@ impl<'a> Frame<'a> {
                 }
             }
             IrKind::Not(a) => self.explain(a, out, depth + 1)?,
+            IrKind::If(c, t, e) => match self.truth(c)? {
+                Some(true) => self.explain_true(t, out, depth + 1)?,
+                Some(false) => self.explain_true(e, out, depth + 1)?,
+                None => self.explain_true(c, out, depth + 1)?,
+            },
             IrKind::Slot(slot) => match self.let_definition(*slot) {
                 Some(definition) => self.explain_true(definition, out, depth + 1)?,
                 None => out.push("规则排除的情形成立".to_owned()),
