@@ -780,3 +780,29 @@ fn other_templates_words() {
     assert!(department_wide.document.projects.is_empty());
     assert_eq!(codes(&department_wide), ["parse::other-document"]);
 }
+
+/// One cell per paragraph (广东 2024): the value after a field's label is read whole even when
+/// it ends in a label's words or begins with a funds word, and a total heading the totals under
+/// it (`预算金额` / `总金额` / `当年度金额`) is no empty line.
+#[test]
+fn one_cell_per_paragraph_values_and_total_headings() {
+    let input = parse(
+        "项目支出绩效目标表\n\n项目名称\n\n2024年开展公益项目资金\n\n项目类型\n\n其他事业发展性支出\n\n主管部门\n\n某市民政局\n\n预算金额\n\n总金额\n\n50万元\n\n当年度金额\n\n50万元\n\n总体绩效目标\n\n当年度目标\n\n完成工作。\n\n绩效指标\n\n一级指标\n\n二级指标\n\n三级指标\n\n当年度指标值\n\n产出指标\n\n数量指标\n\n服务人次\n\n≥500人次\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| *c != "parse::missing-field"),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.name.as_ref().unwrap().value, "2024年开展公益项目资金");
+    assert_eq!(p.funds.total.as_ref().unwrap().value.to_string(), "500000");
+    assert!(p.funds.sources.iter().all(|s| s.label.value != "其他"));
+    assert!(
+        p.extra
+            .iter()
+            .any(|e| e.label == "项目类型" && e.value.value == "其他事业发展性支出")
+    );
+    assert_eq!(p.goals.len(), 1);
+    assert_eq!(p.indicators.len(), 1);
+}

@@ -1061,9 +1061,12 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// or goals of a form, or before any form.
     fn loose_cell(&mut self, cell: Cell<'s>, columns: Columns) {
         let mut next = Some(cell);
+        // The line before ended with a field's label: this whole line is its value.
+        let mut value_line = self.awaits_field_value();
         // Glued text is read a piece at a time: each piece may change what the rest is (a goals
         // label makes it goal text, a header makes it table rows, a title starts a new form).
         while let Some(cell) = next.take() {
+            let whole_value_line = std::mem::take(&mut value_line);
             if self.current.is_none() {
                 self.open_candidate(cell.span);
             }
@@ -1124,7 +1127,24 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             // The next form glued after this text, or the next label or header word.
             let form_start = glued_form_start(&cell.text, self.vocab, false);
-            let cut = first_glued_cut(&cell, section, self.vocab);
+            let cut = first_glued_cut(&cell, section, self.vocab).filter(|(_, tail)| {
+                // The value of the field on the line before, ending in a label's words
+                // (`项目名称` / `…公益项目资金`): a label glued last, with nothing after it, is
+                // part of the value, not the start of an empty field. (Not so after a label
+                // glued in the same line: `…2023-12-31项目总投资` / `174.78万元` in OCR text.)
+                !(whole_value_line
+                    && cell
+                        .text
+                        .get(*tail..)
+                        .is_some_and(|rest| self.vocab.label(rest).is_some()))
+            });
+            // … or begins with a funds line's word glued to more words (`项目类型` /
+            // `其他事业发展性支出`): no funds line, the value.
+            let cut = cut.filter(|(head_end, tail)| {
+                !(whole_value_line
+                    && head_end == tail
+                    && self.funds_word_glued_to_words(&cell.text, *head_end))
+            });
             match (form_start, cut) {
                 (Some(f), c) if c.is_none_or(|(_, tail)| f <= tail) => {
                     if let Some(head) = split::sub_cell(&cell, 0..f) {
@@ -1245,6 +1265,11 @@ impl<'s, 'v> Parser<'s, 'v> {
                 _ => self.labels.label_prefix(&cell.text),
             }
         };
+        // The value of the field on the line before that begins with a funds line's word
+        // (`项目类型` / `其他事业发展性支出`): a funds label glued to words, not to an amount.
+        let label = label.filter(|(_, end)| {
+            !(self.awaits_field_value() && self.funds_word_glued_to_words(&cell.text, *end))
+        });
         // A category name that is also a funds line (`资金性质 一般公共预算`): the value of the
         // label before it.
         let label = label.filter(|(m, end)| {
@@ -1269,7 +1294,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             !value_of_extra
         });
         if let Some((m, end)) = label {
-            self.drop_pending();
+            self.drop_pending_before(&m);
             self.flush_goal_queue_if_leaving(&m);
             if !matches!(m.label, Label::Goals(_))
                 && let Some(form) = self.current.as_mut()
@@ -1559,6 +1584,29 @@ impl<'s, 'v> Parser<'s, 'v> {
                 None,
             );
         }
+    }
+
+    /// A label still waiting for its value when the label `next` comes on the next line: a
+    /// total with no amount right before another total (`预算金额` / `总金额` / `50万元` /
+    /// `当年度金额` / `50万元`) heads the lines under it, and is no empty line.
+    fn drop_pending_before(&mut self, next: &LabelMatch) {
+        let is_total = |m: &LabelMatch| {
+            matches!(
+                m.label,
+                Label::Funds {
+                    role: crate::model::FundsRole::Total,
+                    ..
+                }
+            )
+        };
+        if is_total(next)
+            && let Some(form) = self.current.as_mut()
+            && form.pending.as_ref().is_some_and(|p| is_total(&p.label))
+        {
+            form.pending = None;
+            return;
+        }
+        self.drop_pending();
     }
 
     /// A label still waiting for its value gets none.
@@ -2612,6 +2660,21 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             None => self.pending_scale = Some((unit, scale)),
         }
+    }
+
+    /// Whether `text` begins with a funds line's label, `end` bytes long, glued to more words
+    /// rather than to an amount (`其他事业发展性支出`).
+    fn funds_word_glued_to_words(&self, text: &str, end: usize) -> bool {
+        let (Some(head), Some(rest)) = (text.get(..end), text.get(end..)) else {
+            return false;
+        };
+        self.vocab
+            .label(head)
+            .is_some_and(|m| matches!(m.label, Label::Funds { .. }))
+            && rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() && !c.is_ascii())
     }
 
     /// Whether the line before ended with a field's label (`实施单位`) whose value is still to
