@@ -409,3 +409,26 @@ rule x.if {
     assert!(why[0].contains("指标值"), "{why:?}");
     assert!(!why[0].contains("条件不成立"), "{why:?}");
 }
+
+/// `XX` stands in for a number or a name in templates (`≥XX人`, `某XX项目`), but not inside a
+/// Latin word (`XXL码工作服`): such a name with no value is one finding, "no value".
+#[test]
+fn xx_inside_a_latin_word_is_no_placeholder() {
+    let linter = Linter::builder().build().unwrap();
+    let text = "项目支出绩效目标表\n(2024年度)\n| 项目名称 | 某项目 |\n| 主管部门 | 某局 |\n| 资金总额(万元) | 1 |\n| 年度目标 | 完成 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | XXL码工作服发放数量 | |\n| 产出指标 | 数量指标 | XX人数 | ≥XX人 |\n";
+    let report = linter.lint_bytes("xx.txt", text.as_bytes());
+    let messages: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "indicators.placeholder")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "三级指标“XXL码工作服发放数量”没有填写指标值",
+            "三级指标名称“XX人数”是模板占位内容",
+            "指标值“≥XX人”是模板占位内容"
+        ]
+    );
+}

@@ -806,3 +806,60 @@ fn one_cell_per_paragraph_values_and_total_headings() {
     assert_eq!(p.goals.len(), 1);
     assert_eq!(p.indicators.len(), 1);
 }
+
+/// A flattened table (`cell |` lines, rows ended by `||`) where a few cells of a row share a
+/// line (`产出指标 | 数量指标 | 养护里程 |` then `≥1200公里 |` then `||`): the line is no whole
+/// row, its row goes on to the `||`.
+#[test]
+fn a_flattened_row_with_several_cells_on_a_line() {
+    let input = parse(
+        "项目支出绩效目标表 |\n||||\n(2024年度) |\n||||\n项目名称 |\n农村公路养护经费 |\n|||\n主管部门及代码 |\n[066]某县交通运输局 |\n|||\n年度资金总额(万元) |\n120 |\n|||\n年度总体目标 |\n完成农村公路日常养护 |\n|||\n一级指标 | 二级指标 | 三级指标 |\n指标值 |\n||\n产出指标 | 数量指标 | 养护农村公路里程 |\n≥1200公里 |\n||\n满意度指标 |\n服务对象满意度指标 |\n群众满意度 |\n≥90% |\n||\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    let read: Vec<(&str, &str)> = p
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.name.value.as_str(),
+                i.value.as_ref().unwrap().value.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [("养护农村公路里程", "≥1200公里"), ("群众满意度", "≥90%")]
+    );
+}
+
+/// Other documents' title words ending a goal sentence, an indicator's name, a cell of a
+/// flattened row or an attachment line are no titles: only a line where a title stands is.
+#[test]
+fn other_document_words_outside_a_title_position() {
+    let one_per_line = |goal: &str, name: &str| {
+        parse(&format!(
+            "项目支出绩效目标表\n(2024年度)\n项目名称\n某经费\n主管部门及代码\n[066]某局\n年度资金总额(万元)\n120\n年度总体目标\n{goal}\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n{name}\n≥1次\n满意度指标\n服务对象满意度指标\n群众满意度\n≥90%\n"
+        ))
+    };
+    for input in [
+        one_per_line("完成日常养护,助力部门整体绩效目标", "养护次数"),
+        one_per_line("完成日常养护", "按时报送项目支出绩效自评表"),
+        parse(
+            "附件:2024年部门整体绩效目标\n| 项目名称 | 某经费 |\n| 主管部门及代码 | [066]某局 |\n| 年度资金总额(万元) | 120 |\n| 年度总体目标 | 完成日常养护 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 养护次数 | ≥1次 |\n| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |\n",
+        ),
+    ] {
+        assert!(
+            !codes(&input).contains(&"parse::other-document"),
+            "{:#?}",
+            input.diagnostics
+        );
+        let p = &input.document.projects[0];
+        assert_eq!(p.goals.len(), 1);
+        assert_eq!(p.indicators.len(), 2);
+    }
+}

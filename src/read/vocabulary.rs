@@ -139,6 +139,9 @@ pub struct Vocabulary {
     /// are not searched.
     title_last_char: Option<char>,
     other_documents: Vec<OtherDocument>,
+    /// Endings of other documents' titles, taken only where a title stands
+    /// ([`Vocabulary::other_title`]).
+    other_endings: Vec<String>,
     footers: Vec<String>,
     /// Words that end a form anywhere in a row after its indicator table (`(盖章)`).
     table_footers: Vec<String>,
@@ -227,6 +230,8 @@ struct RawVocabulary {
 #[serde(deny_unknown_fields)]
 struct RawTitles {
     endings: Vec<String>,
+    #[serde(default)]
+    other_endings: Vec<String>,
     other_documents: Vec<RawOther>,
 }
 
@@ -403,6 +408,7 @@ impl Vocabulary {
             title_finder: None,
             title_last_char: None,
             other_documents: Vec::new(),
+            other_endings: Vec::new(),
             footers: Vec::new(),
             table_footers: Vec::new(),
             furniture: Vec::new(),
@@ -424,6 +430,12 @@ impl Vocabulary {
         v.title_endings = raw
             .titles
             .endings
+            .iter()
+            .map(|t| key(t).into_owned())
+            .collect();
+        v.other_endings = raw
+            .titles
+            .other_endings
             .iter()
             .map(|t| key(t).into_owned())
             .collect();
@@ -933,6 +945,34 @@ impl Vocabulary {
     /// The title endings (normalised).
     pub fn title_endings(&self) -> &[String] {
         &self.title_endings
+    }
+
+    /// The other document a short line names by one of `other_endings` (`部门整体绩效目标`,
+    /// `项目支出绩效自评表`), with a year or a note in brackets after it: the caller knows the line
+    /// stands where a title stands.
+    pub fn other_title(&self, key: &str) -> Option<&OtherDocument> {
+        const SENTENCE_MARKS: &[char] = &[',', '，', '。', '；', ';', '、', '!', '？', '?'];
+        if key.chars().count() > 40
+            || key.contains(SENTENCE_MARKS)
+            || ["附件", "附表", "详见", "关于"]
+                .iter()
+                .any(|w| key.starts_with(w))
+        {
+            return None;
+        }
+        let mut body = key;
+        while let Some(open) = body.strip_suffix(')').and_then(|b| b.rfind('(')) {
+            body = body.get(..open).unwrap_or("");
+        }
+        let bare = body.strip_suffix('表').unwrap_or(body);
+        if !self
+            .other_endings
+            .iter()
+            .any(|e| body.ends_with(e.as_str()) || bare.ends_with(e.as_str()))
+        {
+            return None;
+        }
+        self.other_document(key)
     }
 
     /// The other document a title names, if it is not a project form.

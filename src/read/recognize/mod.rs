@@ -760,7 +760,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 return false;
             };
             source.line_number(cell.span.start) > source.line_number(earlier.span.end)
-                && title(&key(&cell.text), self.vocab).is_some_and(|t| t.rest.is_empty())
+                && self.closes_its_line(cell)
+                && {
+                    let k = key(&cell.text);
+                    title(&k, self.vocab).is_some_and(|t| t.rest.is_empty())
+                        || self.vocab.other_title(&k).is_some()
+                }
         });
         let Some(at) = at.map(|i| i + 1) else {
             return Ok(row);
@@ -781,6 +786,30 @@ impl<'s, 'v> Parser<'s, 'v> {
         row.span = Span::new(row.span.start, last.span.end);
         row.loose = row.cells.len() == 1;
         Err((row, after))
+    }
+
+    /// Whether `cell` is the only cell of its line, the line closed by a run of `||` (a table
+    /// row of its own: `项目支出绩效自评表 | ||||`).
+    fn closes_its_line(&self, cell: &Cell<'_>) -> bool {
+        let line = self.source.line_index(cell.span.start);
+        let text = self.source.slice(self.source.line_span(line));
+        let trimmed = text.trim_matches(is_blank);
+        trimmed
+            .strip_prefix(cell.text.as_ref())
+            .is_some_and(|rest| {
+                rest.chars().all(|c| c == '|' || is_blank(c))
+                    && rest.chars().filter(|c| *c == '|').count() >= 2
+            })
+    }
+
+    /// Whether a one-cell row stands where a title stands: before any form or between forms
+    /// (no form read, or a candidate whose title alone was seen), or as a table row of its own
+    /// closed by `||`.
+    fn at_title_position(&self, row: &Row<'_>) -> bool {
+        let Some(cell) = row.single() else {
+            return false;
+        };
+        self.current.as_ref().is_none_or(|f| !f.established) || self.closes_its_line(cell)
     }
 
     fn new(source: &'s SourceFile, vocab: &'v Vocabulary) -> Self {
@@ -862,6 +891,15 @@ impl<'s, 'v> Parser<'s, 'v> {
             if let Some(second) = row.cells.get(1).cloned() {
                 self.loose_cell(second, row.columns);
             }
+            return;
+        }
+        // Another document's title where a title stands (`部门整体绩效目标`, `项目支出绩效自评表`).
+        if self.at_title_position(&row)
+            && let Some(other) = self.vocab.other_title(&first_key)
+        {
+            let name = other.name.clone();
+            let cell_span = row.cells.first().map_or(row.span, |c| c.span);
+            self.other_document(&name, cell_span);
             return;
         }
         if self.in_other_document {

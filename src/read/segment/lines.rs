@@ -88,7 +88,7 @@ impl<'s> LineRows<'s> {
         // of a `| …` row whose last cell was cut by a line break, nor a line whose last cell the
         // next line ends (`… | 全年养护农村` + `公路里程 |`).
         let whole_row = !starts_with_pipe
-            && (is_whole_row(trimmed)
+            && (is_whole_row(trimmed) && !continues_in_flattened_rows(source, index, end)
                 || (!trimmed.ends_with('|') && !ends_cut_cell(source, index, end)))
             && open
                 .as_ref()
@@ -268,15 +268,43 @@ fn is_year_line(trimmed: &str) -> bool {
     digits.is_some_and(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// Whether line `index` (before `end`) ends the last cell of the line above: `公路里程 |`, a
-/// line closed by `|` that is no whole row and opens no row of its own.
+/// Whether line `index` (before `end`) ends the last cell of the line above: `公路里程 |` or
+/// `≥1200公里 | ||`, a cell or two closed by `|` that open no row of their own.
 fn ends_cut_cell(source: &SourceFile, index: usize, end: usize) -> bool {
     if index >= end {
         return false;
     }
     let next = source.slice(source.line_span(index));
     let next = next.trim_matches(is_blank);
-    next.ends_with('|') && !next.starts_with('|') && !is_whole_row(next)
+    next.ends_with('|') && !next.starts_with('|') && cell_count(next, 3) <= 2
+}
+
+/// The non-empty cells of a `|` line, counted up to `at_most`.
+fn cell_count(trimmed: &str, at_most: usize) -> usize {
+    trimmed
+        .split('|')
+        .filter(|piece| !piece.trim_matches(is_blank).is_empty())
+        .take(at_most)
+        .count()
+}
+
+/// How far ahead a `||` that ends a flattened row is looked for.
+const FLATTENED_ROW_LOOKAHEAD: usize = 8;
+
+/// Whether the row on the line before `index` goes on over the next lines, as rows of a
+/// flattened table do when a few of their cells share a line (`一级指标 | 二级指标 | 三级指标 |`
+/// then `指标值 |` then `||`): the next line is a cell or two closed by `|`, and a `||` that ends
+/// a row comes within a few lines.
+fn continues_in_flattened_rows(source: &SourceFile, index: usize, end: usize) -> bool {
+    if !ends_cut_cell(source, index, end) {
+        return false;
+    }
+    (index..end.min(index + FLATTENED_ROW_LOOKAHEAD)).any(|i| {
+        let line = source.slice(source.line_span(i));
+        let line = line.trim_matches(is_blank);
+        ends_with_empty_cells(line)
+            || (!line.is_empty() && line.chars().all(|c| c == '|' || is_blank(c)))
+    })
 }
 
 /// `a | b | c |`: three cells or more, the last closed by a single `|`.
@@ -287,11 +315,7 @@ fn is_whole_row(trimmed: &str) -> bool {
     if body.trim_end_matches(is_blank).ends_with('|') {
         return false;
     }
-    body.split('|')
-        .filter(|piece| !piece.trim_matches(is_blank).is_empty())
-        .take(3)
-        .count()
-        == 3
+    cell_count(body, 3) == 3
 }
 
 /// `… | |||` or `… ||`: a run of two or more `|` (spaces between them allowed) ends the line.
