@@ -863,3 +863,29 @@ fn other_document_words_outside_a_title_position() {
         assert_eq!(p.indicators.len(), 2);
     }
 }
+
+/// Rows closed by a run of `||` (`a | b | c | |||`): a row broken after a `|` goes on to the
+/// line that ends it; and a line without `|` at its start under a `| … |` table (a page's
+/// navigation) is no indicator row.
+#[test]
+fn rows_closed_by_runs_broken_after_a_pipe_and_a_line_under_a_pipe_table() {
+    let input = parse(
+        "项目支出绩效目标表 | ||||\n(2024年度) | ||||\n项目名称 | 某经费 | ||||\n主管部门及代码 | [066]某局 | ||||\n年度资金总额(万元) | 120 | ||||\n年度总体目标 | 完成日常养护 | ||||\n一级指标 | 二级指标 | 三级指标 | 指标值 | ||\n产出指标 | 数量指标 | 养护农村公路里程 |\n≥1200公里 | ||\n满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | ||\n",
+    );
+    assert!(
+        !codes(&input).iter().any(|c| c.starts_with("parse::")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(
+        p.indicators[0].value.as_ref().unwrap().value.text,
+        "≥1200公里"
+    );
+    let under = parse(
+        "项目支出绩效目标表\n(2024年度)\n| 项目名称 | 某经费 |\n| 主管部门及代码 | [066]某局 |\n| 年度资金总额(万元) | 120 |\n| 年度总体目标 | 完成日常养护 |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |\n【打印本页】 | 【关闭窗口】\n",
+    );
+    let p = &under.document.projects[0];
+    assert_eq!(p.indicators.len(), 1, "{:#?}", p.indicators);
+    assert_eq!(p.indicators[0].name.value, "群众满意度");
+}

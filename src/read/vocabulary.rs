@@ -954,7 +954,7 @@ impl Vocabulary {
         const SENTENCE_MARKS: &[char] = &[',', '，', '。', '；', ';', '、', '!', '？', '?'];
         if key.chars().count() > 40
             || key.contains(SENTENCE_MARKS)
-            || ["附件", "附表", "详见", "关于"]
+            || ["附件", "附表", "附:", "详见", "关于"]
                 .iter()
                 .any(|w| key.starts_with(w))
         {

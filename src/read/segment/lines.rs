@@ -31,6 +31,9 @@ pub struct LineRows<'s> {
     open: Option<OpenPipeRow>,
     /// Rows cut but not yet handed out (a line may close one row and give another).
     ready: VecDeque<Row<'s>>,
+    /// The last line that ended a row with a run of `||`: near it, the table's rows end so, and
+    /// a line closed by one `|` before a line closed by a run is the first part of a row.
+    last_run_end: Option<usize>,
 }
 
 impl<'s> LineRows<'s> {
@@ -41,6 +44,7 @@ impl<'s> LineRows<'s> {
             end: lines.end,
             open: None,
             ready: VecDeque::with_capacity(2),
+            last_run_end: None,
         }
     }
 
@@ -78,21 +82,34 @@ impl<'s> LineRows<'s> {
         if trimmed.chars().all(|c| c == '|' || is_blank(c)) {
             // `|||||`: the empty cells that end a row of a flattened table.
             close(source, open, rows);
+            self.last_run_end = Some(index);
             return;
+        }
+        let rows_end_with_runs = self
+            .last_run_end
+            .is_some_and(|line| index - line <= RUN_ENDED_ROWS_REACH);
+        if ends_with_empty_cells(trimmed) {
+            self.last_run_end = Some(index);
         }
         let lead = text.len() - text.trim_start_matches(is_blank).len();
         let start = span.start + lead;
         let starts_with_pipe = trimmed.starts_with('|');
-        // `a | b | c |` or `a | b`: a whole row on one line (tables converted from Word or
-        // HTML), even after a flattened table's one-cell lines or a `| …` row; but not the rest
-        // of a `| …` row whose last cell was cut by a line break, nor a line whose last cell the
-        // next line ends (`… | 全年养护农村` + `公路里程 |`).
-        let whole_row = !starts_with_pipe
-            && (is_whole_row(trimmed) && !continues_in_flattened_rows(source, index, end)
-                || (!trimmed.ends_with('|') && !ends_cut_cell(source, index, end)))
-            && open
-                .as_ref()
-                .is_none_or(|row| !row.opened_by_pipe || row.ends_with_pipe(source));
+        // `a | b | c |`: a whole row on one line (tables converted from Word or HTML), even
+        // after a flattened table's one-cell lines or a `| …` row; but not the rest of a `| …`
+        // row whose last cell was cut by a line break, nor the first cells of a row that the
+        // next lines end (`一级指标 | 二级指标 | 三级指标 |` + `指标值 |` + `||`).
+        let open_by_pipe = open.as_ref().filter(|row| row.opened_by_pipe);
+        let closed_row = is_whole_row(trimmed)
+            && !(rows_end_with_runs && next_ends_with_run(source, index, end))
+            && !continues_in_flattened_rows(source, index, end)
+            && open_by_pipe.is_none_or(|row| row.ends_with_pipe(source));
+        // `a | b`: a whole row too, unless the next line ends its last cell (`… | 全年养护农村`
+        // + `公路里程 |`) — and not after a `| … |` table, whose rows all begin with `|`: such a
+        // line under it (a page's `【打印本页】 | 【关闭窗口】`) joins its last row, whose
+        // extra cells are then said.
+        let open_row =
+            !trimmed.ends_with('|') && open_by_pipe.is_none() && !ends_cut_cell(source, index, end);
+        let whole_row = !starts_with_pipe && (closed_row || open_row);
         if starts_with_pipe || whole_row || is_year_line(trimmed) {
             close(source, open, rows);
         }
@@ -287,6 +304,15 @@ fn cell_count(trimmed: &str, at_most: usize) -> usize {
         .take(at_most)
         .count()
 }
+
+/// Whether line `index` (before `end`) ends with a run of `||`.
+fn next_ends_with_run(source: &SourceFile, index: usize, end: usize) -> bool {
+    index < end
+        && ends_with_empty_cells(source.slice(source.line_span(index)).trim_matches(is_blank))
+}
+
+/// How many lines after a row ended by `||` the table is taken to end its rows so.
+const RUN_ENDED_ROWS_REACH: usize = 30;
 
 /// How far ahead a `||` that ends a flattened row is looked for.
 const FLATTENED_ROW_LOOKAHEAD: usize = 8;
