@@ -777,3 +777,48 @@ fn zhongxian_2022_a_regional_fund_form() {
         .collect();
     assert_eq!(missing, ["第 1 张表缺少“年度”"]);
 }
+
+#[test]
+fn banan_2021_pipes_under_page_metadata() {
+    let input = snapshot("36-banan-2021-pipes-metadata.txt");
+    assert_eq!(input.document.projects.len(), 1);
+    let p = &input.document.projects[0];
+    assert_eq!(
+        p.name_str(),
+        "重庆市巴南区接龙镇2020-2021年度松材线虫病除治"
+    );
+    assert_eq!(p.year.as_ref().unwrap().value, 2021);
+    assert_eq!(p.department.name.as_ref().unwrap().value, "区林业局");
+    assert_eq!(p.implementer.as_ref().unwrap().value, "接龙镇农业服务中心");
+    assert_eq!(total(p), Some(yuan("1799000")));
+    assert_eq!(p.funds.fiscal.as_ref().unwrap().value, yuan("1799000"));
+    // 当年绩效目标 is the year's goals (重庆's wording).
+    assert_eq!(p.goals.len(), 1);
+    assert!(p.goals[0].text.value.starts_with("2021年,对荷花村"));
+    // The copy stops before the indicator table: that is the only thing said missing.
+    assert_eq!(
+        codes(&input)
+            .iter()
+            .filter(|c| *c != "parse::outside-form")
+            .collect::<Vec<_>>(),
+        ["parse::missing-field"]
+    );
+}
+
+#[test]
+fn fuliang_2026_a_department_wide_form_is_another_document() {
+    let input = snapshot("37-fuliang-2026-department-wide-markdown.md");
+    assert!(input.document.projects.is_empty());
+    assert!(
+        input
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "parse::other-document" && d.message.contains("部门整体"))
+    );
+    assert!(
+        input
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == jixiao::diagnostic::Severity::Info)
+    );
+}
