@@ -889,3 +889,26 @@ fn rows_closed_by_runs_broken_after_a_pipe_and_a_line_under_a_pipe_table() {
     assert_eq!(p.indicators.len(), 1, "{:#?}", p.indicators);
     assert_eq!(p.indicators[0].name.value, "群众满意度");
 }
+
+/// Among rows closed by a run of `||`, a line with no `|` at its end is a row cut by a line
+/// break (`质量指标 | 路面` + `优良率 | ≥85% | ||`); and a form's title alone on its line before
+/// any form (`附件: |` + `…绩效目标申报表 |` + `项目名称 | … |`) opens the form.
+#[test]
+fn a_cut_row_among_run_closed_rows_and_a_title_line_before_a_form() {
+    let input = parse(
+        "项目支出绩效目标表 | ||||\n(2024年度) | ||||\n项目名称 | 某经费 | ||||\n主管部门及代码 | [066]某局 | ||||\n年度资金总额(万元) | 120 | ||||\n年度总体目标 | 完成日常养护 | ||||\n一级指标 | 二级指标 | 三级指标 | 指标值 | ||\n产出指标 | 质量指标 | 路面\n优良率 | ≥85% | ||\n满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | ||\n",
+    );
+    let p = &input.document.projects[0];
+    assert_eq!(p.indicators.len(), 2, "{:#?}", p.indicators);
+    assert_eq!(p.indicators[0].name.value, "路面优良率");
+    assert_eq!(p.indicators[0].value.as_ref().unwrap().value.text, "≥85%");
+    let titled = parse(
+        "附件: |\n某专项资金绩效目标申报表 |\n项目名称 | 某项目 |\n主管部门 | 某局 | 实施单位 | 某中心 |\n",
+    );
+    assert!(
+        !codes(&titled).contains(&"parse::unrecognized-cell"),
+        "{:#?}",
+        titled.diagnostics
+    );
+    assert_eq!(titled.document.projects[0].name_str(), "某项目");
+}

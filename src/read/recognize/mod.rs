@@ -747,27 +747,45 @@ fn title<'k>(k: &'k str, vocab: &Vocabulary) -> Option<Title<'k>> {
 }
 
 impl<'s, 'v> Parser<'s, 'v> {
-    /// A row joined from several lines (a flattened table's `… |` then `项目支出绩效自评表 | ||||`)
-    /// whose later line is a title alone: the title begins a row of its own, so it can end the
-    /// form above instead of being read as the last cell of its table.
+    /// A row joined from several lines (a flattened table's `… |` then `项目支出绩效自评表 | ||||`,
+    /// or `…绩效目标申报表 |` then `项目名称 | … |`) with a title alone on one of its lines: the
+    /// title is a row of its own, so it can end the form above, or open its own, instead of
+    /// being read as a cell of a table or of a field.
     fn split_at_title(&self, mut row: Row<'s>) -> Result<Row<'s>, (Row<'s>, Row<'s>)> {
         if row.columns != Columns::Unknown || row.cells.len() < 2 {
             return Ok(row);
         }
         let source = self.source;
-        let at = row.cells.windows(2).position(|pair| {
+        // Before any form is read, a title alone on its line (`附件: |` + `…绩效目标申报表 |`);
+        // inside one, only a row of its own closed by `||` — a flattened table's names and
+        // values end in such words too (`编制项目支出绩效目标表 |`).
+        let pipes = if self.current.as_ref().is_none_or(|f| !f.established) {
+            1
+        } else {
+            2
+        };
+        let is_title_line = |cell: &Cell<'_>| {
+            let k = key(&cell.text);
+            self.alone_on_its_line(cell, pipes)
+                && (title(&k, self.vocab).is_some_and(|t| t.rest.is_empty())
+                    || self.vocab.other_title(&k).is_some())
+        };
+        let at = row.cells.windows(2).enumerate().find_map(|(i, pair)| {
             let [earlier, cell] = pair else {
-                return false;
+                return None;
             };
-            source.line_number(cell.span.start) > source.line_number(earlier.span.end)
-                && self.closes_its_line(cell)
-                && {
-                    let k = key(&cell.text);
-                    title(&k, self.vocab).is_some_and(|t| t.rest.is_empty())
-                        || self.vocab.other_title(&k).is_some()
-                }
+            if source.line_number(cell.span.start) <= source.line_number(earlier.span.end) {
+                return None;
+            }
+            if is_title_line(cell) {
+                Some(i + 1)
+            } else if i == 0 && is_title_line(earlier) {
+                Some(1)
+            } else {
+                None
+            }
         });
-        let Some(at) = at.map(|i| i + 1) else {
+        let Some(at) = at else {
             return Ok(row);
         };
         let after_cells = row.cells.split_off(at);
@@ -788,9 +806,9 @@ impl<'s, 'v> Parser<'s, 'v> {
         Err((row, after))
     }
 
-    /// Whether `cell` is the only cell of its line, the line closed by a run of `||` (a table
-    /// row of its own: `项目支出绩效自评表 | ||||`).
-    fn closes_its_line(&self, cell: &Cell<'_>) -> bool {
+    /// Whether `cell` is the only cell of its line, the line closed by `pipes` or more `|` (two:
+    /// a table row of its own, `项目支出绩效自评表 | ||||`).
+    fn alone_on_its_line(&self, cell: &Cell<'_>, pipes: usize) -> bool {
         let line = self.source.line_index(cell.span.start);
         let text = self.source.slice(self.source.line_span(line));
         let trimmed = text.trim_matches(is_blank);
@@ -798,7 +816,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             .strip_prefix(cell.text.as_ref())
             .is_some_and(|rest| {
                 rest.chars().all(|c| c == '|' || is_blank(c))
-                    && rest.chars().filter(|c| *c == '|').count() >= 2
+                    && rest.chars().filter(|c| *c == '|').count() >= pipes
             })
     }
 
@@ -809,7 +827,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         let Some(cell) = row.single() else {
             return false;
         };
-        self.current.as_ref().is_none_or(|f| !f.established) || self.closes_its_line(cell)
+        self.current.as_ref().is_none_or(|f| !f.established) || self.alone_on_its_line(cell, 2)
     }
 
     fn new(source: &'s SourceFile, vocab: &'v Vocabulary) -> Self {

@@ -106,9 +106,12 @@ impl<'s> LineRows<'s> {
         // `a | b`: a whole row too, unless the next line ends its last cell (`… | 全年养护农村`
         // + `公路里程 |`) — and not after a `| … |` table, whose rows all begin with `|`: such a
         // line under it (a page's `【打印本页】 | 【关闭窗口】`) joins its last row, whose
-        // extra cells are then said.
-        let open_row =
-            !trimmed.ends_with('|') && open_by_pipe.is_none() && !ends_cut_cell(source, index, end);
+        // extra cells are then said; nor among rows that end with a run of `||`, where a line
+        // without one is a row cut by a line break (`质量指标 | 路面` + `优良率 | ≥85% | ||`).
+        let open_row = !trimmed.ends_with('|')
+            && open_by_pipe.is_none()
+            && !rows_end_with_runs
+            && !ends_cut_cell(source, index, end);
         let whole_row = !starts_with_pipe && (closed_row || open_row);
         if starts_with_pipe || whole_row || is_year_line(trimmed) {
             close(source, open, rows);
