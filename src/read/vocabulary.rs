@@ -952,14 +952,6 @@ impl Vocabulary {
     /// stands where a title stands.
     pub fn other_title(&self, key: &str) -> Option<&OtherDocument> {
         const SENTENCE_MARKS: &[char] = &[',', '，', '。', '；', ';', '、', '!', '？', '?'];
-        if key.chars().count() > 40
-            || key.contains(SENTENCE_MARKS)
-            || ["附件", "附表", "附:", "详见", "关于"]
-                .iter()
-                .any(|w| key.starts_with(w))
-        {
-            return None;
-        }
         let mut body = key;
         while let Some(open) = body.strip_suffix(')').and_then(|b| b.rfind('(')) {
             body = body.get(..open).unwrap_or("");
@@ -969,6 +961,11 @@ impl Vocabulary {
             .other_endings
             .iter()
             .any(|e| body.ends_with(e.as_str()) || bare.ends_with(e.as_str()))
+            || key.chars().count() > 40
+            || key.contains(SENTENCE_MARKS)
+            || ["附件", "附表", "附:", "详见", "关于"]
+                .iter()
+                .any(|w| key.starts_with(w))
         {
             return None;
         }

@@ -912,8 +912,8 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         }
         // Another document's title where a title stands (`部门整体绩效目标`, `项目支出绩效自评表`).
-        if self.at_title_position(&row)
-            && let Some(other) = self.vocab.other_title(&first_key)
+        if let Some(other) = self.vocab.other_title(&first_key)
+            && self.at_title_position(&row)
         {
             let name = other.name.clone();
             let cell_span = row.cells.first().map_or(row.span, |c| c.span);
