@@ -998,3 +998,21 @@ fn messages_quote_long_values_in_part() {
         }
     }
 }
+
+/// 200 000 lines `项目支出绩效目标表 |`, joined by the segmenter into one row whose every cell is a
+/// title alone on its line: each becomes a row of its own in one pass (a recursion per title
+/// overflowed the stack).
+#[test]
+fn a_row_of_many_title_lines_is_cut_without_recursion() {
+    let dir = temp();
+    let path = dir.path().join("titles.txt");
+    std::fs::write(&path, "项目支出绩效目标表 |\n".repeat(200_000)).unwrap();
+    let run = run(jixiao(dir.path()).args(["check", "--format", "short", "titles.txt"]));
+    assert!(
+        matches!(run.code, Some(0..=2)),
+        "{:?} {}",
+        run.code,
+        run.stderr
+    );
+    assert!(run.stdout.contains("parse::"), "{}", run.stdout);
+}

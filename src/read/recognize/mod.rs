@@ -750,10 +750,11 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// A row joined from several lines (a flattened table's `… |` then `项目支出绩效自评表 | ||||`,
     /// or `…绩效目标申报表 |` then `项目名称 | … |`) with a title alone on one of its lines: the
     /// title is a row of its own, so it can end the form above, or open its own, instead of
-    /// being read as a cell of a table or of a field.
-    fn split_at_title(&self, mut row: Row<'s>) -> Result<Row<'s>, (Row<'s>, Row<'s>)> {
+    /// being read as a cell of a table or of a field. The pieces, in order (one pass, however
+    /// many titles a hostile row joins).
+    fn split_at_titles(&self, row: Row<'s>) -> Vec<Row<'s>> {
         if row.columns != Columns::Unknown || row.cells.len() < 2 {
-            return Ok(row);
+            return vec![row];
         }
         let source = self.source;
         // Before any form is read, a title alone on its line (`附件: |` + `…绩效目标申报表 |`);
@@ -770,40 +771,53 @@ impl<'s, 'v> Parser<'s, 'v> {
                 && (title(&k, self.vocab).is_some_and(|t| t.rest.is_empty())
                     || self.vocab.other_title(&k).is_some())
         };
-        let at = row.cells.windows(2).enumerate().find_map(|(i, pair)| {
-            let [earlier, cell] = pair else {
-                return None;
-            };
-            if source.line_number(cell.span.start) <= source.line_number(earlier.span.end) {
-                return None;
+        let Row {
+            line,
+            span,
+            cells,
+            columns,
+            table_end,
+            ..
+        } = row;
+        let mut pieces: Vec<Vec<Cell<'s>>> = Vec::new();
+        let mut previous_was_title = false;
+        let mut previous_end_line = 0;
+        for cell in cells {
+            let starts_line = source.line_number(cell.span.start) > previous_end_line;
+            let is_title = starts_line && is_title_line(&cell);
+            previous_end_line = source.line_number(cell.span.end);
+            match pieces.last_mut() {
+                Some(piece) if !(starts_line && (is_title || previous_was_title)) => {
+                    piece.push(cell)
+                }
+                _ => pieces.push(vec![cell]),
             }
-            if is_title_line(cell) {
-                Some(i + 1)
-            } else if i == 0 && is_title_line(earlier) {
-                Some(1)
-            } else {
-                None
-            }
-        });
-        let Some(at) = at else {
-            return Ok(row);
-        };
-        let after_cells = row.cells.split_off(at);
-        let (Some(last), Some(first)) = (row.cells.last(), after_cells.first()) else {
-            row.cells.extend(after_cells);
-            return Ok(row);
-        };
-        let after = Row {
-            line: source.line_number(first.span.start),
-            span: Span::new(first.span.start, row.span.end),
-            loose: after_cells.len() == 1,
-            cells: after_cells,
-            columns: Columns::Unknown,
-            table_end: false,
-        };
-        row.span = Span::new(row.span.start, last.span.end);
-        row.loose = row.cells.len() == 1;
-        Err((row, after))
+            previous_was_title = is_title;
+        }
+        let count = pieces.len();
+        pieces
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| {
+                let first = cells.first().map_or(span.start, |c| c.span.start);
+                let last = cells.last().map_or(span.end, |c| c.span.end);
+                Row {
+                    line: if i == 0 {
+                        line
+                    } else {
+                        source.line_number(first)
+                    },
+                    span: Span::new(
+                        if i == 0 { span.start } else { first },
+                        if i + 1 == count { span.end } else { last },
+                    ),
+                    loose: cells.len() == 1,
+                    cells,
+                    columns,
+                    table_end,
+                }
+            })
+            .collect()
     }
 
     /// Whether `cell` is the only cell of its line, the line closed by `pipes` or more `|` (two:
@@ -851,14 +865,12 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn row(&mut self, row: Row<'s>) {
-        let row = match self.split_at_title(row) {
-            Ok(row) => row,
-            Err((before, after)) => {
-                self.row(before);
-                self.row(after);
-                return;
-            }
-        };
+        for piece in self.split_at_titles(row) {
+            self.read_row(piece);
+        }
+    }
+
+    fn read_row(&mut self, row: Row<'s>) {
         if row.table_end {
             // The end of an HTML table ends the form whose indicator table it held.
             if self
