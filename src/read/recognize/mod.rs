@@ -753,9 +753,6 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// being read as a cell of a table or of a field. The pieces, in order (one pass, however
     /// many titles a hostile row joins).
     fn split_at_titles(&self, row: Row<'s>) -> Vec<Row<'s>> {
-        if row.columns != Columns::Unknown || row.cells.len() < 2 {
-            return vec![row];
-        }
         let source = self.source;
         // Before any form is read, a title alone on its line (`附件: |` + `…绩效目标申报表 |`);
         // inside one, only a row of its own closed by `||` — a flattened table's names and
@@ -865,6 +862,12 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn row(&mut self, row: Row<'s>) {
+        // Only a row joined from several lines can hold a title line; every other row is read
+        // as it is, with nothing allocated.
+        if row.columns != Columns::Unknown || row.cells.len() < 2 {
+            self.read_row(row);
+            return;
+        }
         for piece in self.split_at_titles(row) {
             self.read_row(piece);
         }

@@ -79,7 +79,7 @@ impl<'s> LineRows<'s> {
             }
             return;
         }
-        if trimmed.chars().all(|c| c == '|' || is_blank(c)) {
+        if is_pipes_only(trimmed) {
             // `|||||`: the empty cells that end a row of a flattened table.
             close(source, open, rows);
             self.last_run_end = Some(index);
@@ -331,8 +331,7 @@ fn continues_in_flattened_rows(source: &SourceFile, index: usize, end: usize) ->
     (index..end.min(index + FLATTENED_ROW_LOOKAHEAD)).any(|i| {
         let line = source.slice(source.line_span(i));
         let line = line.trim_matches(is_blank);
-        ends_with_empty_cells(line)
-            || (!line.is_empty() && line.chars().all(|c| c == '|' || is_blank(c)))
+        ends_with_empty_cells(line) || (!line.is_empty() && is_pipes_only(line))
     })
 }
 
@@ -345,6 +344,11 @@ fn is_whole_row(trimmed: &str) -> bool {
         return false;
     }
     cell_count(body, 3) == 3
+}
+
+/// `|||`: a line of nothing but `|` and blanks.
+fn is_pipes_only(trimmed: &str) -> bool {
+    trimmed.chars().all(|c| c == '|' || is_blank(c))
 }
 
 /// `… | |||` or `… ||`: a run of two or more `|` (spaces between them allowed) ends the line.
