@@ -912,3 +912,41 @@ fn a_cut_row_among_run_closed_rows_and_a_title_line_before_a_form() {
     );
     assert_eq!(titled.document.projects[0].name_str(), "某项目");
 }
+
+/// A PDF's text extracted column by column (永兴 2017): the values no longer stand next to
+/// their names — one value alone on its line, most names with none. Reading it pairs nothing
+/// right (six false "没有填写指标值" errors before); the table is refused at the form instead.
+/// A template left unfilled (names, no values, no value alone) is still read, so its empty
+/// rows are still reported; so is a table whose one stray value sits among paired rows.
+#[test]
+fn a_table_whose_values_stand_apart_from_their_names_is_refused() {
+    let head = "项目支出绩效目标表\n(2025年度)\n项目名称\n动物疫病防控\n主管部门\n某县农业农村局\n资金总额(万元)\n50\n年度目标\n目标1:完成免疫和监测。\n";
+    let soup = parse(&format!(
+        "{head}二级指标指标内容指标值备注\n数量指标\n各种强制免率、屠宰率\n100%\n及检疫率\n免疫效果好;检疫符合\n提高成活率;让肉\n质量指标产品质量得到保\n障\n"
+    ));
+    assert!(
+        codes(&soup).contains(&"parse::unreadable-table"),
+        "{:#?}",
+        soup.diagnostics
+    );
+    assert!(!soup.document.projects[0].indicators_read);
+
+    let unfilled = parse(&format!(
+        "{head}一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n免疫数量\n质量指标\n免疫合格率\n效益指标\n社会效益指标\n疫情发生率\n"
+    ));
+    assert!(!codes(&unfilled).contains(&"parse::unreadable-table"));
+    let p = &unfilled.document.projects[0];
+    assert!(p.indicators_read);
+    assert_eq!(p.indicators.len(), 3);
+    assert!(p.indicators.iter().all(|i| i.value.is_none()));
+
+    let one_stray = parse(&form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n\t\t\t\t≥6人\t\n\t\t质量指标\t合格率\t≥95%\t\n\t效益指标\t社会效益指标\t知晓率\t有效提高\t\n\t\t\t宣传\t\t\n",
+    ));
+    assert!(
+        !codes(&one_stray).contains(&"parse::unreadable-table"),
+        "{:#?}",
+        one_stray.diagnostics
+    );
+    assert!(one_stray.document.projects[0].indicators_read);
+}

@@ -2883,9 +2883,10 @@ impl<'s, 'v> Parser<'s, 'v> {
             project.department.code = code;
             project.department.name = name;
         }
-        if form.unread_rows > project.indicators.len() && project.indicators_read {
-            // Rows under the header, most of them no indicator (numbers without names …): what
-            // was read of the table is not the table.
+        if table_out_of_order(form.unread_rows, &project.indicators) && project.indicators_read {
+            // Rows under the header, most of them no indicator (numbers without names …), or
+            // values on rows of their own while most names have none (text extracted from a
+            // PDF column by column): what was read of the table is not the table.
             project.indicators_read = false;
             self.diags.push(
                 Diagnostic::error("parse::unreadable-table", "指标表的大多数行读不出三级指标")
@@ -3033,6 +3034,26 @@ impl<'s, 'v> Parser<'s, 'v> {
 }
 
 /// The length of the amount a text starts with (`174.78万元中央补` → `174.78万元`).
+/// Whether what was read of an indicator table is not the table: more rows under its header
+/// that were no indicator (a value alone, numbers without names) than indicators, or — once a
+/// value stood on a row of its own — more such rows and names with no value of their own (or
+/// one glued to the name) than indicators read with a value. A form's template left empty has
+/// names without values but no value alone; a PDF's text extracted column by column has both
+/// (`各种强制免率、屠宰率` / `100%` / `及检疫率`): there the names and values no longer pair up.
+fn table_out_of_order(unread_rows: usize, indicators: &[crate::model::Indicator]) -> bool {
+    if unread_rows > indicators.len() {
+        return true;
+    }
+    if unread_rows == 0 {
+        return false;
+    }
+    let paired = indicators
+        .iter()
+        .filter(|i| i.value.as_ref().is_some_and(|v| v.span != i.name.span))
+        .count();
+    unread_rows + (indicators.len() - paired) > paired
+}
+
 fn leading_amount_len(text: &str) -> Option<usize> {
     let digits = text
         .char_indices()
