@@ -950,3 +950,46 @@ fn a_table_whose_values_stand_apart_from_their_names_is_refused() {
     );
     assert!(one_stray.document.projects[0].indicators_read);
 }
+
+/// 中央预算内投资计划绩效目标表 (宝坻 2022): a title wrapped over three lines with its year at the
+/// end of the second, `下达地方或单位` where other templates name the department and
+/// `下达中央预算内投资(万元)` as the form's one amount (three false missing-field findings and
+/// an unrecognized header before). A line ending in a year that a title does not follow gives
+/// no year; a year in the title's own line wins.
+#[test]
+fn central_investment_plan_form_wrapped_title_and_its_fields() {
+    let table = "绩效指标 |\n一级指标 |\n二级指标 |\n三级指标 |\n指标值 | |\n产出指标 |\n数量指标 |\n建设项目个数 |\n1个 | ||\n";
+    let input = parse(&format!(
+        "附件\n天津市农业绿色发展专项(畜禽粪污\n资源化利用整县推进项目)2022年\n中央预算内投资计划绩效目标表\n专项名称 |\n农业绿色发展专项 | ||||\n下达地方或单位 |\n宝坻区人民政府 | ||||\n下达中央预算内投资(万元) |\n2350 | ||||\n总体目标 |\n提高畜禽粪污综合利用率。 | ||||\n{table}"
+    ));
+    let p = &input.document.projects[0];
+    let text = |s: jixiao::span::Span| &input.source.text()[s.start..s.end];
+    let year = p.year.as_ref().expect("year");
+    assert_eq!(year.value, 2022);
+    assert_eq!(text(year.span), "2022年");
+    assert_eq!(
+        p.department.name.as_ref().map(|n| n.value.as_str()),
+        Some("宝坻区人民政府")
+    );
+    assert_eq!(
+        p.funds.total.as_ref().map(|t| t.value.to_string()),
+        Some("23500000".to_owned())
+    );
+    assert!(
+        !codes(&input).contains(&"parse::missing-field")
+            && !codes(&input).contains(&"parse::unrecognized-line"),
+        "{:#?}",
+        input.diagnostics
+    );
+
+    // A sentence far above ends in a year; the title two lines below it has none of its own.
+    let far = parse(&format!(
+        "资源化利用整县推进项目2021年\n说明文字\n中央预算内投资计划绩效目标表\n专项名称 |\n农业绿色发展专项 | ||||\n{table}"
+    ));
+    assert!(far.document.projects[0].year.is_none());
+    // The title's own year wins over the line above.
+    let own = parse(&format!(
+        "资源化利用整县推进项目2021年\n2023年中央预算内投资计划绩效目标表\n专项名称 |\n农业绿色发展专项 | ||||\n{table}"
+    ));
+    assert_eq!(own.document.projects[0].year.as_ref().unwrap().value, 2023);
+}

@@ -571,6 +571,9 @@ struct Parser<'s, 'v> {
     first_title: Option<Span>,
     /// A year line seen before the title it belongs to.
     pending_year: Option<Spanned<i32>>,
+    /// A line outside any form ending in a year (`资源化利用整县推进项目)2022年`), and its line
+    /// number: the year of a title wrapped over lines, if the title's last line comes next.
+    wrapped_title_year: Option<(Spanned<i32>, usize)>,
     /// A `金额单位:万元` line seen before the form it belongs to.
     pending_scale: Option<(Spanned<String>, Decimal)>,
     /// Text outside any form, not yet reported: its first row and how many rows.
@@ -852,6 +855,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             unrecognized: 0,
             first_title: None,
             pending_year: None,
+            wrapped_title_year: None,
             pending_scale: None,
             outside: None,
             in_other_document: false,
@@ -969,6 +973,13 @@ impl<'s, 'v> Parser<'s, 'v> {
                     None => self.pending_year = Some(Spanned::new(year, span)),
                 }
                 return;
+            }
+            if self.current.as_ref().is_none_or(|f| !f.established)
+                && let Some(cell) = row.cells.first()
+                && let Some(year) = ends_in_year(cell)
+            {
+                let line = self.source.line_number(row.span.end);
+                self.wrapped_title_year = Some((year, line));
             }
             if let Some(cell) = row.cells.first()
                 && let Some(scale) = self.money_unit_line(cell)
@@ -2614,7 +2625,12 @@ impl<'s, 'v> Parser<'s, 'v> {
     fn open_form(&mut self, opening: Span) {
         self.finish_form();
         self.flush_outside();
-        let year = self.pending_year.take();
+        // `天津市农业绿色发展专项(畜禽粪污` / `资源化利用整县推进项目)2022年` /
+        // `中央预算内投资计划绩效目标表`: the year ends the line right above the title's last.
+        let wrapped_year = self.wrapped_title_year.take().and_then(|(year, line)| {
+            (line + 1 == self.source.line_number(opening.start)).then_some(year)
+        });
+        let year = self.pending_year.take().or(wrapped_year);
         let unit = self.pending_scale.take();
         self.current = Some(Form {
             project: Project {
@@ -3514,6 +3530,43 @@ fn title_year(head: &str) -> Option<i32> {
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
 /// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
+/// The year a short line outside any form ends in (`…推进项目)2022年`, `…2023年度`), with its
+/// place: a title wrapped over lines may carry its year at the end of a line before its last.
+/// Not a sentence (no `，。；：`), not a date (`2022年5月27日` ends in 日).
+fn ends_in_year(cell: &Cell<'_>) -> Option<Spanned<i32>> {
+    let text = cell.text.trim_end();
+    if text.chars().count() > 40 || text.contains(['，', '。', '；', '：', ',', ';', ':']) {
+        return None;
+    }
+    let digits_end = text
+        .strip_suffix("年度")
+        .or_else(|| text.strip_suffix('年'))?
+        .len();
+    let start = digits_end.checked_sub(4)?;
+    let digits = text.get(start..digits_end)?;
+    let before_is_digit = text
+        .get(..start)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| c.is_ascii_digit());
+    // The line must say more than the year (a year alone is a year line).
+    if start == 0 || before_is_digit || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = digits.parse().ok()?;
+    if !YEARS.contains(&year) {
+        return None;
+    }
+    // The year's own place when the cell is the source text as it stands, else the cell's.
+    let span = if matches!(cell.text, std::borrow::Cow::Borrowed(_))
+        && cell.span.end - cell.span.start == cell.text.len()
+    {
+        Span::new(cell.span.start + start, cell.span.start + text.len())
+    } else {
+        cell.span
+    };
+    Some(Spanned::new(year, span))
+}
+
 fn year_line(key: &str) -> Option<i32> {
     let inner = key.strip_prefix(['(', '（']).unwrap_or(key);
     let inner = inner.strip_suffix([')', '）']).unwrap_or(inner);
