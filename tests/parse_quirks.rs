@@ -993,3 +993,31 @@ fn central_investment_plan_form_wrapped_title_and_its_fields() {
     ));
     assert_eq!(own.document.projects[0].year.as_ref().unwrap().value, 2023);
 }
+
+/// One cell per paragraph (held-out test 6): a date value is one value — `2024年12月31日前` was
+/// cut into a name `2024年` and a nameless value `12月31日前` (a false missing-indicator-name),
+/// `12月31日前` into `12月` and `31日前`.
+#[test]
+fn a_date_alone_in_its_paragraph_is_one_value() {
+    for (date, kind) in [
+        ("2024年12月31日前", ValueKind::Date),
+        ("12月31日前", ValueKind::Date),
+        ("2024年12月", ValueKind::Date),
+    ] {
+        let text = format!(
+            "项目支出绩效目标表\n\n(2024年度)\n\n项目名称\n\n公园运转经费\n\n主管部门\n\n某市文化广电和旅游局\n\n资金总额(万元)\n\n80\n\n年度总体目标\n\n保证公园免费开放运转。\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指标\n\n开放天数\n\n≥300天\n\n时效指标\n\n完成时间\n\n{date}\n\n成本指标\n\n运转成本\n\n≤80万元\n"
+        );
+        let input = parse(&text);
+        assert!(
+            input.diagnostics.is_empty(),
+            "{date}: {:#?}",
+            input.diagnostics
+        );
+        let inds = &input.document.projects[0].indicators;
+        assert_eq!(inds.len(), 3, "{date}");
+        let value = inds[1].value.as_ref().unwrap();
+        assert_eq!(inds[1].name.value, "完成时间");
+        assert_eq!(value.value.text, date);
+        assert_eq!(value.value.kind, kind, "{date}");
+    }
+}

@@ -281,6 +281,12 @@ fn leading_words(text: &str) -> Vec<(Range<usize>, &str)> {
 /// Where a trailing value begins in `text` (`农村义务教育学校改造覆盖率100%` → at `100%`): the
 /// leftmost place after some text from which the rest reads as a quantity or date.
 pub fn value_suffix(text: &str, year: Option<i32>) -> Option<usize> {
+    // A value as a whole is not a name followed by a value: `2024年12月31日前` is no name
+    // `2024年` and value `12月31日前`, nor `12月31日前` a name `12月` and `31日前`.
+    // (Its shape, whether or not the form's year is known: `12月31日前` needs one to be read.)
+    if starts_like_value(text) && is_value_shaped(text, year.or(Some(2000))) {
+        return None;
+    }
     // After a space: what starts with a number or a comparator is the value, understood or not
     // (`项目实施时间 2021年1月-12月`).
     let mut previous: Option<char> = None;
@@ -323,6 +329,13 @@ pub fn value_suffix(text: &str, year: Option<i32>) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether `text` begins as a value can: a digit or a comparator (a cheap test before parsing).
+fn starts_like_value(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || is_comparator_char(c))
 }
 
 /// A piece of a level name wrapped over lines (`可持续影`, `响指标`, `指标`, `标`): a name no
@@ -682,6 +695,10 @@ mod tests {
         assert_eq!(value_suffix("建设项目成本控制率100%", None), Some(27));
         assert_eq!(value_suffix("有效提高", None), None);
         assert_eq!(value_suffix("100%", None), None);
+        assert_eq!(value_suffix("2024年12月31日前", None), None);
+        assert_eq!(value_suffix("12月31日前", None), None);
+        assert_eq!(value_suffix("2024年12月", Some(2024)), None);
+        assert_eq!(value_suffix("完成时间2024年12月31日前", None), Some(12));
         assert_eq!(
             value_suffix("宣传完成时间2025年12月31日前", None),
             Some("宣传完成时间".len())
