@@ -30,6 +30,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/core-indicator-mark.txt"),
     ),
     (
+        "default/examples/star-in-unit.txt",
+        include_str!("../policies/default/examples/star-in-unit.txt"),
+    ),
+    (
         "default/examples/cost-equal-halves.txt",
         include_str!("../policies/default/examples/cost-equal-halves.txt"),
     ),

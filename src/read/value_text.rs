@@ -907,6 +907,21 @@ mod tests {
             Some("20000"),
             Some("元/人"),
         );
+        // `*` joins units as `·` does (held-out test 6: `元/人*月` was unrecognized).
+        check(
+            ">=530元/人*月",
+            ValueKind::Rate,
+            Some(Comparator::Ge),
+            Some("530"),
+            Some("元/人*月"),
+        );
+        check(
+            "≥1200人*次",
+            ValueKind::Count,
+            Some(Comparator::Ge),
+            Some("1200"),
+            Some("人*次"),
+        );
     }
 
     #[test]
