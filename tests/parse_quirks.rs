@@ -1021,3 +1021,19 @@ fn a_date_alone_in_its_paragraph_is_one_value() {
         assert_eq!(value.value.kind, kind, "{date}");
     }
 }
+
+/// A self-evaluation titled 绩效目标自评表 (濉溪 2019, held-out test 6) is another document, said
+/// once even when its title is wrapped onto a second line; it was checked as a target form
+/// (39 findings, a false missing year among them).
+#[test]
+fn a_target_self_evaluation_is_another_document_said_once() {
+    let body = "项目名称 | 临时救助 |\n主管部门及代码 | [155]某县民政局 | 实施单位 | 某县民政局 |\n资金情况(万元) | 年度资金总额: | 30 |\n年度总体目标 | 为困难群众解决临时性困难。 |\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 救助人次 | >=500人次 |\n";
+    for head in [
+        "(临时救助)绩效目标自评表\n绩效目标自评表 (2021年度) |\n||||||||\n",
+        "绩效目标自评表 (2021年度) |\n",
+    ] {
+        let input = parse(&format!("{head}{body}"));
+        assert!(input.document.projects.is_empty(), "{head}");
+        assert_eq!(codes(&input), ["parse::other-document"], "{head}");
+    }
+}

@@ -580,6 +580,9 @@ struct Parser<'s, 'v> {
     outside: Option<(Span, usize)>,
     /// Another kind of document (部门整体支出绩效目标表) was reported: its rows are skipped.
     in_other_document: bool,
+    /// The line of the last other document's title: a title wrapped onto the next line
+    /// (`(临时救助)绩效目标自评表` / `绩效目标自评表 (2021年度) |`) is the same document.
+    other_document_line: Option<usize>,
     /// A field is being read again with the line that continues it.
     continuing: bool,
     /// The department the last subtotal row of a table of several projects named.
@@ -859,6 +862,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             pending_scale: None,
             outside: None,
             in_other_document: false,
+            other_document_line: None,
             continuing: false,
             table_department: None,
             labels: LabelCache::new(vocab),
@@ -2820,7 +2824,16 @@ impl<'s, 'v> Parser<'s, 'v> {
 
     fn other_document(&mut self, name: &str, span: Span) {
         self.finish_form();
+        let line = self.source.line_number(span.start);
+        let continues = self.in_other_document
+            && self
+                .other_document_line
+                .is_some_and(|last| last + 1 == line);
         self.in_other_document = true;
+        self.other_document_line = Some(self.source.line_number(span.end));
+        if continues {
+            return;
+        }
         self.diags.push(
             Diagnostic::new(
                 "parse::other-document",
