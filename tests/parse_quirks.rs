@@ -1037,3 +1037,39 @@ fn a_target_self_evaluation_is_another_document_said_once() {
         assert_eq!(codes(&input), ["parse::other-document"], "{head}");
     }
 }
+
+/// Field labels of other templates (held-out test 6): `专项(项目)名称` (a false 缺少项目名称),
+/// `项目级次` whose value `市本级` is also a funds word (a false empty-field warning, and the
+/// label glued onto the value before), `实施部门`, and finance bureaus and departments qualified
+/// by their level (`市级财政部门`, `区级主管部门`; the name ran on through them before).
+#[test]
+fn field_labels_of_other_templates() {
+    let input = parse(
+        "项目支出绩效目标表\n\n(2024年度)\n\n专项(项目)名称\n\n公园运转经费\n\n项目类型\n\n常年安排项目\n\n项目级次\n\n市本级\n\n市级财政部门\n\n某市财政局\n\n实施部门\n\n某市文化广电和旅游局\n\n区级主管部门\n\n某区文旅局\n\n资金总额(万元)\n\n80\n\n年度总体目标\n\n保证公园免费开放运转。\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指标\n\n开放天数\n\n≥300天\n",
+    );
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let p = &input.document.projects[0];
+    assert_eq!(p.name_str(), "公园运转经费");
+    assert_eq!(
+        p.implementer.as_ref().map(|i| i.value.as_str()),
+        Some("某市文化广电和旅游局")
+    );
+    assert_eq!(
+        p.department.name.as_ref().map(|n| n.value.as_str()),
+        Some("某区文旅局")
+    );
+    let extra: Vec<(&str, &str)> = p
+        .extra
+        .iter()
+        .map(|e| (e.label.as_str(), e.value.value.as_str()))
+        .collect();
+    assert_eq!(
+        extra,
+        [
+            ("项目类型", "常年安排项目"),
+            ("项目级次", "市本级"),
+            ("市级财政部门", "某市财政局")
+        ]
+    );
+    assert!(p.funds.own_level.is_none());
+}

@@ -1175,9 +1175,9 @@ const QUALIFIERS: &[&str] = &[
     "预算",
 ];
 
-/// Qualifiers of level, before a field label only (`区县主管部门`): before money they change
-/// whose money it is (`区县财政资金` is no 财政拨款 of the form's unit).
-const LEVEL_QUALIFIERS: &[&str] = &["区县", "县区", "市县"];
+/// Qualifiers of level, before a field label only (`区县主管部门`, `市级主管部门`): before money
+/// they change whose money it is (`区县财政资金` is no 财政拨款 of the form's unit).
+const LEVEL_QUALIFIERS: &[&str] = &["区县", "县区", "市县", "省级", "市级", "区级", "县级"];
 
 /// What follows a funds label in a longer one and leaves it an amount: `财政拨款数`. (Not
 /// 总额/合计/小计: those are labels of their own, and `预算资金总额` is a total, read as the head

@@ -1356,13 +1356,13 @@ impl<'s, 'v> Parser<'s, 'v> {
         let label = label.filter(|(_, end)| {
             !(self.awaits_field_value() && self.funds_word_glued_to_words(&cell.text, *end))
         });
-        // A category name that is also a funds line (`资金性质 一般公共预算`): the value of the
-        // label before it.
+        // A category name that is also a funds line (`资金性质 一般公共预算`, `项目级次 市本级`):
+        // the value of the label before it.
         let label = label.filter(|(m, end)| {
             let value_of_extra = matches!(
                 m.label,
                 Label::Funds {
-                    role: crate::model::FundsRole::Source,
+                    role: crate::model::FundsRole::Source | crate::model::FundsRole::OwnLevel,
                     ..
                 }
             ) && *end == cell.text.len()
