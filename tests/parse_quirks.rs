@@ -1073,3 +1073,57 @@ fn field_labels_of_other_templates() {
     );
     assert!(p.funds.own_level.is_none());
 }
+
+/// A header the reader could not place (广东 2021, PDF text extracted column by column: a row
+/// of labels, then a row of values): a field it did not find is not said missing — it may be
+/// in that text — but "not read", as a warning at that text. Before: three errors "缺少…"
+/// about fields the form has. A form that lacks a field with nothing unread still gets the
+/// error.
+#[test]
+fn a_field_not_found_beside_unread_header_text_is_not_said_missing() {
+    let input = parse(
+        "绩效目标表\n资金名称 省级业务主管部门 资金类型 实施周期\n教育发展专项资金 广东省教育厅 专项资金 2020年-2022年\n资金需求(万元) 2021年金额 一般公共预算安排77300万元\n年度目标 2021年,推动7所新建高校(校区)正式招生。\n三级指标 新建高校(校区) 开工率(%)\n年度目标值 7 100%\n",
+    );
+    let missing: Vec<(&str, jixiao::diagnostic::Severity)> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "parse::missing-field")
+        .map(|d| (d.message.as_str(), d.severity))
+        .collect();
+    use jixiao::diagnostic::Severity::Warning;
+    assert_eq!(
+        missing,
+        [
+            ("第 1 张表没有读出“资金总额”", Warning),
+            ("第 1 张表没有读出“年度”", Warning),
+            ("第 1 张表没有读出“绩效指标表”", Warning),
+        ]
+    );
+    // Each points at the unread text that may hold it.
+    let at = |what: &str| {
+        let d = input
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains(what))
+            .unwrap();
+        let span = d.primary.as_ref().unwrap().span;
+        input.source.text()[span.start..span.end].to_owned()
+    };
+    assert!(at("资金总额").contains("2020年"), "{}", at("资金总额"));
+    assert!(at("绩效指标表").contains("三级指标"));
+
+    // Nothing unread: a form without 资金总额 lacks it.
+    let plain = parse(&form("").replace(
+        "\t\t资金总额(元):\t\t100,000\t\n\t\t财政拨款\t\t100,000\t\n\t\t其中: 上级补助\t\t0\t\n\t\t本级安排\t\t100,000\t\n\t\t其他资金\t\t0\t\n",
+        "",
+    ));
+    assert!(
+        plain
+            .diagnostics
+            .iter()
+            .any(|d| d.message == "第 1 张表缺少“资金总额”"
+                && d.severity == jixiao::diagnostic::Severity::Error),
+        "{:#?}",
+        plain.diagnostics
+    );
+}

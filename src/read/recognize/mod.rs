@@ -354,6 +354,9 @@ struct MissingField {
     what: &'static str,
     severity: Severity,
     opening: Span,
+    /// Text of the form's header the reader could not place, that may hold the field (see
+    /// [`field_hint`]): the field is then said not read, at that text, not missing.
+    unread: Option<Span>,
 }
 
 /// Joins pieces in order: numbers the forms through the document, reports missing fields,
@@ -386,6 +389,20 @@ impl Assembler {
         let missing_field = |m: &MissingField| {
             let project = forms.get(offset + m.form)?;
             let what = m.what;
+            if let Some(unread) = m.unread {
+                return Some(
+                    Diagnostic::warning(
+                        "parse::missing-field",
+                        format!("第 {} 张表没有读出“{what}”", project.index),
+                    )
+                    .with_primary(unread, Some(format!("无法识别的内容，“{what}”可能在这里")))
+                    .with_label(m.opening, "这张表从这里开始")
+                    .with_help(format!(
+                        "表头中有读不出的内容，不能断定表中缺少“{what}”；请检查这几行的格式（如从 PDF 按列抽取的文字）。依赖“{what}”的规则不检查这一栏"
+                    ))
+                    .with_project(ProjectRef::of(project)),
+                );
+            }
             Some(
                 Diagnostic::new(
                     "parse::missing-field",
@@ -544,6 +561,8 @@ struct Form<'s> {
     last_field: Option<LastField<'s>>,
     table: Option<Table>,
     saw_table: bool,
+    /// Text of the header the reader could not place (see [`Parser::note_unread_header`]).
+    unread_header: Vec<(Span, Box<str>)>,
     pending: Option<PendingLabel>,
     header_run: HeaderRun<'s>,
     /// The goal label read last is a heading of others (`总体目标` above `中期目标 | 年度目标`).
@@ -2658,6 +2677,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             last_field: None,
             table: None,
             saw_table: false,
+            unread_header: Vec::new(),
             pending: None,
             header_run: HeaderRun::default(),
             last_goal_label_generic: false,
@@ -2983,18 +3003,26 @@ impl<'s, 'v> Parser<'s, 'v> {
             missing.push(("年度", Severity::Warning));
         }
         for (what, severity) in missing {
+            let unread = form
+                .unread_header
+                .iter()
+                .find(|(_, text)| field_hint(what, text))
+                .map(|(span, _)| *span);
             self.missing.push(MissingField {
                 form: self.forms.len(),
                 after: self.diags.len(),
                 what,
                 severity,
                 opening: form.opening,
+                unread,
             });
         }
         self.forms.push(project);
     }
 
     fn unrecognized(&mut self, row: &Row<'_>, why: &str) {
+        let text: String = row.cells.iter().map(|c| c.text.as_ref()).collect();
+        self.note_unread_header(row.cells_span(), &text);
         self.unrecognized += 1;
         if self.unrecognized > MAX_UNRECOGNIZED_LINES {
             return;
@@ -3008,6 +3036,7 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn unrecognized_cell(&mut self, cell: &Cell<'_>, why: &str) {
+        self.note_unread_header(cell.span, &cell.text);
         self.unrecognized += 1;
         if self.unrecognized > MAX_UNRECOGNIZED_LINES {
             return;
@@ -3020,6 +3049,17 @@ impl<'s, 'v> Parser<'s, 'v> {
             .with_primary(cell.span, Some("无法归入表中任何位置".into()))
             .with_help("这一行的内容没有被读取；如果它属于某张表，请检查它的位置和格式"),
         );
+    }
+
+    /// Keep text of a form's header the reader could not place: a field said missing may be in
+    /// it (a few per form; the rest say no more).
+    fn note_unread_header(&mut self, span: Span, text: &str) {
+        if let Some(form) = self.current.as_mut()
+            && form.section != Section::Table
+            && form.unread_header.len() < MAX_UNREAD_HEADER
+        {
+            form.unread_header.push((span, text.into()));
+        }
     }
 
     /// A row outside any form: page text around the forms, reported once per stretch.
@@ -3081,6 +3121,24 @@ fn table_out_of_order(unread_rows: usize, indicators: &[crate::model::Indicator]
         .filter(|i| i.value.as_ref().is_some_and(|v| v.span != i.name.span))
         .count();
     unread_rows + (indicators.len() - paired) > paired
+}
+
+/// At most this many pieces of unread header text are kept per form.
+const MAX_UNREAD_HEADER: usize = 16;
+
+/// Whether text the reader could not place in a form's header may hold the field `what` that
+/// the form is said to lack: it carries the field's words, or for the year a year, for the
+/// indicator table a header word (`资金需求(万元) 2021年金额`, `省级业务主管部门`, `三级指标`).
+fn field_hint(what: &str, text: &str) -> bool {
+    let words: &[&str] = match what {
+        "项目名称" => &["名称"],
+        "主管部门及代码" => &["部门", "主管", "单位"],
+        "资金总额" => &["资金", "金额", "预算", "万元", "总额"],
+        "绩效指标表" => &["指标"],
+        "年度" => return text.contains("年") && text.bytes().any(|b| b.is_ascii_digit()),
+        _ => &[],
+    };
+    words.iter().any(|w| text.contains(w))
 }
 
 fn leading_amount_len(text: &str) -> Option<usize> {
