@@ -107,10 +107,7 @@ pub fn parse_value_with_grammar(text: &str, year: Option<i32>) -> ParsedValue {
             value,
             problem: None,
         },
-        Err(ValueProblem::Unrecognized { .. }) if is_qualitative(text) => ParsedValue {
-            value: Value::text_only(text, ValueKind::Qualitative),
-            problem: None,
-        },
+        Err(ValueProblem::Unrecognized { .. }) if let Some(phrase) = phrase_value(text) => phrase,
         Err(ValueProblem::Unrecognized { .. }) => ParsedValue {
             value: Value::text_only(text, ValueKind::Text),
             problem: Some(ValueProblem::Unrecognized {
@@ -438,6 +435,46 @@ fn parse_number(text: &str) -> Result<Decimal, ValueProblem> {
     Decimal::from_str_exact(&ascii).map_err(|_| ValueProblem::OutOfRange)
 }
 
+/// A qualitative phrase (`有效提高`), also after a comparator (`= 有效提高`, `≥明显提升`: the
+/// comparator is kept).
+fn phrase_value(text: &str) -> Option<ParsedValue> {
+    let op = if is_qualitative(text) {
+        None
+    } else {
+        Some(comparator_before_phrase(text)?)
+    };
+    Some(ParsedValue {
+        value: Value {
+            op,
+            ..Value::text_only(text, ValueKind::Qualitative)
+        },
+        problem: None,
+    })
+}
+
+/// A comparator symbol and a qualitative phrase after it (`= 有效提高`, `≥明显提升`).
+fn comparator_before_phrase(text: &str) -> Option<Comparator> {
+    const SYMBOLS: &[(&str, Comparator)] = &[
+        (">=", Comparator::Ge),
+        ("<=", Comparator::Le),
+        ("≥", Comparator::Ge),
+        ("≧", Comparator::Ge),
+        ("≤", Comparator::Le),
+        ("≦", Comparator::Le),
+        ("=", Comparator::Eq),
+        ("＝", Comparator::Eq),
+        (">", Comparator::Gt),
+        ("＞", Comparator::Gt),
+        ("<", Comparator::Lt),
+        ("＜", Comparator::Lt),
+    ];
+    let (op, rest) = SYMBOLS
+        .iter()
+        .find_map(|(symbol, op)| text.strip_prefix(symbol).map(|rest| (*op, rest)))?;
+    let phrase = rest.trim_start_matches(|c: char| c.is_whitespace());
+    is_qualitative(phrase).then_some(op)
+}
+
 /// A phrase with at least one Chinese character and no digits, Latin letters or symbols that
 /// belong to quantities or template placeholders (`≥**%`, `XX`, `……`).
 fn is_qualitative(text: &str) -> bool {
@@ -583,7 +620,7 @@ fn suggest_ocr_fix(text: &str, year: Option<i32>) -> Option<String> {
 /// returns `None` and goes to the grammar, so the fast path never decides a shape the grammar
 /// would read differently.
 mod fast {
-    use super::{ParsedValue, ValueProblem, is_qualitative, money_scale};
+    use super::{ParsedValue, ValueProblem, money_scale, phrase_value};
     use crate::model::{Comparator, Value, ValueKind};
     use rust_decimal::Decimal;
 
@@ -633,16 +670,12 @@ mod fast {
         if !text.bytes().any(|b| b.is_ascii_digit())
             && !text.contains(|c: char| ('０'..='９').contains(&c))
         {
-            let kind = if is_qualitative(text) {
-                ValueKind::Qualitative
-            } else {
-                ValueKind::Text
-            };
-            let problem = (kind == ValueKind::Text)
-                .then_some(ValueProblem::Unrecognized { suggestion: None });
+            if let Some(phrase) = phrase_value(text) {
+                return Some(phrase);
+            }
             return Some(ParsedValue {
-                value: Value::text_only(text, kind),
-                problem,
+                value: Value::text_only(text, ValueKind::Text),
+                problem: Some(ValueProblem::Unrecognized { suggestion: None }),
             });
         }
         date(text).or_else(|| quantity(text))
@@ -1066,6 +1099,17 @@ mod tests {
             let p = parse_value(text, None);
             assert_eq!(p.value.kind, ValueKind::Qualitative, "{text}");
             assert!(p.problem.is_none());
+        }
+        // A comparator before a phrase keeps both.
+        for (text, op) in [
+            ("= 有效提高", Comparator::Eq),
+            ("≥明显提升", Comparator::Ge),
+            ("<=有所下降", Comparator::Le),
+        ] {
+            let p = parse_value(text, None);
+            assert_eq!(p.value.kind, ValueKind::Qualitative, "{text}");
+            assert_eq!(p.value.op, Some(op), "{text}");
+            assert!(p.problem.is_none(), "{text}");
         }
         for text in [
             "9%0",
