@@ -913,44 +913,6 @@ fn a_cut_row_among_run_closed_rows_and_a_title_line_before_a_form() {
     assert_eq!(titled.document.projects[0].name_str(), "某项目");
 }
 
-/// A PDF's text extracted column by column (永兴 2017): the values no longer stand next to
-/// their names — one value alone on its line, most names with none. Reading it pairs nothing
-/// right (six false "没有填写指标值" errors before); the table is refused at the form instead.
-/// A template left unfilled (names, no values, no value alone) is still read, so its empty
-/// rows are still reported; so is a table whose one stray value sits among paired rows.
-#[test]
-fn a_table_whose_values_stand_apart_from_their_names_is_refused() {
-    let head = "项目支出绩效目标表\n(2025年度)\n项目名称\n动物疫病防控\n主管部门\n某县农业农村局\n资金总额(万元)\n50\n年度目标\n目标1:完成免疫和监测。\n";
-    let soup = parse(&format!(
-        "{head}二级指标指标内容指标值备注\n数量指标\n各种强制免率、屠宰率\n100%\n及检疫率\n免疫效果好;检疫符合\n提高成活率;让肉\n质量指标产品质量得到保\n障\n"
-    ));
-    assert!(
-        codes(&soup).contains(&"parse::unreadable-table"),
-        "{:#?}",
-        soup.diagnostics
-    );
-    assert!(!soup.document.projects[0].indicators_read);
-
-    let unfilled = parse(&format!(
-        "{head}一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n免疫数量\n质量指标\n免疫合格率\n效益指标\n社会效益指标\n疫情发生率\n"
-    ));
-    assert!(!codes(&unfilled).contains(&"parse::unreadable-table"));
-    let p = &unfilled.document.projects[0];
-    assert!(p.indicators_read);
-    assert_eq!(p.indicators.len(), 3);
-    assert!(p.indicators.iter().all(|i| i.value.is_none()));
-
-    let one_stray = parse(&form(
-        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n\t\t\t\t≥6人\t\n\t\t质量指标\t合格率\t≥95%\t\n\t效益指标\t社会效益指标\t知晓率\t有效提高\t\n\t\t\t宣传\t\t\n",
-    ));
-    assert!(
-        !codes(&one_stray).contains(&"parse::unreadable-table"),
-        "{:#?}",
-        one_stray.diagnostics
-    );
-    assert!(one_stray.document.projects[0].indicators_read);
-}
-
 /// 中央预算内投资计划绩效目标表 (宝坻 2022): a title wrapped over three lines with its year at the
 /// end of the second, `下达地方或单位` where other templates name the department and
 /// `下达中央预算内投资(万元)` as the form's one amount (three false missing-field findings and
@@ -992,6 +954,18 @@ fn central_investment_plan_form_wrapped_title_and_its_fields() {
         "资源化利用整县推进项目2021年\n2023年中央预算内投资计划绩效目标表\n专项名称 |\n农业绿色发展专项 | ||||\n{table}"
     ));
     assert_eq!(own.document.projects[0].year.as_ref().unwrap().value, 2023);
+    // … and so does a year line below it; a line dating an event is no part of a title.
+    let below = parse(&format!(
+        "资源化利用整县推进项目2021年\n中央预算内投资计划绩效目标表\n(2023年度)\n专项名称 |\n农业绿色发展专项 | ||||\n{table}"
+    ));
+    assert_eq!(
+        below.document.projects[0].year.as_ref().unwrap().value,
+        2023
+    );
+    let event = parse(&format!(
+        "某某局成立于1998年\n中央预算内投资计划绩效目标表\n专项名称 |\n农业绿色发展专项 | ||||\n{table}"
+    ));
+    assert!(event.document.projects[0].year.is_none());
 }
 
 /// One cell per paragraph (held-out test 6): a date value is one value — `2024年12月31日前` was
@@ -1036,16 +1010,27 @@ fn a_target_self_evaluation_is_another_document_said_once() {
         assert!(input.document.projects.is_empty(), "{head}");
         assert_eq!(codes(&input), ["parse::other-document"], "{head}");
     }
+    // A page's navigation or a list naming such a document is no title of one: the target
+    // form below it (here with no title of its own) is read (the probe: it was skipped).
+    for crumb in [
+        "首页 > 信息公开 > 绩效目标自评表\n",
+        "相关阅读:2021年度城区道路维护项目绩效目标自评表\n",
+        "1.项目支出绩效目标表 2.项目支出绩效目标自评表\n",
+    ] {
+        let input = parse(&format!("{crumb}(2021年度)\n{body}"));
+        assert_eq!(input.document.projects.len(), 1, "{crumb}");
+        assert!(!codes(&input).contains(&"parse::other-document"), "{crumb}");
+    }
 }
 
 /// Field labels of other templates (held-out test 6): `专项(项目)名称` (a false 缺少项目名称),
 /// `项目级次` whose value `市本级` is also a funds word (a false empty-field warning, and the
-/// label glued onto the value before), `实施部门`, and finance bureaus and departments qualified
+/// label glued onto the value before), and finance bureaus and departments qualified
 /// by their level (`市级财政部门`, `区级主管部门`; the name ran on through them before).
 #[test]
 fn field_labels_of_other_templates() {
     let input = parse(
-        "项目支出绩效目标表\n\n(2024年度)\n\n专项(项目)名称\n\n公园运转经费\n\n项目类型\n\n常年安排项目\n\n项目级次\n\n市本级\n\n市级财政部门\n\n某市财政局\n\n实施部门\n\n某市文化广电和旅游局\n\n区级主管部门\n\n某区文旅局\n\n资金总额(万元)\n\n80\n\n年度总体目标\n\n保证公园免费开放运转。\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指标\n\n开放天数\n\n≥300天\n",
+        "项目支出绩效目标表\n\n(2024年度)\n\n专项(项目)名称\n\n公园运转经费\n\n项目类型\n\n常年安排项目\n\n项目级次\n\n市本级\n\n市级财政部门\n\n某市财政局\n\n实施单位\n\n某市文化广电和旅游局\n\n区级主管部门\n\n某区文旅局\n\n资金总额(万元)\n\n80\n\n年度总体目标\n\n保证公园免费开放运转。\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指标\n\n开放天数\n\n≥300天\n",
     );
     assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
     let p = &input.document.projects[0];
@@ -1112,6 +1097,20 @@ fn a_field_not_found_beside_unread_header_text_is_not_said_missing() {
     assert!(at("资金总额").contains("2020年"), "{}", at("资金总额"));
     assert!(at("绩效指标表").contains("三级指标"));
 
+    // A funds heading with no amount beside it (`年初安排金额(万元)`) holds no total: the form
+    // lacks one.
+    let heading = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 城区道路维护项目\n主管部门及代码 [101]某某县交通运输局 实施单位 某某县公路养护中心\n投入目标(万元) 资金来源 年初安排金额(万元)\n其中:财政拨款 100\n其他资金 0\n年度总体目标 完成城区道路维护12公里,保障道路通行安全。\n绩效指标 一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 维护道路里程 ≥12公里\n",
+    );
+    assert!(
+        heading
+            .diagnostics
+            .iter()
+            .any(|d| d.message == "第 1 张表缺少“资金总额”"
+                && d.severity == jixiao::diagnostic::Severity::Error),
+        "{:#?}",
+        heading.diagnostics
+    );
     // Nothing unread: a form without 资金总额 lacks it.
     let plain = parse(&form("").replace(
         "\t\t资金总额(元):\t\t100,000\t\n\t\t财政拨款\t\t100,000\t\n\t\t其中: 上级补助\t\t0\t\n\t\t本级安排\t\t100,000\t\n\t\t其他资金\t\t0\t\n",

@@ -957,15 +957,20 @@ impl Vocabulary {
             body = body.get(..open).unwrap_or("");
         }
         let bare = body.strip_suffix('表').unwrap_or(body);
-        if !self
-            .other_endings
-            .iter()
-            .any(|e| body.ends_with(e.as_str()) || bare.ends_with(e.as_str()))
-            || key.chars().count() > 40
+        // The words before the ending.
+        let before = self.other_endings.iter().find_map(|e| {
+            body.strip_suffix(e.as_str())
+                .or_else(|| bare.strip_suffix(e.as_str()))
+        })?;
+        if key.chars().count() > 40
             || key.contains(SENTENCE_MARKS)
             || ["附件", "附表", "附:", "详见", "关于"]
                 .iter()
                 .any(|w| key.starts_with(w))
+            // A page's navigation or a list of documents names the title; it is none:
+            // `首页 > 信息公开 > 绩效目标自评表`, `相关阅读:…自评表`, `1.…绩效目标表 2.…自评表`.
+            || key.contains(NAVIGATION_MARKS)
+            || self.title_endings.iter().any(|e| before.contains(e.as_str()))
         {
             return None;
         }
@@ -1174,6 +1179,10 @@ const QUALIFIERS: &[&str] = &[
     "实施期",
     "预算",
 ];
+
+/// Marks of a page's navigation and of labelled text, never in a title: `首页 > 信息公开 > …`,
+/// `当前位置:首页>>…`, `相关阅读:…`.
+const NAVIGATION_MARKS: &[char] = &['>', '＞', '»', '›', '→', ':', '：'];
 
 /// Qualifiers of level, before a field label only (`区县主管部门`, `市级主管部门`): before money
 /// they change whose money it is (`区县财政资金` is no 财政拨款 of the form's unit).

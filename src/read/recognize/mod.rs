@@ -561,6 +561,9 @@ struct Form<'s> {
     last_field: Option<LastField<'s>>,
     table: Option<Table>,
     saw_table: bool,
+    /// The year ending the line above a wrapped title (see `wrapped_title_year`): the form's
+    /// only when it states none of its own (`(2024年度)` below the title wins).
+    wrapped_year: Option<Spanned<i32>>,
     /// Text of the header the reader could not place (see [`Parser::note_unread_header`]).
     unread_header: Vec<(Span, Box<str>)>,
     pending: Option<PendingLabel>,
@@ -2653,7 +2656,7 @@ impl<'s, 'v> Parser<'s, 'v> {
         let wrapped_year = self.wrapped_title_year.take().and_then(|(year, line)| {
             (line + 1 == self.source.line_number(opening.start)).then_some(year)
         });
-        let year = self.pending_year.take().or(wrapped_year);
+        let year = self.pending_year.take();
         let unit = self.pending_scale.take();
         self.current = Some(Form {
             project: Project {
@@ -2666,6 +2669,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             established: false,
             section: Section::Header,
             opening,
+            wrapped_year,
             last_line_end: opening.end,
             scale: unit.map(|(_, s)| s),
             scale_from_heading: false,
@@ -2721,9 +2725,13 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn year(&self) -> Option<i32> {
-        self.current
-            .as_ref()
-            .and_then(|f| f.project.year.as_ref().map(|y| y.value))
+        self.current.as_ref().and_then(|f| {
+            f.project
+                .year
+                .as_ref()
+                .or(f.wrapped_year.as_ref())
+                .map(|y| y.value)
+        })
     }
 
     /// `金额单位:万元`, `单位:元`, `填报单位:(盖章) 单位:万元`: the unit the form's amounts are in.
@@ -2932,10 +2940,9 @@ impl<'s, 'v> Parser<'s, 'v> {
             project.department.code = code;
             project.department.name = name;
         }
-        if table_out_of_order(form.unread_rows, &project.indicators) && project.indicators_read {
-            // Rows under the header, most of them no indicator (numbers without names …), or
-            // values on rows of their own while most names have none (text extracted from a
-            // PDF column by column): what was read of the table is not the table.
+        if form.unread_rows > project.indicators.len() && project.indicators_read {
+            // Rows under the header, most of them no indicator (numbers without names …): what
+            // was read of the table is not the table.
             project.indicators_read = false;
             self.diags.push(
                 Diagnostic::error("parse::unreadable-table", "指标表的大多数行读不出三级指标")
@@ -2998,6 +3005,9 @@ impl<'s, 'v> Parser<'s, 'v> {
         if !form.saw_table && project.indicators.is_empty() {
             project.indicators_read = false;
             missing.push(("绩效指标表", Severity::Error));
+        }
+        if project.year.is_none() {
+            project.year = form.wrapped_year.take();
         }
         if project.year.is_none() {
             missing.push(("年度", Severity::Warning));
@@ -3103,26 +3113,6 @@ impl<'s, 'v> Parser<'s, 'v> {
 }
 
 /// The length of the amount a text starts with (`174.78万元中央补` → `174.78万元`).
-/// Whether what was read of an indicator table is not the table: more rows under its header
-/// that were no indicator (a value alone, numbers without names) than indicators, or — once a
-/// value stood on a row of its own — more such rows and names with no value of their own (or
-/// one glued to the name) than indicators read with a value. A form's template left empty has
-/// names without values but no value alone; a PDF's text extracted column by column has both
-/// (`各种强制免率、屠宰率` / `100%` / `及检疫率`): there the names and values no longer pair up.
-fn table_out_of_order(unread_rows: usize, indicators: &[crate::model::Indicator]) -> bool {
-    if unread_rows > indicators.len() {
-        return true;
-    }
-    if unread_rows == 0 {
-        return false;
-    }
-    let paired = indicators
-        .iter()
-        .filter(|i| i.value.as_ref().is_some_and(|v| v.span != i.name.span))
-        .count();
-    unread_rows + (indicators.len() - paired) > paired
-}
-
 /// At most this many pieces of unread header text are kept per form.
 const MAX_UNREAD_HEADER: usize = 16;
 
@@ -3133,8 +3123,11 @@ fn field_hint(what: &str, text: &str) -> bool {
     let words: &[&str] = match what {
         "项目名称" => &["名称"],
         "主管部门及代码" => &["部门", "主管", "单位"],
+        // An amount must be there too (not a column heading alone: `年初安排金额(万元)`).
+        "资金总额" if !text.bytes().any(|b| b.is_ascii_digit()) => return false,
         "资金总额" => &["资金", "金额", "预算", "万元", "总额"],
-        "绩效指标表" => &["指标"],
+        // A header word of the table (not a sentence such as `绩效指标详见附件`).
+        "绩效指标表" => &["级指标", "指标值", "指标名称"],
         "年度" => return text.contains("年") && text.bytes().any(|b| b.is_ascii_digit()),
         _ => &[],
     };
@@ -3619,8 +3612,17 @@ fn ends_in_year(cell: &Cell<'_>) -> Option<Spanned<i32>> {
         .get(..start)
         .and_then(|b| b.chars().next_back())
         .is_some_and(|c| c.is_ascii_digit());
-    // The line must say more than the year (a year alone is a year line).
-    if start == 0 || before_is_digit || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    // The line must say more than the year (a year alone is a year line), and not date an
+    // event (`某某局成立于1998年`).
+    let dates_an_event = text
+        .get(..start)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(|c| matches!(c, '于' | '在' | '自' | '从'));
+    if start == 0
+        || before_is_digit
+        || dates_an_event
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let year: i32 = digits.parse().ok()?;
