@@ -3031,8 +3031,10 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn unrecognized(&mut self, row: &Row<'_>, why: &str) {
-        let text: String = row.cells.iter().map(|c| c.text.as_ref()).collect();
-        self.note_unread_header(row.cells_span(), &text);
+        if self.keeps_unread_header() {
+            let text: String = row.cells.iter().map(|c| c.text.as_ref()).collect();
+            self.note_unread_header(row.cells_span(), &text);
+        }
         self.unrecognized += 1;
         if self.unrecognized > MAX_UNRECOGNIZED_LINES {
             return;
@@ -3064,12 +3066,18 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// Keep text of a form's header the reader could not place: a field said missing may be in
     /// it (a few per form; the rest say no more).
     fn note_unread_header(&mut self, span: Span, text: &str) {
-        if let Some(form) = self.current.as_mut()
-            && form.section != Section::Table
-            && form.unread_header.len() < MAX_UNREAD_HEADER
+        if self.keeps_unread_header()
+            && let Some(form) = self.current.as_mut()
         {
             form.unread_header.push((span, text.into()));
         }
+    }
+
+    /// Whether unread text is kept now: in a form's header, while there is room.
+    fn keeps_unread_header(&self) -> bool {
+        self.current.as_ref().is_some_and(|form| {
+            form.section != Section::Table && form.unread_header.len() < MAX_UNREAD_HEADER
+        })
     }
 
     /// A row outside any form: page text around the forms, reported once per stretch.
@@ -3112,7 +3120,6 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 }
 
-/// The length of the amount a text starts with (`174.78万元中央补` → `174.78万元`).
 /// At most this many pieces of unread header text are kept per form.
 const MAX_UNREAD_HEADER: usize = 16;
 
@@ -3134,6 +3141,7 @@ fn field_hint(what: &str, text: &str) -> bool {
     words.iter().any(|w| text.contains(w))
 }
 
+/// The length of the amount a text starts with (`174.78万元中央补` → `174.78万元`).
 fn leading_amount_len(text: &str) -> Option<usize> {
     let digits = text
         .char_indices()
@@ -3593,7 +3601,6 @@ fn title_year(head: &str) -> Option<i32> {
 /// The years a form can be for: a four-digit number outside them is not a form's year.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
 
-/// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
 /// The year a short line outside any form ends in (`…推进项目)2022年`, `…2023年度`), with its
 /// place: a title wrapped over lines may carry its year at the end of a line before its last.
 /// Not a sentence (no `，。；：`), not a date (`2022年5月27日` ends in 日).
@@ -3640,6 +3647,7 @@ fn ends_in_year(cell: &Cell<'_>) -> Option<Spanned<i32>> {
     Some(Spanned::new(year, span))
 }
 
+/// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
 fn year_line(key: &str) -> Option<i32> {
     let inner = key.strip_prefix(['(', '（']).unwrap_or(key);
     let inner = inner.strip_suffix([')', '）']).unwrap_or(inner);
