@@ -454,25 +454,10 @@ fn phrase_value(text: &str) -> Option<ParsedValue> {
 
 /// A comparator symbol and a qualitative phrase after it (`= 有效提高`, `≥明显提升`).
 fn comparator_before_phrase(text: &str) -> Option<Comparator> {
-    const SYMBOLS: &[(&str, Comparator)] = &[
-        (">=", Comparator::Ge),
-        ("<=", Comparator::Le),
-        ("≥", Comparator::Ge),
-        ("≧", Comparator::Ge),
-        ("≤", Comparator::Le),
-        ("≦", Comparator::Le),
-        ("=", Comparator::Eq),
-        ("＝", Comparator::Eq),
-        (">", Comparator::Gt),
-        ("＞", Comparator::Gt),
-        ("<", Comparator::Lt),
-        ("＜", Comparator::Lt),
-    ];
-    let (op, rest) = SYMBOLS
-        .iter()
-        .find_map(|(symbol, op)| text.strip_prefix(symbol).map(|rest| (*op, rest)))?;
-    let phrase = rest.trim_start_matches(|c: char| c.is_whitespace());
-    is_qualitative(phrase).then_some(op)
+    match fast::comparator(text) {
+        (Some(op), phrase) if is_qualitative(phrase) => Some(op),
+        _ => None,
+    }
 }
 
 /// A phrase with at least one Chinese character and no digits, Latin letters or symbols that
@@ -681,7 +666,7 @@ mod fast {
         date(text).or_else(|| quantity(text))
     }
 
-    fn comparator(text: &str) -> (Option<Comparator>, &str) {
+    pub(super) fn comparator(text: &str) -> (Option<Comparator>, &str) {
         for (prefix, op) in [
             (">=", Comparator::Ge),
             ("<=", Comparator::Le),
@@ -692,7 +677,9 @@ mod fast {
             ("=", Comparator::Eq),
             ("＝", Comparator::Eq),
             (">", Comparator::Gt),
+            ("＞", Comparator::Gt),
             ("<", Comparator::Lt),
+            ("＜", Comparator::Lt),
         ] {
             if let Some(rest) = text.strip_prefix(prefix) {
                 // `==` and `=>`-like spellings go to the grammar.

@@ -3615,19 +3615,10 @@ fn ends_in_year(cell: &Cell<'_>) -> Option<Spanned<i32>> {
         .len();
     let start = digits_end.checked_sub(4)?;
     let digits = text.get(start..digits_end)?;
-    let before_is_digit = text
-        .get(..start)
-        .and_then(|b| b.chars().next_back())
-        .is_some_and(|c| c.is_ascii_digit());
-    // The line must say more than the year (a year alone is a year line), and not date an
-    // event (`某某局成立于1998年`).
-    let dates_an_event = text
-        .get(..start)
-        .and_then(|b| b.chars().next_back())
-        .is_some_and(|c| matches!(c, '于' | '在' | '自' | '从'));
-    if start == 0
-        || before_is_digit
-        || dates_an_event
+    // The line must say more than the year (a year alone is a year line), the year be four
+    // digits of their own, and the line not date an event (`某某局成立于1998年`).
+    let before = text.get(..start).and_then(|b| b.chars().next_back());
+    if before.is_none_or(|c| c.is_ascii_digit() || matches!(c, '于' | '在' | '自' | '从'))
         || !digits.bytes().all(|b| b.is_ascii_digit())
     {
         return None;
