@@ -28,6 +28,8 @@ pub enum ValueProblem {
     MissingYear,
     /// A comparator and a suffix that disagree, such as `≥5%以下`.
     ConflictingComparator,
+    /// Nothing but a unit (`公里`, `≥ %`): the number was left blank.
+    NumberMissing,
 }
 
 impl ValueProblem {
@@ -38,6 +40,7 @@ impl ValueProblem {
             ValueProblem::InvalidDate => "value::invalid-date",
             ValueProblem::MissingYear => "value::missing-year",
             ValueProblem::ConflictingComparator => "value::conflicting-comparator",
+            ValueProblem::NumberMissing => "value::missing-number",
         }
     }
 
@@ -52,6 +55,7 @@ impl ValueProblem {
             ValueProblem::ConflictingComparator => {
                 format!("指标值“{text}”的比较符与“以上/以下”矛盾")
             }
+            ValueProblem::NumberMissing => format!("指标值“{text}”只有单位，没有填写数值"),
         }
     }
 
@@ -70,6 +74,7 @@ impl ValueProblem {
             ValueProblem::InvalidDate => "请核对年、月、日".into(),
             ValueProblem::MissingYear => "请写明年份，如 2025年12月31日前".into(),
             ValueProblem::ConflictingComparator => "只保留一种写法，如 ≥95% 或 95%以上".into(),
+            ValueProblem::NumberMissing => "填写目标数值，如 ≥12公里、≥90%".into(),
         }
     }
 }
@@ -438,6 +443,12 @@ fn parse_number(text: &str) -> Result<Decimal, ValueProblem> {
 /// A qualitative phrase (`有效提高`), also after a comparator (`= 有效提高`, `≥明显提升`: the
 /// comparator is kept).
 fn phrase_value(text: &str) -> Option<ParsedValue> {
+    if is_unit_only(text) {
+        return Some(ParsedValue {
+            value: Value::text_only(text, ValueKind::Text),
+            problem: Some(ValueProblem::NumberMissing),
+        });
+    }
     let op = if is_qualitative(text) {
         None
     } else {
@@ -450,6 +461,21 @@ fn phrase_value(text: &str) -> Option<ParsedValue> {
         },
         problem: None,
     })
+}
+
+/// A value that is a unit and nothing else, maybe after a comparator or before `以上`/`以下`
+/// (`公里`, `≥ 万亩`, `%以上`): a template's blank with its number left out. Only units a
+/// 指标值 is counted in, so that no phrase (`有效提高`) is taken for one.
+fn is_unit_only(text: &str) -> bool {
+    let (_, rest) = fast::comparator(text.trim());
+    let rest = rest.trim_matches(crate::read::recognize::is_blank);
+    let rest = ["及以上", "及以下", "以上", "以下", "以内"]
+        .iter()
+        .find_map(|s| rest.strip_suffix(s))
+        .unwrap_or(rest)
+        .trim_end_matches(crate::read::recognize::is_blank);
+    let rest = rest.strip_prefix('万').unwrap_or(rest);
+    !rest.is_empty() && crate::read::recognize::is_known_unit(rest)
 }
 
 /// A comparator symbol and a qualitative phrase after it (`= 有效提高`, `≥明显提升`).
@@ -1126,6 +1152,22 @@ mod tests {
                 suggestion: Some("=99%".into())
             })
         );
+    }
+
+    #[test]
+    fn a_unit_alone_is_a_number_left_blank() {
+        for text in ["公里", "人次", "≥ 万亩", "≧ %", "%以上", "＞个", "km"] {
+            let p = parse_value(text, None);
+            assert_eq!(p.value.kind, ValueKind::Text, "{text}");
+            assert_eq!(p.problem, Some(ValueProblem::NumberMissing), "{text}");
+            assert_eq!(p.value.text, text);
+        }
+        // A phrase with a unit's character in it is a phrase.
+        for text in ["人次增加", "按月发放", "提高", "= 有所提升"] {
+            let p = parse_value(text, None);
+            assert_eq!(p.value.kind, ValueKind::Qualitative, "{text}");
+            assert!(p.problem.is_none(), "{text}");
+        }
     }
 
     #[test]

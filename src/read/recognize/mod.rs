@@ -13,6 +13,7 @@ mod split;
 mod table;
 
 pub use normalize::{compact, is_blank, join_cjk_spaces};
+pub use split::is_known_unit;
 
 use crate::diagnostic::{Diagnostic, ProjectRef, Severity};
 use crate::model::{Document, ExtraField, Period, Project};
@@ -78,6 +79,7 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "value::conflicting-comparator",
         "指标值的比较符与“以上/以下”矛盾",
     ),
+    ("value::missing-number", "指标值只有单位，没有填写数值"),
     ("model::syntax", "JSON/TOML 格式有误"),
     ("model::type", "JSON/TOML 中字段的类型不对"),
     ("model::invalid", "JSON/TOML 中的金额或整数无法识别"),

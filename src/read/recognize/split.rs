@@ -523,6 +523,11 @@ const GLUED_UNITS: &[&str] = &[
     "M",
 ];
 
+/// Whether `text` is one of the known units, as a whole.
+pub fn is_known_unit(text: &str) -> bool {
+    GLUED_UNITS.contains(&text)
+}
+
 /// The longest known unit at the start of `text` (`百分比省级…` → `百分比`): its byte length.
 pub fn glued_unit_len(text: &str) -> usize {
     GLUED_UNITS
