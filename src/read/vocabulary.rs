@@ -884,6 +884,15 @@ impl Vocabulary {
         if let Some(&role) = self.columns.get(bare) {
             return Some(Column { role, period });
         }
+        // `绩效指标性质 | 绩效指标值 | 绩效度量单位`: a budget system's export puts 绩效 before
+        // the words of its columns.
+        if let Some(&role) = bare
+            .strip_prefix("绩效")
+            .and_then(|rest| self.columns.get(rest))
+            && role != ColumnRole::Group
+        {
+            return Some(Column { role, period });
+        }
         None
     }
 

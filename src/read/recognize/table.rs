@@ -836,7 +836,7 @@ impl Table {
         let note = join_text(&parts.note, &parts.extra);
         let weight = parts.weight.and_then(|c| {
             let text = key(&c.text);
-            let number = text.trim_end_matches(['%', '分']);
+            let number = text.trim_end_matches(['%', '％', '分']);
             number
                 .parse::<Decimal>()
                 .ok()
@@ -985,9 +985,9 @@ fn is_nature_word(k: &str) -> bool {
     matches!(k, "定量" | "定性" | "定量指标" | "定性指标")
 }
 
-/// A score: `4`, `10`, `2.5`, `5分`.
+/// A score: `4`, `10`, `2.5`, `5分`, or a share of the total score (`20%`).
 fn is_weight_text(k: &str) -> bool {
-    let digits = k.strip_suffix('分').unwrap_or(k);
+    let digits = k.strip_suffix(['分', '%', '％']).unwrap_or(k);
     !digits.is_empty()
         && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
         && digits.chars().filter(|&c| c == '.').count() <= 1
