@@ -1146,3 +1146,34 @@ fn a_budget_systems_columns_named_with_jixiao_in_front_and_weights_in_percent() 
         ]
     );
 }
+
+#[test]
+fn a_self_evaluation_without_a_title_is_known_by_its_columns() {
+    // 南华 (held-out test 7): a page prints a 自评表 under the project's name alone. Its 得分
+    // and 实际完成值 columns say what it is, in pipes, one cell per line or glued text alike.
+    let evaluation = "项目名称 | 冷库建设项目 |\n主管部门 | 某县农业农村局 |\n项目资金(万元) | 年初预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n年度资金总额 | 100 | 100 | 10 | 100% | 10 |\n年度总体目标 | 预期目标 | 实际完成情况 |\n目标1:建设冷库。 | 目标1:建设冷库。 |\n一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n产出指标 | 数量指标 | 冷库建设面积 | ≥100平方米 | 100平方米 | 10 | 10 |\n";
+    let one_per_line: String = evaluation
+        .split(['|', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| format!("{c}\n"))
+        .collect();
+    let glued: String = evaluation.replace(['|', '\n'], "");
+    for text in [evaluation, &one_per_line, &glued] {
+        let input = parse(text);
+        assert!(input.document.projects.is_empty(), "{text}");
+        assert_eq!(codes(&input), ["parse::other-document"], "{text}");
+    }
+    // A target form before it is read and checked as before.
+    let target = "项目支出绩效目标表\n(2024年度)\n项目名称 | 道路维护项目 |\n主管部门及代码 | [101]某县交通运输局 |\n项目资金(万元) | 年度资金总额 | 100 |\n年度总体目标 | 完成道路维护12公里。 |\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 维护道路里程 | ≥12公里 |\n";
+    let input = parse(&format!("{target}{evaluation}"));
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(
+        input.document.projects[0].name.as_ref().unwrap().value,
+        "道路维护项目"
+    );
+    assert_eq!(codes(&input), ["parse::other-document"]);
+    // 得分 alone (a score column of a target form's template) is not enough.
+    let input = parse(&target.replace("指标值 |\n", "指标值 | 得分 |\n"));
+    assert_eq!(input.document.projects.len(), 1);
+}

@@ -142,6 +142,10 @@ pub struct Vocabulary {
     /// Endings of other documents' titles, taken only where a title stands
     /// ([`Vocabulary::other_title`]).
     other_endings: Vec<String>,
+    /// Header words of a self-evaluation's score column and of its results' columns: a table
+    /// with both is one ([`Vocabulary::is_self_evaluation_header`]).
+    self_evaluation_scores: Vec<String>,
+    self_evaluation_results: Vec<String>,
     footers: Vec<String>,
     /// Words that end a form anywhere in a row after its indicator table (`(盖章)`).
     table_footers: Vec<String>,
@@ -162,6 +166,15 @@ pub struct Vocabulary {
     table_footer_finder: Option<AhoCorasick>,
     /// First characters of the level aliases.
     level_first_chars: CharSet,
+}
+
+/// What a word of a self-evaluation's header names (see [`Vocabulary::self_evaluation_word`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelfEvaluationWord {
+    /// `得分`
+    Score,
+    /// `实际完成值`, `全年执行数`, `执行率`
+    Result,
 }
 
 /// Additions from a `[reader]` table in jixiao.toml: more words for the same things.
@@ -232,6 +245,10 @@ struct RawTitles {
     endings: Vec<String>,
     #[serde(default)]
     other_endings: Vec<String>,
+    #[serde(default)]
+    self_evaluation_scores: Vec<String>,
+    #[serde(default)]
+    self_evaluation_results: Vec<String>,
     other_documents: Vec<RawOther>,
 }
 
@@ -409,6 +426,8 @@ impl Vocabulary {
             title_last_char: None,
             other_documents: Vec::new(),
             other_endings: Vec::new(),
+            self_evaluation_scores: Vec::new(),
+            self_evaluation_results: Vec::new(),
             footers: Vec::new(),
             table_footers: Vec::new(),
             furniture: Vec::new(),
@@ -439,6 +458,9 @@ impl Vocabulary {
             .iter()
             .map(|t| key(t).into_owned())
             .collect();
+        let keys = |words: &[String]| words.iter().map(|t| key(t).into_owned()).collect();
+        v.self_evaluation_scores = keys(&raw.titles.self_evaluation_scores);
+        v.self_evaluation_results = keys(&raw.titles.self_evaluation_results);
         v.other_documents = raw
             .titles
             .other_documents
@@ -954,6 +976,18 @@ impl Vocabulary {
     /// The title endings (normalised).
     pub fn title_endings(&self) -> &[String] {
         &self.title_endings
+    }
+
+    /// Whether a word (as a [`key`]) names a self-evaluation's score column (`得分`) or a column
+    /// of its results (`实际完成值`, `执行率`): a form with both is one, which no target form is.
+    pub fn self_evaluation_word(&self, key: &str) -> Option<SelfEvaluationWord> {
+        if self.self_evaluation_scores.iter().any(|w| w == key) {
+            Some(SelfEvaluationWord::Score)
+        } else if self.self_evaluation_results.iter().any(|w| w == key) {
+            Some(SelfEvaluationWord::Result)
+        } else {
+            None
+        }
     }
 
     /// The other document a short line names by one of `other_endings` (`部门整体绩效目标`,

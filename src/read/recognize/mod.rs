@@ -21,7 +21,7 @@ use crate::read::grid::{Cell, Columns, Row};
 use crate::read::source::SourceFile;
 use crate::read::value_text::parse_amount;
 use crate::read::vocabulary::{
-    ColumnRole, FieldRole, Label, LabelMatch, Qualified, Vocabulary, key,
+    ColumnRole, FieldRole, Label, LabelMatch, Qualified, SelfEvaluationWord, Vocabulary, key,
 };
 use crate::span::{Span, Spanned};
 use fields::{FundsBlock, split_department};
@@ -538,6 +538,13 @@ struct HeaderRun<'s> {
     cells: Vec<Cell<'s>>,
 }
 
+/// A self-evaluation's score column and result column, where a form names them.
+#[derive(Debug, Clone, Copy, Default)]
+struct SelfEvaluationSigns {
+    score: Option<Span>,
+    result: Option<Span>,
+}
+
 struct Form<'s> {
     project: Project,
     /// A field or the indicator table was seen: until then a title opens only a candidate, so a
@@ -568,6 +575,8 @@ struct Form<'s> {
     wrapped_year: Option<Spanned<i32>>,
     /// Text of the header the reader could not place (see [`Parser::note_unread_header`]).
     unread_header: Vec<(Span, Box<str>)>,
+    /// Where unplaced text named a self-evaluation's columns (see `drop_as_self_evaluation`).
+    self_evaluation: SelfEvaluationSigns,
     pending: Option<PendingLabel>,
     header_run: HeaderRun<'s>,
     /// The goal label read last is a heading of others (`总体目标` above `中期目标 | 年度目标`).
@@ -1810,6 +1819,9 @@ impl<'s, 'v> Parser<'s, 'v> {
     fn start_table(&mut self, heading: table::Heading, streamed: bool, span: Span) {
         self.flush_goal_queue();
         self.table_department = None;
+        for unknown in &heading.unknown {
+            self.note_self_evaluation_word(*unknown, self.source.slice(*unknown));
+        }
         let unreadable = !heading.layout.has_values();
         for unknown in heading.unknown.iter().filter(|_| !unreadable) {
             let text = crate::diagnostic::quoted(self.source.slice(*unknown)).into_owned();
@@ -2232,6 +2244,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 if k.chars().count() <= 2 && self.vocab.is_goal_label_prefix(&k) {
                     continue;
                 }
+                self.note_self_evaluation_word(cell.span, &cell.text);
                 self.diags.push(
                     Diagnostic::warning(
                         "parse::unrecognized-cell",
@@ -2684,6 +2697,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             table: None,
             saw_table: false,
             unread_header: Vec::new(),
+            self_evaluation: SelfEvaluationSigns::default(),
             pending: None,
             header_run: HeaderRun::default(),
             last_goal_label_generic: false,
@@ -2852,6 +2866,54 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// Text of the form the reader could not place that names a self-evaluation's column
+    /// (`得分`, `实际完成值`; a word at a time: glued text keeps a header's words in one piece).
+    fn note_self_evaluation_word(&mut self, span: Span, text: &str) {
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        for word in text
+            .split(is_blank)
+            .filter(|w| !w.is_empty() && w.len() <= 48)
+        {
+            match self.vocab.self_evaluation_word(&key(word)) {
+                Some(SelfEvaluationWord::Score) => {
+                    form.self_evaluation.score.get_or_insert(span);
+                }
+                Some(SelfEvaluationWord::Result) => {
+                    form.self_evaluation.result.get_or_insert(span);
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// A form with a self-evaluation's columns (`得分` and `实际完成值`) and no title to say
+    /// what it is: what was read of it and said about it is dropped, and it is reported as
+    /// another document, as under a 自评表's title.
+    fn drop_as_self_evaluation(&mut self, form: &Form<'s>, score: Span, result: Span) {
+        let start = form.opening.start;
+        let mut dropped_lines = 0;
+        self.diags.retain(|d| {
+            let keep = d.primary.as_ref().is_none_or(|p| p.span.start < start);
+            if !keep && d.code == "parse::unrecognized-line" {
+                dropped_lines += 1;
+            }
+            keep
+        });
+        self.unrecognized = self.unrecognized.saturating_sub(dropped_lines);
+        self.diags.push(
+            Diagnostic::new(
+                "parse::other-document",
+                Severity::Info,
+                "这是一份绩效自评表（有得分和实际完成栏），不是项目支出绩效目标表，未按项目表检查",
+            )
+            .with_primary(score, Some("自评的得分栏".into()))
+            .with_label(result, "实际完成栏")
+            .with_help("jixiao 检查的是项目支出绩效目标表；这份文书的内容已跳过"),
+        );
+    }
+
     fn other_document(&mut self, name: &str, span: Span) {
         self.finish_form();
         let line = self.source.line_number(span.start);
@@ -2899,6 +2961,14 @@ impl<'s, 'v> Parser<'s, 'v> {
                 return;
             };
             form = f;
+        }
+        if let SelfEvaluationSigns {
+            score: Some(score),
+            result: Some(result),
+        } = form.self_evaluation
+        {
+            self.drop_as_self_evaluation(&form, score, result);
+            return;
         }
         if !form.established {
             // A title with nothing after it: not a form. Its lines were text outside forms.
@@ -3033,6 +3103,9 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn unrecognized(&mut self, row: &Row<'_>, why: &str) {
+        for cell in &row.cells {
+            self.note_self_evaluation_word(cell.span, &cell.text);
+        }
         if self.keeps_unread_header() {
             let text: String = row.cells.iter().map(|c| c.text.as_ref()).collect();
             self.note_unread_header(row.cells_span(), &text);
@@ -3050,6 +3123,7 @@ impl<'s, 'v> Parser<'s, 'v> {
     }
 
     fn unrecognized_cell(&mut self, cell: &Cell<'_>, why: &str) {
+        self.note_self_evaluation_word(cell.span, &cell.text);
         self.note_unread_header(cell.span, &cell.text);
         self.unrecognized += 1;
         if self.unrecognized > MAX_UNRECOGNIZED_LINES {
