@@ -34,6 +34,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/star-in-unit.txt"),
     ),
     (
+        "default/examples/template-hint-in-name.txt",
+        include_str!("../policies/default/examples/template-hint-in-name.txt"),
+    ),
+    (
         "default/examples/cost-equal-halves.txt",
         include_str!("../policies/default/examples/cost-equal-halves.txt"),
     ),

@@ -176,6 +176,7 @@ fn explanations_read_as_plain_chinese_about_the_form() {
         r"\b[a-z_]+\.[a-z_]+\b|==|!=|<=|>=|\bwhere\b|\bis (missing|present)\b|不满足 [a-z]|[\^\$\\]|\(\?|\[\*|\bexpected\b|\bintended\b|\babsent\b|\busual\b",
     )
     .unwrap();
+    let quoted = regex::Regex::new("“[^”]*”").unwrap();
     let mut explained = 0;
     let mut rules = std::collections::BTreeSet::new();
     for form in &forms {
@@ -183,8 +184,10 @@ fn explanations_read_as_plain_chinese_about_the_form() {
             for line in &f.explanation {
                 explained += 1;
                 rules.insert(f.rule.clone());
+                // Text quoted from the form (`“>=4个”`) is the form's, not the rule's.
+                let line = quoted.replace_all(line, "“”");
                 assert!(
-                    !internals.is_match(line),
+                    !internals.is_match(&line),
                     "{} in {}: {line}",
                     f.rule,
                     form.display()
