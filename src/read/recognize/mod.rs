@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, ProjectRef, Severity};
 use crate::model::{Document, ExtraField, Period, Project};
 use crate::read::grid::{Cell, Columns, Row};
 use crate::read::source::SourceFile;
-use crate::read::value_text::parse_amount;
+use crate::read::value_text::{ValueProblem, parse_amount};
 use crate::read::vocabulary::{
     ColumnRole, FieldRole, Label, LabelMatch, Qualified, SelfEvaluationWord, Vocabulary, key,
 };
@@ -2488,7 +2488,13 @@ impl<'s, 'v> Parser<'s, 'v> {
                 let unit_unknown = declared.is_none()
                     && !has_money_unit(trimmed)
                     && parse_amount(trimmed, Decimal::ONE).is_ok_and(|d| !d.is_zero());
-                let amount = if unit_unknown {
+                // `—`, `/`, `无` under a source of funds: none of it, written so that the cell is
+                // not left blank (a total so written is still said unreadable).
+                let nothing = role != crate::model::FundsRole::Total
+                    && matches!(trimmed, "—" | "——" | "-" | "--" | "－" | "/" | "／" | "无");
+                let amount = if nothing {
+                    None
+                } else if unit_unknown {
                     self.diags.push(
                         Diagnostic::warning(
                             "parse::amount-unit",
@@ -2515,7 +2521,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                                     ),
                                 )
                                 .with_primary(span, Some("应为金额，如 136,000".into()))
-                                .with_help(problem.help()),
+                                .with_help(match problem {
+                                    ValueProblem::Unrecognized { .. } => {
+                                        "金额应为数字，可带单位，如 136,000、13.6万元；没有这项资金的填 0".into()
+                                    }
+                                    other => other.help(),
+                                }),
                             );
                             None
                         }
