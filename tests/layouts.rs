@@ -822,3 +822,26 @@ fn fuliang_2026_a_department_wide_form_is_another_document() {
             .all(|d| d.severity == jixiao::diagnostic::Severity::Info)
     );
 }
+
+#[test]
+fn nanhua_a_self_evaluation_under_the_projects_name_alone() {
+    // No title says what it is; its 得分 and 实际完成值 columns do.
+    let input = snapshot("38-nanhua-untitled-selfeval-pipes.txt");
+    assert!(input.document.projects.is_empty());
+    assert_eq!(codes(&input), ["parse::other-document"]);
+}
+
+#[test]
+fn hainan_2022_a_budget_systems_header_glued_into_one_line() {
+    let input = snapshot("39-hainan-2022-glued-system-export-header.txt");
+    let p = &input.document.projects[0];
+    assert_eq!(p.department.name.as_ref().unwrap().value, "省商务厅");
+    assert_eq!(p.goals.len(), 3);
+    assert_eq!(names(p), ["全年实现会展业综合收入"]);
+    assert_eq!(
+        value(p, "全年实现会展业综合收入"),
+        ("≥280亿元", ValueKind::Money)
+    );
+    // 2430.30 with no unit anywhere: 元 or 万元 is not guessed.
+    assert_eq!(total(p), None);
+}
