@@ -1173,7 +1173,17 @@ fn a_self_evaluation_without_a_title_is_known_by_its_columns() {
         "道路维护项目"
     );
     assert_eq!(codes(&input), ["parse::other-document"]);
-    // 得分 alone (a score column of a target form's template) is not enough.
+    // A self-evaluation's table right under the target form's, with no 项目名称 of its own: the
+    // target form ends there and is kept; the rest is the other document.
+    let second = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n产出指标 | 数量指标 | 维护道路里程 | ≥12公里 | 12公里 | 10 | 10 |\n";
+    let input = parse(&format!("{target}{second}"));
+    assert_eq!(input.document.projects.len(), 1);
+    assert_eq!(input.document.projects[0].indicators.len(), 1);
+    assert_eq!(codes(&input), ["parse::other-document"]);
+    // Words after the table (a note, a 评分标准) do not make the form above another document;
+    // 得分 alone (a score column of a target form's template) is not enough either.
+    let input = parse(&format!("{target}备注 | 得分 | 执行率 |\n"));
+    assert_eq!(input.document.projects.len(), 1);
     let input = parse(&target.replace("指标值 |\n", "指标值 | 得分 |\n"));
     assert_eq!(input.document.projects.len(), 1);
 }
@@ -1199,17 +1209,25 @@ fn midterm_and_annual_goals_in_the_shapes_templates_give_them() {
         assert_eq!(texts(&p.goals), ["建设冷库100平方米。"], "{goals}");
         assert_eq!(texts(&p.midterm_goals), ["建设冷库300平方米。"], "{goals}");
     }
+    // The 年度目标 row run into the table's line (no `|` closes it): the row under 总体目标 is
+    // the form's goals, as before rows were told apart — not a form without annual goals.
+    let goals = "总体目标 | 中期目标 | 目标1:建设冷库300平方米。\n | 年度目标 | 目标1:建设冷库100平方米。\n";
+    let input = parse(&format!("{head}{goals}{table}"));
+    assert!(!input.document.projects[0].goals.is_empty());
 }
 
 #[test]
 fn a_dash_under_a_source_of_funds_is_none_of_it() {
-    // 南华 (held-out test 7): `上年结转 | —`, `其他资金 | —` say there is none; a total so
-    // written is still unreadable, and the warning's help is about amounts, not 指标值.
+    // 南华 (held-out test 7): `上年结转 | —`, `其他资金 | —` say there is none of it: zero, so
+    // that the sums still check; a total so written is still unreadable, and the warning's help
+    // is about amounts, not 指标值.
     let table =
         "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t甲\t≥1次\t\n";
     let input = parse(&form(table).replace("\t\t其他资金\t\t0\t", "\t\t其他资金\t\t—\t"));
     assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
-    assert_eq!(input.document.projects[0].funds.other, None);
+    let other = input.document.projects[0].funds.other.as_ref().unwrap();
+    assert_eq!(other.value, rust_decimal::Decimal::ZERO);
+    assert_eq!(input.source.slice(other.span), "—");
     let input = parse(&form(table).replace("资金总额(元):\t\t100,000", "资金总额(元):\t\t—"));
     let bad: Vec<_> = input
         .diagnostics

@@ -441,7 +441,7 @@ fn parse_number(text: &str) -> Result<Decimal, ValueProblem> {
 }
 
 /// A qualitative phrase (`有效提高`), also after a comparator (`= 有效提高`, `≥明显提升`: the
-/// comparator is kept).
+/// comparator is kept) — or, when the words are only a unit (`公里`), a number left blank.
 fn phrase_value(text: &str) -> Option<ParsedValue> {
     if is_unit_only(text) {
         return Some(ParsedValue {

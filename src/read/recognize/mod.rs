@@ -538,6 +538,18 @@ struct HeaderRun<'s> {
     cells: Vec<Cell<'s>>,
 }
 
+/// What is said of a self-evaluation with no title, known by its columns.
+fn self_evaluation_note(score: Span, result: Span) -> Diagnostic {
+    Diagnostic::new(
+        "parse::other-document",
+        Severity::Info,
+        "这是一份绩效自评表（有得分和实际完成栏），不是项目支出绩效目标表，未按项目表检查",
+    )
+    .with_primary(score, Some("自评的得分栏".into()))
+    .with_label(result, "实际完成栏")
+    .with_help("jixiao 检查的是项目支出绩效目标表；这份文书的内容已跳过")
+}
+
 /// A self-evaluation's score column and result column, where a form names them.
 #[derive(Debug, Clone, Copy, Default)]
 struct SelfEvaluationSigns {
@@ -577,6 +589,9 @@ struct Form<'s> {
     unread_header: Vec<(Span, Box<str>)>,
     /// Where unplaced text named a self-evaluation's columns (see `drop_as_self_evaluation`).
     self_evaluation: SelfEvaluationSigns,
+    /// A row `总体目标 | 中期目标 | …` was read as one of the rows `总体目标` heads (see
+    /// `finish_form`).
+    goals_under_generic_label: bool,
     pending: Option<PendingLabel>,
     header_run: HeaderRun<'s>,
     /// The goal label read last is a heading of others (`总体目标` above `中期目标 | 年度目标`).
@@ -1819,8 +1834,20 @@ impl<'s, 'v> Parser<'s, 'v> {
     fn start_table(&mut self, heading: table::Heading, streamed: bool, span: Span) {
         self.flush_goal_queue();
         self.table_department = None;
-        for unknown in &heading.unknown {
-            self.note_self_evaluation_word(*unknown, self.source.slice(*unknown));
+        if self.current.as_ref().is_some_and(|f| f.saw_table) {
+            // A second table under a target form's with a self-evaluation's columns: the target
+            // form ends here and a 自评表 follows (the page prints both, the second untitled).
+            if let Some((score, result)) = self.self_evaluation_columns(&heading.unknown) {
+                self.finish_form();
+                self.in_other_document = true;
+                self.other_document_line = Some(self.source.line_number(span.end));
+                self.diags.push(self_evaluation_note(score, result));
+                return;
+            }
+        } else {
+            for unknown in &heading.unknown {
+                self.note_self_evaluation_word(*unknown, self.source.slice(*unknown));
+            }
         }
         let unreadable = !heading.layout.has_values();
         for unknown in heading.unknown.iter().filter(|_| !unreadable) {
@@ -2303,6 +2330,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                     if let Some(form) = self.current.as_mut() {
                         form.section = Section::Goals(period);
                         form.established = true;
+                        form.goals_under_generic_label = true;
                     }
                     continue;
                 }
@@ -2488,12 +2516,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 let unit_unknown = declared.is_none()
                     && !has_money_unit(trimmed)
                     && parse_amount(trimmed, Decimal::ONE).is_ok_and(|d| !d.is_zero());
-                // `—`, `/`, `无` under a source of funds: none of it, written so that the cell is
-                // not left blank (a total so written is still said unreadable).
+                // `—`, `/`, `无` under a source of funds: none of it — zero, so that the sums
+                // still check (a total so written is still said unreadable).
                 let nothing = role != crate::model::FundsRole::Total
                     && matches!(trimmed, "—" | "——" | "-" | "--" | "－" | "/" | "／" | "无");
                 let amount = if nothing {
-                    None
+                    Some(Spanned::new(Decimal::ZERO, span))
                 } else if unit_unknown {
                     self.diags.push(
                         Diagnostic::warning(
@@ -2740,6 +2768,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             saw_table: false,
             unread_header: Vec::new(),
             self_evaluation: SelfEvaluationSigns::default(),
+            goals_under_generic_label: false,
             pending: None,
             header_run: HeaderRun::default(),
             last_goal_label_generic: false,
@@ -2910,8 +2939,10 @@ impl<'s, 'v> Parser<'s, 'v> {
 
     /// Text of the form the reader could not place that names a self-evaluation's column
     /// (`得分`, `实际完成值`; a word at a time: glued text keeps a header's words in one piece).
+    /// Only before the form's indicator table: words after it (a note, a 评分标准) do not make
+    /// the form read above them another document.
     fn note_self_evaluation_word(&mut self, span: Span, text: &str) {
-        let Some(form) = self.current.as_mut() else {
+        let Some(form) = self.current.as_mut().filter(|f| !f.saw_table) else {
             return;
         };
         for word in text
@@ -2930,6 +2961,22 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// The score and result columns among unknown header cells, when both are there.
+    fn self_evaluation_columns(&self, cells: &[Span]) -> Option<(Span, Span)> {
+        let (mut score, mut result) = (None, None);
+        for at in cells {
+            match self
+                .vocab
+                .self_evaluation_word(&key(self.source.slice(*at)))
+            {
+                Some(SelfEvaluationWord::Score) => score = score.or(Some(*at)),
+                Some(SelfEvaluationWord::Result) => result = result.or(Some(*at)),
+                None => {}
+            }
+        }
+        Some((score?, result?))
+    }
+
     /// A form with a self-evaluation's columns (`得分` and `实际完成值`) and no title to say
     /// what it is: what was read of it and said about it is dropped, and it is reported as
     /// another document, as under a 自评表's title.
@@ -2944,16 +2991,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             keep
         });
         self.unrecognized = self.unrecognized.saturating_sub(dropped_lines);
-        self.diags.push(
-            Diagnostic::new(
-                "parse::other-document",
-                Severity::Info,
-                "这是一份绩效自评表（有得分和实际完成栏），不是项目支出绩效目标表，未按项目表检查",
-            )
-            .with_primary(score, Some("自评的得分栏".into()))
-            .with_label(result, "实际完成栏")
-            .with_help("jixiao 检查的是项目支出绩效目标表；这份文书的内容已跳过"),
-        );
+        self.diags.push(self_evaluation_note(score, result));
     }
 
     fn other_document(&mut self, name: &str, span: Span) {
@@ -3022,6 +3060,11 @@ impl<'s, 'v> Parser<'s, 'v> {
         project.goals = goals;
         let (midterm_goals, midterm_preamble) = form.midterm_goals.finish();
         project.midterm_goals = midterm_goals;
+        // `总体目标 | 中期目标 | …` heading a `年度目标` row that never came (its line run into
+        // another): the row's goals are the form's, as read before rows were told apart.
+        if form.goals_under_generic_label && project.goals.is_empty() {
+            project.goals = std::mem::take(&mut project.midterm_goals);
+        }
         // The sentence that introduced numbered goals is kept, as a field of its own.
         for (label, text) in [("目标说明", preamble), ("中期目标说明", midterm_preamble)]
         {
