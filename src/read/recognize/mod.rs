@@ -557,6 +557,21 @@ struct SelfEvaluationSigns {
     result: Option<Span>,
 }
 
+impl SelfEvaluationSigns {
+    /// Note where a word (as a [`key`]) names a score or a result column, the first of each.
+    fn note(&mut self, vocab: &Vocabulary, word: &str, at: Span) {
+        match vocab.self_evaluation_word(word) {
+            Some(SelfEvaluationWord::Score) => {
+                self.score.get_or_insert(at);
+            }
+            Some(SelfEvaluationWord::Result) => {
+                self.result.get_or_insert(at);
+            }
+            None => {}
+        }
+    }
+}
+
 struct Form<'s> {
     project: Project,
     /// A field or the indicator table was seen: until then a title opens only a candidate, so a
@@ -2949,32 +2964,17 @@ impl<'s, 'v> Parser<'s, 'v> {
             .split(is_blank)
             .filter(|w| !w.is_empty() && w.len() <= 48)
         {
-            match self.vocab.self_evaluation_word(&key(word)) {
-                Some(SelfEvaluationWord::Score) => {
-                    form.self_evaluation.score.get_or_insert(span);
-                }
-                Some(SelfEvaluationWord::Result) => {
-                    form.self_evaluation.result.get_or_insert(span);
-                }
-                None => {}
-            }
+            form.self_evaluation.note(self.vocab, &key(word), span);
         }
     }
 
     /// The score and result columns among unknown header cells, when both are there.
     fn self_evaluation_columns(&self, cells: &[Span]) -> Option<(Span, Span)> {
-        let (mut score, mut result) = (None, None);
+        let mut signs = SelfEvaluationSigns::default();
         for at in cells {
-            match self
-                .vocab
-                .self_evaluation_word(&key(self.source.slice(*at)))
-            {
-                Some(SelfEvaluationWord::Score) => score = score.or(Some(*at)),
-                Some(SelfEvaluationWord::Result) => result = result.or(Some(*at)),
-                None => {}
-            }
+            signs.note(self.vocab, &key(self.source.slice(*at)), *at);
         }
-        Some((score?, result?))
+        Some((signs.score?, signs.result?))
     }
 
     /// A form with a self-evaluation's columns (`得分` and `实际完成值`) and no title to say
