@@ -280,6 +280,32 @@ fn a_huge_field_value_gives_a_report_of_bounded_size() {
     assert!(r.stdout.len() < 200_000, "{} bytes", r.stdout.len());
 }
 
+// 8b. A line of ten thousand short words after a label: the label's value is read over at
+// most 32 of them (each one read the value again whole: seconds, quadratic), the rest said
+// to be unreadable.
+#[test]
+fn a_label_followed_by_ten_thousand_short_words_reads_a_bounded_value() {
+    let dir = temp();
+    let words = "说明 ".repeat(10_000);
+    let text = format!("项目支出绩效目标表\n项目名称某某项目 {words}\n资金总额 10万元\n");
+    std::fs::write(dir.path().join("words.txt"), text).unwrap();
+    let r = run(jixiao(dir.path()).args(["extract", "words.txt"]));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let model: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let name = model["projects"][0]["name"].as_str().unwrap();
+    assert_eq!(name, format!("某某项目{}", "说明".repeat(31)));
+    let r = run(jixiao(dir.path()).args(["check", "--no-config", "--format", "json", "words.txt"]));
+    let rules = rules_in(&r.stdout);
+    assert!(
+        rules
+            .iter()
+            .filter(|r| *r == "parse::unrecognized-line")
+            .count()
+            > 10,
+        "{rules:?}"
+    );
+}
+
 // 9. Endless inputs: a device, standard input, side files.
 #[test]
 fn endless_inputs_stop_at_their_limit() {

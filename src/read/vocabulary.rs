@@ -375,23 +375,27 @@ pub fn key(text: &str) -> Cow<'_, str> {
     }
     // `?` and `*` are what OCR leaves inside labels (`绩???效???目???标`, `一*级项目名称`).
     let mut key = String::with_capacity(text.len());
-    for c in text.chars() {
-        if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
-            continue;
-        }
-        key.push(match c {
-            '：' => ':',
-            '（' => '(',
-            '）' => ')',
-            '［' => '[',
-            '］' => ']',
-            c => c,
-        });
-    }
+    key.extend(text.chars().filter_map(key_char));
     while key.ends_with(':') {
         key.pop();
     }
     Cow::Owned(key)
+}
+
+/// What a character is in a [`key`]: nothing (a blank, or the `?`/`*` OCR leaves), its ASCII
+/// form (`：（）［］`), or itself. (A key's trailing colons are dropped besides.)
+pub fn key_char(c: char) -> Option<char> {
+    if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
+        return None;
+    }
+    Some(match c {
+        '：' => ':',
+        '（' => '(',
+        '）' => ')',
+        '［' => '[',
+        '］' => ']',
+        c => c,
+    })
 }
 
 /// Whether `key` removes or replaces this character.

@@ -111,6 +111,11 @@ pub const READER_CODES: &[(&str, &str)] = &[
 
 /// At most this many `parse::unrecognized-line` diagnostics per document; the rest are counted.
 const MAX_UNRECOGNIZED_LINES: usize = 50;
+/// Most lines a field's value is read over. A value is read again whole at every line it wraps
+/// onto, so without a bound a line of thousands of short cells after a label took seconds
+/// (quadratic); real values wrap over a few lines, and cells past the bound are reported as
+/// unrecognized like any other text that fits nowhere.
+const MAX_WRAPPED_CELLS: usize = 32;
 
 /// A parsed document and what the parser had to say about it.
 #[derive(Debug, Clone, Default)]
@@ -1209,6 +1214,7 @@ impl<'s, 'v> Parser<'s, 'v> {
     /// One cell that stands alone (one cell per line, or a piece of glued text) in the header
     /// or goals of a form, or before any form.
     fn loose_cell(&mut self, cell: Cell<'s>, columns: Columns) {
+        let mut pieces = GluedPieces::new(cell.text.clone());
         let mut next = Some(cell);
         // The line before ended with a field's label: this whole line is its value.
         let mut value_line = self.awaits_field_value();
@@ -1224,7 +1230,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 self.table_cell(cell, columns);
                 return;
             }
-            let k = key(&cell.text);
+            let k = pieces.key(&cell.text);
             // A title, alone or glued to the first field.
             if let Some(t) = title(&k, self.vocab) {
                 if let Some(name) = t.other {
@@ -1247,7 +1253,10 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             // A whole header row in one line (`一级指标 二级指标 三级指标 指标值`, glued or
             // spaced): the table starts, in rows (each line one row).
-            if let Some((header, rest)) = header_in_cell(&cell, self.vocab) {
+            if let Some((header, rest)) = pieces
+                .header_start(&cell.text, self.vocab)
+                .and_then(|start| header_in_cell_from(&cell, start, self.vocab))
+            {
                 let span = header
                     .iter()
                     .map(|c| c.span)
@@ -1631,7 +1640,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             .cells
             .last()
             .is_some_and(|c| c.text.trim_end().ends_with(['。', '；', ';', ':', '：']));
-        if ends || cell.text.chars().count() > 40 {
+        if ends || cell.text.chars().count() > 40 || last.cells.len() >= MAX_WRAPPED_CELLS {
             return false;
         }
         if let Some(form) = self.current.as_mut()
@@ -3577,8 +3586,16 @@ fn header_in_cell<'s>(
     cell: &Cell<'s>,
     vocab: &Vocabulary,
 ) -> Option<(Vec<Cell<'s>>, Option<usize>)> {
+    header_in_cell_from(cell, header_start_in(&cell.text, vocab)?, vocab)
+}
+
+/// [`header_in_cell`] with the header words' start already found.
+fn header_in_cell_from<'s>(
+    cell: &Cell<'s>,
+    start: usize,
+    vocab: &Vocabulary,
+) -> Option<(Vec<Cell<'s>>, Option<usize>)> {
     let text: &str = &cell.text;
-    let start = header_start_in(text, vocab)?;
     // Only a short group word may come before the header words (`年度绩效目标(90分)`), or
     // a group word with a note on the weights (`绩效指标(权重分值90分,其中产出指标…)`).
     if text.get(..start).is_some_and(|b| {
@@ -3623,6 +3640,84 @@ fn header_in_cell<'s>(
     let rest = text.get(i..).unwrap_or("");
     let rest_at = (!rest.trim_matches(is_blank).is_empty()).then_some(i);
     Some((cells, rest_at))
+}
+
+/// What is known of a glued cell for the pieces it is read in, each the rest of the one
+/// before (or of the cell): its key, and where its header words begin. Both answer for the
+/// rest from a position from what was found for the whole, so a long glued line is not
+/// looked at to its end again for every piece (quadratic: a line of ten thousand short words
+/// took seconds).
+struct GluedPieces<'s> {
+    whole: std::borrow::Cow<'s, str>,
+    /// [`key`] of `whole`, and how much of it the bytes of `whole` before `key_at.0` make.
+    key: String,
+    key_at: (usize, usize),
+    /// From which byte of `whole` [`header_start_in`] last looked, and what it found there:
+    /// the answer at a position depends only on the text from there to the end, so a scan
+    /// answers for every later piece before what it found.
+    header_scan: Option<(usize, Option<usize>)>,
+}
+
+impl<'s> GluedPieces<'s> {
+    fn new(whole: std::borrow::Cow<'s, str>) -> Self {
+        let key = key(&whole).into_owned();
+        GluedPieces {
+            whole,
+            key,
+            key_at: (0, 0),
+            header_scan: None,
+        }
+    }
+
+    /// Where `piece` begins in the whole, if it is the whole's rest from there.
+    fn rest_at(&self, piece: &str) -> Option<usize> {
+        self.whole
+            .len()
+            .checked_sub(piece.len())
+            .filter(|&from| self.whole.get(from..) == Some(piece))
+    }
+
+    /// [`key`] of a piece. The key of the rest from a byte is the whole's key from the bytes
+    /// the characters before it make (the trailing colons a key drops are the same ones, or
+    /// the whole rest).
+    fn key<'p>(&'p mut self, piece: &'p str) -> std::borrow::Cow<'p, str> {
+        let Some(from) = self.rest_at(piece) else {
+            return key(piece);
+        };
+        if from < self.key_at.0 {
+            self.key_at = (0, 0);
+        }
+        let (raw, made) = self.key_at;
+        let more: usize = self
+            .whole
+            .get(raw..from)
+            .unwrap_or("")
+            .chars()
+            .filter_map(crate::read::vocabulary::key_char)
+            .map(char::len_utf8)
+            .sum();
+        self.key_at = (from, made + more);
+        let at = (made + more).min(self.key.len());
+        std::borrow::Cow::Borrowed(self.key.get(at..).unwrap_or(""))
+    }
+
+    /// [`header_start_in`] of a piece.
+    fn header_start(&mut self, piece: &str, vocab: &Vocabulary) -> Option<usize> {
+        let Some(from) = self.rest_at(piece) else {
+            return header_start_in(piece, vocab);
+        };
+        if !piece.contains("指标") && !piece.contains('值') {
+            return None;
+        }
+        match self.header_scan {
+            Some((scanned, None)) if scanned <= from => return None,
+            Some((scanned, Some(at))) if scanned <= from && from <= at => return Some(at - from),
+            _ => {}
+        }
+        let found = header_start_in(piece, vocab);
+        self.header_scan = Some((from, found.map(|at| from + at)));
+        found
+    }
 }
 
 /// Where a run of header words (two key words or more) begins in `text`.
@@ -3839,6 +3934,37 @@ fn is_page_furniture(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the pieces of a glued cell are told is what looking at each piece alone says.
+    #[test]
+    fn a_glued_cells_pieces_get_the_answers_of_their_own_text() {
+        let vocab = Vocabulary::builtin();
+        let texts = [
+            "项目名称 某某项目 （一）资金总额：10万元 年度目标：完成 一级指标 二级指标 三级指标 指标值",
+            "说明 说明 绩效指标 一级指标二级指标三级指标指标值 产出指标 数量指标 人数 ≥10人：：",
+            "？*项目 名称＊ ：：",
+            "一级指标 二级指标 一级指标 三级指标 指标值 绩效目标值",
+            "",
+        ];
+        for text in texts {
+            let starts: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            // Pieces from the left, as the reader takes them, then after going back.
+            let mut pieces = GluedPieces::new(std::borrow::Cow::Borrowed(text));
+            for &i in starts.iter().chain(starts.iter().rev()) {
+                let piece = &text[i..];
+                assert_eq!(pieces.key(piece), key(piece), "key of {piece:?}");
+                assert_eq!(
+                    pieces.header_start(piece, vocab),
+                    header_start_in(piece, vocab),
+                    "header start in {piece:?}"
+                );
+            }
+            // A text that is no piece of the cell is looked at as itself.
+            assert_eq!(pieces.key("项目 名称："), key("项目 名称："));
+        }
+    }
 
     #[test]
     fn remembered_labels_are_the_vocabularys() {
