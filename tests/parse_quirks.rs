@@ -1237,3 +1237,44 @@ fn a_dash_under_a_source_of_funds_is_none_of_it() {
     assert_eq!(bad.len(), 1, "{:#?}", input.diagnostics);
     assert!(bad[0].help.as_ref().unwrap().contains("金额应为数字"));
 }
+
+#[test]
+fn a_page_heading_and_a_sentence_naming_goals_make_no_form() {
+    // 福建省台联 (held-out test 8): a page's heading repeats the form's title, then a sentence
+    // or a heading says 绩效目标 in passing. That was a form with every field missing (four
+    // false errors); it is page text, and the form below is the only one.
+    let form_text = "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护 | | |\n\
+        主管部门及代码 | [301]某市城市管理局 | 实施单位 | 某市园林绿化中心 |\n\
+        资金总额(万元) | 120 | | |\n\
+        年度总体目标 | 目标1:完成绿地养护。 | | |\n\
+        绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+        | 产出指标 | 数量指标 | 绿地养护面积 | ≥375公顷 |\n";
+    for notice in [
+        "    根据有关要求,对我局2024年项目支出绩效目标进行公开,具体参见附件。",
+        "现将我局2024年项目绩效目标公开如下：",
+        "我局2024年度项目支出绩效目标",
+    ] {
+        let text = format!(
+            "2024年项目支出绩效目标表\n\n2024年03月01日 来源:某市城市管理局\n{notice}\n{form_text}"
+        );
+        let input = parse(&text);
+        assert_eq!(
+            input.document.projects.len(),
+            1,
+            "{notice}: {:#?}",
+            input.diagnostics
+        );
+        let project = &input.document.projects[0];
+        assert_eq!(project.name.as_ref().unwrap().value, "城区绿化养护");
+        assert_eq!(project.goals.len(), 1);
+        assert!(
+            !codes(&input).contains(&"parse::missing-field"),
+            "{notice}: {:#?}",
+            input.diagnostics
+        );
+        assert!(codes(&input).contains(&"parse::outside-form"));
+    }
+    // A form's own goals, after its name, are still its goals.
+    let input = parse(form_text);
+    assert_eq!(input.document.projects[0].goals.len(), 1);
+}

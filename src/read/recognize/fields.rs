@@ -209,6 +209,11 @@ impl FundsBlock {
     }
 
     /// Whether the form has a line of this role, with an amount or not.
+    /// No funds line was read.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
     pub fn has(&self, role: FundsRole) -> bool {
         self.lines
             .iter()

@@ -627,6 +627,30 @@ struct Form<'s> {
     empty_labels: Vec<Label>,
 }
 
+impl Form<'_> {
+    /// Nothing but goals (or a goals label) was read: no field, funds line or table.
+    fn only_goals(&self) -> bool {
+        let p = &self.project;
+        p.name.is_none()
+            && p.department.name.is_none()
+            && p.department.code.is_none()
+            && p.implementer.is_none()
+            && p.extra.is_empty()
+            && p.indicators.is_empty()
+            && p.money_unit.is_none()
+            && self.funds.is_empty()
+            && self.table.is_none()
+            && !self.saw_table
+            && self.unread_rows == 0
+            && self.fallback_department.is_none()
+            && self.subtotal_department.is_none()
+            && self
+                .empty_labels
+                .iter()
+                .all(|label| matches!(label, Label::Goals(_)))
+    }
+}
+
 struct Parser<'s, 'v> {
     source: &'s SourceFile,
     vocab: &'v Vocabulary,
@@ -1302,6 +1326,12 @@ impl<'s, 'v> Parser<'s, 'v> {
                 !(whole_value_line
                     && head_end == tail
                     && self.funds_word_glued_to_words(&cell.text, *head_end))
+            });
+            // … but a sentence before any field of a form that says 绩效目标 in passing
+            // (`对我局2024年项目支出绩效目标进行公开`, on a page under a heading that repeats
+            // the form's title) is page text, not a form's goals.
+            let cut = cut.filter(|(head_end, tail)| {
+                !self.sentence_naming_goals(&cell.text, *head_end, *tail)
             });
             match (form_start, cut) {
                 (Some(f), c) if c.is_none_or(|(_, tail)| f <= tail) => {
@@ -2892,6 +2922,23 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// Whether a goals label cut out of `text` at `tail` (words before it up to `head_end`) is
+    /// a sentence's words before any field of the form: the words before it read as a
+    /// sentence (a comma or a full stop among them).
+    fn sentence_naming_goals(&self, text: &str, head_end: usize, tail: usize) -> bool {
+        if head_end == 0 || self.current.as_ref().is_some_and(|f| f.established) {
+            return false;
+        }
+        let is_goals = text
+            .get(tail..)
+            .and_then(|rest| self.vocab.label_prefix(rest))
+            .is_some_and(|(m, _)| matches!(m.label, Label::Goals(_)));
+        is_goals
+            && text
+                .get(..head_end)
+                .is_some_and(|head| head.contains([',', '，', '。', ';', '；']))
+    }
+
     /// Whether `text` begins with a funds line's label, `end` bytes long, glued to more words
     /// rather than to an amount (`其他事业发展性支出`).
     fn funds_word_glued_to_words(&self, text: &str, end: usize) -> bool {
@@ -3062,6 +3109,24 @@ impl<'s, 'v> Parser<'s, 'v> {
         if !form.established {
             // A title with nothing after it: not a form. Its lines were text outside forms.
             self.note_outside(form.opening, 1);
+            return;
+        }
+        if form.only_goals() {
+            // A page's heading that repeats a form's title, then a sentence or a heading that
+            // says 绩效目标 (`现将我局2024年项目绩效目标公开如下`): page text, not a form with
+            // every field missing.
+            let lines = self
+                .source
+                .line_number(form.last_line_end.max(form.opening.start))
+                .saturating_sub(self.source.line_number(form.opening.start))
+                + 1;
+            // Text before its goals was noted as outside already: those are among its lines.
+            match self.outside {
+                Some((span, _)) if span.start >= form.opening.start => {
+                    self.outside = Some((form.opening, lines));
+                }
+                _ => self.note_outside(form.opening, lines),
+            }
             return;
         }
         let mut project = form.project;
