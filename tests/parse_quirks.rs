@@ -1278,3 +1278,97 @@ fn a_page_heading_and_a_sentence_naming_goals_make_no_form() {
     let input = parse(form_text);
     assert_eq!(input.document.projects[0].goals.len(), 1);
 }
+
+#[test]
+fn a_header_line_over_a_first_row_joined_by_the_run_below_is_two_rows() {
+    // 宁河 (held-out test 8): among rows ended by `|||`, a whole header line closed by one `|`
+    // was joined with the first indicator row under it (that row closed by `| |`): its cells
+    // were said to be unknown header words and the row was lost (and the missing-level checks
+    // went quiet). A header cut by a line break still joins its next line.
+    let text = "项目支出绩效目标表\n(2020年度) | ||||\n项目名称 | 房租补贴 | |||\n\
+        主管预算部门 | 某区教育局 | 项目预算金额(万元) | 193.8 | |\n\
+        绩 效 目 标 | 1.发放房租补贴。 | |||\n\
+        绩 效 指 标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+        产出指标 | 数量指标 | 补贴幼儿园数量 | 20个 | |\n\
+        补贴租用面积 | 26970.7平方米 | |||\n";
+    let input = parse(text);
+    assert!(
+        !codes(&input).contains(&"parse::unrecognized-cell"),
+        "{:#?}",
+        input.diagnostics
+    );
+    let indicators = &input.document.projects[0].indicators;
+    assert_eq!(indicators.len(), 2, "{indicators:#?}");
+    assert_eq!(indicators[0].name.value, "补贴幼儿园数量");
+    assert_eq!(indicators[0].level1.as_ref().unwrap().value, "产出指标");
+    assert_eq!(indicators[0].value.as_ref().unwrap().value.text, "20个");
+    assert_eq!(indicators[1].name.value, "补贴租用面积");
+}
+
+#[test]
+fn tens_of_thousands_of_a_measure_a_double_bar_and_a_sustainability_level() {
+    // Held-out test 8: `≥375万平方米` in a space-separated row was cut into `≥375` and an extra
+    // cell (a false "no unit"); `═` (永德) stands for `=`; 可持续性发展影响指标 (临海) is the
+    // 二级 可持续影响指标.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 城区绿化养护\n主管部门及代码 [301]某局 实施单位 某中心\n\
+         年度资金总额 120万元\n年度总体目标 目标1:完成绿地养护\n一级指标 二级指标 三级指标 指标值\n\
+         产出指标 数量指标 绿地养护面积 ≥375万平方米\n产出指标 数量指标 蓄水量 ≥6万立方米\n",
+    );
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let indicators = &input.document.projects[0].indicators;
+    let read: Vec<_> = indicators
+        .iter()
+        .map(|i| {
+            let v = &i.value.as_ref().unwrap().value;
+            (v.amount.unwrap().to_string(), v.unit.clone().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("3750000".to_owned(), "平方米".to_owned()),
+            ("60000".to_owned(), "立方米".to_owned())
+        ]
+    );
+    let input = parse(&form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t质量指标\t达标率\t═100%\t\n\
+         \t效益指标\t可持续性发展影响指标\t持续运行\t长期\t\n",
+    ));
+    let indicators = &input.document.projects[0].indicators;
+    let value = &indicators[0].value.as_ref().unwrap().value;
+    assert_eq!(value.op, Some(Comparator::Eq));
+    assert_eq!(value.kind, ValueKind::Percent);
+    assert_eq!(
+        indicators[1].level2.as_ref().unwrap().value,
+        "可持续影响指标"
+    );
+    assert_eq!(indicators[1].name.value, "持续运行");
+}
+
+#[test]
+fn funds_under_last_years_and_this_years_columns_are_this_years() {
+    // 湘阴's template (held-out test 8): `上年度安排资金 | 本年度申请资金` over the funds lines.
+    // Last year's amount was taken as the total (213.4万 for 259万): a false cost-above-total
+    // error. The year's column is read, and the headings are no unknown cells.
+    let text = "项目支出绩效目标表\n(2022年度)\n项目名称 | 幼儿园公用经费 | | |\n\
+        主管部门及代码 | [201]某县教育局 | 实施单位 | 某县教育局 |\n\
+        项目资金(万元) | 项 目 | 上年度安排资金 | 本年度申请资金 |\n\
+        | 合 计 | 213.4 | 259 |\n| 财政拨款 | 213.4 | 259 |\n\
+        年度总体目标 | 目标1:完成公用经费保障。 | | |\n\
+        绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+        | 成本指标 | 经济成本指标 | 公用经费总成本 | ≤259万元 |\n";
+    let input = parse(text);
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2590000");
+    assert_eq!(funds.fiscal.as_ref().unwrap().value.to_string(), "2590000");
+    assert!(
+        !codes(&input).contains(&"parse::unrecognized-cell"),
+        "{:#?}",
+        input.diagnostics
+    );
+    // Without the heading the first amount is still the one read, and the second said.
+    let input = parse(&text.replace(" 上年度安排资金 | 本年度申请资金", " 甲 | 乙"));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2134000");
+}

@@ -493,7 +493,7 @@ fn is_qualitative(text: &str) -> bool {
     for c in text.chars() {
         if c.is_ascii_alphanumeric()
             || ('０'..='９').contains(&c)
-            || "%％$\\*＊_＿…<>=≥≤≧≦＜＞＝#＃@~～".contains(c)
+            || "%％$\\*＊_＿…<>=≥≤≧≦＜＞＝═#＃@~～".contains(c)
         {
             return false;
         }
@@ -702,6 +702,8 @@ mod fast {
             ("≦", Comparator::Le),
             ("=", Comparator::Eq),
             ("＝", Comparator::Eq),
+            // `═` (a box-drawing double bar): what some word processors and OCR give for `=`.
+            ("═", Comparator::Eq),
             (">", Comparator::Gt),
             ("＞", Comparator::Gt),
             ("<", Comparator::Lt),

@@ -625,6 +625,9 @@ struct Form<'s> {
     unread_rows: usize,
     /// Labels present with an empty value (reported there, not again as missing fields).
     empty_labels: Vec<Label>,
+    /// Where this year's amount stands among the amounts of a funds line, and how many there
+    /// are, from a funds heading row (`项 目 | 上年度安排资金 | 本年度申请资金`).
+    year_columns: Option<(usize, usize)>,
 }
 
 impl Form<'_> {
@@ -1142,6 +1145,45 @@ impl<'s, 'v> Parser<'s, 'v> {
         };
         form.last_line_end = form.last_line_end.max(row.span.end);
         let section = form.section;
+        // A whole header row on one line and the first indicator row on the next, joined
+        // because the line after them ends with a run of `||` (rows cut by a line break look
+        // so): the header, then the row.
+        if !row.loose
+            && let Some(at) = self.header_line_over_indicator_line(&row)
+        {
+            let mut head = row;
+            let cells = head.cells.split_off(at);
+            let first_column = cells.first().map_or(0, |c| c.column);
+            let rest_span = cells
+                .iter()
+                .map(|c| c.span)
+                .reduce(Span::cover)
+                .unwrap_or(head.span);
+            let rest = Row {
+                line: self.source.line_number(rest_span.start),
+                span: rest_span,
+                cells: cells
+                    .into_iter()
+                    .map(|mut c| {
+                        c.column = c.column.saturating_sub(first_column);
+                        c
+                    })
+                    .collect(),
+                columns: head.columns,
+                loose: false,
+                table_end: head.table_end,
+            };
+            head.table_end = false;
+            head.span = head
+                .cells
+                .iter()
+                .map(|c| c.span)
+                .reduce(Span::cover)
+                .unwrap_or(head.span);
+            self.in_form(head);
+            self.in_form(rest);
+            return;
+        }
         // A table header row.
         if !row.loose
             && let Some((heading, span)) = self.heading_after_run(&row.cells, row.columns, row.span)
@@ -1816,6 +1858,31 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// Where the indicator row begins in a row made of a whole header line (every cell a header
+    /// word, 指标值 among them) and a line that starts with a level's name (`产出指标`).
+    fn header_line_over_indicator_line(&self, row: &Row<'s>) -> Option<usize> {
+        // Most rows are one line: looked at before any cell is.
+        if row.cells.len() < 4
+            || memchr::memchr(b'\n', self.source.slice(row.span).as_bytes()).is_none()
+        {
+            return None;
+        }
+        let first_line = self.source.line_number(row.cells.first()?.span.start);
+        let at = row
+            .cells
+            .iter()
+            .position(|c| self.source.line_number(c.span.start) != first_line)?;
+        let (head, rest) = row.cells.split_at(at);
+        let starts_with_level = rest
+            .first()
+            .is_some_and(|c| self.vocab.level(&c.text).is_some());
+        if !starts_with_level || rest.len() < 2 {
+            return None;
+        }
+        let heading = table::heading(head, row.columns, self.vocab)?;
+        (heading.unknown.is_empty() && heading.layout.has_values()).then_some(at)
+    }
+
     /// Collected header words (one per line) become the table's header row.
     /// The heading `cells` make, with the header words a wrapped header left on lines of their
     /// own before them (`一级` / `指标` / `二级指标 三级指标 指标值`); words that do not fit are
@@ -2310,10 +2377,20 @@ impl<'s, 'v> Parser<'s, 'v> {
             labels.push(m);
         }
         let is_label = |j: usize| labels.get(j).is_some_and(Option::is_some);
+        // `上年度安排资金 | 本年度申请资金`: which column holds the year's amounts.
+        let year_heading = year_columns(&cells, &labels);
+        if let Some(columns) = year_heading
+            && let Some(form) = self.current.as_mut()
+        {
+            form.year_columns = Some(columns);
+        }
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
             let Some(mut m) = labels.get(i - 1).cloned().flatten() else {
+                if year_heading.is_some() && is_year_column(&key(&cell.text)) {
+                    continue;
+                }
                 // A heading: the next cell is a label or there is none (`人均经费标准(元) | 300`
                 // is a field with its value, not the unit of the form's funds).
                 let heading = cells.get(i).is_none() || is_label(i);
@@ -2430,6 +2507,17 @@ impl<'s, 'v> Parser<'s, 'v> {
             {
                 values.remove(0);
                 i += 1;
+            }
+            // Under `上年度… | 本年度…`: the amount in this year's column (last year's is no
+            // amount of this form's: taken first, it gave a false cost-above-total error).
+            if matches!(m.label, Label::Funds { .. })
+                && let Some((this, count)) = self.current.as_ref().and_then(|f| f.year_columns)
+                && values.len() == count
+                && count > 1
+            {
+                let this_year = values.swap_remove(this.min(count - 1));
+                values = vec![this_year];
+                i += count - 1;
             }
             let written = key(&cell.text).into_owned();
             if values.is_empty() {
@@ -2830,6 +2918,7 @@ impl<'s, 'v> Parser<'s, 'v> {
             subtotal_department: None,
             unread_rows: 0,
             empty_labels: Vec::new(),
+            year_columns: None,
         });
     }
 
@@ -3400,6 +3489,35 @@ fn leading_amount_len(text: &str) -> Option<usize> {
 /// Whether an amount states its own money unit (`10000万元`, `250万`, `13.6 万元`).
 fn has_money_unit(text: &str) -> bool {
     text.contains(['元', '万', '亿'])
+}
+
+/// A funds heading row naming last year's and this year's amounts (`项目资金(万元) | 项 目 |
+/// 上年度安排资金 | 本年度申请资金`): where this year's stands among them, and how many
+/// there are. Cells no label matched, at least one beginning 上年 and one 本年 or 当年 — the
+/// funds lines below give their amounts in that order (columns drift, the order stays).
+fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(usize, usize)> {
+    // Most rows have no such cell: looked for before any key is made.
+    let years = || {
+        cells
+            .iter()
+            .zip(labels)
+            .filter(|(c, m)| m.is_none() && c.text.contains('年'))
+            .map(|(c, _)| key(&c.text))
+            .filter(|k| is_year_column(k))
+            .map(|k| !k.starts_with("上年"))
+    };
+    if !cells.iter().any(|c| c.text.contains("上年")) {
+        return None;
+    }
+    let this = years().position(|this| this)?;
+    let one_this_year = years().filter(|&this| this).count() == 1;
+    let count = years().count();
+    (one_this_year && count > 1).then_some((this, count))
+}
+
+/// A funds column headed by the year it is about: 上年…, 本年…, 当年….
+fn is_year_column(key: &str) -> bool {
+    ["上年", "本年", "当年"].iter().any(|w| key.starts_with(w))
 }
 
 /// The periods of the funds pairs of a row (`中期资金总额 | 170 | 年度资金总额 | 340`).

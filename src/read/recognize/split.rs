@@ -354,7 +354,7 @@ pub fn is_level_fragment(text: &str, vocab: &Vocabulary) -> bool {
 fn is_comparator_char(c: char) -> bool {
     matches!(
         c,
-        '≥' | '≤' | '≧' | '≦' | '=' | '＝' | '>' | '<' | '＞' | '＜'
+        '≥' | '≤' | '≧' | '≦' | '=' | '＝' | '═' | '>' | '<' | '＞' | '＜'
     )
 }
 
@@ -517,6 +517,16 @@ const GLUED_UNITS: &[&str] = &[
     "村",
     "万人",
     "万人次",
+    // Tens of thousands of a measure (`≥375万平方米`, greening, housing and water works).
+    "万平方米",
+    "万立方米",
+    "平方千米",
+    "万公里",
+    "万亩",
+    "万吨",
+    "万株",
+    "万册",
+    "万户",
     "km",
     "m",
     "KM",
@@ -542,7 +552,7 @@ pub fn glued_unit_len(text: &str) -> usize {
 fn comparator_value_at(text: &str, pos: usize, year: Option<i32>) -> Option<usize> {
     let rest = text.get(pos..)?;
     let op_len = [
-        "≥", "≤", "≧", "≦", ">=", "<=", "＞＝", "＜＝", "=", "＝", ">", "<", "＞", "＜",
+        "≥", "≤", "≧", "≦", ">=", "<=", "＞＝", "＜＝", "=", "＝", "═", ">", "<", "＞", "＜",
     ]
     .iter()
     .find(|op| rest.starts_with(**op))

@@ -1076,6 +1076,7 @@ fn is_comparator_text(text: &str) -> bool {
             | "≧"
             | "≦"
             | "＝"
+            | "═"
             | "＞"
             | "＜"
             | "大于等于"
