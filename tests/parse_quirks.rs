@@ -1372,3 +1372,72 @@ fn funds_under_last_years_and_this_years_columns_are_this_years() {
     let funds = &input.document.projects[0].funds;
     assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2134000");
 }
+
+#[test]
+fn an_old_templates_table_is_said_unreadable_not_taken_for_goals() {
+    // 福建省台联 2017 (held-out test 8): `绩效目标 | 评价指标 | 绩效内容 | 绩效标准 | 全年绩效目标`
+    // began with a goals label, so the whole table was read as goal text and the form said to
+    // have no indicator table (a false error). The table is there and cannot be read: said so.
+    let text = "2017年财政支出项目绩效目标表\n主管部门名称 | 某省某联谊会 |\n专项名称 | 困难补贴 |\n\
+        总体绩效目标 | 为困难对象解决生活困难,增进交流 |\n\
+        绩效目标 | 评价指标 | 绩效内容 | 绩效标准 | 全年绩效目标 |\n\
+        投入 | 成本目标 | 目标1 发放困难补贴 | 100% | 按实际情况发放 |\n";
+    let input = parse(text);
+    let codes = codes(&input);
+    assert!(codes.contains(&"parse::unreadable-table"), "{codes:?}");
+    assert!(
+        !input
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("缺少“绩效指标表”")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let goals = &input.document.projects[0].goals;
+    assert_eq!(goals.len(), 1);
+    assert_eq!(goals[0].text.value, "为困难对象解决生活困难,增进交流");
+}
+
+#[test]
+fn transfer_tables_fund_words_and_fields_that_begin_like_others() {
+    // Held-out test 8: 下达资金总额 / 其中:中央财政补助 / 地方资金 (巫溪) are funds lines (no funds
+    // were read); 中央主管部门 is a field, not words of the project's name; a 功能科目 that begins
+    // with 其他 is no 其他资金 line (a false bad-amount, 临海); a field left empty before the next
+    // label in a space-separated line takes nothing of it (`主管部门  项目起止时间 2022.1—2022.12`,
+    // 湘阴: the department was read as 项目起止时间 …).
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n项目名称 | 农村危房改造补助资金 | | |\n\
+         中央主管部门 | [120]住房城乡建设部 | 实施单位 | 某县住建委 |\n\
+         项目功能科目 | 其他城市基础设施配套费安排的支出 | | |\n\
+         资金情况(万元) | 下达资金总额 | 120 | |\n| 其中:中央财政补助 | 120 | |\n| 地方资金 | 0 | |\n",
+    );
+    let project = &input.document.projects[0];
+    assert_eq!(project.name.as_ref().unwrap().value, "农村危房改造补助资金");
+    assert_eq!(
+        project.funds.total.as_ref().unwrap().value.to_string(),
+        "1200000"
+    );
+    assert_eq!(
+        project.funds.superior.as_ref().unwrap().value.to_string(),
+        "1200000"
+    );
+    let labels: Vec<_> = project.extra.iter().map(|e| e.label.as_str()).collect();
+    assert!(labels.contains(&"中央主管部门"), "{labels:?}");
+    assert!(labels.contains(&"项目功能科目"), "{labels:?}");
+    assert!(
+        !codes(&input).contains(&"parse::bad-amount"),
+        "{:#?}",
+        input.diagnostics
+    );
+    let input = parse(
+        "项目支出预算绩效目标申报表\n(2022年度)\n项目名称 幼儿园公用经费\n主管部门  项目起止时间 2022.1—2022.12\n",
+    );
+    let project = &input.document.projects[0];
+    assert!(
+        project.department.name.is_none(),
+        "{:?}",
+        project.department
+    );
+    assert!(project.extra.iter().any(|e| e.label == "项目起止时间"));
+    assert!(codes(&input).contains(&"parse::missing-value"));
+}

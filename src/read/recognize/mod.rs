@@ -2342,14 +2342,16 @@ impl<'s, 'v> Parser<'s, 'v> {
                 .last()
                 .is_some_and(|c| is_field_label(self.labels.label(&c.text).as_ref()));
             match self.labels.label_prefix(&cell.text) {
-                Some((_, end))
+                Some((m, end))
                     if end < cell.text.len()
-                        && !after_field_label
+                        && (!after_field_label
+                            || field_label_then_blank(&m, cell.text.get(end..).unwrap_or("")))
                         && self.labels.label(&cell.text).is_none()
                         && self
                             .labels
                             .qualified_given(&cell.text, row.cells.get(k).map(|c| &*c.text))
-                            .is_none() =>
+                            .is_none()
+                        && !self.funds_word_in_words(&cell.text, end) =>
                 {
                     cells.extend(split::sub_cell(cell, 0..end));
                     cells.extend(split::sub_cell(cell, end..cell.text.len()));
@@ -3043,6 +3045,16 @@ impl<'s, 'v> Parser<'s, 'v> {
                 .is_some_and(|c| c.is_alphabetic() && !c.is_ascii())
     }
 
+    /// Whether `text` is words that begin with a funds line's label and hold no amount and no
+    /// other label (`其他城市基础设施配套费安排的支出`, a 功能科目): a value, not a funds line.
+    fn funds_word_in_words(&self, text: &str, end: usize) -> bool {
+        self.funds_word_glued_to_words(text, end)
+            && text.get(end..).is_some_and(|rest| {
+                !rest.chars().any(|c| c.is_ascii_digit())
+                    && glued_label_start(rest, self.vocab).is_none()
+            })
+    }
+
     /// Whether the line before ended with a field's label (`实施单位`) whose value is still to
     /// come: the next line is that value, even when it reads as a label built on another.
     fn awaits_field_value(&self) -> bool {
@@ -3518,6 +3530,14 @@ fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(us
 /// A funds column headed by the year it is about: 上年…, 本年…, 当年….
 fn is_year_column(key: &str) -> bool {
     ["上年", "本年", "当年"].iter().any(|w| key.starts_with(w))
+}
+
+/// A field's label, then a blank, then more (`项目起止时间 2022.1—2022.12` right after an empty
+/// `主管部门`): the next field, not the value of the one before.
+fn field_label_then_blank(m: &LabelMatch, rest: &str) -> bool {
+    matches!(m.label, Label::Field { .. })
+        && rest.starts_with(is_blank)
+        && !rest.trim_matches(is_blank).is_empty()
 }
 
 /// The periods of the funds pairs of a row (`中期资金总额 | 170 | 年度资金总额 | 340`).
