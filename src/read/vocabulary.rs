@@ -385,17 +385,7 @@ pub fn key(text: &str) -> Cow<'_, str> {
 /// What a character is in a [`key`]: nothing (a blank, or the `?`/`*` OCR leaves), its ASCII
 /// form (`：（）［］`), or itself. (A key's trailing colons are dropped besides.)
 pub fn key_char(c: char) -> Option<char> {
-    if crate::read::recognize::is_blank(c) || matches!(c, '?' | '？' | '*' | '＊') {
-        return None;
-    }
-    Some(match c {
-        '：' => ':',
-        '（' => '(',
-        '）' => ')',
-        '［' => '[',
-        '］' => ']',
-        c => c,
-    })
+    in_key(c).then(|| normalise_char(c))
 }
 
 /// Whether `key` removes or replaces this character.

@@ -3509,22 +3509,25 @@ fn has_money_unit(text: &str) -> bool {
 /// funds lines below give their amounts in that order (columns drift, the order stays).
 fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(usize, usize)> {
     // Most rows have no such cell: looked for before any key is made.
-    let years = || {
-        cells
-            .iter()
-            .zip(labels)
-            .filter(|(c, m)| m.is_none() && c.text.contains('年'))
-            .map(|(c, _)| key(&c.text))
-            .filter(|k| is_year_column(k))
-            .map(|k| !k.starts_with("上年"))
-    };
     if !cells.iter().any(|c| c.text.contains("上年")) {
         return None;
     }
-    let this = years().position(|this| this)?;
-    let one_this_year = years().filter(|&this| this).count() == 1;
-    let count = years().count();
-    (one_this_year && count > 1).then_some((this, count))
+    let (mut this, mut this_years, mut count) = (None, 0, 0);
+    let year_keys = cells
+        .iter()
+        .zip(labels)
+        .filter(|(_, m)| m.is_none())
+        .map(|(c, _)| key(&c.text))
+        .filter(|k| is_year_column(k));
+    for k in year_keys {
+        if !k.starts_with("上年") {
+            this.get_or_insert(count);
+            this_years += 1;
+        }
+        count += 1;
+    }
+    this.filter(|_| this_years == 1 && count > 1)
+        .map(|this| (this, count))
 }
 
 /// A funds column headed by the year it is about: 上年…, 本年…, 当年….
