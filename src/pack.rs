@@ -30,6 +30,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/core-indicator-mark.txt"),
     ),
     (
+        "default/examples/no-level3.txt",
+        include_str!("../policies/default/examples/no-level3.txt"),
+    ),
+    (
         "default/examples/star-in-unit.txt",
         include_str!("../policies/default/examples/star-in-unit.txt"),
     ),

@@ -1441,3 +1441,242 @@ fn transfer_tables_fund_words_and_fields_that_begin_like_others() {
     assert!(project.extra.iter().any(|e| e.label == "项目起止时间"));
     assert!(codes(&input).contains(&"parse::missing-value"));
 }
+
+#[test]
+fn a_table_without_third_level_is_named_by_its_second_level_and_said_once() {
+    // Held-out test 8 (临海, 浙江's project library): `指标类型 | 指标名称 | 指标值 | 指标描述`,
+    // whose 指标名称 holds the 二级 and whose rows after the first in a group lost their 一级
+    // cell. Each value was read as a name and each description as a value (four false findings).
+    let head = "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护 | | |\n主管部门及代码 | [301]某市城市管理局 | 实施单位 | 某市园林绿化中心 |\n项目资金(万元) | 年度资金总额 | 120 | |\n| 其中:财政拨款 | 120 | |\n| 其他资金 | 0 | |\n年度总体目标 | 目标1:完成建成区375万平方米绿地养护。 | | |\n";
+    let rows = "产出指标 | 数量指标 | 375万平方米 | 完成全市375万平方米的绿地养护 |\n\
+                质量指标 | 100% | 达到绿化绿地全覆盖 |\n\
+                时效指标 | 全年 | 全年 |\n\
+                效益指标 | 社会效益指标 | 是 | 满足市民生存环境的需求 |\n\
+                满意度指标 | 服务对象或受益者满意度指标 | ≥95% | 满意率应该在95%以上 |\n\
+                最近年度绩效评价情况 | 优秀□ 良好□ 合格□ 不合格□ | 附上一年度评价报告 |\n";
+    let input = parse(&format!(
+        "{head}指标类型 | 指标名称 | 指标值 | 指标描述 |\n{rows}"
+    ));
+    let inds = &input.document.projects[0].indicators;
+    let read: Vec<(&str, &str, &str)> = inds
+        .iter()
+        .map(|i| {
+            (
+                i.level2.as_ref().unwrap().value.as_str(),
+                i.name.value.as_str(),
+                i.value.as_ref().unwrap().value.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("数量指标", "数量指标", "375万平方米"),
+            ("质量指标", "质量指标", "100%"),
+            ("时效指标", "时效指标", "全年"),
+            ("社会效益指标", "社会效益指标", "是"),
+            ("服务对象满意度指标", "服务对象或受益者满意度指标", "≥95%"),
+        ]
+    );
+    assert_eq!(
+        inds[0].note.as_ref().unwrap().value,
+        "完成全市375万平方米的绿地养护"
+    );
+    // Said once, at the 指标名称 heading; the row of boxes is said as no indicator.
+    let said: Vec<_> = input
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "parse::missing-indicator-name",
+                "指标表的“指标名称”一栏填的是二级指标，没有三级指标"
+            ),
+            (
+                "parse::unrecognized-line",
+                "“最近年度绩效评价情况”一行是勾选项，不是绩效指标"
+            ),
+        ]
+    );
+    // Without the description column the short rows (`质量指标 | 100% |`) are joined as one row
+    // cut by line breaks; each level name opening a line opens its row again.
+    let short: String = rows
+        .lines()
+        .take(5)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(" | ").collect();
+            format!("{} |\n", cells[..cells.len() - 1].join(" | "))
+        })
+        .collect();
+    let input = parse(&format!("{head}指标类型 | 指标名称 | 指标值 |\n{short}"));
+    let names: Vec<_> = input.document.projects[0]
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.name.value.as_str(),
+                i.value.as_ref().unwrap().value.text.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("数量指标", "375万平方米"),
+            ("质量指标", "100%"),
+            ("时效指标", "全年"),
+            ("社会效益指标", "是"),
+            ("服务对象或受益者满意度指标", "≥95%"),
+        ]
+    );
+    assert_eq!(codes(&input), ["parse::missing-indicator-name"]);
+    // The standard template's words with no 三级 column: the same reading, said so.
+    let input = parse(&format!(
+        "{head}一级指标 | 二级指标 | 指标值 | 说明 |\n产出指标 | 数量指标 | 375万平方米 | 全市 |\n| 质量指标 | 100% | 全覆盖 |\n"
+    ));
+    let inds = &input.document.projects[0].indicators;
+    assert_eq!(inds.len(), 2);
+    assert_eq!(inds[1].name.value, "质量指标");
+    assert_eq!(inds[1].value.as_ref().unwrap().value.text, "100%");
+    assert_eq!(codes(&input), ["parse::missing-indicator-name"]);
+    // A real 三级 column beside 指标名称 holding the 二级: the 三级 names the rows, nothing said.
+    let input = parse(&format!(
+        "{head}指标类型 | 指标名称 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 绿地养护面积 | 375万平方米 |\n| 质量指标 | 养护达标率 | 100% |\n"
+    ));
+    let inds = &input.document.projects[0].indicators;
+    let names: Vec<_> = inds.iter().map(|i| i.name.value.as_str()).collect();
+    assert_eq!(names, ["绿地养护面积", "养护达标率"]);
+    assert_eq!(inds[1].level2.as_ref().unwrap().value, "质量指标");
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    // 指标名称 holding 三级 names under 指标类型 holding the 一级: read as before.
+    let input = parse(&format!(
+        "{head}指标类型 | 指标名称 | 指标值 |\n产出指标 | 绿地养护面积 | ≥375万平方米 |\n满意度指标 | 市民满意度 | ≥90% |\n"
+    ));
+    let names: Vec<_> = input.document.projects[0]
+        .indicators
+        .iter()
+        .map(|i| i.name.value.as_str())
+        .collect();
+    assert_eq!(names, ["绿地养护面积", "市民满意度"]);
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+}
+
+#[test]
+fn words_of_prose_that_templates_use_as_labels_stay_in_the_text() {
+    // A probe of the eighth session's vocabulary: 评价指标 (the 2017 template's header word) was
+    // cut out of names and goals, and 下达资金 / 中央财政补助资金 (转移支付 tables' fund lines)
+    // out of goal rows and 项目概况 — phantom funds lines and lost text.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 2024年财政绩效评价指标体系建设项目\n主管部门及代码 [301]某县财政局\n\
+         项目概况 新建晾晒房一座,占地300平方米;新建厕所1个。中央财政补助资金已全部到位。项目建成后能够带动当地20名群众务工增收。\n\
+         年度资金总额 120万元\n年度总体目标 完成评价体系建设。\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 制度文件 ≥1个\n",
+    );
+    let project = &input.document.projects[0];
+    assert_eq!(
+        project.name.as_ref().unwrap().value,
+        "2024年财政绩效评价指标体系建设项目"
+    );
+    assert!(project.funds.superior.is_none(), "{:?}", project.funds);
+    assert!(
+        project
+            .funds
+            .sources
+            .iter()
+            .all(|s| !s.label.value.contains("中央"))
+    );
+    let overview = project
+        .extra
+        .iter()
+        .find(|e| e.label == "项目概况")
+        .unwrap();
+    assert!(overview.value.value.ends_with("务工增收。"), "{overview:?}");
+    assert!(
+        !codes(&input).contains(&"parse::unrecognized-line"),
+        "{:#?}",
+        input.diagnostics
+    );
+    // One cell per line: a goal that names 评价指标 is a goal.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称\n城区绿化养护项目\n主管部门及代码\n[301]某县住建局\n年度资金总额\n120万元\n\
+         年度总体目标\n建立健全评价指标体系,完成建成区绿地养护。\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n数量指标\n绿地养护面积\n≥3750亩\n",
+    );
+    let goals = &input.document.projects[0].goals;
+    assert_eq!(
+        goals[0].text.value,
+        "建立健全评价指标体系,完成建成区绿地养护。"
+    );
+    // A goal row in pipes that begins with 下达资金 and its amount is goal text.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护项目 |\n主管部门及代码 | [301]某县住建局 | 实施单位 | 某县园林绿化所 |\n\
+         项目资金(万元) | 年度资金总额 | 120 |\n年度总体目标 | 完成建成区绿地养护。 |\n | 下达资金120万元全部用于绿地养护,年底前支付完毕。 |\n\
+         绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n | 产出指标 | 数量指标 | 绿地养护面积 | ≥3750亩 |\n",
+    );
+    let project = &input.document.projects[0];
+    let goals: String = project
+        .goals
+        .iter()
+        .map(|g| g.text.value.as_str())
+        .collect();
+    assert!(goals.contains("下达资金120万元全部用于绿地养护"), "{goals}");
+    assert!(
+        !codes(&input).contains(&"parse::bad-amount"),
+        "{:#?}",
+        input.diagnostics
+    );
+    // … while the same words as cells of their own, or with just their amount, are fund lines.
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n项目名称 | 农村危房改造补助资金 | | |\n主管部门及代码 | [120]某县住建委 | | |\n\
+         资金情况(万元) | 下达资金总额120 | | |\n| 其中:中央财政补助 | 100 | |\n| 地方资金 | 20 | |\n",
+    );
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "1200000");
+    assert_eq!(
+        funds.superior.as_ref().unwrap().value.to_string(),
+        "1000000"
+    );
+}
+
+#[test]
+fn a_goals_label_after_a_comma_a_label_inside_a_pipe_cell_and_a_double_bar() {
+    // `2024年,本项目年度绩效目标:…` before any field: the colon makes it the goals' label (the
+    // page-text rule is for 绩效目标 running on in a sentence).
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n2024年,本项目年度绩效目标:完成建成区绿地养护。\n项目名称   城区绿化养护项目\n\
+         主管部门及代码   [301]某县住建局\n年度资金总额   120万元\n绩效指标   一级指标   二级指标   三级指标   指标值\n产出指标   数量指标   绿地养护面积   ≥3750亩\n",
+    );
+    let goals = &input.document.projects[0].goals;
+    assert_eq!(goals.len(), 1, "{:#?}", input.diagnostics);
+    assert_eq!(goals[0].text.value, "完成建成区绿地养护。");
+    // Where `|` marks the cells, a label and a blank inside one are the value's words.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护项目 |\n主管部门及代码 | [301]某县住建局 | 实施单位 | 某县园林绿化所 |\n\
+         项目概况 | 项目单位 某县园林绿化所负责全县绿地养护 |\n项目资金(万元) | 年度资金总额 | 120 |\n",
+    );
+    let project = &input.document.projects[0];
+    assert_eq!(
+        project.implementer.as_ref().unwrap().value,
+        "某县园林绿化所"
+    );
+    let overview = project
+        .extra
+        .iter()
+        .find(|e| e.label == "项目概况")
+        .unwrap();
+    assert_eq!(
+        overview.value.value,
+        "项目单位某县园林绿化所负责全县绿地养护"
+    );
+    // `═100.00(%)` one cell per line: = 100%, the unit in brackets kept.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称\n城区绿化养护项目\n主管部门及代码\n[301]某县住建局\n年度资金总额\n120万元\n\
+         年度总体目标\n完成建成区绿地养护。\n一级指标\n二级指标\n三级指标\n指标值\n产出指标\n质量指标\n养护达标率\n═100.00(%)\n",
+    );
+    let inds = &input.document.projects[0].indicators;
+    assert_eq!(inds.len(), 1, "{:#?}", input.diagnostics);
+    let value = &inds[0].value.as_ref().unwrap().value;
+    assert_eq!(value.kind, ValueKind::Percent);
+    assert_eq!(value.op, Some(Comparator::Eq));
+}

@@ -125,6 +125,9 @@ pub struct OtherDocument {
 #[derive(Debug, Clone)]
 pub struct Vocabulary {
     labels: FastMap<String, Label>,
+    /// Labels and header words that are everyday words of budget prose (`[prose]`): read only
+    /// as a cell of their own or glued to the amount they label, never cut out of text.
+    prose_words: Vec<String>,
     /// The label keys as a trie of characters: a glued cell is walked only while what has
     /// been read so far could still become a label.
     label_trie: LabelTrie,
@@ -237,6 +240,14 @@ struct RawVocabulary {
     goals: RawGoals,
     columns: HashMap<String, Vec<String>>,
     levels: HashMap<String, Vec<String>>,
+    #[serde(default)]
+    prose: RawProse,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawProse {
+    words: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -411,6 +422,7 @@ impl Vocabulary {
     fn empty() -> Vocabulary {
         Vocabulary {
             labels: FastMap::default(),
+            prose_words: Vec::new(),
             label_trie: LabelTrie::default(),
             columns: FastMap::default(),
             level_aliases: FastMap::default(),
@@ -531,6 +543,12 @@ impl Vocabulary {
                 v.columns.insert(key(w).into_owned(), role);
             }
         }
+        v.prose_words = raw
+            .prose
+            .words
+            .iter()
+            .map(|w| key(w).into_owned())
+            .collect();
         for (canonical, aliases) in &raw.levels {
             let level =
                 level_by_name(canonical).ok_or_else(|| format!("未知的指标层级 {canonical}"))?;
@@ -763,8 +781,15 @@ impl Vocabulary {
         }
         let rest = text.get(end..).unwrap_or("");
         let trimmed = rest.trim_start_matches(crate::read::recognize::is_blank);
+        let mut separated = used > 0 || trimmed.len() < rest.len();
         if let Some(after) = trimmed.strip_prefix([':', '：']) {
             end = text.len() - after.len();
+            separated = true;
+        }
+        // `中央财政补助资金已全部到位`, `下达资金120万元全部用于…`: a word of prose, not a label.
+        if self.is_prose_word(&key) && !separated && !is_amount_only(text.get(end..).unwrap_or(""))
+        {
+            return None;
         }
         Some((LabelMatch { label, scale, key }, end))
     }
@@ -871,6 +896,23 @@ impl Vocabulary {
     }
 
     /// The role of a header word of the indicator table (`一级指标`, `指标值(长期)` …).
+    /// Whether `key` is a label or header word that is also a word of prose (`[prose]`).
+    pub fn is_prose_word(&self, key: &str) -> bool {
+        !self.prose_words.is_empty() && self.prose_words.iter().any(|w| w == key)
+    }
+
+    /// [`Vocabulary::column`] for a word found inside running text: not a word of prose.
+    pub fn column_in_text(&self, text: &str) -> Option<Column> {
+        self.column(text).filter(|_| {
+            let k = key(text);
+            // `绩效评价指标`: a word of prose with the 绩效 a budget system's export puts first.
+            self.prose_words.is_empty()
+                || !(self.is_prose_word(&k)
+                    || k.strip_prefix("绩效")
+                        .is_some_and(|b| self.is_prose_word(b)))
+        })
+    }
+
     pub fn column(&self, text: &str) -> Option<Column> {
         // Header words are short; a long cell is one only with a note in brackets
         // (`绩效指标(权重分值90分,其中产出指标权重分值50分,…)`).
@@ -1229,6 +1271,19 @@ const LEVEL_QUALIFIERS: &[&str] = &["区县", "县区", "市县", "省级", "市
 /// 总额/合计/小计: those are labels of their own, and `预算资金总额` is a total, read as the head
 /// of a compound.)
 const AMOUNT_TAILS: &[&str] = &["数", "额", "金额", "数额", "资金"];
+
+/// Text after a label that is nothing but its amount (`120`, `120万元`, ` 1,200.00 元`), or
+/// nothing.
+fn is_amount_only(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_ascii_digit()
+            || crate::read::recognize::is_blank(c)
+            || matches!(
+                c,
+                '.' | ',' | '，' | '万' | '亿' | '元' | '(' | ')' | '（' | '）'
+            )
+    })
+}
 
 /// What follows a field label in a longer one and leaves it the same field: `实施单位全称`.
 const FIELD_TAILS: &[&str] = &["名称", "全称", "编码", "代码", "名"];

@@ -115,7 +115,7 @@ const MAX_UNRECOGNIZED_LINES: usize = 50;
 /// onto, so without a bound a line of thousands of short cells after a label took seconds
 /// (quadratic); real values wrap over a few lines, and cells past the bound are reported as
 /// unrecognized like any other text that fits nowhere.
-const MAX_WRAPPED_CELLS: usize = 32;
+const MAX_WRAPPED_CELLS: usize = 96;
 
 /// A parsed document and what the parser had to say about it.
 #[derive(Debug, Clone, Default)]
@@ -2137,15 +2137,23 @@ impl<'s, 'v> Parser<'s, 'v> {
         glued: bool,
     ) {
         let year = self.year();
-        let Some(form) = self.current.as_mut() else {
+        if self.current.as_ref().is_none_or(|f| f.table.is_none()) {
             return;
-        };
-        let Some(table) = form.table.as_mut() else {
-            return;
-        };
-        // A flattened table whose row fills every column has no end mark: the next row ran on.
-        if columns == Columns::Unknown
-            && let Some(at) = table.overrun_at(cells, year, self.vocab)
+        }
+        // Short `|` rows that lost their leading cells and so their look of a whole row
+        // (`质量指标 | 100% |` over `时效指标 | 全年 |`) are joined as one row cut by line
+        // breaks: a level name opening a line after a value opens the next row. And a
+        // flattened table whose row fills every column has no end mark: the next row ran on.
+        let split_at = (columns != Columns::Exact)
+            .then(|| self.row_opened_after_value(cells, year))
+            .flatten()
+            .or_else(|| {
+                let table = self.current.as_ref()?.table.as_ref()?;
+                (columns == Columns::Unknown)
+                    .then(|| table.overrun_at(cells, year, self.vocab))
+                    .flatten()
+            });
+        if let Some(at) = split_at
             && let (Some(first), Some(rest)) = (cells.get(..at), cells.get(at..))
         {
             let cover = |cells: &[Cell<'_>]| cells.iter().map(|c| c.span).reduce(Span::cover);
@@ -2156,6 +2164,12 @@ impl<'s, 'v> Parser<'s, 'v> {
             self.read_table_row_from(rest, columns, rest_line, rest_span, glued);
             return;
         }
+        let Some(form) = self.current.as_mut() else {
+            return;
+        };
+        let Some(table) = form.table.as_mut() else {
+            return;
+        };
         let before = self.diags.len();
         let read = table.read_row_from(
             cells,
@@ -2192,6 +2206,31 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             RowRead::Subtotal(None) | RowRead::Nothing => {}
         }
+    }
+
+    /// Where a second row starts in `cells`, joined from lines: the first cell of a line that
+    /// is a level name, after a cell of the line before that reads as a value.
+    fn row_opened_after_value(&self, cells: &[Cell<'s>], year: Option<i32>) -> Option<usize> {
+        // Two tracks side by side repeat the 二级 in the middle of a row; a table of projects
+        // opens each with its own cells.
+        if self
+            .current
+            .as_ref()
+            .and_then(|f| f.table.as_ref())
+            .is_none_or(|t| !t.rows_open_at_levels())
+        {
+            return None;
+        }
+        let text = self.source.text();
+        (2..cells.len()).find(|&at| {
+            let (Some(before), Some(cell)) = (cells.get(at - 1), cells.get(at)) else {
+                return false;
+            };
+            let between = text.get(before.span.end..cell.span.start).unwrap_or("");
+            memchr::memchr(b'\n', between.as_bytes()).is_some()
+                && self.vocab.level(&cell.text).is_some()
+                && table::looks_like_value(&before.text, year)
+        })
     }
 
     /// A project's own cells in a table that holds several projects.
@@ -2263,6 +2302,8 @@ impl<'s, 'v> Parser<'s, 'v> {
         // line by line: `0.00      其他资金` / `0.00`).
         let pending = form.pending.take();
         let mut skip_first = false;
+        let delimited = row.columns == Columns::Exact
+            || memchr::memchr2(b'|', b'\t', self.source.slice(row.span).as_bytes()).is_some();
         if let Some(pending) = pending {
             let first = row.cells.first();
             let fits = first.is_some_and(|c| {
@@ -2337,7 +2378,9 @@ impl<'s, 'v> Parser<'s, 'v> {
                 }
             }
             // The cell right after a field's label is its value (`项目名称 | 资金名称管理专项`),
-            // not a label glued to one.
+            // not a label glued to one — unless, in text cut at runs of spaces, a blank parts
+            // a label from more (`主管部门  项目起止时间 2022.1`: the first field was empty).
+            // Where `|` or tabs mark the cells, a blank inside one is the value's own.
             let after_field_label = cells
                 .last()
                 .is_some_and(|c| is_field_label(self.labels.label(&c.text).as_ref()));
@@ -2345,7 +2388,11 @@ impl<'s, 'v> Parser<'s, 'v> {
                 Some((m, end))
                     if end < cell.text.len()
                         && (!after_field_label
-                            || field_label_then_blank(&m, cell.text.get(end..).unwrap_or("")))
+                            || !delimited
+                                && field_label_then_blank(
+                                    &m,
+                                    cell.text.get(end..).unwrap_or(""),
+                                ))
                         && self.labels.label(&cell.text).is_none()
                         && self
                             .labels
@@ -3020,10 +3067,16 @@ impl<'s, 'v> Parser<'s, 'v> {
         if head_end == 0 || self.current.as_ref().is_some_and(|f| f.established) {
             return false;
         }
-        let is_goals = text
-            .get(tail..)
-            .and_then(|rest| self.vocab.label_prefix(rest))
-            .is_some_and(|(m, _)| matches!(m.label, Label::Goals(_)));
+        // A goals label followed by a colon (`2024年,本项目年度绩效目标:完成…`) introduces the
+        // goals even after a comma; only one running on in the sentence is the page's.
+        let is_goals = text.get(tail..).is_some_and(|rest| {
+            self.vocab.label_prefix(rest).is_some_and(|(m, end)| {
+                matches!(m.label, Label::Goals(_))
+                    && !rest
+                        .get(..end)
+                        .is_some_and(|l| l.trim_end().ends_with([':', '：']))
+            })
+        });
         is_goals
             && text
                 .get(..head_end)
@@ -4000,7 +4053,7 @@ fn column_word_prefix(text: &str, vocab: &Vocabulary) -> Option<usize> {
         if chars >= 3
             && let Some(candidate) = text.get(..end)
             && vocab
-                .column(candidate)
+                .column_in_text(candidate)
                 .is_some_and(|col| col.role != ColumnRole::Unit)
         {
             best = Some(end);

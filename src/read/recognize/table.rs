@@ -24,6 +24,9 @@ struct HeaderColumn {
     role: HeaderRole,
     column: usize,
     col_span: usize,
+    /// The header cell, for a diagnostic about the column.
+    span: Span,
+    text: Box<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +46,13 @@ pub struct Layout {
     /// Column of the `一级指标` heading; an ambiguous level name (`成本指标`, `满意度指标`) at or
     /// left of it is a 一级.
     level1_column: usize,
-    /// Index into `columns` of the (first) 三级 column.
+    /// Index into `columns` of the (first) 三级 column — or of the 二级 column in a table that
+    /// has no 三级 ([`Layout::names_are_level2`]).
     name_at: Option<usize>,
+    /// The table has no 三级 column: each row's 二级 is what names its indicator (`一级指标 |
+    /// 二级指标 | 指标值`, or 浙江's project library `指标类型 | 指标名称 | 指标值`, whose 指标名称
+    /// holds the 二级).
+    names_are_level2: bool,
     /// The table gives the mid-term and the year's indicators side by side.
     two_tracks: bool,
 }
@@ -95,6 +103,8 @@ pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Opti
             role,
             column: cell.column,
             col_span: cell.col_span,
+            span: cell.span,
+            text: cell.text.as_ref().into(),
         });
     }
     // Two of 一级/二级/三级/指标值, or the 绩效指标 group with a value column.
@@ -107,7 +117,11 @@ pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Opti
         Some(HeaderRole::Column(c)) => Some(c.role),
         _ => None,
     };
-    let name_at = (0..header.len()).find(|&i| role_at(i) == Some(ColumnRole::Name));
+    let mut name_at = (0..header.len()).find(|&i| role_at(i) == Some(ColumnRole::Name));
+    let names_are_level2 = name_at.is_none() && level2_then_value(&header);
+    if names_are_level2 {
+        name_at = (0..header.len()).find(|&i| role_at(i) == Some(ColumnRole::Level2));
+    }
     let names = (0..header.len())
         .filter(|&i| role_at(i) == Some(ColumnRole::Name))
         .count();
@@ -130,6 +144,7 @@ pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Opti
         exact: columns == Columns::Exact,
         level1_column,
         name_at,
+        names_are_level2,
         two_tracks: names > 1,
     };
     Some(Heading { layout, unknown })
@@ -227,6 +242,8 @@ pub struct Table {
     /// How many indicators had a value in the year's track and in the mid-term track.
     pub annual_values: usize,
     pub midterm_values: usize,
+    /// The first indicator row has been read (and the layout checked against it).
+    settled: bool,
 }
 
 impl Table {
@@ -240,11 +257,18 @@ impl Table {
             stream: None,
             annual_values: 0,
             midterm_values: 0,
+            settled: false,
         };
         if streamed {
             table.stream = Some(Stream::new(table.extras()));
         }
         table
+    }
+
+    /// Whether a level name opens each row of the table: not so where two tracks side by side
+    /// repeat the 二级 mid-row, nor in a table of projects.
+    pub fn rows_open_at_levels(&self) -> bool {
+        !self.layout.two_tracks && !self.layout.holds_projects()
     }
 
     pub fn is_streamed(&self) -> bool {
@@ -259,6 +283,7 @@ impl Table {
                 exact: false,
                 level1_column: 1,
                 name_at: None,
+                names_are_level2: false,
                 two_tracks: false,
             },
             false,
@@ -542,7 +567,17 @@ impl Table {
             self.level1.as_ref().map(|l| l.value.as_str()),
             vocab,
         );
+        if !self.settled {
+            self.settled = true;
+            self.settle_layout(cells, &levels, columns, diags);
+        }
         let mut rest = cells.get(levels.len()..).unwrap_or(&[]);
+        if self.layout.names_are_level2 {
+            self.set_levels(&levels);
+            return self.read_level2_named(
+                cells, &levels, rest, columns, line, row_span, year, vocab, diags,
+            );
+        }
         let mut levels = levels;
         // `⇥⇥⇥满意度⇥≥90%`: a level-like word (not a full level name) followed by a lone value
         // is the 三级 name.
@@ -605,7 +640,167 @@ impl Table {
         } else {
             (name, after)
         };
+        // `最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …`: a row of boxes to tick is a question the
+        // form asks under its table, not an indicator.
+        if let Some(boxes) = after.iter().find(|c| is_choice_boxes(&c.text)) {
+            diags.push(choice_row(name, boxes));
+            return None;
+        }
         let parts = self.assign(name, after, columns, vocab);
+        Some(self.build(name, parts, line, row_span, year, vocab, diags))
+    }
+
+    /// The first indicator row says what the header could not. In 浙江's project library
+    /// (`指标类型 | 指标名称 | 指标值 | 指标描述`) the columns called 指标类型 and 指标名称 hold the
+    /// 一级 and the 二级 (`产出指标 | 数量指标 | 375万平方米 | …`), and there is no 三级: a row
+    /// that opens with both levels under columns the header gave another role (三级, 性质) makes
+    /// them level columns. A table found to have no 三级 is said once, at its header.
+    fn settle_layout(
+        &mut self,
+        cells: &[Cell<'_>],
+        levels: &[LevelCell<'_, '_>],
+        columns: Columns,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let layout = &mut self.layout;
+        let positions: Vec<usize> = (0..layout.columns.len())
+            .filter(|&i| {
+                !matches!(layout.columns.get(i).map(|h| h.role),
+                    Some(HeaderRole::Column(c)) if c.role == ColumnRole::Group)
+            })
+            .collect();
+        let by_column = columns == Columns::Exact && layout.exact;
+        let full = cells.len() == positions.len();
+        if layout.names_are_level2 && !by_column && cells.len() > positions.len() {
+            // More cells than the header has columns: a column the header does not name (a 三级
+            // under a heading the vocabulary lacks), not a table without 三级.
+            layout.names_are_level2 = false;
+            layout.name_at = None;
+        }
+        let retyped = if let [first, second, ..] = levels
+            && first.as_level1
+            && !second.as_level1
+            && (by_column || full)
+        {
+            let at = |k: usize, cell: &Cell<'_>| {
+                if by_column {
+                    layout.columns.iter().position(|h| {
+                        (h.column..h.column + h.col_span.max(1)).contains(&cell.column)
+                    })
+                } else {
+                    positions.get(k).copied()
+                }
+            };
+            let mut columns_now = layout.columns.clone();
+            let mut changed = false;
+            for (k, (level, target)) in [(first, ColumnRole::Level1), (second, ColumnRole::Level2)]
+                .into_iter()
+                .enumerate()
+            {
+                let has_target = columns_now
+                    .iter()
+                    .any(|h| matches!(h.role, HeaderRole::Column(c) if c.role == target));
+                if let Some(h) = at(k, level.cell).and_then(|i| columns_now.get_mut(i))
+                    && let HeaderRole::Column(c) = h.role
+                    && matches!(c.role, ColumnRole::Name | ColumnRole::Nature)
+                    && !has_target
+                {
+                    h.role = HeaderRole::Column(Column {
+                        role: target,
+                        period: c.period,
+                    });
+                    changed = true;
+                }
+            }
+            changed.then_some(columns_now)
+        } else {
+            None
+        };
+        if let Some(columns_now) = retyped {
+            let role_at = |i: usize| match columns_now.get(i).map(|h| h.role) {
+                Some(HeaderRole::Column(c)) => Some(c.role),
+                _ => None,
+            };
+            let names: Vec<usize> = (0..columns_now.len())
+                .filter(|&i| role_at(i) == Some(ColumnRole::Name))
+                .collect();
+            let level2_named = names.is_empty() && level2_then_value(&columns_now);
+            // Keep the new reading only where it leaves the table a column that names each row.
+            if !names.is_empty() || level2_named {
+                layout.name_at = if level2_named {
+                    (0..columns_now.len()).find(|&i| role_at(i) == Some(ColumnRole::Level2))
+                } else {
+                    names.first().copied()
+                };
+                layout.names_are_level2 = level2_named;
+                layout.two_tracks = names.len() > 1;
+                if let Some(h) = columns_now.iter().find(
+                    |h| matches!(h.role, HeaderRole::Column(c) if c.role == ColumnRole::Level1),
+                ) {
+                    layout.level1_column = h.column;
+                }
+                layout.columns = columns_now;
+            }
+        }
+        if layout.names_are_level2
+            && let Some(h) = layout.name_at.and_then(|i| layout.columns.get(i))
+        {
+            let message = if vocab_is_level2_word(&h.text) {
+                "指标表没有三级指标栏目，各行以二级指标作为指标名称读取".to_owned()
+            } else {
+                format!(
+                    "指标表的“{}”一栏填的是二级指标，没有三级指标",
+                    crate::diagnostic::quoted(&h.text)
+                )
+            };
+            diags.push(
+                Diagnostic::warning("parse::missing-indicator-name", message)
+                    .with_primary(h.span, Some("这一栏是二级指标".into()))
+                    .with_help("按财预〔2021〕101号的模板，每个二级指标下应设三级指标并填写指标值；本表各行的指标以二级指标命名，按此读取"),
+            );
+        }
+    }
+
+    /// A row of a table with no 三级 ([`Layout::names_are_level2`]): its 二级 names it, the
+    /// cells after that are the value and what follows it. A row with no 二级 cannot be placed.
+    #[allow(clippy::too_many_arguments)]
+    fn read_level2_named<'s>(
+        &mut self,
+        cells: &[Cell<'s>],
+        levels: &[LevelCell<'_, 's>],
+        rest: &[Cell<'s>],
+        columns: Columns,
+        line: usize,
+        row_span: Span,
+        year: Option<i32>,
+        vocab: &Vocabulary,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Indicator> {
+        let Some(named) = levels.last().filter(|l| l.level.can_be_level2) else {
+            if let (Some(first), Some(boxes)) = (
+                cells.first(),
+                rest.iter().find(|c| is_choice_boxes(&c.text)),
+            ) {
+                diags.push(choice_row(first, boxes));
+            } else if let (Some(first), Some(last)) = (cells.first(), cells.last())
+                && !rest.is_empty()
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        "parse::unrecognized-line",
+                        format!(
+                            "指标表没有三级指标，这一行也没有二级指标，无法作为指标读取：“{}”",
+                            crate::diagnostic::quoted(&first.text)
+                        ),
+                    )
+                    .with_primary(first.span.cover(last.span), Some("无法归入表中任何位置".into()))
+                    .with_help("这一行的内容没有被读取；本表的指标以二级指标命名，请检查这一行是否属于指标表"),
+                );
+            }
+            return None;
+        };
+        let name = named.cell;
+        let parts = self.assign(name, rest, columns, vocab);
         Some(self.build(name, parts, line, row_span, year, vocab, diags))
     }
 
@@ -956,6 +1151,57 @@ fn is_post_name_word(text: &str, year: Option<i32>) -> bool {
         || is_nature_word(&k)
         || is_comparator_text(&k)
         || looks_like_value(text, year)
+}
+
+/// Whether a header's first 二级 column is followed by the value (`一级指标 | 二级指标 | 指标值`):
+/// a table without 三级. An unknown column between them may be a 三级 under a word the
+/// vocabulary lacks.
+fn level2_then_value(header: &[HeaderColumn]) -> bool {
+    let role = |h: &HeaderColumn| match h.role {
+        HeaderRole::Column(c) => Some(c.role),
+        _ => None,
+    };
+    let mut after = header
+        .iter()
+        .skip_while(|h| role(h) != Some(ColumnRole::Level2))
+        .skip(1);
+    after.next().and_then(role).is_some_and(|r| {
+        matches!(
+            r,
+            ColumnRole::Value | ColumnRole::MidtermValue | ColumnRole::Comparator
+        )
+    })
+}
+
+/// A header word that is the 二级 column's own (`二级指标`), not another column's word a table
+/// filled with 二级 names.
+fn vocab_is_level2_word(text: &str) -> bool {
+    let k = key(text);
+    k.contains("二级") || k == "评价指标"
+}
+
+/// `最近年度绩效评价情况 | 优秀□ 良好□ …` under the table: said, not read.
+fn choice_row(first: &Cell<'_>, boxes: &Cell<'_>) -> Diagnostic {
+    Diagnostic::warning(
+        "parse::unrecognized-line",
+        format!(
+            "“{}”一行是勾选项，不是绩效指标",
+            crate::diagnostic::quoted(&first.text)
+        ),
+    )
+    .with_primary(
+        first.span.cover(boxes.span),
+        Some("无法归入表中任何位置".into()),
+    )
+    .with_help("这一行的内容没有被读取；勾选项（□）不是指标值")
+}
+
+/// Options with boxes to tick (`优秀□ 良好□ 合格□`): two boxes or more.
+fn is_choice_boxes(text: &str) -> bool {
+    text.chars()
+        .filter(|c| matches!(c, '□' | '☐' | '☑' | '☒' | '■'))
+        .nth(1)
+        .is_some()
 }
 
 /// A merged `绩效指标` cell (the table's group word) whose text landed on a row.
