@@ -1371,6 +1371,18 @@ fn funds_under_last_years_and_this_years_columns_are_this_years() {
     let input = parse(&text.replace(" 上年度安排资金 | 本年度申请资金", " 甲 | 乙"));
     let funds = &input.document.projects[0].funds;
     assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2134000");
+    // A third column for next year, and a year's heading that is a funds label (`当年预算数`).
+    let three = text
+        .replace("本年度申请资金 |", "本年度申请资金 | 下年度预计资金 |")
+        .replace("213.4 | 259 |", "213.4 | 259 | 300 |");
+    let input = parse(&three);
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2590000");
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let input = parse(&text.replace("上年度安排资金 | 本年度申请资金", "上年预算数 | 当年预算数"));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "2590000");
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
 }
 
 #[test]
@@ -1679,4 +1691,39 @@ fn a_goals_label_after_a_comma_a_label_inside_a_pipe_cell_and_a_double_bar() {
     let value = &inds[0].value.as_ref().unwrap().value;
     assert_eq!(value.kind, ValueKind::Percent);
     assert_eq!(value.op, Some(Comparator::Eq));
+}
+
+#[test]
+fn a_self_evaluation_glued_into_one_line_is_said_to_be_one() {
+    // Held-out test 8 (棠溪): a Word file's text in one line, a 自评表's title glued to its first
+    // field, after a line of metadata or `附件:`. It gave "no forms" (an error), where the other
+    // self-evaluations get the note that they are another document.
+    let body = "项目支出绩效自评表 (2022年度) 项目名称 委托业务项目 主管部门 219-某镇人民政府 \
+                项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0";
+    for text in [
+        body.to_owned(),
+        format!("附件: {body}"),
+        format!("标题 作者 某某 创建时间 2022 {body}"),
+    ] {
+        let input = parse(&text);
+        assert!(input.document.projects.is_empty());
+        assert_eq!(
+            codes(&input).last(),
+            Some(&"parse::other-document"),
+            "{text}: {:#?}",
+            input.diagnostics
+        );
+        assert!(
+            !codes(&input).contains(&"parse::no-forms"),
+            "{:#?}",
+            input.diagnostics
+        );
+    }
+    // A text that only names the document in a sentence is still no form.
+    let input = parse("请各单位按时报送项目支出绩效自评表，不得延误。\n");
+    assert!(
+        codes(&input).contains(&"parse::no-forms"),
+        "{:#?}",
+        input.diagnostics
+    );
 }

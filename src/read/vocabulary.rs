@@ -1029,6 +1029,62 @@ impl Vocabulary {
     /// The other document a short line names by one of `other_endings` (`部门整体绩效目标`,
     /// `项目支出绩效自评表`), with a year or a note in brackets after it: the caller knows the line
     /// stands where a title stands.
+    /// Another document's title with its first field glued after it (`项目支出绩效自评表(2022年度)
+    /// 项目名称委托业务项目…`, a Word file's text in one line): the document.
+    pub fn glued_other_title(&self, key: &str) -> Option<&OtherDocument> {
+        self.other_endings.iter().find_map(|e| {
+            let at = key.find(e.as_str())?;
+            if key.get(..at)?.chars().count() > 32 {
+                return None;
+            }
+            let mut end = at + e.len();
+            // `(2022年度)` after the ending.
+            if let Some(inner) = key.get(end..).and_then(|r| r.strip_prefix('('))
+                && let Some(close) = inner.find(')')
+                && close <= 24
+            {
+                end += 1 + close + 1;
+            }
+            let rest = key.get(end..)?;
+            if rest.is_empty() || self.label_prefix(rest).is_none() {
+                return None;
+            }
+            self.other_title(key.get(..end)?)
+        })
+    }
+
+    /// Another document's title followed by its first field, inside a line of `text` (searched
+    /// in its first 64 KiB): where the title's ending is (byte range) and the document's name.
+    pub fn other_title_in_text(&self, text: &str) -> Option<((usize, usize), String)> {
+        let window = match text.char_indices().nth(65_536) {
+            Some((at, _)) => text.get(..at).unwrap_or(text),
+            None => text,
+        };
+        self.other_endings.iter().find_map(|e| {
+            window.match_indices(e.as_str()).find_map(|(at, ending)| {
+                let end = at + ending.len();
+                let rest = text
+                    .get(end..)?
+                    .trim_start_matches(crate::read::recognize::is_blank);
+                // `(2022年度)` after the ending.
+                let rest = match rest.strip_prefix(['(', '（']) {
+                    Some(inner) => {
+                        let close = inner.find([')', '）']).filter(|&c| c <= 24)?;
+                        inner
+                            .get(close..)?
+                            .trim_start_matches([')', '）'])
+                            .trim_start_matches(crate::read::recognize::is_blank)
+                    }
+                    None => rest,
+                };
+                self.label_prefix(rest)
+                    .filter(|(m, _)| matches!(m.label, Label::Field { .. }))?;
+                let name = self.other_document(e)?.name.clone();
+                Some(((at, end), name))
+            })
+        })
+    }
+
     pub fn other_title(&self, key: &str) -> Option<&OtherDocument> {
         const SENTENCE_MARKS: &[char] = &[',', '，', '。', '；', ';', '、', '!', '？', '?'];
         let mut body = key;

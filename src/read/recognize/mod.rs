@@ -177,7 +177,7 @@ pub fn parse_document_in_windows(
         let mut piece = Piece::default();
         piece.diags.push(binary);
         assembled.add(piece);
-        return assembled.finish(source.text());
+        return assembled.finish(source.text(), vocab);
     }
     let started = std::time::Instant::now();
     if crate::read::segment::html::has_table(source.text()) {
@@ -188,7 +188,7 @@ pub fn parse_document_in_windows(
         on_forms(all);
         return ParseOutput {
             reading,
-            ..assembled.finish(source.text())
+            ..assembled.finish(source.text(), vocab)
         };
     }
     let ranges = piece_ranges(source, piece_bytes, vocab);
@@ -224,7 +224,7 @@ pub fn parse_document_in_windows(
         next = rayon::join(|| on_forms(new), || upcoming.map(read_window)).1;
     }
     let finishing = std::time::Instant::now();
-    let mut parsed = assembled.finish(source.text());
+    let mut parsed = assembled.finish(source.text(), vocab);
     let pieces = std::time::Duration::from_nanos(piece_nanos.into_inner());
     parsed.reading = reading + pieces + finishing.elapsed();
     parsed
@@ -278,7 +278,7 @@ pub fn parse_rows<'s>(
 ) -> ParseOutput {
     let mut assembled = Assembler::default();
     assembled.add(parse_rows_piece(source, rows, vocab));
-    assembled.finish(source.text())
+    assembled.finish(source.text(), vocab)
 }
 
 fn parse_rows_piece<'s>(
@@ -446,7 +446,7 @@ impl Assembler {
 
     /// The document's forms and diagnostics; `text` is what was read (to say why no form was
     /// found in it).
-    fn finish(self, text: &str) -> ParseOutput {
+    fn finish(self, text: &str, vocab: &Vocabulary) -> ParseOutput {
         let Assembler {
             forms,
             mut diags,
@@ -466,7 +466,24 @@ impl Assembler {
                 format!("另有 {extra} 行无法识别（只列出前 {MAX_UNRECOGNIZED_LINES} 行）"),
             ));
         }
-        if forms.is_empty() && !other_document && !diags.iter().any(|d| d.code == "source::binary")
+        let glued_other = (forms.is_empty() && !other_document && first_title.is_none())
+            .then(|| vocab.other_title_in_text(text))
+            .flatten();
+        if let Some((span, name)) = glued_other {
+            // No form, and another document's title with its first field glued after it inside
+            // a line (`附件: 项目支出绩效自评表 (2022年度) 项目名称 …`, a Word file in one line).
+            diags.push(
+                Diagnostic::new(
+                    "parse::other-document",
+                    Severity::Info,
+                    format!("这是一份{name}，不是项目支出绩效目标表，未按项目表检查"),
+                )
+                .with_primary(Span::new(span.0, span.1), Some(name.clone()))
+                .with_help("jixiao 检查的是项目支出绩效目标表；这份文书的内容已跳过"),
+            );
+        } else if forms.is_empty()
+            && !other_document
+            && !diags.iter().any(|d| d.code == "source::binary")
         {
             // A title was found and nothing under it could be read: say so there, rather than
             // that there is no form at all.
@@ -783,10 +800,13 @@ struct Title<'k> {
 /// Whether `k` (a normalised cell) is a form title: ends with a title ending, then at most a
 /// year or a note in brackets, then nothing or a glued label.
 fn title<'k>(k: &'k str, vocab: &Vocabulary) -> Option<Title<'k>> {
-    if k.chars().count() > 80 && !k.contains("绩效目标") && !k.contains("绩效指标") {
-        return None;
-    }
-    let end = vocab.title_ending(k)?;
+    // A title stands at the start (its head is at most 48 characters): in a long line only the
+    // line's start is searched, so reading a glued line piece by piece stays linear.
+    let start = match k.char_indices().nth(64) {
+        Some((at, _)) => k.get(..at).unwrap_or(k),
+        None => k,
+    };
+    let end = vocab.title_ending(start)?;
     let mut rest = k.get(end..)?;
     let head = k.get(..end)?;
     // A title is a short line; a title inside longer glued text starts a form where it stands
@@ -1030,7 +1050,10 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         }
         // Another document's title where a title stands (`部门整体绩效目标`, `项目支出绩效自评表`).
-        if let Some(other) = self.vocab.other_title(&first_key)
+        if let Some(other) = self
+            .vocab
+            .other_title(&first_key)
+            .or_else(|| self.vocab.glued_other_title(&first_key))
             && self.at_title_position(&row)
         {
             let name = other.name.clone();
@@ -2433,9 +2456,13 @@ impl<'s, 'v> Parser<'s, 'v> {
         {
             form.year_columns = Some(columns);
         }
+        let year_labels_head = year_heading.is_some() && is_headings_only(&cells);
         let mut i = 0;
         while let Some(cell) = cells.get(i) {
             i += 1;
+            if year_labels_head && is_year_column(&key(&cell.text)) {
+                continue;
+            }
             let Some(mut m) = labels.get(i - 1).cloned().flatten() else {
                 if year_heading.is_some() && is_year_column(&key(&cell.text)) {
                     continue;
@@ -3566,14 +3593,17 @@ fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(us
         return None;
     }
     let (mut this, mut this_years, mut count) = (None, 0, 0);
+    // In a row of headings (no amounts) a year's label heads its column too (`上年预算数 |
+    // 当年预算数`, 当年预算数 being a funds label).
+    let headings_only = is_headings_only(cells);
     let year_keys = cells
         .iter()
         .zip(labels)
-        .filter(|(_, m)| m.is_none())
+        .filter(|(_, m)| headings_only || m.is_none())
         .map(|(c, _)| key(&c.text))
         .filter(|k| is_year_column(k));
     for k in year_keys {
-        if !k.starts_with("上年") {
+        if !k.starts_with("上年") && !k.starts_with("下年") {
             this.get_or_insert(count);
             this_years += 1;
         }
@@ -3583,9 +3613,18 @@ fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(us
         .map(|this| (this, count))
 }
 
-/// A funds column headed by the year it is about: 上年…, 本年…, 当年….
+/// A funds column headed by the year it is about: 上年…, 本年…, 当年…, 下年….
 fn is_year_column(key: &str) -> bool {
-    ["上年", "本年", "当年"].iter().any(|w| key.starts_with(w))
+    ["上年", "本年", "当年", "下年"]
+        .iter()
+        .any(|w| key.starts_with(w))
+}
+
+/// A row with no amount in it: headings only.
+fn is_headings_only(cells: &[Cell<'_>]) -> bool {
+    !cells
+        .iter()
+        .any(|c| c.text.bytes().any(|b| b.is_ascii_digit()))
 }
 
 /// A field's label, then a blank, then more (`项目起止时间 2022.1—2022.12` right after an empty
