@@ -1727,3 +1727,73 @@ fn a_self_evaluation_glued_into_one_line_is_said_to_be_one() {
         input.diagnostics
     );
 }
+
+#[test]
+fn a_probe_of_the_readings_added_for_held_out_test_8() {
+    let head = "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护项目 | | |\n主管部门及代码 | [301]某县住建局 | 实施单位 | 某县园林绿化所 |\n项目资金(万元) | 年度资金总额 | 120 | |\n年度总体目标 | 完成建成区绿地养护。 | | |\n";
+    let names = |input: &Input| -> Vec<String> {
+        input.document.projects[0]
+            .indicators
+            .iter()
+            .map(|i| i.name.value.clone())
+            .collect()
+    };
+    // A short 三级 name that reads as a level (`数量`) does not make 指标名称 a 二级 column.
+    let input = parse(&format!(
+        "{head}指标类型 | 指标名称 | 指标值 |\n产出指标 | 数量 | 完成3750亩绿地养护 |\n产出指标 | 养护达标率 | ≥95% |\n效益指标 | 城市环境改善 | 明显改善 |\n"
+    ));
+    // (The first row itself reads 数量 as a 二级 cut after its stem, as before.)
+    assert_eq!(names(&input)[1..], ["养护达标率", "城市环境改善"]);
+    assert!(!codes(&input).contains(&"parse::missing-indicator-name"));
+    // `二级指标 | 指标值` over rows that do hold names: more cells than the header, names kept.
+    let input = parse(&format!(
+        "{head}| 二级指标 | 指标值 |\n| 数量指标 | 绿地养护面积 | ≥3750亩 |\n| 质量指标 | 养护达标率 | ≥95% |\n"
+    ));
+    assert_eq!(names(&input), ["绿地养护面积", "养护达标率"]);
+    // Boxes ticked in a 说明 cell leave the indicator an indicator.
+    let input = parse(&format!(
+        "{head}绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 说明 |\n| 产出指标 | 质量指标 | 养护达标率 | ≥95% | □已核实 ■未核实 |\n"
+    ));
+    assert_eq!(names(&input), ["养护达标率"]);
+    // An empty cell after a label in `|` text: the label's value is empty, the next cell's
+    // label and value are the next field.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称 | 城区绿化养护项目 |\n主管部门及代码 |  | 实施单位 某县园林绿化所 |\n",
+    );
+    let project = &input.document.projects[0];
+    assert!(
+        project.department.name.is_none(),
+        "{:?}",
+        project.department
+    );
+    assert_eq!(
+        project.implementer.as_ref().unwrap().value,
+        "某县园林绿化所"
+    );
+    // Field labels glued to their values (one line each, no separators) are fields.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n项目名称城区绿化养护项目\n中央主管部门住房城乡建设部\n功能科目2120501城乡社区环境卫生\n",
+    );
+    let project = &input.document.projects[0];
+    assert_eq!(project.name.as_ref().unwrap().value, "城区绿化养护项目");
+    let labels: Vec<_> = project.extra.iter().map(|e| e.label.as_str()).collect();
+    assert!(labels.contains(&"中央主管部门"), "{labels:?}");
+    assert!(labels.contains(&"功能科目"), "{labels:?}");
+    // A sentence naming a 自评表 and a field before a form is page text, not that document.
+    let input = parse(&format!(
+        "根据项目支出绩效自评表 项目名称等要求填报。\n{head}"
+    ));
+    assert!(
+        !codes(&input).contains(&"parse::other-document"),
+        "{:#?}",
+        input.diagnostics
+    );
+    assert_eq!(input.document.projects.len(), 1);
+    // Glued lines: the goals' label after a comma, then the fields on their own lines.
+    let input = parse(
+        "项目支出绩效目标表\n(2024年度)\n2024年,本项目年度绩效目标:完成建成区绿地养护。\n项目名称城区绿化养护项目\n主管部门及代码[301]某县住建局\n项目资金(万元)年度资金总额120\n",
+    );
+    let project = &input.document.projects[0];
+    assert_eq!(project.name.as_ref().unwrap().value, "城区绿化养护项目");
+    assert_eq!(project.goals[0].text.value, "完成建成区绿地养护。");
+}

@@ -1032,29 +1032,44 @@ impl Vocabulary {
     /// Another document's title with its first field glued after it (`项目支出绩效自评表(2022年度)
     /// 项目名称委托业务项目…`, a Word file's text in one line): the document.
     pub fn glued_other_title(&self, key: &str) -> Option<&OtherDocument> {
+        // The title's words before its ending are at most 32 characters.
+        let head = match key.char_indices().nth(48) {
+            Some((at, _)) => key.get(..at).unwrap_or(key),
+            None => key,
+        };
         self.other_endings.iter().find_map(|e| {
-            let at = key.find(e.as_str())?;
+            let at = head.find(e.as_str())?;
             if key.get(..at)?.chars().count() > 32 {
                 return None;
             }
-            let mut end = at + e.len();
-            // `(2022年度)` after the ending.
-            if let Some(inner) = key.get(end..).and_then(|r| r.strip_prefix('('))
-                && let Some(close) = inner.find(')')
-                && close <= 24
-            {
-                end += 1 + close + 1;
-            }
-            let rest = key.get(end..)?;
-            if rest.is_empty() || self.label_prefix(rest).is_none() {
+            let rest = skip_year_note(key.get(at + e.len()..)?)?;
+            if !self.fields_follow(rest) {
                 return None;
             }
-            self.other_title(key.get(..end)?)
+            self.other_title(key.get(..key.len() - rest.len())?)
         })
     }
 
+    /// Whether `text` begins with a field's label and a second label follows within a short
+    /// value (`项目名称 委托业务项目 主管部门 …`): a form's fields, not a sentence that names
+    /// one (`项目名称等要求填报`).
+    fn fields_follow(&self, text: &str) -> bool {
+        let Some((m, end)) = self.label_prefix(text) else {
+            return false;
+        };
+        if !matches!(m.label, Label::Field { .. }) {
+            return false;
+        }
+        let rest = text.get(end..).unwrap_or("");
+        rest.char_indices()
+            .take(40)
+            .skip(1)
+            .any(|(i, _)| rest.get(i..).and_then(|r| self.label_prefix(r)).is_some())
+    }
+
     /// Another document's title followed by its first field, inside a line of `text` (searched
-    /// in its first 64 KiB): where the title's ending is (byte range) and the document's name.
+    /// in its first 65 536 characters): where the title's ending is (byte range) and the
+    /// document's name.
     pub fn other_title_in_text(&self, text: &str) -> Option<((usize, usize), String)> {
         let window = match text.char_indices().nth(65_536) {
             Some((at, _)) => text.get(..at).unwrap_or(text),
@@ -1063,22 +1078,10 @@ impl Vocabulary {
         self.other_endings.iter().find_map(|e| {
             window.match_indices(e.as_str()).find_map(|(at, ending)| {
                 let end = at + ending.len();
-                let rest = text
-                    .get(end..)?
-                    .trim_start_matches(crate::read::recognize::is_blank);
-                // `(2022年度)` after the ending.
-                let rest = match rest.strip_prefix(['(', '（']) {
-                    Some(inner) => {
-                        let close = inner.find([')', '）']).filter(|&c| c <= 24)?;
-                        inner
-                            .get(close..)?
-                            .trim_start_matches([')', '）'])
-                            .trim_start_matches(crate::read::recognize::is_blank)
-                    }
-                    None => rest,
-                };
-                self.label_prefix(rest)
-                    .filter(|(m, _)| matches!(m.label, Label::Field { .. }))?;
+                let rest = skip_year_note(text.get(end..)?)?;
+                if !self.fields_follow(rest) {
+                    return None;
+                }
                 let name = self.other_document(e)?.name.clone();
                 Some(((at, end), name))
             })
@@ -1327,6 +1330,25 @@ const LEVEL_QUALIFIERS: &[&str] = &["区县", "县区", "市县", "省级", "市
 /// 总额/合计/小计: those are labels of their own, and `预算资金总额` is a total, read as the head
 /// of a compound.)
 const AMOUNT_TAILS: &[&str] = &["数", "额", "金额", "数额", "资金"];
+
+/// `rest` after a title's ending without the short note in brackets that may follow it
+/// (`(2022年度)`) and the blanks around it; `None` for an unclosed or long note.
+fn skip_year_note(rest: &str) -> Option<&str> {
+    let blank = crate::read::recognize::is_blank;
+    let rest = rest.trim_start_matches(blank);
+    match rest.strip_prefix(['(', '（']) {
+        Some(inner) => {
+            let close = inner.find([')', '）']).filter(|&c| c <= 24)?;
+            Some(
+                inner
+                    .get(close..)?
+                    .trim_start_matches([')', '）'])
+                    .trim_start_matches(blank),
+            )
+        }
+        None => Some(rest),
+    }
+}
 
 /// Text after a label that is nothing but its amount (`120`, `120万元`, ` 1,200.00 元`), or
 /// nothing.

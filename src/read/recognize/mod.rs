@@ -1050,11 +1050,11 @@ impl<'s, 'v> Parser<'s, 'v> {
             return;
         }
         // Another document's title where a title stands (`部门整体绩效目标`, `项目支出绩效自评表`).
-        if let Some(other) = self
-            .vocab
-            .other_title(&first_key)
-            .or_else(|| self.vocab.glued_other_title(&first_key))
-            && self.at_title_position(&row)
+        if self.at_title_position(&row)
+            && let Some(other) = self
+                .vocab
+                .other_title(&first_key)
+                .or_else(|| self.vocab.glued_other_title(&first_key))
         {
             let name = other.name.clone();
             let cell_span = row.cells.first().map_or(row.span, |c| c.span);
@@ -2231,6 +2231,17 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
+    /// Whether an empty cell (`|  |`, two tabs) stands between the last of `cells` and `cell`
+    /// in the source: the label before was left empty.
+    fn empty_cell_before(&self, cells: &[Cell<'s>], cell: &Cell<'s>) -> bool {
+        cells.last().is_some_and(|last| {
+            self.source
+                .text()
+                .get(last.span.end..cell.span.start)
+                .is_some_and(|gap| gap.matches(['|', '\t']).nth(1).is_some())
+        })
+    }
+
     /// Where a second row starts in `cells`, joined from lines: the first cell of a line that
     /// is a level name, after a cell of the line before that reads as a value.
     fn row_opened_after_value(&self, cells: &[Cell<'s>], year: Option<i32>) -> Option<usize> {
@@ -2411,7 +2422,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 Some((m, end))
                     if end < cell.text.len()
                         && (!after_field_label
-                            || !delimited
+                            || (!delimited || self.empty_cell_before(&cells, cell))
                                 && field_label_then_blank(
                                     &m,
                                     cell.text.get(end..).unwrap_or(""),
@@ -3826,6 +3837,16 @@ fn first_glued_cut(
                 in_header
                     || matches!(m.label, Label::Goals(_))
                         && (i == 0 || previous.is_some_and(is_blank))
+                    // A line of goal text opening with 项目名称 or 主管部门 is the next field's
+                    // (no goal sentence begins so).
+                    || i == 0
+                        && matches!(
+                            m.label,
+                            Label::Field {
+                                role: FieldRole::Name | FieldRole::Department,
+                                ..
+                            }
+                        )
             })
             .filter(|(m, _)| inner_ok(m.key.chars().count()))
             .map(|(_, end)| end);

@@ -244,6 +244,8 @@ pub struct Table {
     pub midterm_values: usize,
     /// The first indicator row has been read (and the layout checked against it).
     settled: bool,
+    /// A table without 三级 has been said to be one.
+    said_no_level3: bool,
 }
 
 impl Table {
@@ -258,6 +260,7 @@ impl Table {
             annual_values: 0,
             midterm_values: 0,
             settled: false,
+            said_no_level3: false,
         };
         if streamed {
             table.stream = Some(Stream::new(table.extras()));
@@ -569,14 +572,32 @@ impl Table {
         );
         if !self.settled {
             self.settled = true;
-            self.settle_layout(cells, &levels, columns, diags);
+            self.settle_layout(cells, &levels, columns);
         }
         let mut rest = cells.get(levels.len()..).unwrap_or(&[]);
-        if self.layout.names_are_level2 {
+        // A row with more cells after its levels than the header has columns after the 二级
+        // names itself after all (`二级指标 | 指标值` over `数量指标 | 绿地养护面积 | ≥3750亩`).
+        // A row of levels alone (a table given one cell per line puts them before the row they
+        // head) names nothing yet.
+        if self.layout.names_are_level2 && rest.is_empty() {
             self.set_levels(&levels);
-            return self.read_level2_named(
-                cells, &levels, rest, columns, line, row_span, year, vocab, diags,
-            );
+            return None;
+        }
+        let named_by_level2 = levels
+            .last()
+            .filter(|l| !l.as_level1 && l.level.can_be_level2)
+            .map(|l| l.cell);
+        if self.layout.names_are_level2
+            && rest.len() <= self.layout.after_name().count()
+            && let Some(name) = named_by_level2
+        {
+            if !self.said_no_level3 {
+                self.said_no_level3 = true;
+                diags.extend(self.no_level3_diagnostic());
+            }
+            self.set_levels(&levels);
+            let parts = self.assign(name, rest, columns, vocab);
+            return Some(self.build(name, parts, line, row_span, year, vocab, diags));
         }
         let mut levels = levels;
         // `⇥⇥⇥满意度⇥≥90%`: a level-like word (not a full level name) followed by a lone value
@@ -642,7 +663,7 @@ impl Table {
         };
         // `最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …`: a row of boxes to tick is a question the
         // form asks under its table, not an indicator.
-        if let Some(boxes) = after.iter().find(|c| is_choice_boxes(&c.text)) {
+        if let Some(boxes) = after.first().filter(|c| is_choice_boxes(&c.text)) {
             diags.push(choice_row(name, boxes));
             return None;
         }
@@ -654,13 +675,12 @@ impl Table {
     /// (`指标类型 | 指标名称 | 指标值 | 指标描述`) the columns called 指标类型 and 指标名称 hold the
     /// 一级 and the 二级 (`产出指标 | 数量指标 | 375万平方米 | …`), and there is no 三级: a row
     /// that opens with both levels under columns the header gave another role (三级, 性质) makes
-    /// them level columns. A table found to have no 三级 is said once, at its header.
+    /// them level columns.
     fn settle_layout(
         &mut self,
         cells: &[Cell<'_>],
         levels: &[LevelCell<'_, '_>],
         columns: Columns,
-        diags: &mut Vec<Diagnostic>,
     ) {
         let layout = &mut self.layout;
         let positions: Vec<usize> = (0..layout.columns.len())
@@ -671,15 +691,19 @@ impl Table {
             .collect();
         let by_column = columns == Columns::Exact && layout.exact;
         let full = cells.len() == positions.len();
-        if layout.names_are_level2 && !by_column && cells.len() > positions.len() {
+        if layout.names_are_level2 && cells.len() > positions.len() {
             // More cells than the header has columns: a column the header does not name (a 三级
             // under a heading the vocabulary lacks), not a table without 三级.
             layout.names_are_level2 = false;
             layout.name_at = None;
         }
+        // Full level names (`数量指标`), not a short 三级 name that reads as one (`数量`).
+        let full_name = |l: &LevelCell<'_, '_>| key(&l.cell.text).ends_with("指标");
         let retyped = if let [first, second, ..] = levels
             && first.as_level1
             && !second.as_level1
+            && full_name(first)
+            && full_name(second)
             && (by_column || full)
         {
             let at = |k: usize, cell: &Cell<'_>| {
@@ -742,10 +766,13 @@ impl Table {
                 layout.columns = columns_now;
             }
         }
-        if layout.names_are_level2
-            && let Some(h) = layout.name_at.and_then(|i| layout.columns.get(i))
-        {
-            let message = if vocab_is_level2_word(&h.text) {
+    }
+
+    /// A table found to have no 三级, said once at its header.
+    fn no_level3_diagnostic(&self) -> Option<Diagnostic> {
+        let layout = &self.layout;
+        if let Some(h) = layout.name_at.and_then(|i| layout.columns.get(i)) {
+            let message = if is_level2_heading_word(&h.text) {
                 "指标表没有三级指标栏目，各行以二级指标作为指标名称读取".to_owned()
             } else {
                 format!(
@@ -753,55 +780,13 @@ impl Table {
                     crate::diagnostic::quoted(&h.text)
                 )
             };
-            diags.push(
+            return Some(
                 Diagnostic::warning("parse::missing-indicator-name", message)
                     .with_primary(h.span, Some("这一栏是二级指标".into()))
                     .with_help("按财预〔2021〕101号的模板，每个二级指标下应设三级指标并填写指标值；本表各行的指标以二级指标命名，按此读取"),
             );
         }
-    }
-
-    /// A row of a table with no 三级 ([`Layout::names_are_level2`]): its 二级 names it, the
-    /// cells after that are the value and what follows it. A row with no 二级 cannot be placed.
-    #[allow(clippy::too_many_arguments)]
-    fn read_level2_named<'s>(
-        &mut self,
-        cells: &[Cell<'s>],
-        levels: &[LevelCell<'_, 's>],
-        rest: &[Cell<'s>],
-        columns: Columns,
-        line: usize,
-        row_span: Span,
-        year: Option<i32>,
-        vocab: &Vocabulary,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<Indicator> {
-        let Some(named) = levels.last().filter(|l| l.level.can_be_level2) else {
-            if let (Some(first), Some(boxes)) = (
-                cells.first(),
-                rest.iter().find(|c| is_choice_boxes(&c.text)),
-            ) {
-                diags.push(choice_row(first, boxes));
-            } else if let (Some(first), Some(last)) = (cells.first(), cells.last())
-                && !rest.is_empty()
-            {
-                diags.push(
-                    Diagnostic::warning(
-                        "parse::unrecognized-line",
-                        format!(
-                            "指标表没有三级指标，这一行也没有二级指标，无法作为指标读取：“{}”",
-                            crate::diagnostic::quoted(&first.text)
-                        ),
-                    )
-                    .with_primary(first.span.cover(last.span), Some("无法归入表中任何位置".into()))
-                    .with_help("这一行的内容没有被读取；本表的指标以二级指标命名，请检查这一行是否属于指标表"),
-                );
-            }
-            return None;
-        };
-        let name = named.cell;
-        let parts = self.assign(name, rest, columns, vocab);
-        Some(self.build(name, parts, line, row_span, year, vocab, diags))
+        None
     }
 
     fn set_levels(&mut self, levels: &[LevelCell<'_, '_>]) {
@@ -1175,7 +1160,7 @@ fn level2_then_value(header: &[HeaderColumn]) -> bool {
 
 /// A header word that is the 二级 column's own (`二级指标`), not another column's word a table
 /// filled with 二级 names.
-fn vocab_is_level2_word(text: &str) -> bool {
+fn is_level2_heading_word(text: &str) -> bool {
     let k = key(text);
     k.contains("二级") || k == "评价指标"
 }
