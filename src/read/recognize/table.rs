@@ -113,22 +113,6 @@ pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Opti
     if !is_heading {
         return None;
     }
-    let role_at = |i: usize| match header.get(i).map(|h| h.role) {
-        Some(HeaderRole::Column(c)) => Some(c.role),
-        _ => None,
-    };
-    let mut name_at = (0..header.len()).find(|&i| role_at(i) == Some(ColumnRole::Name));
-    let names_are_level2 = name_at.is_none() && level2_then_value(&header);
-    if names_are_level2 {
-        name_at = (0..header.len()).find(|&i| role_at(i) == Some(ColumnRole::Level2));
-    }
-    let names = (0..header.len())
-        .filter(|&i| role_at(i) == Some(ColumnRole::Name))
-        .count();
-    let level1_column = header
-        .iter()
-        .find(|h| matches!(h.role, HeaderRole::Column(c) if c.role == ColumnRole::Level1))
-        .map_or(1, |h| h.column);
     let first_known = header
         .iter()
         .position(|h| matches!(h.role, HeaderRole::Column(c) if c.role != ColumnRole::Group));
@@ -139,18 +123,42 @@ pub fn heading(cells: &[Cell<'_>], columns: Columns, vocab: &Vocabulary) -> Opti
         .filter(|(i, (_, h))| h.role == HeaderRole::Unknown && first_known.is_some_and(|f| *i > f))
         .map(|(_, (c, _))| c.span)
         .collect();
-    let layout = Layout {
-        columns: header,
-        exact: columns == Columns::Exact,
-        level1_column,
-        name_at,
-        names_are_level2,
-        two_tracks: names > 1,
-    };
+    let layout = Layout::from_columns(header, columns == Columns::Exact);
     Some(Heading { layout, unknown })
 }
 
 impl Layout {
+    /// The layout its header columns give: where the column that names each row is (the 三级,
+    /// or the 二级 in a table without 三级), whether two tracks stand side by side, where the
+    /// 一级 is.
+    fn from_columns(columns: Vec<HeaderColumn>, exact: bool) -> Layout {
+        let role_at = |i: usize| match columns.get(i).map(|h| h.role) {
+            Some(HeaderRole::Column(c)) => Some(c.role),
+            _ => None,
+        };
+        let first = |role: ColumnRole| (0..columns.len()).find(|&i| role_at(i) == Some(role));
+        let names = (0..columns.len())
+            .filter(|&i| role_at(i) == Some(ColumnRole::Name))
+            .count();
+        let names_are_level2 = names == 0 && level2_then_value(&columns);
+        let name_at = if names_are_level2 {
+            first(ColumnRole::Level2)
+        } else {
+            first(ColumnRole::Name)
+        };
+        let level1_column = first(ColumnRole::Level1)
+            .and_then(|i| columns.get(i))
+            .map_or(1, |h| h.column);
+        Layout {
+            columns,
+            exact,
+            level1_column,
+            name_at,
+            names_are_level2,
+            two_tracks: names > 1,
+        }
+    }
+
     /// Whether rows can be read: a 三级 (or 二级) column and a value column.
     pub fn has_values(&self) -> bool {
         self.columns.iter().any(|h| {
@@ -741,29 +749,10 @@ impl Table {
             None
         };
         if let Some(columns_now) = retyped {
-            let role_at = |i: usize| match columns_now.get(i).map(|h| h.role) {
-                Some(HeaderRole::Column(c)) => Some(c.role),
-                _ => None,
-            };
-            let names: Vec<usize> = (0..columns_now.len())
-                .filter(|&i| role_at(i) == Some(ColumnRole::Name))
-                .collect();
-            let level2_named = names.is_empty() && level2_then_value(&columns_now);
+            let settled = Layout::from_columns(columns_now, layout.exact);
             // Keep the new reading only where it leaves the table a column that names each row.
-            if !names.is_empty() || level2_named {
-                layout.name_at = if level2_named {
-                    (0..columns_now.len()).find(|&i| role_at(i) == Some(ColumnRole::Level2))
-                } else {
-                    names.first().copied()
-                };
-                layout.names_are_level2 = level2_named;
-                layout.two_tracks = names.len() > 1;
-                if let Some(h) = columns_now.iter().find(
-                    |h| matches!(h.role, HeaderRole::Column(c) if c.role == ColumnRole::Level1),
-                ) {
-                    layout.level1_column = h.column;
-                }
-                layout.columns = columns_now;
+            if settled.name_at.is_some() {
+                *layout = settled;
             }
         }
     }
