@@ -845,3 +845,38 @@ fn hainan_2022_a_budget_systems_header_glued_into_one_line() {
     // 2430.30 with no unit anywhere: 元 or 万元 is not guessed.
     assert_eq!(total(p), None);
 }
+
+#[test]
+fn ganzi_2023_an_xlsx_export_in_single_spaces() {
+    let input = snapshot("40-ganzi-2023-xlsx-export-spaces.txt");
+    let p = &input.document.projects[0];
+    // `主管部门: 324-… 项目经办人:`: the department ends where the next label begins.
+    assert_eq!(
+        p.department.name.as_ref().unwrap().value,
+        "甘孜州市场监督管理部门"
+    );
+    assert_eq!(p.department.code.as_ref().unwrap().value, "324");
+    // The goals under `整体目标:`, split at `;`.
+    assert_eq!(p.goals.len(), 6);
+    assert!(
+        p.goals[0]
+            .text
+            .value
+            .starts_with("组织协调推进全州食品安全重点工作")
+    );
+    assert_eq!(p.indicators.len(), 11);
+    assert_eq!(value(p, "检查差旅费"), ("470人/天", ValueKind::Count));
+    assert_eq!(
+        value(p, "食安委成员单位食品安全工作齐抓共管"),
+        ("100%", ValueKind::Percent)
+    );
+    // No 项目名称 and no 资金总额 filled: both said.
+    assert!(p.name.is_none());
+    assert_eq!(total(p), None);
+    let codes = codes(&input);
+    assert!(
+        codes.contains(&"parse::missing-value".to_owned()),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"goals.present".to_owned()), "{codes:?}");
+}

@@ -1797,3 +1797,218 @@ fn a_probe_of_the_readings_added_for_held_out_test_8() {
     assert_eq!(project.name.as_ref().unwrap().value, "城区绿化养护项目");
     assert_eq!(project.goals[0].text.value, "完成建成区绿地养护。");
 }
+
+/// The budget year as a field of its own (`年度 | 2025`, `预算年度：2025年`) sets the form's
+/// year; `年度` heading a funds table or a year's column is not such a field.
+#[test]
+fn budget_year_as_a_field() {
+    for line in [
+        "年度 | 2024",
+        "预算年度 | 2024年",
+        "年度：2024",
+        "申报年度：2024年度",
+    ] {
+        let input = parse(&format!(
+            "项目支出绩效目标表\n项目名称 | 城区绿化养护项目\n{line}\n主管部门 | 某县住建局\n"
+        ));
+        let project = &input.document.projects[0];
+        assert_eq!(project.year.as_ref().map(|y| y.value), Some(2024), "{line}");
+        assert!(
+            !codes(&input).contains(&"parse::unrecognized-line"),
+            "{line}: {:#?}",
+            input.diagnostics
+        );
+    }
+    // The title's year stays; a label with something else than a year is not read as one.
+    let input = parse("项目支出绩效目标表\n(2025年度)\n项目名称 | 城区绿化养护项目\n年度 | 2024\n");
+    assert_eq!(
+        input.document.projects[0].year.as_ref().map(|y| y.value),
+        Some(2025)
+    );
+    let input = parse("项目支出绩效目标表\n项目名称 | 城区绿化养护项目\n年度 | 全年\n");
+    assert!(input.document.projects[0].year.is_none());
+    // Two years under `年度` are the headings of year columns, not the form's year.
+    let input = parse(
+        "项目支出绩效目标表\n项目名称 | 城区绿化养护项目\n年度 | 2024 | 2025\n资金总额 | 100 | 120\n",
+    );
+    assert!(input.document.projects[0].year.is_none());
+}
+
+/// Held-out test 9 (2026-12-02): template words and shapes of 甘孜, 坝塘, 黄石 and 甘孜's export.
+#[test]
+fn ninth_held_out_shapes() {
+    let table = "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 开展专项整治 2次\n产出指标 质量指标 整治任务完成率 100%\n满意度指标 服务对象满意度指标 公众满意度 ≥90%\n";
+    // `整体目标:` is the goals' label.
+    let input = parse(&format!(
+        "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n主管部门: 324-某州市场监督管理局\n资金总额: 20万元\n整体目标: 组织开展食品安全专项整治2次。\n{table}"
+    ));
+    let project = &input.document.projects[0];
+    assert_eq!(project.goals[0].text.value, "组织开展食品安全专项整治2次。");
+    // In running text the words are the text's own.
+    let input = parse(&format!(
+        "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n主管部门: 某局\n项目概况: 围绕全州整体目标开展整治\n资金总额: 20万元\n年度目标: 完成整治。\n{table}"
+    ));
+    let project = &input.document.projects[0];
+    assert_eq!(project.goals.len(), 1, "{:?}", project.goals);
+    assert_eq!(project.goals[0].text.value, "完成整治。");
+    // Two goal rows of `a | b |` lines joined by the reader are two periods' goals.
+    let input = parse(&format!(
+        "绩效目标表\n(2023年度)\n项目名称 | 食品安全监管 |\n主管部门 | 某局 |\n资金总额 | 20万元 |\n项目整体目标 | 完成整治。 |\n中期目标 | 建立长效机制 |\n{}",
+        table.replace(' ', " | ")
+    ));
+    let project = &input.document.projects[0];
+    assert_eq!(project.goals.len(), 1, "{:?}", project.goals);
+    assert_eq!(project.goals[0].text.value, "完成整治。");
+    assert_eq!(project.midterm_goals[0].text.value, "建立长效机制");
+    // `年度资金总额及构成 总额20万元 …`: a funds heading, then the total.
+    let input = parse(&format!(
+        "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n主管部门: 某局\n年度资金总额及构成 总额20万元 财政拨款:20万元 其他:0万元\n年度目标: 完成整治。\n{table}"
+    ));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.total.as_ref().unwrap().value.to_string(), "200000");
+    assert!(
+        !codes(&input).contains(&"parse::unrecognized-line"),
+        "{:#?}",
+        input.diagnostics
+    );
+    // An unknown label ending a department's value in space-separated text is a field of its
+    // own, empty or not; a known one too.
+    for (line, extra) in [
+        ("主管部门: 324-某州市场监督管理局 项目经办人:", None),
+        (
+            "主管部门: 324-某州市场监督管理局 项目经办人: 某某",
+            Some("某某"),
+        ),
+        (
+            "主管部门:  324-某州市场监督管理局  项目经办人:  某某",
+            Some("某某"),
+        ),
+    ] {
+        let input = parse(&format!(
+            "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n{line}\n资金总额: 20万元\n年度目标: 完成整治。\n{table}"
+        ));
+        let project = &input.document.projects[0];
+        assert_eq!(
+            project.department.name.as_ref().unwrap().value,
+            "某州市场监督管理局",
+            "{line}"
+        );
+        let found = project
+            .extra
+            .iter()
+            .find(|e| e.label == "项目经办人")
+            .map(|e| e.value.value.as_str());
+        assert_eq!(found, extra, "{line}");
+    }
+    // A place or a unit before a colon is part of the name, not a label.
+    for (line, name) in [
+        ("主管部门: 某某市 民政局:", "某某市民政局:"),
+        ("实施单位: 某某镇 养老院: 二期", "某某镇养老院:二期"),
+    ] {
+        let input = parse(&format!(
+            "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n{line}\n资金总额: 20万元\n年度目标: 完成整治。\n{table}"
+        ));
+        let project = &input.document.projects[0];
+        let read = project
+            .department
+            .name
+            .as_ref()
+            .map(|n| n.value.clone())
+            .or_else(|| project.implementer.as_ref().map(|i| i.value.clone()))
+            .unwrap();
+        assert_eq!(read.replace(' ', ""), name, "{line}");
+        assert!(project.extra.is_empty(), "{line}: {:?}", project.extra);
+    }
+    // A long extra text keeps its own `包括:`.
+    let input = parse(&format!(
+        "绩效目标表\n(2023年度)\n项目名称: 食品安全监管\n主管部门: 某局\n项目概况: 本项目 包括: 专项整治和宣传\n资金总额: 20万元\n{table}"
+    ));
+    let project = &input.document.projects[0];
+    assert!(
+        project.extra.iter().all(|e| e.label != "包括"),
+        "{:?}",
+        project.extra
+    );
+    // Glued text: an empty 主管部门编码 after the department does not replace its name.
+    let input = parse(&format!(
+        "项目绩效目标表(2021年度)项目名称镇域基础设施建设主管部门某镇人民政府主管部门编码项目单位某镇人民政府年度资金总额20万元年度目标完成集镇提质改造。\n{table}"
+    ));
+    let project = &input.document.projects[0];
+    assert_eq!(
+        project.department.name.as_ref().unwrap().value,
+        "某镇人民政府"
+    );
+    // Sources listed side by side besides 财政拨款 are together its 其他资金.
+    let input = parse(&format!(
+        "绩效目标表\n(2021年度)\n项目名称: 镇域基础设施建设\n主管部门: 某镇人民政府\n资金总额: 10606.7522万元\n财政拨款: 6923.3552万元\n二、自有资金: 0万元\n三、其他: 3683.3970万元\n年度目标: 完成集镇提质改造。\n{table}"
+    ));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.other.as_ref().unwrap().value.to_string(), "36833970");
+    // …but not a whole and its part written without `其中`,
+    let input = parse(&format!(
+        "绩效目标表\n(2021年度)\n项目名称: 镇域基础设施建设\n主管部门: 某镇人民政府\n资金总额: 100万元\n财政拨款: 60万元\n其他资金: 40万元\n单位自筹: 40万元\n年度目标: 完成集镇提质改造。\n{table}"
+    ));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.other.as_ref().unwrap().value.to_string(), "400000");
+    // …nor a part (`其中`) beside its whole.
+    let input = parse(&format!(
+        "绩效目标表\n(2021年度)\n项目名称: 镇域基础设施建设\n主管部门: 某镇人民政府\n资金总额: 100万元\n财政拨款: 60万元\n其他资金: 40万元\n其中:自有资金: 10万元\n年度目标: 完成集镇提质改造。\n{table}"
+    ));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(funds.other.as_ref().unwrap().value.to_string(), "400000");
+}
+
+/// The merged 一级 cell's text printed beside a middle row of its block (黄石 2022): the row
+/// stays under the 二级 above it.
+#[test]
+fn merged_level1_text_in_the_middle_of_its_block() {
+    let input = parse(
+        "项目支出绩效目标批复表\n(2022年度)\n项目名称 | 主体班 |\n项目金额 | 164万元 |\n项目主管部门 | 某市委党校 |\n年度绩效目标 | 主体班培训280人次。 |\n绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n数量指标 | 主体班培训人次 | 280人次 |\n产出指标 | 开设课程数量 | 220门 |\n质量指标 | 培训完成率 | 100% |\n效益指标 | 社会效益指标 | 干部理论水平 | 明显提高 |\n满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥95% |\n",
+    );
+    let indicators = &input.document.projects[0].indicators;
+    let second = &indicators[1];
+    assert_eq!(second.name.value, "开设课程数量");
+    assert_eq!(second.level2.as_ref().unwrap().value, "数量指标");
+    assert_eq!(second.level1.as_ref().unwrap().value, "产出指标");
+    assert_eq!(indicators[3].level2.as_ref().unwrap().value, "社会效益指标");
+    // Another 一级 with no 二级 beside it starts its block without one.
+    let input = parse(
+        "项目支出绩效目标批复表\n(2022年度)\n项目名称 | 主体班 |\n项目金额 | 164万元 |\n项目主管部门 | 某市委党校 |\n年度绩效目标 | 主体班培训280人次。 |\n绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 主体班培训人次 | 280人次 |\n效益指标 | 干部理论水平 | 明显提高 |\n",
+    );
+    let indicators = &input.document.projects[0].indicators;
+    assert!(indicators[1].level2.is_none(), "{:?}", indicators[1].level2);
+    // A table that writes the 一级 on every row: a row with no 二级 has none.
+    let input = parse(
+        "项目支出绩效目标批复表\n(2022年度)\n项目名称 | 主体班 |\n项目金额 | 164万元 |\n项目主管部门 | 某市委党校 |\n年度绩效目标 | 主体班培训280人次。 |\n绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 主体班培训人次 | 280人次 |\n产出指标 | 培训完成率 | 100% |\n",
+    );
+    let indicators = &input.document.projects[0].indicators;
+    assert!(indicators[1].level2.is_none(), "{:?}", indicators[1].level2);
+}
+
+/// Nothing is dropped silently: a `单位…:` line that states no unit, and a `word: value` line
+/// after a name, are said, not lost or glued to the name.
+#[test]
+fn unknown_labels_are_said() {
+    let input =
+        parse("绩效目标表\n项目名称: 某项目\n单位信息: 324001-某局机关\n主管部门: 324-某局\n");
+    assert!(
+        input
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "parse::unrecognized-line" && d.message.contains("单位信息")),
+        "{:#?}",
+        input.diagnostics
+    );
+    let input = parse("绩效目标表\n项目名称: 某项目\n经办人: 某某\n主管部门: 324-某局\n");
+    assert_eq!(
+        input.document.projects[0].name.as_ref().unwrap().value,
+        "某项目"
+    );
+    assert!(codes(&input).contains(&"parse::unrecognized-line"));
+    // A name wrapped onto the next line is still one name.
+    let input = parse("绩效目标表\n项目名称: 某某县城区道路\n维护项目\n主管部门: 324-某局\n");
+    assert_eq!(
+        input.document.projects[0].name.as_ref().unwrap().value,
+        "某某县城区道路维护项目"
+    );
+}

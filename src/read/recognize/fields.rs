@@ -220,6 +220,51 @@ impl FundsBlock {
             .any(|(s, _)| s.role == role && s.text.is_some())
     }
 
+    /// Sources other than the fiscal ones listed side by side (`二、自有资金:0万元 三、其他:3683.3970万元`)
+    /// together are the form's 其他资金: their sum, when two or more lines of that role with
+    /// different labels are equally sure of their period and none is a part (`其中…`) of
+    /// another. (Taking the first alone gave a false breakdown error.)
+    fn other_sum(&self) -> Option<Spanned<Decimal>> {
+        let lines = || {
+            self.lines.iter().filter(|(s, e)| {
+                s.role == FundsRole::Other && *e != Evidence::Midterm && s.amount.is_some()
+            })
+        };
+        let surest = lines().map(|(_, e)| *e).max()?;
+        let parts: Vec<&FundsSource> = lines()
+            .filter(|(_, e)| *e == surest)
+            .map(|(s, _)| s)
+            .collect();
+        let [first, rest @ ..] = parts.as_slice() else {
+            return None;
+        };
+        if rest.is_empty() || lines().any(|(s, _)| s.label.value.starts_with("其中")) {
+            return None;
+        }
+        // Only items numbered alike (`二、自有资金`, `三、其他`): lines without numbers may be a
+        // whole and its parts (`其他资金 20` over `单位自筹 20`).
+        let marker = |label: &str| enumeration_marker(label);
+        let style = marker(&first.label.value)?;
+        if rest.iter().any(|s| marker(&s.label.value) != Some(style)) {
+            return None;
+        }
+        let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        if labels.len() != parts.len() {
+            return None;
+        }
+        let mut sum = first.amount.clone()?;
+        for part in rest {
+            let amount = part.amount.as_ref()?;
+            sum = Spanned::new(
+                sum.value.checked_add(amount.value)?,
+                sum.span.cover(amount.span),
+            );
+        }
+        Some(sum)
+    }
+
     /// The model's funds: each field from the line that most surely states the year's amount;
     /// a multi-year total never stands for the year's.
     pub fn finish(self, diags: &mut Vec<Diagnostic>) -> Funds {
@@ -235,11 +280,27 @@ impl FundsBlock {
             fiscal: pick(FundsRole::Fiscal),
             superior: pick(FundsRole::Superior),
             own_level: pick(FundsRole::OwnLevel),
-            other: pick(FundsRole::Other),
+            other: self.other_sum().or_else(|| pick(FundsRole::Other)),
             sources: self.lines.iter().map(|(s, _)| s.clone()).collect(),
         };
         let _ = diags;
         funds
+    }
+}
+
+/// How a label is numbered as an item of a list: `二、` (a Chinese numeral and a 、), `(二)` or
+/// `2、`/`2.`; `None` when it is not.
+fn enumeration_marker(label: &str) -> Option<&'static str> {
+    const NUMERALS: &str = "一二三四五六七八九十";
+    let mut chars = label.chars();
+    match chars.next()? {
+        '(' | '（' => chars
+            .next()
+            .filter(|c| NUMERALS.contains(*c) || c.is_ascii_digit())
+            .map(|_| "bracket"),
+        c if NUMERALS.contains(c) => (chars.next()? == '、').then_some("numeral"),
+        c if c.is_ascii_digit() => matches!(chars.next()?, '、' | '.').then_some("digit"),
+        _ => None,
     }
 }
 

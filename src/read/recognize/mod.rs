@@ -242,6 +242,17 @@ fn is_field_label(m: Option<&LabelMatch>) -> bool {
     )
 }
 
+/// A field whose value is a name (project, department, unit …), not a text such as 项目概况.
+fn is_short_field_label(m: Option<&LabelMatch>) -> bool {
+    matches!(
+        m,
+        Some(LabelMatch {
+            label: Label::Field { role, .. },
+            ..
+        }) if *role != FieldRole::Extra
+    )
+}
+
 /// Words of every form as they are written in traditional characters.
 const TRADITIONAL_FORM_WORDS: &[&str] = &["績效", "項目", "指標", "資金", "預算", "目標", "補助"];
 
@@ -1214,6 +1225,9 @@ impl<'s, 'v> Parser<'s, 'v> {
             self.start_table(heading, false, span);
             return;
         }
+        if section == Section::Header && self.year_field(&row.cells) {
+            return;
+        }
         // A one-cell row in a header or goals section: label, header word, value or goal text.
         if row.loose && section != Section::Table {
             if let Some(cell) = row.cells.into_iter().next() {
@@ -1280,6 +1294,108 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             Section::Table => {}
         }
+    }
+
+    /// `主管部门: 324-某局 项目经办人: 某某` in text cut at runs of spaces: a field's value
+    /// ends where a label the vocabulary does not know begins (see `trailing_unknown_label`);
+    /// that label and its value, if it has one, are an extra field. Whether the value was
+    /// given so.
+    fn assign_before_unknown_label(
+        &mut self,
+        m: &LabelMatch,
+        written: &str,
+        label_span: Span,
+        value: &Cell<'s>,
+    ) -> bool {
+        // Only for the short fields (names, departments, units): a long text such as a
+        // 项目概况 has `包括:`-like words of its own.
+        if !is_short_field_label(Some(m)) {
+            return false;
+        }
+        let Some((at, colon_end)) = trailing_unknown_label(&value.text) else {
+            return false;
+        };
+        if value
+            .text
+            .get(at..colon_end)
+            .is_none_or(|l| self.labels.label(l).is_some())
+        {
+            return false;
+        }
+        let short = |range: std::ops::Range<usize>, most: usize| {
+            value
+                .text
+                .get(range)
+                .is_some_and(|t| t.chars().count() <= most)
+        };
+        if !short(0..at, 40) || !short(colon_end..value.text.len(), 20) {
+            return false;
+        }
+        let Some(before) = split::sub_cell(value, 0..at) else {
+            return false;
+        };
+        self.assign(m, written, label_span, std::slice::from_ref(&before), None);
+        if let Some(label) = split::sub_cell(value, at..colon_end)
+            && let Some(rest) = split::sub_cell(value, colon_end..value.text.len())
+        {
+            let extra = LabelMatch {
+                label: Label::Field {
+                    role: FieldRole::Extra,
+                    fallback: false,
+                },
+                scale: None,
+                key: key(&label.text).into_owned(),
+            };
+            let written = extra.key.clone();
+            self.assign(
+                &extra,
+                &written,
+                label.span,
+                std::slice::from_ref(&rest),
+                None,
+            );
+        }
+        true
+    }
+
+    /// The budget year as a field of its own: `年度 | 2025`, `预算年度：2025年`. Its labels are
+    /// not in the vocabulary: `年度` is a word of funds headings and goal labels, and in glued
+    /// text it would cut `年度总体目标`-like words. So only a row of just the label and a year is
+    /// read, and a year the title gave is kept.
+    fn year_field(&mut self, cells: &[Cell<'s>]) -> bool {
+        let (label, value) = match cells {
+            [label, value] => (key(&label.text), value),
+            [one] => {
+                let k = key(&one.text);
+                let Some((label, _)) = k.split_once(':') else {
+                    return false;
+                };
+                (std::borrow::Cow::Owned(label.to_owned()), one)
+            }
+            _ => return false,
+        };
+        if !YEAR_LABELS.contains(&label.as_ref()) {
+            return false;
+        }
+        let value_key = key(&value.text);
+        let value_key = value_key
+            .split_once(':')
+            .filter(|_| cells.len() == 1)
+            .map_or(value_key.as_ref(), |(_, v)| v);
+        let digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+        let Some(year) = year_line(value_key)
+            .or_else(|| digits(value_key).then(|| value_key.parse().ok()).flatten())
+        else {
+            return false;
+        };
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|f| f.project.year.is_none())
+        {
+            self.set_year(year, value.span);
+        }
+        true
     }
 
     /// A row whose first cell is what a merged, vertically written label left of `年度总体目标`
@@ -1572,6 +1688,13 @@ impl<'s, 'v> Parser<'s, 'v> {
                 self.heading_label(&m);
                 return;
             }
+            // `主管部门: 324-某局 项目经办人: 某某`: the value ends where a label the vocabulary
+            // does not know begins; that label and its value are an extra field.
+            if let Some(v) = &value
+                && self.assign_before_unknown_label(&m, &written, label_span, v)
+            {
+                return;
+            }
             // An amount with more text glued after it: the text is the next piece.
             let (value, tail) = match value {
                 Some(v) if matches!(m.label, Label::Funds { .. }) => {
@@ -1618,7 +1741,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                         if let Label::Goals(period) = m.label {
                             form.section = Section::Goals(period);
                             form.established = true;
-                            let generic = ["总体目标", "项目绩效目标", "绩效目标"];
+                            let generic = GENERIC_GOAL_LABELS;
                             if form
                                 .goal_columns
                                 .last()
@@ -1681,6 +1804,14 @@ impl<'s, 'v> Parser<'s, 'v> {
             p => p,
         };
         if let Some(pending) = pending {
+            if self.assign_before_unknown_label(
+                &pending.label,
+                &pending.written,
+                pending.cell_span,
+                &cell,
+            ) {
+                return;
+            }
             let remember = matches!(pending.label.label, Label::Field { .. });
             self.assign(
                 &pending.label,
@@ -1735,7 +1866,21 @@ impl<'s, 'v> Parser<'s, 'v> {
             .cells
             .last()
             .is_some_and(|c| c.text.trim_end().ends_with(['。', '；', ';', ':', '：']));
-        if ends || cell.text.chars().count() > 40 || last.cells.len() >= MAX_WRAPPED_CELLS {
+        // A line opening with a word and a colon (`经办人: 某某`) is a label the vocabulary does
+        // not know, not more of a name or a department.
+        let opens_with_label = is_short_field_label(Some(&last.label)) && {
+            let head: String = cell.text.chars().take(9).collect();
+            head.find([':', '：']).is_some_and(|at| {
+                let word = head.get(..at).unwrap_or("");
+                (2..=8).contains(&word.chars().count())
+                    && word.chars().all(crate::read::value_text::is_han)
+            })
+        };
+        if ends
+            || opens_with_label
+            || cell.text.chars().count() > 40
+            || last.cells.len() >= MAX_WRAPPED_CELLS
+        {
             return false;
         }
         if let Some(form) = self.current.as_mut()
@@ -2361,6 +2506,8 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
         // A label cell split from its glued value; a label followed by `(万元)` cells …
         let mut cells: Vec<Cell<'s>> = Vec::with_capacity(row.cells.len() + 2);
+        // Cells that are labels the vocabulary does not know (see `trailing_unknown_label`).
+        let mut unknown_labels: Vec<usize> = Vec::new();
         let mut k = usize::from(skip_first);
         while let Some(cell) = row.cells.get(k) {
             k += 1;
@@ -2437,6 +2584,44 @@ impl<'s, 'v> Parser<'s, 'v> {
                     cells.extend(split::sub_cell(cell, 0..end));
                     cells.extend(split::sub_cell(cell, end..cell.text.len()));
                 }
+                // `主管部门: 324-某局 项目经办人:`: in text cut at runs of spaces, a field's value
+                // ending in a word and a colon ends where that label (one the vocabulary does
+                // not know) begins; the label and what follows it are an extra field.
+                _ if !delimited
+                    && cells.last().is_some_and(|c| {
+                        is_short_field_label(self.labels.label(&c.text).as_ref())
+                    })
+                    && let Some((at, colon_end)) = trailing_unknown_label(&cell.text)
+                    && cell
+                        .text
+                        .get(at..colon_end)
+                        .is_some_and(|l| self.labels.label(l).is_none()) =>
+                {
+                    cells.extend(split::sub_cell(cell, 0..at));
+                    if let Some(label) = split::sub_cell(cell, at..colon_end) {
+                        unknown_labels.push(cells.len());
+                        cells.push(label);
+                    }
+                    cells.extend(split::sub_cell(cell, colon_end..cell.text.len()));
+                }
+                // The same label as a cell of its own after the field's value.
+                _ if !delimited
+                    && cells.len() >= 2
+                    && cells.get(cells.len() - 2).is_some_and(|c| {
+                        is_short_field_label(self.labels.label(&c.text).as_ref())
+                    })
+                    && let Some(colon_end) = unknown_label_len(&cell.text)
+                    && cell
+                        .text
+                        .get(..colon_end)
+                        .is_some_and(|l| self.labels.label(l).is_none()) =>
+                {
+                    if let Some(label) = split::sub_cell(cell, 0..colon_end) {
+                        unknown_labels.push(cells.len());
+                        cells.push(label);
+                    }
+                    cells.extend(split::sub_cell(cell, colon_end..cell.text.len()));
+                }
                 _ => cells.push(cell.clone()),
             }
         }
@@ -2448,6 +2633,17 @@ impl<'s, 'v> Parser<'s, 'v> {
         // Each cell's label, looked up once.
         let mut labels: Vec<Option<LabelMatch>> = Vec::with_capacity(cells.len());
         for (j, c) in cells.iter().enumerate() {
+            if unknown_labels.contains(&j) {
+                labels.push(Some(LabelMatch {
+                    label: Label::Field {
+                        role: FieldRole::Extra,
+                        fallback: false,
+                    },
+                    scale: None,
+                    key: key(&c.text).into_owned(),
+                }));
+                continue;
+            }
             let m = self.labels.label(&c.text).or_else(|| {
                 // The cell right after a field's label is its value, even one that reads as a
                 // label built on another (`实施单位 | 区县主管部门`).
@@ -2520,7 +2716,7 @@ impl<'s, 'v> Parser<'s, 'v> {
                 continue;
             }
             if let Label::Goals(period) = m.label {
-                let generic = ["总体目标", "项目绩效目标", "绩效目标"].contains(&m.key.as_str());
+                let generic = GENERIC_GOAL_LABELS.contains(&m.key.as_str());
                 // `总体目标 | 中期目标 | …` over `| 年度目标 | …`: the generic label heads the
                 // rows, the one after it says whose goals the row holds.
                 let next_is_goal_label = matches!(
@@ -2572,9 +2768,45 @@ impl<'s, 'v> Parser<'s, 'v> {
                         continue;
                     }
                 }
-                let values: Vec<Cell<'s>> = cells.get(i..).unwrap_or(&[]).to_vec();
+                // Up to another goal label that opens a line (`年度目标 | … |` and `中期目标 | … |`
+                // joined from two lines): that one's goals are its own.
+                let text = self.source.text();
+                let end = (i + 1..cells.len())
+                    .find(|&j| {
+                        matches!(
+                            labels.get(j),
+                            Some(Some(LabelMatch {
+                                label: Label::Goals(_),
+                                ..
+                            }))
+                        ) && cells.get(j - 1).zip(cells.get(j)).is_some_and(|(a, b)| {
+                            let between = text.get(a.span.end..b.span.start).unwrap_or("");
+                            memchr::memchr(b'\n', between.as_bytes()).is_some()
+                        })
+                    })
+                    .unwrap_or(cells.len());
+                // Not after goal labels alone (`中期目标 | 年度目标` over `总体目标 | … | …`).
+                let is_goal_label = |m: &Option<LabelMatch>| {
+                    matches!(
+                        m,
+                        Some(LabelMatch {
+                            label: Label::Goals(_),
+                            ..
+                        })
+                    )
+                };
+                let end = if labels.get(i..end).unwrap_or(&[]).iter().all(is_goal_label) {
+                    cells.len()
+                } else {
+                    end
+                };
+                let values: Vec<Cell<'s>> = cells.get(i..end).unwrap_or(&[]).to_vec();
                 self.goal_cells(&values, period);
-                break;
+                if end >= cells.len() {
+                    break;
+                }
+                i = end;
+                continue;
             }
             let mut values: Vec<Cell<'s>> = cells
                 .get(i..)
@@ -2616,11 +2848,32 @@ impl<'s, 'v> Parser<'s, 'v> {
                     cell_span: cell.span,
                     written,
                 };
+                // A total's period as its words say, when the label is one.
+                let total = |j: usize| match labels.get(j) {
+                    Some(Some(LabelMatch {
+                        label:
+                            Label::Funds {
+                                role: crate::model::FundsRole::Total,
+                                period,
+                            },
+                        ..
+                    })) => cells
+                        .get(j)
+                        .map(|c| FundsBlock::label_period(&key(&c.text), *period)),
+                    _ => None,
+                };
                 if i >= cells.len() {
                     // The last cell of its row: the value may come on the next line.
                     if let Some(form) = self.current.as_mut() {
                         form.pending = Some(pending);
                     }
+                } else if total(i - 1).is_some()
+                    && total(i).is_some()
+                    && total(i - 1).flatten() != Some(Period::Midterm)
+                    && total(i).flatten() != Some(Period::Midterm)
+                {
+                    // `年度资金总额及构成 | 总额20万元`: the first total heads the second (not an
+                    // empty 中期 total beside the year's: `中期预算资金总额 | 年度预算资金总额 | 25`).
                 } else {
                     if let Label::Funds { period, .. } = pending.label.label {
                         funds_pairs += 1;
@@ -2811,6 +3064,17 @@ impl<'s, 'v> Parser<'s, 'v> {
             Label::MoneyUnit => {
                 if let Some((unit, scale)) = self.vocab.money_unit(&joined) {
                     self.set_scale((Spanned::new(unit, span), scale));
+                } else {
+                    // `单位信息: 324001-某局机关`: no unit, and no field jixiao knows.
+                    let cell = joined_cell(values, span);
+                    let text = format!("{written}{}", cell.text);
+                    let whole = Cell {
+                        text: std::borrow::Cow::Owned(text),
+                        span: label_span.cover(cell.span),
+                        column: cell.column,
+                        col_span: 1,
+                    };
+                    self.unrecognized_cell(&whole, "无法识别的内容");
                 }
             }
             Label::FundsHeading => {}
@@ -4214,6 +4478,70 @@ fn ends_in_year(cell: &Cell<'_>) -> Option<Spanned<i32>> {
 }
 
 /// `(2025年度)`, `（2025年度）`, `2025年度`, `2020年度)`.
+/// Where a label the vocabulary does not know begins at the end of a field's value cut at
+/// runs of spaces: a blank, two to eight Han characters (brackets allowed) and a colon
+/// (`324-某局 项目经办人:`, `某局 项目经办人: 某某`). Returns the label's start and the end of
+/// its colon.
+fn trailing_unknown_label(text: &str) -> Option<(usize, usize)> {
+    let mut blank_before = false;
+    for (at, c) in text.char_indices() {
+        if is_blank(c) {
+            blank_before = true;
+            continue;
+        }
+        if std::mem::take(&mut blank_before)
+            && let Some(len) = unknown_label_len(text.get(at..).unwrap_or(""))
+        {
+            return Some((at, at + len));
+        }
+    }
+    None
+}
+
+/// The length of a label the vocabulary does not know at the start of `text`: two to eight
+/// Han characters ending in a word fields are named by (`…人`, `…电话`, `…名称` …) and a colon.
+/// (A place or a unit before a colon — `某某镇 养老院:`, `某某市 民政局:`, `一期:` — is part of a
+/// name, not a label.)
+fn unknown_label_len(text: &str) -> Option<usize> {
+    for (count, (j, d)) in text.char_indices().enumerate() {
+        if matches!(d, ':' | '：') {
+            let word = text.get(..j).unwrap_or("");
+            let named = FIELD_NAME_ENDINGS.iter().any(|e| word.ends_with(e));
+            return ((2..=8).contains(&count) && named).then_some(j + d.len_utf8());
+        }
+        if !crate::read::value_text::is_han(d) || count >= 8 {
+            return None;
+        }
+    }
+    None
+}
+
+/// Words a header field's name ends in (`项目经办人`, `经办人电话`, `项目类型` …).
+const FIELD_NAME_ENDINGS: [&str; 18] = [
+    "人", "电话", "名称", "编码", "代码", "编号", "时间", "日期", "期限", "类型", "类别", "性质",
+    "级次", "方式", "地点", "依据", "邮箱", "传真",
+];
+
+/// Goal labels that say no period: over `中期目标 | 年度目标` they head the rows, and the label
+/// after them says whose goals each row holds.
+const GENERIC_GOAL_LABELS: [&str; 5] = [
+    "总体目标",
+    "项目绩效目标",
+    "绩效目标",
+    "整体目标",
+    "项目整体目标",
+];
+
+/// Labels of the budget year as a field (see [`Parser::year_field`]).
+const YEAR_LABELS: [&str; 6] = [
+    "年度",
+    "预算年度",
+    "申报年度",
+    "所属年度",
+    "项目年度",
+    "绩效年度",
+];
+
 fn year_line(key: &str) -> Option<i32> {
     let inner = key.strip_prefix(['(', '（']).unwrap_or(key);
     let inner = inner.strip_suffix([')', '）']).unwrap_or(inner);

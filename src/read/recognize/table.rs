@@ -254,6 +254,8 @@ pub struct Table {
     settled: bool,
     /// A table without 三级 has been said to be one.
     said_no_level3: bool,
+    /// The row before wrote its 一级 (a table that repeats it on every row, not a merged cell).
+    level1_on_last_row: bool,
 }
 
 impl Table {
@@ -268,6 +270,7 @@ impl Table {
             annual_values: 0,
             midterm_values: 0,
             settled: false,
+            level1_on_last_row: false,
             said_no_level3: false,
         };
         if streamed {
@@ -780,6 +783,10 @@ impl Table {
 
     fn set_levels(&mut self, levels: &[LevelCell<'_, '_>]) {
         let levels = levels.get(..levels.len().min(2)).unwrap_or(levels);
+        let level1_on_last_row = std::mem::replace(
+            &mut self.level1_on_last_row,
+            matches!(levels, [l] if l.as_level1) || levels.len() > 1,
+        );
         let spanned =
             |l: &LevelCell<'_, '_>| Spanned::new(l.level.canonical.to_owned(), l.cell.span);
         let written = |l: &LevelCell<'_, '_>| {
@@ -789,10 +796,21 @@ impl Table {
         match levels {
             [] => {}
             [l] if l.as_level1 => {
+                // The same 一级 again with no 二级 beside it is the text of its merged cell,
+                // printed beside a middle row of its block (PDF text puts a merged cell's text
+                // at its vertical middle): the row stays under the 二级 above it. (Not in a
+                // table that writes the 一级 on every row: there the row has no 二级.)
+                let same_block = !level1_on_last_row
+                    && self
+                        .level1
+                        .as_ref()
+                        .is_some_and(|p| p.value == l.level.canonical);
                 self.level1 = Some(spanned(l));
                 self.level1_text = written(l);
-                self.level2 = None;
-                self.level2_text = None;
+                if !same_block {
+                    self.level2 = None;
+                    self.level2_text = None;
+                }
             }
             [l] => {
                 self.level2 = Some(spanned(l));
