@@ -1807,9 +1807,13 @@ fn budget_year_as_a_field() {
         "预算年度 | 2024年",
         "年度：2024",
         "申报年度：2024年度",
+        "年度 | 2024 |",
+        "| 预算年度 | 2024年 |",
     ] {
+        // Rows closed by `|` are closed so throughout.
+        let close = if line.ends_with('|') { " |" } else { "" };
         let input = parse(&format!(
-            "项目支出绩效目标表\n项目名称 | 城区绿化养护项目\n{line}\n主管部门 | 某县住建局\n"
+            "项目支出绩效目标表\n项目名称 | 城区绿化养护项目{close}\n{line}\n主管部门 | 某县住建局{close}\n"
         ));
         let project = &input.document.projects[0];
         assert_eq!(project.year.as_ref().map(|y| y.value), Some(2024), "{line}");

@@ -220,10 +220,11 @@ impl FundsBlock {
             .any(|(s, _)| s.role == role && s.text.is_some())
     }
 
-    /// Sources other than the fiscal ones listed side by side (`二、自有资金:0万元 三、其他:3683.3970万元`)
+    /// Sources besides 财政拨款 listed as items of one list (`二、自有资金:0万元 三、其他:3683.3970万元`)
     /// together are the form's 其他资金: their sum, when two or more lines of that role with
-    /// different labels are equally sure of their period and none is a part (`其中…`) of
-    /// another. (Taking the first alone gave a false breakdown error.)
+    /// different labels are numbered alike, equally sure of their period, and none is a part
+    /// (`其中…`). (Taking the first alone gave a false breakdown error; lines without numbers
+    /// may be a whole and its parts, so they are not summed.)
     fn other_sum(&self) -> Option<Spanned<Decimal>> {
         let lines = || {
             self.lines.iter().filter(|(s, e)| {
@@ -241,11 +242,12 @@ impl FundsBlock {
         if rest.is_empty() || lines().any(|(s, _)| s.label.value.starts_with("其中")) {
             return None;
         }
-        // Only items numbered alike (`二、自有资金`, `三、其他`): lines without numbers may be a
-        // whole and its parts (`其他资金 20` over `单位自筹 20`).
-        let marker = |label: &str| enumeration_marker(label);
-        let style = marker(&first.label.value)?;
-        if rest.iter().any(|s| marker(&s.label.value) != Some(style)) {
+        // `其他资金 20` over `单位自筹 20` is a whole and its part.
+        let style = enumeration_marker(&first.label.value)?;
+        if rest
+            .iter()
+            .any(|s| enumeration_marker(&s.label.value) != Some(style))
+        {
             return None;
         }
         let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();

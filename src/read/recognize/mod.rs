@@ -2674,6 +2674,14 @@ impl<'s, 'v> Parser<'s, 'v> {
                 if year_heading.is_some() && is_year_column(&key(&cell.text)) {
                     continue;
                 }
+                // `… | 年度 | 2024 | …`: the budget year as a field (see `year_field`).
+                if let Some(next) = cells.get(i)
+                    && !is_label(i)
+                    && self.year_field(&[cell.clone(), next.clone()])
+                {
+                    i += 1;
+                    continue;
+                }
                 // A heading: the next cell is a label or there is none (`人均经费标准(元) | 300`
                 // is a field with its value, not the unit of the form's funds).
                 let heading = cells.get(i).is_none() || is_label(i);
