@@ -1942,6 +1942,13 @@ fn ninth_held_out_shapes() {
         project.department.name.as_ref().unwrap().value,
         "某镇人民政府"
     );
+    // A filled one gives the department its code.
+    let input = parse(
+        "绩效目标表 |\n(2021年度) |\n项目名称 | 镇域基础设施建设 |\n主管部门 | 某镇人民政府 | 主管部门编码 | 324001 |\n资金总额 | 20万元 |\n年度目标 | 完成集镇提质改造。 |\n一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 开展专项整治 | 2次 |\n",
+    );
+    let department = &input.document.projects[0].department;
+    assert_eq!(department.code.as_ref().unwrap().value, "324001");
+    assert_eq!(department.name.as_ref().unwrap().value, "某镇人民政府");
     // Sources listed side by side besides 财政拨款 are together its 其他资金.
     let input = parse(&format!(
         "绩效目标表\n(2021年度)\n项目名称: 镇域基础设施建设\n主管部门: 某镇人民政府\n资金总额: 10606.7522万元\n财政拨款: 6923.3552万元\n二、自有资金: 0万元\n三、其他: 3683.3970万元\n年度目标: 完成集镇提质改造。\n{table}"

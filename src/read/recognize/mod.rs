@@ -2993,10 +2993,23 @@ impl<'s, 'v> Parser<'s, 'v> {
                         }
                     }
                     (FieldRole::Implementer, _) => form.project.implementer = Some(text_value),
-                    (FieldRole::Extra, _) => form.project.extra.push(ExtraField {
-                        label: written.to_owned(),
-                        value: text_value,
-                    }),
+                    (FieldRole::Extra, _) => {
+                        // `主管部门 | 某局 | 主管部门编码 | 324`: the department's code, when the
+                        // name gave none.
+                        let code = text_value.value.trim();
+                        if DEPARTMENT_CODE_LABELS.contains(&written)
+                            && form.project.department.code.is_none()
+                            && (3..=12).contains(&code.len())
+                            && code.bytes().all(|b| b.is_ascii_digit())
+                        {
+                            form.project.department.code =
+                                Some(Spanned::new(code.to_owned(), text_value.span));
+                        }
+                        form.project.extra.push(ExtraField {
+                            label: written.to_owned(),
+                            value: text_value,
+                        });
+                    }
                 }
             }
             Label::Funds { role, period } => {
@@ -4539,6 +4552,9 @@ const GENERIC_GOAL_LABELS: [&str; 5] = [
     "整体目标",
     "项目整体目标",
 ];
+
+/// Labels of the department's code in a cell of its own (kept in `extra`, and the code).
+const DEPARTMENT_CODE_LABELS: [&str; 3] = ["主管部门编码", "主管部门代码", "部门编码"];
 
 /// Labels of the budget year as a field (see [`Parser::year_field`]).
 const YEAR_LABELS: [&str; 6] = [
