@@ -1868,14 +1868,8 @@ impl<'s, 'v> Parser<'s, 'v> {
             .is_some_and(|c| c.text.trim_end().ends_with(['。', '；', ';', ':', '：']));
         // A line opening with a word and a colon (`经办人: 某某`) is a label the vocabulary does
         // not know, not more of a name or a department.
-        let opens_with_label = is_short_field_label(Some(&last.label)) && {
-            let head: String = cell.text.chars().take(9).collect();
-            head.find([':', '：']).is_some_and(|at| {
-                let word = head.get(..at).unwrap_or("");
-                (2..=8).contains(&word.chars().count())
-                    && word.chars().all(crate::read::value_text::is_han)
-            })
-        };
+        let opens_with_label =
+            is_short_field_label(Some(&last.label)) && han_word_and_colon(&cell.text).is_some();
         if ends
             || opens_with_label
             || cell.text.chars().count() > 40
@@ -2387,6 +2381,17 @@ impl<'s, 'v> Parser<'s, 'v> {
         })
     }
 
+    /// Whether two cells of a row were on different lines of the source (a row joined from
+    /// lines).
+    fn line_break_between(&self, a: &Cell<'_>, b: &Cell<'_>) -> bool {
+        let between = self
+            .source
+            .text()
+            .get(a.span.end..b.span.start)
+            .unwrap_or("");
+        memchr::memchr(b'\n', between.as_bytes()).is_some()
+    }
+
     /// Where a second row starts in `cells`, joined from lines: the first cell of a line that
     /// is a level name, after a cell of the line before that reads as a value.
     fn row_opened_after_value(&self, cells: &[Cell<'s>], year: Option<i32>) -> Option<usize> {
@@ -2400,13 +2405,11 @@ impl<'s, 'v> Parser<'s, 'v> {
         {
             return None;
         }
-        let text = self.source.text();
         (2..cells.len()).find(|&at| {
             let (Some(before), Some(cell)) = (cells.get(at - 1), cells.get(at)) else {
                 return false;
             };
-            let between = text.get(before.span.end..cell.span.start).unwrap_or("");
-            memchr::memchr(b'\n', between.as_bytes()).is_some()
+            self.line_break_between(before, cell)
                 && self.vocab.level(&cell.text).is_some()
                 && table::looks_like_value(&before.text, year)
         })
@@ -2778,22 +2781,6 @@ impl<'s, 'v> Parser<'s, 'v> {
                 }
                 // Up to another goal label that opens a line (`年度目标 | … |` and `中期目标 | … |`
                 // joined from two lines): that one's goals are its own.
-                let text = self.source.text();
-                let end = (i + 1..cells.len())
-                    .find(|&j| {
-                        matches!(
-                            labels.get(j),
-                            Some(Some(LabelMatch {
-                                label: Label::Goals(_),
-                                ..
-                            }))
-                        ) && cells.get(j - 1).zip(cells.get(j)).is_some_and(|(a, b)| {
-                            let between = text.get(a.span.end..b.span.start).unwrap_or("");
-                            memchr::memchr(b'\n', between.as_bytes()).is_some()
-                        })
-                    })
-                    .unwrap_or(cells.len());
-                // Not after goal labels alone (`中期目标 | 年度目标` over `总体目标 | … | …`).
                 let is_goal_label = |m: &Option<LabelMatch>| {
                     matches!(
                         m,
@@ -2803,6 +2790,16 @@ impl<'s, 'v> Parser<'s, 'v> {
                         })
                     )
                 };
+                let end = (i + 1..cells.len())
+                    .find(|&j| {
+                        labels.get(j).is_some_and(is_goal_label)
+                            && cells
+                                .get(j - 1)
+                                .zip(cells.get(j))
+                                .is_some_and(|(a, b)| self.line_break_between(a, b))
+                    })
+                    .unwrap_or(cells.len());
+                // Not after goal labels alone (`中期目标 | 年度目标` over `总体目标 | … | …`).
                 let end = if labels.get(i..end).unwrap_or(&[]).iter().all(is_goal_label) {
                     cells.len()
                 } else {
@@ -4524,11 +4521,20 @@ fn trailing_unknown_label(text: &str) -> Option<(usize, usize)> {
 /// (A place or a unit before a colon — `某某镇 养老院:`, `某某市 民政局:`, `一期:` — is part of a
 /// name, not a label.)
 fn unknown_label_len(text: &str) -> Option<usize> {
+    let (word_end, colon_end) = han_word_and_colon(text)?;
+    let word = text.get(..word_end).unwrap_or("");
+    FIELD_NAME_ENDINGS
+        .iter()
+        .any(|e| word.ends_with(e))
+        .then_some(colon_end)
+}
+
+/// Two to eight Han characters and a colon at the start of `text`: where the word ends and
+/// where the colon does.
+fn han_word_and_colon(text: &str) -> Option<(usize, usize)> {
     for (count, (j, d)) in text.char_indices().enumerate() {
         if matches!(d, ':' | '：') {
-            let word = text.get(..j).unwrap_or("");
-            let named = FIELD_NAME_ENDINGS.iter().any(|e| word.ends_with(e));
-            return ((2..=8).contains(&count) && named).then_some(j + d.len_utf8());
+            return (2..=8).contains(&count).then_some((j, j + d.len_utf8()));
         }
         if !crate::read::value_text::is_han(d) || count >= 8 {
             return None;
