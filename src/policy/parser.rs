@@ -546,13 +546,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::expr
         | Rule::if_expr
         | Rule::or_expr
-        | Rule::and_expr
-        | Rule::not_expr
         | Rule::cmp_expr
-        | Rule::add_expr
-        | Rule::mul_expr
-        | Rule::unary
-        | Rule::coalesce
+        | Rule::negated
         | Rule::postfix
         | Rule::paren
         | Rule::name
@@ -565,7 +560,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::quantity_lit
         | Rule::date_lit => "表达式",
         Rule::cmp_op => "比较运算符",
-        Rule::add_op | Rule::mul_op => "运算符",
+        Rule::add_op | Rule::mul_op | Rule::coalesce_op => "运算符",
         Rule::is_tail => "`is missing` 或 `is present`",
         Rule::in_tail => "`in`",
         Rule::field_name => "字段名",
@@ -883,22 +878,16 @@ fn node(kind: ExprKind, span: Span, children: &[&Expr]) -> Result<Expr> {
     Ok(Expr { kind, span, depth })
 }
 
-/// Skip the grammar levels that only pass one operand through (`expr` → `or_expr` → … →
-/// `postfix` for a plain name), without recursion: each level of real nesting then costs a
-/// couple of stack frames, not a dozen.
+/// Skip the grammar levels that only pass one operand through (`expr` → `or_expr` →
+/// `cmp_expr` → `postfix` for a plain name), without recursion: each level of real nesting
+/// then costs a couple of stack frames, not a dozen.
 fn descend(mut pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
     loop {
         let passes_through = match pair.as_rule() {
             Rule::expr | Rule::paren => true,
-            Rule::or_expr
-            | Rule::and_expr
-            | Rule::not_expr
-            | Rule::cmp_expr
-            | Rule::add_expr
-            | Rule::mul_expr
-            | Rule::unary
-            | Rule::coalesce
-            | Rule::postfix => pair.clone().into_inner().count() == 1,
+            Rule::or_expr | Rule::cmp_expr | Rule::postfix => {
+                pair.clone().into_inner().count() == 1
+            }
             _ => false,
         };
         if !passes_through {
@@ -967,52 +956,28 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                 depth,
             })
         }
-        // Left-associative chains: `a or b or c`, `a + b - c`, `a ?? b ?? c`.
-        Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr | Rule::coalesce => {
-            let mut parts = pair.into_inner();
-            let mut acc = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
-            let mut op = None;
-            for part in parts {
+        // `not* cmp ((or | and) not* cmp)*`: `and` binds tighter than `or`, both to the left.
+        Rule::or_expr => {
+            let mut terms = Vec::new();
+            let mut ops = Vec::new();
+            let mut nots = Vec::new();
+            for part in pair.into_inner() {
                 match part.as_rule() {
-                    Rule::kw_or | Rule::kw_and | Rule::add_op | Rule::mul_op => {
-                        op = Some(part.as_str().to_owned())
-                    }
+                    Rule::kw_not => nots.push(part),
+                    Rule::kw_or => ops.push(Precedence::Or),
+                    Rule::kw_and => ops.push(Precedence::And),
                     _ => {
-                        let rhs = build_expr(part, offset)?;
-                        acc = match (rule, op.take().as_deref()) {
-                            (Rule::or_expr, _) => binary(acc, rhs, ExprKind::Or)?,
-                            (Rule::and_expr, _) => binary(acc, rhs, ExprKind::And)?,
-                            (Rule::coalesce, _) => binary(acc, rhs, ExprKind::Coalesce)?,
-                            (_, Some("+")) => {
-                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Add, a, b))?
-                            }
-                            (_, Some("-")) => {
-                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Sub, a, b))?
-                            }
-                            (_, Some("*")) => {
-                                binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Mul, a, b))?
-                            }
-                            _ => binary(acc, rhs, |a, b| ExprKind::Arith(ArithOp::Div, a, b))?,
-                        };
+                        let operand = build_expr(part, offset)?;
+                        terms.push(prefixed(&nots, operand, offset, ExprKind::Not)?);
+                        nots.clear();
                     }
                 }
             }
-            Ok(acc)
-        }
-        Rule::not_expr | Rule::unary => {
-            let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-            let (ops, rest) = parts.split_at(parts.len().saturating_sub(1));
-            let operand = build_expr(rest.first().cloned().ok_or_else(|| internal(span))?, offset)?;
-            let make = if rule == Rule::not_expr {
-                ExprKind::Not
-            } else {
-                ExprKind::Neg
-            };
-            prefixed(ops, operand, offset, make)
+            fold_chain(terms, ops, span)
         }
         Rule::cmp_expr => {
-            let mut parts = pair.into_inner();
-            let lhs = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+            let mut parts = pair.into_inner().peekable();
+            let lhs = arith_chain(&mut parts, offset, span)?;
             let Some(tail) = parts.next() else {
                 return Ok(lhs);
             };
@@ -1033,12 +998,10 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                     })
                 }
                 Rule::in_tail => {
-                    let inner: Vec<Pair<'_, Rule>> = tail.into_inner().collect();
-                    let negated = inner.iter().any(|p| p.as_rule() == Rule::kw_not);
-                    let list = build_expr(
-                        inner.into_iter().last().ok_or_else(|| internal(span))?,
-                        offset,
-                    )?;
+                    let mut inner = tail.into_inner().peekable();
+                    let negated = inner.next_if(|p| p.as_rule() == Rule::kw_not).is_some();
+                    inner.next_if(|p| p.as_rule() == Rule::kw_in);
+                    let list = arith_chain(&mut inner, offset, span)?;
                     let depth = depth_over(span, &[&lhs, &list])?;
                     Ok(Expr {
                         kind: ExprKind::In {
@@ -1059,7 +1022,7 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                         "<" => CmpOp::Lt,
                         _ => CmpOp::Gt,
                     };
-                    let rhs = build_expr(parts.next().ok_or_else(|| internal(span))?, offset)?;
+                    let rhs = arith_chain(&mut parts, offset, span)?;
                     let depth = depth_over(span, &[&lhs, &rhs])?;
                     Ok(Expr {
                         kind: ExprKind::Compare(op, Box::new(lhs), Box::new(rhs)),
@@ -1068,6 +1031,12 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
                     })
                 }
             }
+        }
+        // `-x`, `- -x`: the signs apply innermost first.
+        Rule::negated => {
+            let mut parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
+            let operand = build_expr(parts.pop().ok_or_else(|| internal(span))?, offset)?;
+            prefixed(&parts, operand, offset, ExprKind::Neg)
         }
         Rule::postfix => {
             let mut parts = pair.into_inner();
@@ -1086,6 +1055,99 @@ fn build_expr(pair: Pair<'_, Rule>, offset: usize) -> Result<Expr> {
         }
         _ => build_primary(pair, offset),
     }
+}
+
+/// The binary operators of the flat chains, loosest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Precedence {
+    Or,
+    And,
+    Coalesce,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Precedence {
+    /// Operators of one level group alike (`a - b + c` is `(a - b) + c`).
+    fn level(self) -> u8 {
+        match self {
+            Precedence::Or => 0,
+            Precedence::And => 1,
+            Precedence::Coalesce => 2,
+            Precedence::Add | Precedence::Sub => 3,
+            Precedence::Mul | Precedence::Div => 4,
+        }
+    }
+
+    fn join(self, lhs: Expr, rhs: Expr) -> Result<Expr> {
+        match self {
+            Precedence::Or => binary(lhs, rhs, ExprKind::Or),
+            Precedence::And => binary(lhs, rhs, ExprKind::And),
+            Precedence::Coalesce => binary(lhs, rhs, ExprKind::Coalesce),
+            Precedence::Add => binary(lhs, rhs, |a, b| ExprKind::Arith(ArithOp::Add, a, b)),
+            Precedence::Sub => binary(lhs, rhs, |a, b| ExprKind::Arith(ArithOp::Sub, a, b)),
+            Precedence::Mul => binary(lhs, rhs, |a, b| ExprKind::Arith(ArithOp::Mul, a, b)),
+            Precedence::Div => binary(lhs, rhs, |a, b| ExprKind::Arith(ArithOp::Div, a, b)),
+        }
+    }
+}
+
+/// `t0 op1 t1 op2 t2 …` as a tree: tighter operators first, each level to the left — the tree
+/// one grammar rule per level built (operator precedence parsing with two stacks).
+fn fold_chain(terms: Vec<Expr>, ops: Vec<Precedence>, span: Span) -> Result<Expr> {
+    let mut terms = terms.into_iter();
+    let mut operands = vec![terms.next().ok_or_else(|| internal(span))?];
+    let mut pending: Vec<Precedence> = Vec::new();
+    let reduce = |operands: &mut Vec<Expr>, op: Precedence| -> Result<()> {
+        let rhs = operands.pop().ok_or_else(|| internal(span))?;
+        let lhs = operands.pop().ok_or_else(|| internal(span))?;
+        operands.push(op.join(lhs, rhs)?);
+        Ok(())
+    };
+    for op in ops {
+        while let Some(&top) = pending.last()
+            && top.level() >= op.level()
+        {
+            pending.pop();
+            reduce(&mut operands, top)?;
+        }
+        pending.push(op);
+        operands.push(terms.next().ok_or_else(|| internal(span))?);
+    }
+    while let Some(top) = pending.pop() {
+        reduce(&mut operands, top)?;
+    }
+    match (operands.pop(), operands.is_empty()) {
+        (Some(tree), true) => Ok(tree),
+        _ => Err(internal(span)),
+    }
+}
+
+/// `operand (op operand)*` from the front of `parts`, up to the first pair that is neither.
+fn arith_chain<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    offset: usize,
+    span: Span,
+) -> Result<Expr> {
+    let mut terms = Vec::new();
+    let mut ops = Vec::new();
+    loop {
+        let operand = parts.next().ok_or_else(|| internal(span))?;
+        terms.push(build_expr(operand, offset)?);
+        let op = match parts.peek().map(|p| (p.as_rule(), p.as_str())) {
+            Some((Rule::coalesce_op, _)) => Precedence::Coalesce,
+            Some((Rule::add_op, "+")) => Precedence::Add,
+            Some((Rule::add_op, _)) => Precedence::Sub,
+            Some((Rule::mul_op, "*")) => Precedence::Mul,
+            Some((Rule::mul_op, _)) => Precedence::Div,
+            _ => break,
+        };
+        parts.next();
+        ops.push(op);
+    }
+    fold_chain(terms, ops, span)
 }
 
 fn build_comprehension(pair: Pair<'_, Rule>, offset: usize) -> Result<(Comprehension, Vec<Expr>)> {
@@ -1637,6 +1699,84 @@ mod tests {
             "{}",
             errors[0].message
         );
+    }
+
+    #[test]
+    fn operators_bind_by_precedence_and_to_the_left() {
+        // The tree as fully bracketed text, each node's span checked against its operands'.
+        fn shape(e: &Expr, text: &str) -> String {
+            let covered = |a: &Expr, b: &Expr| {
+                assert_eq!(e.span, a.span.cover(b.span), "span of {:?}", e.kind);
+            };
+            match &e.kind {
+                ExprKind::Name(n) => n.name.clone(),
+                ExprKind::Number(n) => n.to_string(),
+                ExprKind::Field(b, f) => format!("{}.{}", shape(b, text), f.name),
+                ExprKind::Neg(x) => format!("(-{})", shape(x, text)),
+                ExprKind::Not(x) => format!("(not {})", shape(x, text)),
+                ExprKind::Arith(op, a, b) => {
+                    covered(a, b);
+                    format!("({} {op:?} {})", shape(a, text), shape(b, text))
+                }
+                ExprKind::Coalesce(a, b) => format!("({} ?? {})", shape(a, text), shape(b, text)),
+                ExprKind::Compare(op, a, b) => {
+                    covered(a, b);
+                    format!("({} {op:?} {})", shape(a, text), shape(b, text))
+                }
+                ExprKind::And(a, b) => format!("({} and {})", shape(a, text), shape(b, text)),
+                ExprKind::Or(a, b) => {
+                    covered(a, b);
+                    format!("({} or {})", shape(a, text), shape(b, text))
+                }
+                ExprKind::In {
+                    negated,
+                    item,
+                    list,
+                } => {
+                    format!(
+                        "({} in{} {})",
+                        shape(item, text),
+                        if *negated { "!" } else { "" },
+                        shape(list, text)
+                    )
+                }
+                ExprKind::Is { missing, expr, .. } => {
+                    format!(
+                        "({} is {})",
+                        shape(expr, text),
+                        if *missing { "missing" } else { "present" }
+                    )
+                }
+                other => panic!("{other:?} in {text}"),
+            }
+        }
+        for (text, want) in [
+            ("a or b and c or d", "((a or (b and c)) or d)"),
+            (
+                "not a and not not b == c",
+                "((not a) and (not (not (b Eq c))))",
+            ),
+            (
+                "a - b + c * d / e - f",
+                "(((a Sub b) Add ((c Mul d) Div e)) Sub f)",
+            ),
+            ("x ?? n - 1 ?? m * 2", "((x ?? (n Sub 1)) ?? (m Mul 2))"),
+            ("-a.b * - -c", "((-a.b) Mul (-(-c)))"),
+            (
+                "a + 1 <= b ?? 0 and x not in ys or y.z is missing",
+                "((((a Add 1) Le (b ?? 0)) and (x in! ys)) or (y.z is missing))",
+            ),
+            ("(a or b) and c", "((a or b) and c)"),
+        ] {
+            let e = parse_expr(text, 0).unwrap();
+            assert_eq!(shape(&e, text), want, "{text}");
+            // A bracket's operand keeps its own span (without the brackets).
+            let start = usize::from(text.starts_with('('));
+            assert_eq!(e.span, Span::new(start, text.len()), "{text}");
+        }
+        // Comparisons do not chain.
+        assert!(parse_expr("a < b < c", 0).is_err());
+        assert!(parse_expr("a is missing == b", 0).is_err());
     }
 
     #[test]
