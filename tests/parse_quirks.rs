@@ -2023,3 +2023,25 @@ fn unknown_labels_are_said() {
         "某某县城区道路维护项目"
     );
 }
+
+/// Held-out test 10 (衡山 2020): a glued 专项资金 self-evaluation names its fund under
+/// `专项资金名称`; not a label, so the other-document note failed and the file gave a false
+/// `parse::no-forms` error (the same table under `项目名称` was said to be a 自评表). The label
+/// names a target form's project too.
+#[test]
+fn a_special_fund_name_label() {
+    let glued = "2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮县级主管部门某县商务和粮食局实施单位某股项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额194.9194.9100%\n";
+    let input = parse(glued);
+    assert!(input.document.projects.is_empty());
+    assert_eq!(codes(&input), ["parse::other-document"]);
+    let form = parse(
+        "专项资金绩效目标表\n专项资金名称\t县级储备粮补贴\n主管部门\t某县商务和粮食局\n实施单位\t某县商务和粮食局\n资金总额（万元）\t194.9\n年度绩效目标\t目标1：储备粮数量不减。\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t储备粮数量\t≥500吨\n",
+    );
+    let [project] = form.document.projects.as_slice() else {
+        panic!("{:?}", codes(&form));
+    };
+    assert_eq!(
+        project.name.as_ref().map(|n| n.value.as_str()),
+        Some("县级储备粮补贴")
+    );
+}

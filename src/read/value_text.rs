@@ -265,6 +265,17 @@ fn build_date(
             Rule::cmp => op = comparator(part),
             Rule::by => by = true,
             Rule::date => date = Some(build_calendar_date(part, year)?),
+            Rule::year_only => {
+                let shape = part.into_inner().next();
+                by |= shape
+                    .as_ref()
+                    .is_some_and(|s| s.as_rule() == Rule::y_within);
+                let (y, _, _) = match shape {
+                    Some(s) => date_numbers(s)?,
+                    None => (None, None, None),
+                };
+                date = y.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31));
+            }
             Rule::date_range => {
                 // The deadline of a period is its end.
                 date = Some(build_range_end(part, year)?);
@@ -689,7 +700,13 @@ mod fast {
                 problem: Some(ValueProblem::Unrecognized { suggestion: None }),
             });
         }
-        date(text).or_else(|| quantity(text))
+        // A year (`2021年`, `≥2021年内`) is a period, not a count: the grammar reads it.
+        date(text).or_else(|| {
+            if text.contains('年') {
+                return None;
+            }
+            quantity(text)
+        })
     }
 
     pub(super) fn comparator(text: &str) -> (Option<Comparator>, &str) {
@@ -832,6 +849,10 @@ mod tests {
             "==5",
             "≥5%以下",
             "5元钱",
+            "2021年",
+            "≥2021年内",
+            "3年",
+            "2021年林业局自评表",
         ];
         for cell in cells.chain(extra) {
             assert_eq!(
@@ -1031,6 +1052,36 @@ mod tests {
             None,
         );
         check("-5元", ValueKind::Money, None, Some("-5"), Some("元"));
+    }
+
+    #[test]
+    fn a_year_alone_is_a_period_ending_on_31_december() {
+        // Held-out test 10 (金寨 2021): `2021年全年` was a count of 2021 in the unit 年全年.
+        for (text, by) in [
+            ("2021年", false),
+            ("2021年度", false),
+            ("2021年全年", false),
+            ("2021 年", false),
+            ("2021年内", true),
+            ("2021年度以内", true),
+            ("2021年之内完成", true),
+        ] {
+            let parsed = parse_value(text, None);
+            assert_eq!(parsed.problem, None, "{text}");
+            assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
+            assert_eq!(
+                parsed.value.date,
+                NaiveDate::from_ymd_opt(2021, 12, 31),
+                "{text}"
+            );
+            assert_eq!(parsed.value.by, by, "{text}");
+        }
+        // A count of years stays one; a period of several years is no deadline.
+        assert_eq!(parse_value("≥3年", None).value.kind, ValueKind::Count);
+        assert_eq!(
+            parse_value("2021年-2023年", None).value.kind,
+            ValueKind::Text
+        );
     }
 
     #[test]
