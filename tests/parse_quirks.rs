@@ -1823,12 +1823,40 @@ fn budget_year_as_a_field() {
             input.diagnostics
         );
     }
-    // The title's year stays; a label with something else than a year is not read as one.
-    let input = parse("项目支出绩效目标表\n(2025年度)\n项目名称 | 城区绿化养护项目\n年度 | 2024\n");
+    // The title's year stays, and the field that contradicts it is said, at both places; one
+    // that agrees is not. A label with something else than a year is not read as one.
+    let text = "项目支出绩效目标表\n(2025年度)\n项目名称 | 城区绿化养护项目\n年度 | 2024\n";
+    let input = parse(text);
     assert_eq!(
         input.document.projects[0].year.as_ref().map(|y| y.value),
         Some(2025)
     );
+    let conflict: Vec<_> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "parse::conflicting-year")
+        .collect();
+    let [said] = conflict.as_slice() else {
+        panic!("{:#?}", input.diagnostics);
+    };
+    let at = |s: jixiao::span::Span| &text[s.start..s.end];
+    assert_eq!(said.primary.as_ref().map(|l| at(l.span)), Some("2024"));
+    assert_eq!(
+        said.secondary.first().map(|l| at(l.span)),
+        Some("(2025年度)")
+    );
+    let agreeing = parse(&text.replace("2024", "2025"));
+    assert!(!codes(&agreeing).contains(&"parse::conflicting-year"));
+    // A year on a line before the title gives way to the field (the deadlines below it were
+    // 2024's in the probe), and the difference is said too.
+    let input = parse(
+        "某县城区道路维护项目2023年\n项目支出绩效目标表\n项目名称 | 城区道路维护项目 |\n年度 | 2024年 |\n",
+    );
+    assert_eq!(
+        input.document.projects[0].year.as_ref().map(|y| y.value),
+        Some(2024)
+    );
+    assert!(codes(&input).contains(&"parse::conflicting-year"));
     let input = parse("项目支出绩效目标表\n项目名称 | 城区绿化养护项目\n年度 | 全年\n");
     assert!(input.document.projects[0].year.is_none());
     // Two years under `年度` are the headings of year columns, not the form's year.

@@ -71,6 +71,10 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "指标表只填写了中期指标：按中期指标读取",
     ),
     ("parse::outside-form", "表格之外的文字（已跳过）"),
+    (
+        "parse::conflicting-year",
+        "表中“年度”一栏的年份与标题的年度不一致（按标题检查）",
+    ),
     ("value::unrecognized", "无法识别的指标值"),
     ("value::out-of-range", "指标值中的数值超出可精确计算的范围"),
     ("value::invalid-date", "指标值不是有效日期"),
@@ -1388,12 +1392,48 @@ impl<'s, 'v> Parser<'s, 'v> {
         else {
             return false;
         };
-        if self
-            .current
-            .as_ref()
-            .is_some_and(|f| f.project.year.is_none())
-        {
-            self.set_year(year, value.span);
+        let (title, near_title) = self.current.as_ref().map_or((None, None), |f| {
+            let at = |y: &Spanned<i32>| (y.value, y.span);
+            (
+                f.project.year.as_ref().map(at),
+                f.wrapped_year.as_ref().map(at),
+            )
+        });
+        // The title's year is kept over the field's; the field's over a year written near the
+        // title (a line before it, a wrapped title). A field that says another year than the
+        // one kept or overridden is said, at both places, not dropped.
+        let (kept, other, other_year) = match (title, near_title) {
+            (Some((t, at)), _) => (t, at, year),
+            (None, near) => {
+                self.set_year(year, value.span);
+                match near {
+                    Some((w, at)) => (year, at, w),
+                    None => return true,
+                }
+            }
+        };
+        if kept != other_year {
+            let (message, mark, help) = if title.is_some() {
+                (
+                    format!("“{label}”一栏写的是 {year} 年，与标题的 {kept} 年度不一致"),
+                    format!("标题：{kept} 年度"),
+                    format!("按标题的 {kept} 年度检查（时效指标的日期等）；请核对哪一处是对的"),
+                )
+            } else {
+                (
+                    format!("“{label}”一栏写的是 {year} 年，与标题处的 {other_year} 年不一致"),
+                    format!("标题处：{other_year} 年"),
+                    format!(
+                        "按“{label}”一栏的 {year} 年度检查（时效指标的日期等）；请核对哪一处是对的"
+                    ),
+                )
+            };
+            self.diags.push(
+                Diagnostic::warning("parse::conflicting-year", message)
+                    .with_primary(value.span, Some(format!("{year} 年")))
+                    .with_label(other, mark)
+                    .with_help(help),
+            );
         }
         true
     }
