@@ -2073,3 +2073,33 @@ fn a_special_fund_name_label() {
         Some("县级储备粮补贴")
     );
 }
+
+/// A notice that ends by naming its attachment (`附件：…绩效目标表`, then a signature and a
+/// date) has no form in it: said so, at that line, rather than that a title was found and
+/// nothing under it could be read. With more text after the line, it may head a form in a
+/// layout that could not be read, and the old message stands.
+#[test]
+fn a_notice_naming_its_attachment() {
+    let notice = "关于下达2024年某某专项资金的通知\n各乡镇：\n现将资金下达给你们，请按规定使用。\n附件：2024年某某专项资金项目支出绩效目标表\n某县财政局\n2024年3月1日\n";
+    let input = parse(notice);
+    let no_forms: Vec<_> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "parse::no-forms")
+        .collect();
+    let [said] = no_forms.as_slice() else {
+        panic!("{:#?}", input.diagnostics);
+    };
+    assert!(said.message.contains("附件"), "{}", said.message);
+    let line = said
+        .primary
+        .as_ref()
+        .map(|l| &notice[l.span.start..l.span.end]);
+    assert_eq!(line, Some("附件：2024年某某专项资金项目支出绩效目标表"));
+    let more = parse(&format!("{notice}一 二 三\n四 五 六\n七 八\n九 十\n"));
+    let said = more
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "parse::no-forms");
+    assert!(said.is_some_and(|d| d.message.contains("找到了绩效目标表的标题")));
+}

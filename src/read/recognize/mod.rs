@@ -503,6 +503,22 @@ impl Assembler {
             // A title was found and nothing under it could be read: say so there, rather than
             // that there is no form at all.
             let mut no_forms = match first_title {
+                // `附件：…绩效目标表` closing a notice: the form is the attachment, not here.
+                Some(title)
+                    if names_an_attachment(
+                        text.get(title.start..title.end),
+                        text.get(title.end..),
+                    ) =>
+                {
+                    Diagnostic::error(
+                        "parse::no-forms",
+                        "文件中没有绩效目标表：这一行提到的是附件，附件的内容不在这份文件中",
+                    )
+                    .with_primary(title, Some("提到的附件".into()))
+                    .with_help(
+                        "附件通常是单独的文件（Word、Excel、PDF）或网页上的下载链接：请检查附件本身",
+                    )
+                }
                 Some(title) => Diagnostic::error(
                     "parse::no-forms",
                     "找到了绩效目标表的标题，但没有读出表中的任何栏目或指标",
@@ -573,6 +589,24 @@ fn join_wrapped<'s>(cells: &[Cell<'s>]) -> Cell<'s> {
 #[derive(Default)]
 struct HeaderRun<'s> {
     cells: Vec<Cell<'s>>,
+}
+
+/// A line that names an attachment (`附件：…绩效目标表`, `附表2 …`) with no more than a
+/// signature and a date after it, as a notice ends: the form is not in the file. (With more
+/// text after it, the line may head the form in a layout that could not be read.)
+fn names_an_attachment(line: Option<&str>, after: Option<&str>) -> bool {
+    let line = line.unwrap_or_default().trim_start();
+    let named = ["附件", "附表"].iter().any(|w| {
+        line.strip_prefix(w)
+            .is_some_and(|rest| !rest.trim().is_empty())
+    });
+    let lines_after = after
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(4)
+        .count();
+    named && lines_after < 4
 }
 
 /// What is said of a self-evaluation with no title, known by its columns.
