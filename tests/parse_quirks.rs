@@ -1977,6 +1977,13 @@ fn ninth_held_out_shapes() {
     let department = &input.document.projects[0].department;
     assert_eq!(department.code.as_ref().unwrap().value, "324001");
     assert_eq!(department.name.as_ref().unwrap().value, "某镇人民政府");
+    // …also from a row above the department's (the department's own reading dropped it).
+    let input = parse(
+        "项目支出绩效目标表\n(2025年度)\n项目名称\t测试项目\n主管部门编码\t324\n主管部门\t某县住建局\n",
+    );
+    let department = &input.document.projects[0].department;
+    assert_eq!(department.code.as_ref().unwrap().value, "324");
+    assert_eq!(department.name.as_ref().unwrap().value, "某县住建局");
     // Sources listed side by side besides 财政拨款 are together its 其他资金.
     let input = parse(&format!(
         "绩效目标表\n(2021年度)\n项目名称: 镇域基础设施建设\n主管部门: 某镇人民政府\n资金总额: 10606.7522万元\n财政拨款: 6923.3552万元\n二、自有资金: 0万元\n三、其他: 3683.3970万元\n年度目标: 完成集镇提质改造。\n{table}"

@@ -3051,7 +3051,9 @@ impl<'s, 'v> Parser<'s, 'v> {
                     (FieldRole::Department, false) => {
                         let cell = joined_cell(values, span);
                         let (code, name) = split_department(&cell);
-                        form.project.department.code = code;
+                        // A code given by a `主管部门编码` row above stays when the name has none.
+                        let earlier = form.project.department.code.take();
+                        form.project.department.code = code.or(earlier);
                         form.project.department.name = name;
                     }
                     (FieldRole::Department, true) => {
