@@ -1847,6 +1847,16 @@ fn budget_year_as_a_field() {
     );
     let agreeing = parse(&text.replace("2024", "2025"));
     assert!(!codes(&agreeing).contains(&"parse::conflicting-year"));
+    // Year columns after a label are headings, not the form's year (the probe).
+    for row in [
+        "资金来源\t年度\t2024\t2025\t2026",
+        "资金情况 | 年度 | 2024 | 2025 |",
+    ] {
+        let input = parse(&format!(
+            "项目支出绩效目标表\n(2025年度)\n{row}\n项目名称\t测试项目\n"
+        ));
+        assert!(!codes(&input).contains(&"parse::conflicting-year"), "{row}");
+    }
     // A year on a line before the title gives way to the field (the deadlines below it were
     // 2024's in the probe), and the difference is said too.
     let input = parse(
@@ -2109,4 +2119,17 @@ fn a_notice_naming_its_attachment() {
         .iter()
         .find(|d| d.code == "parse::no-forms");
     assert!(said.is_some_and(|d| d.message.contains("找到了绩效目标表的标题")));
+    // Its year or unit line after it: the form has begun (cut, or unreadable).
+    for begun in ["(2025年度)", "单位：万元"] {
+        let input = parse(&format!("附件：2025年度项目支出绩效目标表\n{begun}\n"));
+        let said = input
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "parse::no-forms");
+        assert!(
+            said.is_some_and(|d| d.message.contains("找到了绩效目标表的标题")),
+            "{begun}: {:#?}",
+            input.diagnostics
+        );
+    }
 }

@@ -853,6 +853,9 @@ mod tests {
             "≥2021年内",
             "3年",
             "2021年林业局自评表",
+            "2000年一遇",
+            "≥1000年",
+            "2025年上半年",
         ];
         for cell in cells.chain(extra) {
             assert_eq!(
@@ -1082,6 +1085,22 @@ mod tests {
             parse_value("2021年-2023年", None).value.kind,
             ValueKind::Text
         );
+        // Only a year of this era, and only the whole value (the probe of the first version:
+        // `≥1000年` became a date, `2000年一遇` and `2025年上半年` unreadable).
+        for (text, amount) in [
+            ("≥1000年", "1000"),
+            ("2000年一遇", "2000"),
+            ("2025年上半年", "2025"),
+        ] {
+            let parsed = parse_value(text, None);
+            assert_eq!(parsed.problem, None, "{text}");
+            assert_eq!(parsed.value.kind, ValueKind::Count, "{text}");
+            assert_eq!(parsed.value.amount, Some(dec(amount)), "{text}");
+        }
+        for text in ["2025年年底", "2025年度末", "2025年度全年"] {
+            let v = parse_value(text, None).value;
+            assert_eq!(v.date, NaiveDate::from_ymd_opt(2025, 12, 31), "{text}");
+        }
     }
 
     #[test]

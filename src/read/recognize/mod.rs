@@ -600,13 +600,16 @@ fn names_an_attachment(line: Option<&str>, after: Option<&str>) -> bool {
         line.strip_prefix(w)
             .is_some_and(|rest| !rest.trim().is_empty())
     });
-    let lines_after = after
+    let mut lines_after = after
         .unwrap_or_default()
         .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(4)
-        .count();
-    named && lines_after < 4
+        .filter(|l| !l.trim().is_empty());
+    // `(2025年度)` or `单位：万元` right after it: the form has begun, and was cut or unreadable.
+    let form_begins = lines_after.next().is_some_and(|l| {
+        let k = key(l);
+        year_line(&k).is_some() || k.starts_with("单位") || k.starts_with("金额单位")
+    });
+    named && !form_begins && lines_after.take(3).count() < 3
 }
 
 /// What is said of a self-evaluation with no title, known by its columns.
@@ -2751,9 +2754,14 @@ impl<'s, 'v> Parser<'s, 'v> {
                 if year_heading.is_some() && is_year_column(&key(&cell.text)) {
                     continue;
                 }
-                // `… | 年度 | 2024 | …`: the budget year as a field (see `year_field`).
+                // `… | 年度 | 2024 | …`: the budget year as a field (see `year_field`); not
+                // `资金来源 | 年度 | 2024 | 2025`, the headings of year columns.
                 if let Some(next) = cells.get(i)
                     && !is_label(i)
+                    && !cells.get(i + 1).is_some_and(|after| {
+                        let k = key(&after.text);
+                        is_year_column(&k) || names_a_year(&k)
+                    })
                     && self.year_field(&[cell.clone(), next.clone()])
                 {
                     i += 1;
@@ -3980,6 +3988,15 @@ fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(us
     }
     this.filter(|_| this_years == 1 && count > 1)
         .map(|this| (this, count))
+}
+
+/// `2025`, `2025年`, `2025年度`: a year and nothing else (a year column's heading).
+fn names_a_year(key: &str) -> bool {
+    let digits = key
+        .strip_suffix("年度")
+        .or_else(|| key.strip_suffix('年'))
+        .unwrap_or(key);
+    digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A funds column headed by the year it is about: 上年…, 本年…, 当年…, 下年….
