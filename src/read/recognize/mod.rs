@@ -73,7 +73,7 @@ pub const READER_CODES: &[(&str, &str)] = &[
     ("parse::outside-form", "表格之外的文字（已跳过）"),
     (
         "parse::conflicting-year",
-        "表中“年度”一栏的年份与标题的年度不一致（按标题检查）",
+        "表中“年度”一栏的年份与标题的年度不一致",
     ),
     ("value::unrecognized", "无法识别的指标值"),
     ("value::out-of-range", "指标值中的数值超出可精确计算的范围"),
@@ -1148,12 +1148,19 @@ impl<'s, 'v> Parser<'s, 'v> {
                 }
                 return;
             }
-            if self.current.as_ref().is_none_or(|f| !f.established)
-                && let Some(cell) = row.cells.first()
+            if let Some(cell) = row.cells.first()
                 && let Some(year) = ends_in_year(cell)
             {
                 let line = self.source.line_number(row.span.end);
-                self.wrapped_title_year = Some((year, line));
+                if self.current.as_ref().is_none_or(|f| !f.established) {
+                    self.wrapped_title_year = Some((year, line));
+                } else if words_then_year(&cell.text) && self.title_on_line(line) {
+                    // `某县另一项目2024年` right above the next form's title, at the end of a
+                    // form: that form's heading, not a glued row of this one (its year read as
+                    // a deadline gave a false deadline-in-year error).
+                    self.wrapped_title_year = Some((year, line));
+                    return;
+                }
             }
             if let Some(cell) = row.cells.first()
                 && let Some(scale) = self.money_unit_line(cell)
@@ -3328,6 +3335,12 @@ impl<'s, 'v> Parser<'s, 'v> {
         self.open_form(opening);
     }
 
+    /// Whether the line at 0-based `index` (the line after 1-based line `index`) is a title.
+    fn title_on_line(&self, index: usize) -> bool {
+        let text = self.source.slice(self.source.line_span(index));
+        title(&key(text), self.vocab).is_some()
+    }
+
     fn open_form(&mut self, opening: Span) {
         self.finish_form();
         self.flush_outside();
@@ -3988,6 +4001,24 @@ fn year_columns(cells: &[Cell<'_>], labels: &[Option<LabelMatch>]) -> Option<(us
     }
     this.filter(|_| this_years == 1 && count > 1)
         .map(|this| (this, count))
+}
+
+/// `某县另一项目2024年`: words with no blank or digit in them, then a year — a heading's shape,
+/// not a row's (`设施使用期限 2021-2023年`, `2021-2023年` are values of rows).
+fn words_then_year(text: &str) -> bool {
+    let text = text.trim();
+    let head = text
+        .strip_suffix("年度")
+        .or_else(|| text.strip_suffix('年'))
+        .and_then(|t| t.get(..t.len().saturating_sub(4)))
+        .unwrap_or("");
+    head.chars()
+        .filter(|c| crate::read::value_text::is_han(*c))
+        .count()
+        >= 2
+        && !head
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
 /// `2025`, `2025年`, `2025年度`: a year and nothing else (a year column's heading).
