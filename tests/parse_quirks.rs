@@ -17,6 +17,19 @@ fn codes(input: &Input) -> Vec<&str> {
     input.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
+/// The one diagnostic of `code` (fails when there is none, or more than one).
+fn only<'i>(input: &'i Input, code: &str) -> &'i jixiao::diagnostic::Diagnostic {
+    let found: Vec<_> = input
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .collect();
+    match found.as_slice() {
+        [one] => one,
+        _ => panic!("not one {code}: {:#?}", input.diagnostics),
+    }
+}
+
 const HEADER: &str = "项目支出绩效目标批复表\n(2025年度)\n项目名称\t\t测试项目\t\t\n主管部门及代码\t\t[164]某局\t实施单位\t某局\t\n资金来源\t\t年度资金情况\t\t\n\t\t资金总额(元):\t\t100,000\t\n\t\t财政拨款\t\t100,000\t\n\t\t其中: 上级补助\t\t0\t\n\t\t本级安排\t\t100,000\t\n\t\t其他资金\t\t0\t\n年度总体目标\t\t目标1: 完成工作。\t\t\n";
 
 fn form(table: &str) -> String {
@@ -1831,14 +1844,7 @@ fn budget_year_as_a_field() {
         input.document.projects[0].year.as_ref().map(|y| y.value),
         Some(2025)
     );
-    let conflict: Vec<_> = input
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "parse::conflicting-year")
-        .collect();
-    let [said] = conflict.as_slice() else {
-        panic!("{:#?}", input.diagnostics);
-    };
+    let said = only(&input, "parse::conflicting-year");
     let at = |s: jixiao::span::Span| &text[s.start..s.end];
     assert_eq!(said.primary.as_ref().map(|l| at(l.span)), Some("2024"));
     assert_eq!(
@@ -2099,14 +2105,7 @@ fn a_special_fund_name_label() {
 fn a_notice_naming_its_attachment() {
     let notice = "关于下达2024年某某专项资金的通知\n各乡镇：\n现将资金下达给你们，请按规定使用。\n附件：2024年某某专项资金项目支出绩效目标表\n某县财政局\n2024年3月1日\n";
     let input = parse(notice);
-    let no_forms: Vec<_> = input
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "parse::no-forms")
-        .collect();
-    let [said] = no_forms.as_slice() else {
-        panic!("{:#?}", input.diagnostics);
-    };
+    let said = only(&input, "parse::no-forms");
     assert!(said.message.contains("附件"), "{}", said.message);
     let line = said
         .primary
