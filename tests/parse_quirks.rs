@@ -2178,3 +2178,50 @@ fn a_heading_line_above_the_next_title_is_not_a_row() {
     );
     assert_eq!(parse(&text).document.projects[0].indicators.len(), 3);
 }
+
+/// A table written without outer `|` whose merged cells came out empty: ` | 质量指标 | …` opens
+/// with an empty cell. It is a row of its own, and so is the bare `a | b` row after it — not
+/// the rest of a `| … |` row cut by a line break (which closes with `|`).
+#[test]
+fn rows_opening_with_an_empty_cell_in_a_table_without_outer_pipes() {
+    let text = "项目支出绩效目标表\n(2024年度)\n项目名称 | 农村公路养护经费\n主管部门及代码 | [066]某县交通运输局\n项目资金(万元) | 年度资金总额 | 120\n | 其中：财政拨款 | 120\n | 其他资金 | 0\n年度总体目标 | 完成农村公路日常养护\n一级指标 | 二级指标 | 三级指标 | 指标值\n产出指标 | 数量指标 | 养护农村公路里程 | ≥1200公里\n | 质量指标 | 路面优良率 | ≥85%\n | 时效指标 | 完成时间 | 2024年12月31日前\n成本指标 | 经济成本指标 | 养护成本 | ≤120万元\n效益指标 | 社会效益指标 | 群众出行条件 | 有效改善\n满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90%\n";
+    let input = parse(text);
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let form = &input.document.projects[0];
+    assert_eq!(form.goals.len(), 1, "{:#?}", form.goals);
+    assert_eq!(
+        form.funds.other.as_ref().map(|m| m.value.to_string()),
+        Some("0".into())
+    );
+    let names: Vec<(&str, &str)> = form
+        .indicators
+        .iter()
+        .map(|i| {
+            (
+                i.level2.as_ref().map_or("", |l| l.value.as_str()),
+                i.name.value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("数量指标", "养护农村公路里程"),
+            ("质量指标", "路面优良率"),
+            ("时效指标", "完成时间"),
+            ("经济成本指标", "养护成本"),
+            ("社会效益指标", "群众出行条件"),
+            ("服务对象满意度指标", "群众满意度"),
+        ]
+    );
+    assert_eq!(
+        form.indicators[1].level1.as_ref().unwrap().value,
+        "产出指标"
+    );
+    // A `| … |` row cut inside its last cell still joins the line that closes it.
+    let bordered = "项目支出绩效目标表\n(2024年度)\n项目名称 | 农村公路养护经费\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 全年养护农村\n公路里程 | ≥1200公里 |\n";
+    let input = parse(bordered);
+    let form = &input.document.projects[0];
+    assert_eq!(form.indicators.len(), 1, "{:#?}", input.diagnostics);
+    assert!(form.indicators[0].name.value.contains("公路里程"));
+}

@@ -34,6 +34,9 @@ pub struct LineRows<'s> {
     /// The last line that ended a row with a run of `||`: near it, the table's rows end so, and
     /// a line closed by one `|` before a line closed by a run is the first part of a row.
     last_run_end: Option<usize>,
+    /// The last line that was a whole `a | b` row with no `|` before its first cell: near it,
+    /// the table has no outer `|`, and a line opening with `|` begins with an empty cell.
+    last_unbordered_row: Option<usize>,
 }
 
 impl<'s> LineRows<'s> {
@@ -45,6 +48,7 @@ impl<'s> LineRows<'s> {
             open: None,
             ready: VecDeque::with_capacity(2),
             last_run_end: None,
+            last_unbordered_row: None,
         }
     }
 
@@ -99,6 +103,17 @@ impl<'s> LineRows<'s> {
         // row whose last cell was cut by a line break, nor the first cells of a row that the
         // next lines end (`一级指标 | 二级指标 | 三级指标 |` + `指标值 |` + `||`).
         let open_by_pipe = open.as_ref().filter(|row| row.opened_by_pipe);
+        // ` | 其他资金 | 0` among rows with no outer `|` (`项目资金 | 年度资金总额 | 120`) is a
+        // row whose first cell is empty, not a `| … |` row cut by a line break: the next line
+        // that neither opens nor closes with `|` (`年度总体目标 | 目标1：…`) is a row of its own.
+        // (The rest of a cut `| … |` row closes with `|`.)
+        let after_empty_first_cell = open_by_pipe.is_some_and(|row| !row.ends_with_pipe(source))
+            && !starts_with_pipe
+            && !trimmed.ends_with('|')
+            && self
+                .last_unbordered_row
+                .is_some_and(|line| index - line <= UNBORDERED_ROWS_REACH);
+        let open_by_pipe = open_by_pipe.filter(|_| !after_empty_first_cell);
         let closed_row = is_whole_row(trimmed)
             && !(rows_end_with_runs && next_ends_with_run(source, index, end))
             && !continues_in_flattened_rows(source, index, end)
@@ -113,8 +128,11 @@ impl<'s> LineRows<'s> {
             && !rows_end_with_runs
             && !ends_cut_cell(source, index, end);
         let whole_row = !starts_with_pipe && (closed_row || open_row);
-        if starts_with_pipe || whole_row || is_year_line(trimmed) {
+        if starts_with_pipe || whole_row || is_year_line(trimmed) || after_empty_first_cell {
             close(source, open, rows);
+        }
+        if whole_row {
+            self.last_unbordered_row = Some(index);
         }
         let row = open.get_or_insert(OpenPipeRow {
             start,
@@ -313,6 +331,9 @@ fn next_ends_with_run(source: &SourceFile, index: usize, end: usize) -> bool {
     index < end
         && ends_with_empty_cells(source.slice(source.line_span(index)).trim_matches(is_blank))
 }
+
+/// How many lines after a whole `a | b` row the table is taken to have no outer `|`.
+const UNBORDERED_ROWS_REACH: usize = 30;
 
 /// How many lines after a row ended by `||` the table is taken to end its rows so.
 const RUN_ENDED_ROWS_REACH: usize = 30;
