@@ -306,6 +306,9 @@ fn build_calendar_date(
         return Err(ValueProblem::Unrecognized { suggestion: None });
     };
     let rule = shape.as_rule();
+    if rule == Rule::y_part {
+        return part_of_year_end(shape, context_year);
+    }
     let (y, m, d) = date_numbers(shape)?;
     let year = match rule {
         Rule::md => context_year.ok_or(ValueProblem::MissingYear)?,
@@ -320,6 +323,48 @@ fn build_calendar_date(
         _ => None,
     };
     result.ok_or(ValueProblem::InvalidDate)
+}
+
+/// The last day of a half or a quarter of a year: `2025年上半年` 30 June, `第三季度` (the form's
+/// year) 30 September.
+fn part_of_year_end(
+    shape: Pair<'_, Rule>,
+    context_year: Option<i32>,
+) -> Result<NaiveDate, ValueProblem> {
+    let (mut year, mut last_month) = (None, None);
+    for part in shape.into_inner() {
+        match part.as_rule() {
+            Rule::year => year = digits(part.as_str()).parse::<i32>().ok(),
+            Rule::half => last_month = Some(if part.as_str() == "上半年" { 6 } else { 12 }),
+            Rule::quarter | Rule::q_plain => {
+                last_month = part
+                    .into_inner()
+                    .flat_map(|p| std::iter::once(p.clone()).chain(p.into_inner()))
+                    .find_map(|p| quarter_number(p.as_rule(), p.as_str()))
+                    .map(|q| q * 3);
+            }
+            _ => {}
+        }
+    }
+    let year = match year {
+        Some(y) => y,
+        None => context_year.ok_or(ValueProblem::MissingYear)?,
+    };
+    last_month
+        .and_then(|m| last_day_of_month(year, m))
+        .ok_or(ValueProblem::InvalidDate)
+}
+
+/// 1–4 of a quarter's numeral (`三`, `3`, `３`).
+fn quarter_number(rule: Rule, text: &str) -> Option<u32> {
+    match rule {
+        Rule::q_han => "一二三四"
+            .chars()
+            .position(|c| text.starts_with(c))
+            .and_then(|k| u32::try_from(k + 1).ok()),
+        Rule::q_ascii => digits(text).parse::<u32>().ok(),
+        _ => None,
+    }
 }
 
 /// The last day of a period `2023.07-2024.01` / `2021年1月-12月` / `2025年3月1日至2025年6月30日`.
@@ -691,6 +736,9 @@ mod fast {
         // (every fix keeps the text's digits).
         if !text.bytes().any(|b| b.is_ascii_digit())
             && !text.contains(|c: char| ('０'..='９').contains(&c))
+            // `第四季度`, `下半年`: a part of the form's year, read by the grammar.
+            && !text.contains("季度")
+            && !text.contains("半年")
         {
             if let Some(phrase) = phrase_value(text) {
                 return Some(phrase);
@@ -1087,11 +1135,7 @@ mod tests {
         );
         // Only a year of this era, and only the whole value (the probe of the first version:
         // `≥1000年` became a date, `2000年一遇` and `2025年上半年` unreadable).
-        for (text, amount) in [
-            ("≥1000年", "1000"),
-            ("2000年一遇", "2000"),
-            ("2025年上半年", "2025"),
-        ] {
+        for (text, amount) in [("≥1000年", "1000"), ("2000年一遇", "2000")] {
             let parsed = parse_value(text, None);
             assert_eq!(parsed.problem, None, "{text}");
             assert_eq!(parsed.value.kind, ValueKind::Count, "{text}");
@@ -1101,6 +1145,44 @@ mod tests {
             let v = parse_value(text, None).value;
             assert_eq!(v.date, NaiveDate::from_ymd_opt(2025, 12, 31), "{text}");
         }
+    }
+
+    #[test]
+    fn a_half_or_a_quarter_of_a_year_ends_on_its_last_day() {
+        // `2025年上半年` was a count of 2025 in the unit 年上半年, silently.
+        for (text, year, date, by) in [
+            ("2025年上半年", None, (2025, 6, 30), false),
+            ("2025年下半年完成", None, (2025, 12, 31), false),
+            ("2025年第四季度", None, (2025, 12, 31), false),
+            ("2025年度三季度", None, (2025, 9, 30), false),
+            ("2025年一季度前", None, (2025, 3, 31), true),
+            ("2025年 第 2 季度", None, (2025, 6, 30), false),
+            ("2025年4季度", None, (2025, 12, 31), false),
+            ("2025年Q2", None, (2025, 6, 30), false),
+            ("第三季度", Some(2024), (2024, 9, 30), false),
+            ("四季度前", Some(2024), (2024, 12, 31), true),
+            ("第4季度", Some(2024), (2024, 12, 31), false),
+            ("下半年", Some(2024), (2024, 12, 31), false),
+        ] {
+            let parsed = parse_value(text, year);
+            assert_eq!(parsed.problem, None, "{text}");
+            assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
+            assert_eq!(
+                parsed.value.date,
+                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+                "{text}"
+            );
+            assert_eq!(parsed.value.by, by, "{text}");
+        }
+        // Without the form's year there is no date to give.
+        assert_eq!(
+            parse_value("第三季度", None).problem,
+            Some(ValueProblem::MissingYear)
+        );
+        // `4季度` alone may count quarters (a duration): a count, as before.
+        assert_eq!(parse_value("4季度", Some(2024)).value.kind, ValueKind::Count);
+        // `半年内` is a phrase (within half a year), not the second half.
+        assert_ne!(parse_value("半年内", Some(2024)).value.kind, ValueKind::Date);
     }
 
     #[test]
