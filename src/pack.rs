@@ -50,6 +50,14 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policies/default/examples/cost-total-line.txt"),
     ),
     (
+        "default/examples/cost-parts-and-unit-costs.txt",
+        include_str!("../policies/default/examples/cost-parts-and-unit-costs.txt"),
+    ),
+    (
+        "default/examples/reduction-and-leverage.txt",
+        include_str!("../policies/default/examples/reduction-and-leverage.txt"),
+    ),
+    (
         "default/examples/cost-in-money.txt",
         include_str!("../policies/default/examples/cost-in-money.txt"),
     ),

@@ -311,14 +311,14 @@ fn build_calendar_date(
     }
     let (y, m, d) = date_numbers(shape)?;
     let year = match rule {
-        Rule::md => context_year.ok_or(ValueProblem::MissingYear)?,
+        Rule::md | Rule::m_only => context_year.ok_or(ValueProblem::MissingYear)?,
         _ => y.ok_or(ValueProblem::InvalidDate)?,
     };
     let result = match rule {
         Rule::ymd | Rule::md => m
             .zip(d)
             .and_then(|(m, d)| NaiveDate::from_ymd_opt(year, m, d)),
-        Rule::ym_end => m.and_then(|m| last_day_of_month(year, m)),
+        Rule::ym_end | Rule::m_only => m.and_then(|m| last_day_of_month(year, m)),
         Rule::y_end => NaiveDate::from_ymd_opt(year, 12, 31),
         _ => None,
     };
@@ -380,6 +380,10 @@ fn build_range_end(
             continue;
         };
         let date = match shape.as_rule() {
+            // An end without its year (`12月31日`, `12月底`) is in the start's year.
+            Rule::date if rule == Rule::range_to => {
+                build_calendar_date(shape, start_year.or(context_year))
+            }
             Rule::date => build_calendar_date(shape, context_year),
             Rule::ym_dot | Rule::m_end => {
                 let (y, m, _) = date_numbers(shape)?;
@@ -1180,9 +1184,48 @@ mod tests {
             Some(ValueProblem::MissingYear)
         );
         // `4季度` alone may count quarters (a duration): a count, as before.
-        assert_eq!(parse_value("4季度", Some(2024)).value.kind, ValueKind::Count);
+        assert_eq!(
+            parse_value("4季度", Some(2024)).value.kind,
+            ValueKind::Count
+        );
         // `半年内` is a phrase (within half a year), not the second half.
-        assert_ne!(parse_value("半年内", Some(2024)).value.kind, ValueKind::Date);
+        assert_ne!(
+            parse_value("半年内", Some(2024)).value.kind,
+            ValueKind::Date
+        );
+    }
+
+    #[test]
+    fn a_month_with_an_end_or_a_deadline_is_a_date_of_the_forms_year() {
+        // Probe 13: `12月底前` was a count of 12 in the unit 月底前, silently.
+        for (text, date, by) in [
+            ("12月底前", (2025, 12, 31), true),
+            ("12月末", (2025, 12, 31), false),
+            ("12月份", (2025, 12, 31), false),
+            ("10月前完成", (2025, 10, 31), true),
+            ("2月底", (2025, 2, 28), false),
+        ] {
+            let parsed = parse_value(text, Some(2025));
+            assert_eq!(parsed.problem, None, "{text}");
+            assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
+            assert_eq!(
+                parsed.value.date,
+                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+                "{text}"
+            );
+            assert_eq!(parsed.value.by, by, "{text}");
+        }
+        assert_eq!(
+            parse_value("12月底前", None).problem,
+            Some(ValueProblem::MissingYear)
+        );
+        // A month alone may count months.
+        assert_eq!(parse_value("12月", Some(2025)).value.kind, ValueKind::Count);
+        // The end of a period keeps the start's year, not the form's.
+        let v = parse_value("2024年3月1日至12月31日", Some(2025)).value;
+        assert_eq!(v.date, NaiveDate::from_ymd_opt(2024, 12, 31));
+        let v = parse_value("2021年1月-12月底", Some(2025)).value;
+        assert_eq!(v.date, NaiveDate::from_ymd_opt(2021, 12, 31));
     }
 
     #[test]
