@@ -2225,3 +2225,80 @@ fn rows_opening_with_an_empty_cell_in_a_table_without_outer_pipes() {
     assert_eq!(form.indicators.len(), 1, "{:#?}", input.diagnostics);
     assert!(form.indicators[0].name.value.contains("公路里程"));
 }
+
+/// The end of a cell wrapped onto a line of its own by the PDF's column width belongs to the
+/// row above: `一卡通应用知晓` + `率` under the 三级, `2025年12月31` + `日前`, `≥12` + `公里`,
+/// `100` + `%` under the 指标值 — not a row whose name has no value (a false placeholder error).
+#[test]
+fn a_cells_end_wrapped_onto_a_line_of_its_own() {
+    let text = form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t养护里程\t≥12\t\n\t\t\t\t公里\t\n\t\t质量指标\t一卡通应用知晓\t≥90%\t\n\t\t\t率\t\t\n\t\t\t合格率\t100\t\n\t\t\t\t%\t\n\t\t时效指标\t完成时间\t2025年12月31\t\n\t\t\t\t日前\t\n\t效益指标\t社会效益指标\t知晓率提升\t有效提高\t\n\t满意度指标\t满意度指标\t满意度\t≥90%\t\n",
+    );
+    let input = parse(&text);
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let inds = &input.document.projects[0].indicators;
+    let read: Vec<(&str, &str)> = inds
+        .iter()
+        .map(|i| {
+            (
+                i.name.value.as_str(),
+                i.value.as_ref().map_or("", |v| v.value.text.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("养护里程", "≥12公里"),
+            ("一卡通应用知晓率", "≥90%"),
+            ("合格率", "100%"),
+            ("完成时间", "2025年12月31日前"),
+            ("知晓率提升", "有效提高"),
+            ("满意度", "≥90%"),
+        ]
+    );
+    let deadline = inds[3].value.as_ref().unwrap();
+    assert_eq!(deadline.value.kind, ValueKind::Date);
+    assert!(deadline.value.by);
+    assert_eq!(
+        inds[2].value.as_ref().unwrap().value.kind,
+        ValueKind::Percent
+    );
+    // The spans cover both lines.
+    let name = inds[1].name.span;
+    let name = &text[name.start..name.end];
+    assert!(name.starts_with("一卡通应用知晓") && name.ends_with('率') && name.contains('\n'));
+    // Not joined: more words in a unit, a heading or footer under the table.
+    let input = parse(&form(
+        "绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t时效指标\t办结时限\t≤7工作日\t\n\t\t\t开展质\t\t\n\t\t质量指标\t验收合格率\t20\t\n总分\n",
+    ));
+    let inds = &input.document.projects[0].indicators;
+    assert_eq!(inds[0].value.as_ref().unwrap().value.text, "≤7工作日");
+    assert_eq!(inds[1].name.value, "开展质");
+    assert_eq!(inds[2].value.as_ref().unwrap().value.text, "20");
+}
+
+/// The same in `|` rows and in text cut at spaces.
+#[test]
+fn a_values_end_wrapped_in_pipe_and_space_rows() {
+    let pipes = "项目支出绩效目标表\n(2025年度)\n项目名称 | 测试项目\n| 一级指标 | 二级指标 | 三级指标 | 指标值 | 备注 |\n| 产出指标 | 时效指标 | 采购完成时间 | 2025年12月31 |  |\n|  |  |  | 日前 |  |\n|  |  | 宣传完成时间 | 2025年12月31日前 |  |\n";
+    let input = parse(pipes);
+    let inds = &input.document.projects[0].indicators;
+    assert_eq!(inds.len(), 2, "{:#?}", input.diagnostics);
+    assert_eq!(
+        inds[0].value.as_ref().unwrap().value.text,
+        "2025年12月31日前"
+    );
+    assert!(
+        !codes(&input).contains(&"value::unrecognized"),
+        "{:#?}",
+        input.diagnostics
+    );
+    let spaces = "项目支出绩效目标表\n(2021年度)\n项目名称  测试项目\n一级指标  二级指标  三级指标  指标值\n产出指标  时效指标  项目实施时间  2021年12月31日\n前\n资金拨付到位情况  12月底前\n";
+    let input = parse(spaces);
+    let inds = &input.document.projects[0].indicators;
+    assert_eq!(inds.len(), 2, "{:#?}", inds);
+    let v = &inds[0].value.as_ref().unwrap().value;
+    assert_eq!(v.text, "2021年12月31日前");
+    assert!(v.by);
+}

@@ -16,6 +16,7 @@ pub use normalize::{compact, is_blank, join_cjk_spaces};
 pub use split::is_known_unit;
 
 use crate::diagnostic::{Diagnostic, ProjectRef, Severity};
+use crate::model::ValueKind;
 use crate::model::{Document, ExtraField, Period, Project};
 use crate::read::grid::{Cell, Columns, Row};
 use crate::read::source::SourceFile;
@@ -111,6 +112,13 @@ pub const READER_CODES: &[(&str, &str)] = &[
         "JSON/TOML 中推出的字段与原文不一致（以原文为准）",
     ),
     ("sheet::unreadable", "无法读取的电子表格或 CSV"),
+];
+
+/// Units of two characters a value's cell may wrap before, leaving them on a line of their own
+/// (`≥12` over `公里`). One character is any unit; other tails are more likely lines of their
+/// own (`20` over `总分` is no count of 总分).
+const WRAPPED_UNITS: &[&str] = &[
+    "公里", "千米", "人次", "户次", "公顷", "平米", "万人", "万亩",
 ];
 
 /// At most this many `parse::unrecognized-line` diagnostics per document; the rest are counted.
@@ -2386,6 +2394,9 @@ impl<'s, 'v> Parser<'s, 'v> {
         if self.current.as_ref().is_none_or(|f| f.table.is_none()) {
             return;
         }
+        if self.joins_wrapped_tail(cells, columns, line, year) {
+            return;
+        }
         // Short `|` rows that lost their leading cells and so their look of a whole row
         // (`质量指标 | 100% |` over `时效指标 | 全年 |`) are joined as one row cut by line
         // breaks: a level name opening a line after a value opens the next row. And a
@@ -2452,6 +2463,102 @@ impl<'s, 'v> Parser<'s, 'v> {
             }
             RowRead::Subtotal(None) | RowRead::Nothing => {}
         }
+    }
+
+    /// Units of two characters a value's cell may wrap before (one character is any unit; a
+    /// longer tail is more likely a line of its own: `20` over `总分` is a count of nothing).
+    /// The end of the cell above, wrapped onto a line of its own by the PDF's column width, is
+    /// joined to the indicator above rather than read as a row of its own — which gave a name
+    /// with no value (a false `没有填写指标值`): `2025年12月31` + `日前` and `≥90` + `%` under the
+    /// 指标值 (the joined value must read, and read otherwise than the part above: a date now
+    /// `前`, a number now a percent), `一卡通应用知晓` + `率` under the 三级 of a table with
+    /// exact columns (one or two characters, a row above with its value).
+    fn joins_wrapped_tail(
+        &mut self,
+        cells: &[Cell<'s>],
+        columns: Columns,
+        line: usize,
+        year: Option<i32>,
+    ) -> bool {
+        let [tail] = cells else {
+            return false;
+        };
+        let text = tail.text.as_ref();
+        if text.chars().count() > 4
+            || table::looks_like_value(text, year)
+            || self.vocab.level(text).is_some()
+            || split::is_level_fragment(text, self.vocab)
+            || self.vocab.label(text).is_some()
+        {
+            return false;
+        }
+        let source = self.source;
+        let Some(form) = self.current.as_mut() else {
+            return false;
+        };
+        let Some(table) = form.table.as_ref() else {
+            return false;
+        };
+        let role = table.layout.role_at(columns, tail.column);
+        // Tab rows drift (merged cells), but a lone cell keeps its place well enough to tell a
+        // name's column from a value's when nothing else speaks.
+        let drifting_role = table.layout.role_near(tail.column);
+        let Some(above) = form.project.indicators.last_mut() else {
+            return false;
+        };
+        // The row above ends on the line just before this one.
+        if source.line_number(above.span.end.saturating_sub(1)) + 1 != line {
+            return false;
+        }
+        let Some(value) = above.value.as_ref() else {
+            return false;
+        };
+        if matches!(role, None | Some(ColumnRole::Value)) {
+            let joined = format!("{}{text}", value.value.text);
+            let parsed = crate::read::value_text::parse_value(&joined, year);
+            let was = crate::read::value_text::parse_value(&value.value.text, year);
+            let reads = parsed.problem.is_none()
+                && !matches!(parsed.value.kind, ValueKind::Text | ValueKind::Qualitative);
+            // Completed, not lengthened: a date where the part above was none or had no `前`,
+            // a number now a percent or given a unit of a character or two — not more words
+            // in a unit (`≤7工作日` + `开展质`), not a heading under the table (`1` + `评分标准`).
+            let changes = match (was.value.kind, parsed.value.kind) {
+                (ValueKind::Date, ValueKind::Date) => was.value.by != parsed.value.by,
+                (_, ValueKind::Date) => true,
+                (ValueKind::Number, ValueKind::Percent) => true,
+                (ValueKind::Number, ValueKind::Money) => true,
+                (ValueKind::Number, ValueKind::Count) => {
+                    (text.chars().count() == 1 && text != "分") || WRAPPED_UNITS.contains(&text)
+                }
+                _ => false,
+            };
+            if reads && changes {
+                let old_span = value.span;
+                // What was said of the part above (`value::unrecognized`) no longer holds.
+                self.diags.retain(|d| {
+                    !(d.code.starts_with("value::")
+                        && d.primary.as_ref().is_some_and(|l| l.span == old_span))
+                });
+                let span = Span::cover(old_span, tail.span);
+                above.value = Some(Spanned::new(parsed.value, span));
+                above.span = Span::cover(above.span, tail.span);
+                return true;
+            }
+        }
+        let name_column = role.or(match columns {
+            Columns::Drifting => drifting_role,
+            _ => None,
+        }) == Some(ColumnRole::Name);
+        if name_column
+            && text.chars().count() <= 2
+            && text.chars().all(crate::read::value_text::is_han)
+        {
+            let span = Span::cover(above.name.span, tail.span);
+            above.name = Spanned::new(format!("{}{text}", above.name.value), span);
+            above.span = Span::cover(above.span, tail.span);
+            return true;
+        }
+        false
     }
 
     /// Whether an empty cell (`|  |`, two tabs) stands between the last of `cells` and `cell`

@@ -211,6 +211,26 @@ impl Layout {
             .collect()
     }
 
+    /// The role of the header column over a cell at grid column `column`, when both the header
+    /// and the row have exact columns (tabs, `|` cells): elsewhere a cell's column says nothing.
+    pub fn role_at(&self, columns: Columns, column: usize) -> Option<ColumnRole> {
+        if !self.exact || columns != Columns::Exact {
+            return None;
+        }
+        match self.at_column(column)?.role {
+            HeaderRole::Column(c) => Some(c.role),
+            _ => None,
+        }
+    }
+
+    /// The role of the header column at grid column `column`, however the columns were cut.
+    pub fn role_near(&self, column: usize) -> Option<ColumnRole> {
+        match self.at_column(column)?.role {
+            HeaderRole::Column(c) => Some(c.role),
+            _ => None,
+        }
+    }
+
     /// The header column at grid column `column` (a merged header covers several).
     fn at_column(&self, column: usize) -> Option<&HeaderColumn> {
         self.columns
