@@ -20,6 +20,9 @@ pub struct GoalSplitter {
     /// Cells are lines of wrapped text: Chinese text continued on the next line joins without
     /// a space.
     wrapped: bool,
+    /// How the first numbered goal was numbered (`目标1:`, `1.`, `（1）`, `①`): numbers written
+    /// otherwise are a goal's own list (`目标1：…包括：（1）宣讲；（2）宣传。目标2：…`), not goals.
+    style: Option<MarkerStyle>,
 }
 
 struct PendingGoal {
@@ -33,7 +36,13 @@ impl GoalSplitter {
     /// Add one cell of goal text, whose first byte is at `base` in the source.
     pub fn push_cell(&mut self, text: &str, base: usize) {
         let glyphs = strip_tags(text, base);
-        let markers = find_markers(&glyphs);
+        let mut markers = find_markers(&glyphs);
+        markers.retain(|m| {
+            if m.number.is_none() {
+                return true;
+            }
+            *self.style.get_or_insert(m.style) == m.style
+        });
         let mut bounds: Vec<(usize, usize, Option<&Marker>)> =
             Vec::with_capacity(markers.len() + 1);
         if markers.is_empty() {
@@ -117,11 +126,14 @@ impl GoalSplitter {
     }
 
     /// The goals, and the sentence that introduced them when there was one: unnumbered text
-    /// ending in a colon before goals numbered from 1 (`…规范建设。达成以下目标:` before
-    /// `目标1:…`) is no goal of its own — read as one, it made the numbering look wrong.
+    /// ending in a colon or a comma before goals numbered from 1 (`…规范建设。达成以下目标:`
+    /// before `目标1:…`, `按照《…》要求，` before `1.…`) is no goal of its own — read as one, it
+    /// made the numbering look wrong.
     pub fn finish(mut self) -> (Vec<Goal>, Option<Spanned<String>>) {
         let introduces = |g: &PendingGoal| {
-            g.number.is_none() && g.marker.is_none() && g.text.trim_end().ends_with([':', '：'])
+            g.number.is_none()
+                && g.marker.is_none()
+                && g.text.trim_end().ends_with([':', '：', '，', ','])
         };
         let numbered_from_one = self
             .goals
@@ -170,6 +182,19 @@ impl PendingGoal {
     }
 }
 
+/// How a goal's number is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkerStyle {
+    /// `目标1:`
+    Target,
+    /// `1.`, `1、`
+    Numeral,
+    /// `(1)`, `（1）`
+    Bracketed,
+    /// `①`
+    Circled,
+}
+
 struct Marker {
     /// Glyph index of `目`.
     start: usize,
@@ -177,6 +202,7 @@ struct Marker {
     end: usize,
     number: Option<u32>,
     span: Span,
+    style: MarkerStyle,
 }
 
 fn strip_tags(text: &str, base: usize) -> Vec<Glyph> {
@@ -252,7 +278,7 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
                         )
                 })
         };
-        if let Some((number, end)) = numbering_at(glyphs, i).filter(|_| at_break()) {
+        if let Some((number, end, style)) = numbering_at(glyphs, i).filter(|_| at_break()) {
             let start_offset = offset(i).unwrap_or(0);
             let end_offset = glyphs
                 .get(end.saturating_sub(1))
@@ -264,6 +290,7 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
                 end,
                 number: Some(number),
                 span: Span::new(start_offset, end_offset),
+                style,
             });
             i = end;
             continue;
@@ -273,12 +300,13 @@ fn find_markers(glyphs: &[Glyph]) -> Vec<Marker> {
     markers
 }
 
-/// `1、` `1.` `1．` `(1)` `（1）` `①` at glyph `i`: the number and the glyph after the marker.
-fn numbering_at(glyphs: &[Glyph], i: usize) -> Option<(u32, usize)> {
+/// `1、` `1.` `1．` `(1)` `（1）` `①` at glyph `i`: the number, the glyph after the marker and
+/// how it is written.
+fn numbering_at(glyphs: &[Glyph], i: usize) -> Option<(u32, usize, MarkerStyle)> {
     let ch = |k: usize| glyphs.get(k).copied().flatten().map(|(c, _)| c);
     let first = ch(i)?;
     if let Some(n) = circled(first) {
-        return Some((n, i + 1));
+        return Some((n, i + 1, MarkerStyle::Circled));
     }
     let digits = |from: usize| {
         let mut j = from;
@@ -291,13 +319,15 @@ fn numbering_at(glyphs: &[Glyph], i: usize) -> Option<(u32, usize)> {
     };
     if matches!(first, '(' | '（') {
         let (n, j) = digits(i + 1)?;
-        return matches!(ch(j), Some(')' | '）')).then_some((n, j + 1));
+        return matches!(ch(j), Some(')' | '）')).then_some((n, j + 1, MarkerStyle::Bracketed));
     }
     let (n, j) = digits(i)?;
     match ch(j) {
-        Some('、') => Some((n, j + 1)),
+        Some('、') => Some((n, j + 1, MarkerStyle::Numeral)),
         // `1.` but not `1.5万`.
-        Some('.' | '．') if ch(j + 1).is_some_and(|c| !c.is_ascii_digit()) => Some((n, j + 1)),
+        Some('.' | '．') if ch(j + 1).is_some_and(|c| !c.is_ascii_digit()) => {
+            Some((n, j + 1, MarkerStyle::Numeral))
+        }
         _ => None,
     }
 }
@@ -356,6 +386,7 @@ fn target_marker(glyphs: &[Glyph], i: usize, after_boundary: bool) -> Option<Mar
             None
         },
         span: Span::new(start_offset, end_offset),
+        style: MarkerStyle::Target,
     })
 }
 
@@ -425,6 +456,15 @@ mod tests {
             &text[preamble.span.start..preamble.span.end],
             preamble.value
         );
+        // Or a comma: `按照《…》要求，1.…；2.…`.
+        let mut s = GoalSplitter::default();
+        s.push_cell(
+            "按照《关于印发宣传工作要点的通知》要求，1.开展宣传2场次；2.购置电脑11台。",
+            0,
+        );
+        let (goals, preamble) = s.finish();
+        assert_eq!(goals.len(), 2);
+        assert!(preamble.unwrap().value.ends_with("要求，"));
         // Unnumbered text without a colon, or goals not numbered from 1, stay goals.
         assert_eq!(split("完成培训。 目标1:甲 目标2:乙").len(), 3);
         assert_eq!(split("如下: 目标2:甲 目标3:乙").len(), 3);
@@ -439,6 +479,27 @@ mod tests {
             .into_iter()
             .map(|g| (g.number.map(|n| n.value), g.text.value))
             .collect()
+    }
+
+    #[test]
+    fn a_goals_own_list_numbered_otherwise_stays_in_it() {
+        assert_eq!(
+            split(
+                "目标1：开展宣传活动，具体包括：（1）政策宣讲；（2）社保卡宣传。目标2：购置办公电脑11台。"
+            ),
+            vec![
+                (
+                    Some(1),
+                    "开展宣传活动，具体包括：（1）政策宣讲；（2）社保卡宣传。".into()
+                ),
+                (Some(2), "购置办公电脑11台。".into())
+            ]
+        );
+        // An unnumbered `目标：` sets no style: the numbers after it are the goals.
+        let goals = split("目标：1.开展宣传；2.购置电脑");
+        let numbered: Vec<Option<u32>> =
+            goals.iter().map(|g| g.0).filter(Option::is_some).collect();
+        assert_eq!(numbered, [Some(1), Some(2)], "{goals:?}");
     }
 
     #[test]

@@ -4814,7 +4814,8 @@ fn year_line(key: &str) -> Option<i32> {
         .flatten()
 }
 
-/// Page numbers a PDF export leaves between rows: `- 3 -`, `第3页`, `第3页共26页`, `3/26`.
+/// Page numbers a PDF export leaves between rows: `- 3 -`, `第3页`, `第3页共26页`, `共26页第3页`,
+/// `3/26`.
 fn is_page_furniture(key: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
     if let Some(inner) = key
@@ -4832,6 +4833,15 @@ fn is_page_furniture(key: &str) -> bool {
                     .strip_prefix('共')
                     .and_then(|t| t.strip_suffix('页'))
                     .is_some_and(digits));
+    }
+    // `共26页 第3页`: the count first.
+    if let Some((count, rest)) = key.strip_prefix('共').and_then(|k| k.split_once('页')) {
+        let rest = rest.trim_start_matches([',', '，', '/']);
+        return digits(count)
+            && rest
+                .strip_prefix('第')
+                .and_then(|r| r.strip_suffix('页'))
+                .is_some_and(digits);
     }
     if let Some((a, b)) = key.split_once('/') {
         return digits(a) && digits(b);
@@ -4928,10 +4938,12 @@ mod tests {
             "第3页,共26页",
             "3/26",
             "—12—",
+            "共26页第3页",
+            "共26页,第3页",
         ] {
             assert!(is_page_furniture(key), "{key}");
         }
-        for key in ["第三季度", "3", "-a-", "目标1:"] {
+        for key in ["第三季度", "3", "-a-", "目标1:", "共26页", "共3页第二批"] {
             assert!(!is_page_furniture(key), "{key}");
         }
     }
