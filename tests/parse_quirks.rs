@@ -2302,3 +2302,37 @@ fn a_values_end_wrapped_in_pipe_and_space_rows() {
     assert_eq!(v.text, "2021年12月31日前");
     assert!(v.by);
 }
+
+/// 上级补助 given by level: `其中：中央补助` and `省级补助` add up to the superior funds (the
+/// first alone gave a false breakdown error, and 省级补助 was an unknown line); under a
+/// `上级补助` line they are its parts and are not added to it.
+#[test]
+fn superior_funds_given_by_level() {
+    let by_level = HEADER.replace(
+        "\t\t其中: 上级补助\t\t0\t\n",
+        "\t\t其中：中央补助\t\t60,000\t\n\t\t省级补助\t\t40,000\t\n",
+    );
+    let by_level = by_level.replace("本级安排\t\t100,000", "本级安排\t\t0");
+    assert_ne!(by_level, HEADER);
+    let input = parse(&format!(
+        "{by_level}绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n"
+    ));
+    assert!(input.diagnostics.is_empty(), "{:#?}", input.diagnostics);
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(
+        funds.superior.as_ref().map(|m| m.value.to_string()),
+        Some("100000".into())
+    );
+    let whole = HEADER.replace(
+        "\t\t其中: 上级补助\t\t0\t\n",
+        "\t\t上级补助\t\t100,000\t\n\t\t其中：中央补助\t\t60,000\t\n\t\t省级补助\t\t40,000\t\n",
+    );
+    let input = parse(&format!(
+        "{whole}绩效指标\t一级指标\t二级指标\t三级指标\t指标值\t说明\n\t产出指标\t数量指标\t人数\t≥5人\t\n"
+    ));
+    let funds = &input.document.projects[0].funds;
+    assert_eq!(
+        funds.superior.as_ref().map(|m| m.value.to_string()),
+        Some("100000".into())
+    );
+}

@@ -267,6 +267,54 @@ impl FundsBlock {
         Some(sum)
     }
 
+    /// 上级补助 given by level (`其中：中央补助 60,000` + `省级补助 40,000`): the sum of the lines of
+    /// each level, when there are two or more with different labels, equally sure of their
+    /// period, and none is their whole (a label of 上级…: `上级补助 100` over `其中：中央补助 60`
+    /// and `省级补助 40` is a whole and its parts). Taking the first alone gave a false
+    /// breakdown error.
+    fn superior_sum(&self) -> Option<Spanned<Decimal>> {
+        let lines = || {
+            self.lines.iter().filter(|(s, e)| {
+                s.role == FundsRole::Superior && *e != Evidence::Midterm && s.amount.is_some()
+            })
+        };
+        if lines().any(|(s, _)| {
+            s.label
+                .value
+                .trim_start_matches("其中")
+                .trim_start_matches([':', '：', ' '])
+                .starts_with("上级")
+        }) {
+            return None;
+        }
+        let surest = lines().map(|(_, e)| *e).max()?;
+        let parts: Vec<&FundsSource> = lines()
+            .filter(|(_, e)| *e == surest)
+            .map(|(s, _)| s)
+            .collect();
+        let [first, rest @ ..] = parts.as_slice() else {
+            return None;
+        };
+        if rest.is_empty() {
+            return None;
+        }
+        let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        if labels.len() != parts.len() {
+            return None;
+        }
+        let mut sum = first.amount.clone()?;
+        for part in rest {
+            let amount = part.amount.as_ref()?;
+            sum = Spanned::new(
+                sum.value.checked_add(amount.value)?,
+                sum.span.cover(amount.span),
+            );
+        }
+        Some(sum)
+    }
+
     /// The model's funds: each field from the line that most surely states the year's amount;
     /// a multi-year total never stands for the year's.
     pub fn finish(self, diags: &mut Vec<Diagnostic>) -> Funds {
@@ -280,7 +328,7 @@ impl FundsBlock {
         let funds = Funds {
             total: pick(FundsRole::Total),
             fiscal: pick(FundsRole::Fiscal),
-            superior: pick(FundsRole::Superior),
+            superior: self.superior_sum().or_else(|| pick(FundsRole::Superior)),
             own_level: pick(FundsRole::OwnLevel),
             other: self.other_sum().or_else(|| pick(FundsRole::Other)),
             sources: self.lines.iter().map(|(s, _)| s.clone()).collect(),
