@@ -2336,3 +2336,17 @@ fn superior_funds_given_by_level() {
         Some("100000".into())
     );
 }
+
+/// A header with its 指标值 before the 三级 (`一级指标 | 二级指标 | 指标值 | 三级指标`): read by
+/// the cells' order every value became a name with no value (ten false placeholder errors);
+/// the table is said to be unreadable instead. Two tracks side by side are not this.
+#[test]
+fn a_value_column_before_the_name_column_is_said() {
+    let input = parse(&form(
+        "一级指标\t二级指标\t指标值\t三级指标\n产出指标\t数量指标\t≥2次\t开展宣传场次\n\t质量指标\t≤3%\t故障率\n",
+    ));
+    let d = only(&input, "parse::unreadable-table");
+    assert!(d.message.contains("指标值"), "{}", d.message);
+    assert!(input.document.projects[0].indicators.is_empty());
+    assert!(!input.document.projects[0].indicators_read);
+}

@@ -2260,6 +2260,20 @@ impl<'s, 'v> Parser<'s, 'v> {
             form.table = None;
             return;
         }
+        if let Some(value) = heading.layout.value_before_name() {
+            form.project.indicators_read = false;
+            self.diags.push(
+                Diagnostic::error(
+                    "parse::unreadable-table",
+                    "指标表的“指标值”列在三级指标列之前，无法按列读取指标",
+                )
+                .with_primary(value, Some("指标值列在名称列之前".into()))
+                .with_help("依赖指标的规则不检查这张表；请按 一级指标、二级指标、三级指标、指标值 的列序整理表格后再检查"),
+            );
+            form.section = Section::Table;
+            form.table = None;
+            return;
+        }
         form.table = Some(Table::new(heading.layout, streamed));
         form.section = Section::Table;
     }

@@ -166,6 +166,26 @@ impl Layout {
         })
     }
 
+    /// The header cell of a value column standing before the column that names each row
+    /// (`一级指标 | 二级指标 | 指标值 | 三级指标`): rows read by their cells' order would take
+    /// each value for the name.
+    pub fn value_before_name(&self) -> Option<Span> {
+        let name_at = self.name_at?;
+        let is_value = |h: &&HeaderColumn| matches!(h.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue));
+        // Two tracks side by side (`… 指标值 | 二级指标 | 三级指标 | 指标值`): a value after the
+        // name too.
+        if self.two_tracks || self.columns.iter().skip(name_at + 1).any(|h| is_value(&h)) {
+            return None;
+        }
+        self.columns
+            .iter()
+            .take(name_at)
+            .find(|h| {
+                matches!(h.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue))
+            })
+            .map(|h| h.span)
+    }
+
     /// The table holds several projects, one after another (单位名称 / 项目名称 / … columns).
     pub fn holds_projects(&self) -> bool {
         self.columns.iter().any(|h| {
