@@ -2479,14 +2479,12 @@ impl<'s, 'v> Parser<'s, 'v> {
         }
     }
 
-    /// Units of two characters a value's cell may wrap before (one character is any unit; a
-    /// longer tail is more likely a line of its own: `20` over `总分` is a count of nothing).
     /// The end of the cell above, wrapped onto a line of its own by the PDF's column width, is
     /// joined to the indicator above rather than read as a row of its own — which gave a name
     /// with no value (a false `没有填写指标值`): `2025年12月31` + `日前` and `≥90` + `%` under the
     /// 指标值 (the joined value must read, and read otherwise than the part above: a date now
-    /// `前`, a number now a percent), `一卡通应用知晓` + `率` under the 三级 of a table with
-    /// exact columns (one or two characters, a row above with its value).
+    /// `前`, a number now a percent), `一卡通应用知晓` + `率` under the 三级 of a tab or `|`
+    /// table (one or two characters, a row above with its value).
     fn joins_wrapped_tail(
         &mut self,
         cells: &[Cell<'s>],
