@@ -1151,6 +1151,19 @@ mod tests {
         }
     }
 
+    /// `text` (in a form of `year`) reads, as a date on `date`, `by` it or not.
+    fn assert_reads_as_date(text: &str, year: Option<i32>, date: (i32, u32, u32), by: bool) {
+        let parsed = parse_value(text, year);
+        assert_eq!(parsed.problem, None, "{text}");
+        assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
+        assert_eq!(
+            parsed.value.date,
+            NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+            "{text}"
+        );
+        assert_eq!(parsed.value.by, by, "{text}");
+    }
+
     #[test]
     fn a_half_or_a_quarter_of_a_year_ends_on_its_last_day() {
         // `2025年上半年` was a count of 2025 in the unit 年上半年, silently.
@@ -1168,15 +1181,7 @@ mod tests {
             ("第4季度", Some(2024), (2024, 12, 31), false),
             ("下半年", Some(2024), (2024, 12, 31), false),
         ] {
-            let parsed = parse_value(text, year);
-            assert_eq!(parsed.problem, None, "{text}");
-            assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
-            assert_eq!(
-                parsed.value.date,
-                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
-                "{text}"
-            );
-            assert_eq!(parsed.value.by, by, "{text}");
+            assert_reads_as_date(text, year, date, by);
         }
         // Without the form's year there is no date to give.
         assert_eq!(
@@ -1205,15 +1210,7 @@ mod tests {
             ("10月前完成", (2025, 10, 31), true),
             ("2月底", (2025, 2, 28), false),
         ] {
-            let parsed = parse_value(text, Some(2025));
-            assert_eq!(parsed.problem, None, "{text}");
-            assert_eq!(parsed.value.kind, ValueKind::Date, "{text}");
-            assert_eq!(
-                parsed.value.date,
-                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
-                "{text}"
-            );
-            assert_eq!(parsed.value.by, by, "{text}");
+            assert_reads_as_date(text, Some(2025), date, by);
         }
         assert_eq!(
             parse_value("12月底前", None).problem,

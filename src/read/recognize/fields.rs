@@ -226,45 +226,22 @@ impl FundsBlock {
     /// (`其中…`). (Taking the first alone gave a false breakdown error; lines without numbers
     /// may be a whole and its parts, so they are not summed.)
     fn other_sum(&self) -> Option<Spanned<Decimal>> {
-        let lines = || {
-            self.lines.iter().filter(|(s, e)| {
-                s.role == FundsRole::Other && *e != Evidence::Midterm && s.amount.is_some()
-            })
-        };
-        let surest = lines().map(|(_, e)| *e).max()?;
-        let parts: Vec<&FundsSource> = lines()
-            .filter(|(_, e)| *e == surest)
-            .map(|(s, _)| s)
-            .collect();
-        let [first, rest @ ..] = parts.as_slice() else {
-            return None;
-        };
-        if rest.is_empty() || lines().any(|(s, _)| s.label.value.starts_with("其中")) {
+        if self
+            .year_lines(FundsRole::Other)
+            .any(|(s, _)| s.label.value.starts_with("其中"))
+        {
             return None;
         }
+        let parts = self.surest_lines(FundsRole::Other);
         // `其他资金 20` over `单位自筹 20` is a whole and its part.
-        let style = enumeration_marker(&first.label.value)?;
-        if rest
+        let style = enumeration_marker(&parts.first()?.label.value)?;
+        if parts
             .iter()
             .any(|s| enumeration_marker(&s.label.value) != Some(style))
         {
             return None;
         }
-        let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        if labels.len() != parts.len() {
-            return None;
-        }
-        let mut sum = first.amount.clone()?;
-        for part in rest {
-            let amount = part.amount.as_ref()?;
-            sum = Spanned::new(
-                sum.value.checked_add(amount.value)?,
-                sum.span.cover(amount.span),
-            );
-        }
-        Some(sum)
+        sum_of_items(&parts)
     }
 
     /// 上级补助 given by level (`其中：中央补助 60,000` + `省级补助 40,000`): the sum of the lines of
@@ -273,12 +250,7 @@ impl FundsBlock {
     /// and `省级补助 40` is a whole and its parts). Taking the first alone gave a false
     /// breakdown error.
     fn superior_sum(&self) -> Option<Spanned<Decimal>> {
-        let lines = || {
-            self.lines.iter().filter(|(s, e)| {
-                s.role == FundsRole::Superior && *e != Evidence::Midterm && s.amount.is_some()
-            })
-        };
-        if lines().any(|(s, _)| {
+        if self.year_lines(FundsRole::Superior).any(|(s, _)| {
             s.label
                 .value
                 .trim_start_matches("其中")
@@ -287,32 +259,25 @@ impl FundsBlock {
         }) {
             return None;
         }
-        let surest = lines().map(|(_, e)| *e).max()?;
-        let parts: Vec<&FundsSource> = lines()
+        sum_of_items(&self.surest_lines(FundsRole::Superior))
+    }
+
+    /// The lines of `role` with an amount that may be the year's (not a mid-term one).
+    fn year_lines(&self, role: FundsRole) -> impl Iterator<Item = &(FundsSource, Evidence)> + '_ {
+        self.lines
+            .iter()
+            .filter(move |(s, e)| s.role == role && *e != Evidence::Midterm && s.amount.is_some())
+    }
+
+    /// [`FundsBlock::year_lines`] of the surest evidence of their period.
+    fn surest_lines(&self, role: FundsRole) -> Vec<&FundsSource> {
+        let Some(surest) = self.year_lines(role).map(|(_, e)| *e).max() else {
+            return Vec::new();
+        };
+        self.year_lines(role)
             .filter(|(_, e)| *e == surest)
             .map(|(s, _)| s)
-            .collect();
-        let [first, rest @ ..] = parts.as_slice() else {
-            return None;
-        };
-        if rest.is_empty() {
-            return None;
-        }
-        let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        if labels.len() != parts.len() {
-            return None;
-        }
-        let mut sum = first.amount.clone()?;
-        for part in rest {
-            let amount = part.amount.as_ref()?;
-            sum = Spanned::new(
-                sum.value.checked_add(amount.value)?,
-                sum.span.cover(amount.span),
-            );
-        }
-        Some(sum)
+            .collect()
     }
 
     /// The model's funds: each field from the line that most surely states the year's amount;
@@ -336,6 +301,32 @@ impl FundsBlock {
         let _ = diags;
         funds
     }
+}
+
+/// The sum of two or more lines that are items of one list (their labels all differ); `None`
+/// for fewer, or for a label given twice.
+fn sum_of_items(parts: &[&FundsSource]) -> Option<Spanned<Decimal>> {
+    let [first, rest @ ..] = parts else {
+        return None;
+    };
+    if rest.is_empty() {
+        return None;
+    }
+    let mut labels: Vec<&str> = parts.iter().map(|s| s.label.value.as_str()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    if labels.len() != parts.len() {
+        return None;
+    }
+    let mut sum = first.amount.clone()?;
+    for part in rest {
+        let amount = part.amount.as_ref()?;
+        sum = Spanned::new(
+            sum.value.checked_add(amount.value)?,
+            sum.span.cover(amount.span),
+        );
+    }
+    Some(sum)
 }
 
 /// How a label is numbered as an item of a list: `二、` (a Chinese numeral and a 、), `(二)` or

@@ -2528,14 +2528,15 @@ impl<'s, 'v> Parser<'s, 'v> {
         if matches!(role, None | Some(ColumnRole::Value)) {
             let joined = format!("{}{text}", value.value.text);
             let parsed = crate::read::value_text::parse_value(&joined, year);
-            let was = crate::read::value_text::parse_value(&value.value.text, year);
+            // The part above as the table read it.
+            let was = &value.value;
             let reads = parsed.problem.is_none()
                 && !matches!(parsed.value.kind, ValueKind::Text | ValueKind::Qualitative);
             // Completed, not lengthened: a date where the part above was none or had no `前`,
             // a number now a percent or given a unit of a character or two — not more words
             // in a unit (`≤7工作日` + `开展质`), not a heading under the table (`1` + `评分标准`).
-            let changes = match (was.value.kind, parsed.value.kind) {
-                (ValueKind::Date, ValueKind::Date) => was.value.by != parsed.value.by,
+            let changes = match (was.kind, parsed.value.kind) {
+                (ValueKind::Date, ValueKind::Date) => was.by != parsed.value.by,
                 (_, ValueKind::Date) => true,
                 (ValueKind::Number, ValueKind::Percent) => true,
                 (ValueKind::Number, ValueKind::Money) => true,

@@ -29,6 +29,13 @@ struct HeaderColumn {
     text: Box<str>,
 }
 
+impl HeaderColumn {
+    /// A column of the year's or the mid-term values.
+    fn is_value(&self) -> bool {
+        matches!(self.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum HeaderRole {
     Column(Column),
@@ -161,9 +168,7 @@ impl Layout {
 
     /// Whether rows can be read: a 三级 (or 二级) column and a value column.
     pub fn has_values(&self) -> bool {
-        self.columns.iter().any(|h| {
-            matches!(h.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue))
-        })
+        self.columns.iter().any(HeaderColumn::is_value)
     }
 
     /// The header cell of a value column standing before the column that names each row
@@ -171,18 +176,21 @@ impl Layout {
     /// each value for the name.
     pub fn value_before_name(&self) -> Option<Span> {
         let name_at = self.name_at?;
-        let is_value = |h: &&HeaderColumn| matches!(h.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue));
         // Two tracks side by side (`… 指标值 | 二级指标 | 三级指标 | 指标值`): a value after the
         // name too.
-        if self.two_tracks || self.columns.iter().skip(name_at + 1).any(|h| is_value(&h)) {
+        if self.two_tracks
+            || self
+                .columns
+                .iter()
+                .skip(name_at + 1)
+                .any(HeaderColumn::is_value)
+        {
             return None;
         }
         self.columns
             .iter()
             .take(name_at)
-            .find(|h| {
-                matches!(h.role, HeaderRole::Column(c) if matches!(c.role, ColumnRole::Value | ColumnRole::MidtermValue))
-            })
+            .find(|h| h.is_value())
             .map(|h| h.span)
     }
 
